@@ -1,0 +1,84 @@
+"""Projects and their settings: what the creator asked for."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from common.domain.base import StrictModel
+from common.domain.story import Story
+
+Aspect = Literal["9:16", "16:9", "1:1"]
+Resolution = Literal["720p", "1080p"]
+CaptionStyle = Literal["highlight", "plain", "none"]
+Transition = Literal["crossfade", "dip", "slide", "cut"]
+
+MIN_SECONDS = 10
+MAX_SECONDS = 180
+MAX_PROMPT_CHARS = 2000
+
+# Short side in pixels for each resolution; the long side follows from the aspect.
+_SHORT_SIDE = {"720p": 720, "1080p": 1080}
+
+
+def frame_size(aspect: str, resolution: str) -> tuple[int, int]:
+    """Width and height in pixels of a video of this aspect and resolution (even numbers)."""
+    short = _SHORT_SIDE[resolution]
+    if aspect == "1:1":
+        return short, short
+    long = short * 16 // 9
+    long -= long % 2
+    return (short, long) if aspect == "9:16" else (long, short)
+
+
+class ProjectSettings(StrictModel):
+    """What the creator chose for a project. Defaults make a 30 s vertical short."""
+
+    duration_s: int = Field(30, ge=MIN_SECONDS, le=MAX_SECONDS, description="target length")
+    aspect: Aspect = "9:16"
+    resolution: Resolution = "1080p"
+    language: str = Field("auto", pattern=r"^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$")
+    voice: str = Field("default", min_length=1, max_length=80)
+    visual_style: str = Field("storybook illustration", min_length=1, max_length=200)
+    caption_style: CaptionStyle = "highlight"
+    transition: Transition = "crossfade"
+    music: bool = False
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return frame_size(self.aspect, self.resolution)
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise text and drop control characters (newlines and tabs become spaces)."""
+    value = unicodedata.normalize("NFC", value)
+    kept = []
+    for ch in value:
+        if ch in "\n\r\t":
+            kept.append(" ")
+        elif unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"):
+            kept.append(ch)
+    return " ".join("".join(kept).split())
+
+
+class Project(StrictModel):
+    """A creator's project: a prompt, its settings and, once written, its story."""
+
+    id: str
+    owner: str
+    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
+    title: str = Field("", max_length=200)
+    settings: ProjectSettings = Field(default_factory=ProjectSettings)
+    story: Story | None = None
+    revision: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+    @field_validator("prompt", "title", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        return clean_text(value) if isinstance(value, str) else value

@@ -1,0 +1,87 @@
+"""The story: a title, a style bible that keeps every scene looking alike, and the scenes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from common.domain.base import StrictModel
+
+Beat = Literal["hook", "development", "turn", "resolution"]
+Mood = Literal["calm", "hopeful", "tense", "joyful", "melancholy", "mysterious", "triumphant"]
+ClipSeconds = Literal[4, 6, 8]
+SceneTransition = Literal["crossfade", "dip", "slide", "cut"]
+
+_HEX = r"^#[0-9a-fA-F]{6}$"
+
+
+class Character(StrictModel):
+    """A character with a fixed visual description reused verbatim in every image prompt."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    name: str = Field(min_length=1, max_length=80)
+    role: str = Field("", max_length=80)
+    description: str = Field(min_length=1, max_length=600)
+
+
+class StyleBible(StrictModel):
+    """What every image of one story shares: visual style, palette, light and characters."""
+
+    visual_style: str = Field(min_length=1, max_length=300)
+    palette: list[str] = Field(min_length=3, max_length=8)
+    lighting: str = Field("", max_length=200)
+    characters: list[Character] = Field(default_factory=list, max_length=6)
+
+    @field_validator("palette")
+    @classmethod
+    def _hex_colours(cls, value: list[str]) -> list[str]:
+        import re
+
+        bad = [c for c in value if not re.match(_HEX, c)]
+        if bad:
+            raise ValueError(f"palette colours must be #rrggbb, got {bad}")
+        return [c.lower() for c in value]
+
+
+class Scene(StrictModel):
+    """One scene: what is said, what is seen, and how long a clip it needs."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    beat: Beat
+    narration: str = Field(min_length=1, max_length=1000)
+    visual_prompt: str = Field(min_length=1, max_length=2000)
+    on_screen_text: str = Field("", max_length=120)
+    mood: Mood = "calm"
+    setting: str = Field("", max_length=300)
+    characters: list[str] = Field(default_factory=list, description="ids of characters in shot")
+    clip_seconds: ClipSeconds = 6
+    transition: SceneTransition | None = Field(None, description="transition into the next scene")
+
+
+class Story(StrictModel):
+    """A written story ready for production."""
+
+    title: str = Field(min_length=1, max_length=200)
+    logline: str = Field("", max_length=500)
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+    style: StyleBible
+    scenes: list[Scene] = Field(min_length=1, max_length=60)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Story:
+        ids = [s.id for s in self.scenes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("scene ids must be unique")
+        known = {c.id for c in self.style.characters}
+        for scene in self.scenes:
+            unknown = [c for c in scene.characters if c not in known]
+            if unknown:
+                raise ValueError(f"scene {scene.id} names unknown characters {unknown}")
+        return self
+
+    def scene(self, scene_id: str) -> Scene:
+        for scene in self.scenes:
+            if scene.id == scene_id:
+                return scene
+        raise KeyError(scene_id)

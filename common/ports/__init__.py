@@ -1,0 +1,25 @@
+"""Ports: the Protocols services depend on. Adapters implement them; nothing here does I/O."""
+
+from common.ports.blobs import BlobStore
+from common.ports.clock import Clock, SystemClock
+from common.ports.providers import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
+from common.ports.store import Document, DocumentStore, Filter, Transaction
+from common.ports.tasks import Delivery, JobRunner, Task, TaskQueue
+
+__all__ = [
+    "BlobStore",
+    "Clock",
+    "Delivery",
+    "Document",
+    "DocumentStore",
+    "Filter",
+    "ImageGenerator",
+    "JobRunner",
+    "Narrator",
+    "ScriptWriter",
+    "SystemClock",
+    "Task",
+    "TaskQueue",
+    "Transaction",
+    "VideoGenerator",
+]

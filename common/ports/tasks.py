@@ -1,0 +1,43 @@
+"""TaskQueue and JobRunner: how one pipeline step hands work to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Task:
+    """One delivery of `payload` to the step `target` (e.g. ``step_clip``).
+
+    `name` de-duplicates: a second task with the same name is dropped while the first is known.
+    `delay_s` schedules it for later (Veo polling). Payloads carry ids, never media.
+    """
+
+    target: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    delay_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a step handler learns about the delivery it is serving (Cloud Tasks headers)."""
+
+    task_name: str = ""
+    attempt: int = 1
+    max_attempts: int = 5
+
+    @property
+    def last_attempt(self) -> bool:
+        return self.attempt >= self.max_attempts
+
+
+class TaskQueue(Protocol):
+    def enqueue(self, task: Task) -> bool:
+        """Queue the task; False when a task of the same name was already queued (a no-op)."""
+
+
+class JobRunner(Protocol):
+    def run_assembly(self, job_id: str) -> None:
+        """Start assembling the job's video. Cloud: a Cloud Run job execution, not awaited."""
