@@ -91,6 +91,7 @@ class Job(StrictModel):
     outputs: JobOutputs = Field(default_factory=JobOutputs)
     error: JobError | None = None
     cost: dict[str, CostLine] = Field(default_factory=dict)
+    reference_keys: list[str] = Field(default_factory=list, description="character/style images")
     assemble_enqueued: bool = False
     created_at: datetime
     updated_at: datetime

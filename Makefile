@@ -1,0 +1,42 @@
+# Story-Genius: every target creates and fills .venv itself.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+DEMO_PROMPT ?= A lighthouse keeper befriends a lonely whale
+
+.PHONY: demo test lint serve bench fonts clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+# Caption fonts: DejaVu covers Latin, Greek, Cyrillic and Arabic; CJK needs another font.
+fonts:
+	@bash infra/scripts/install-fonts.sh
+
+demo: $(VENV)/.runtime fonts
+	$(PY) main.py make "$(DEMO_PROMPT)" --seconds 30 --aspect 9:16 --resolution 1080p --out out/demo
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: $(VENV)/.dev fonts lint
+	$(PY) -m pytest -q
+
+serve: $(VENV)/.runtime fonts
+	$(PY) main.py serve
+
+bench: $(VENV)/.dev fonts
+	$(PY) bench/pipeline.py
+
+clean:
+	rm -rf $(VENV) .storygenius out .pytest_cache .mypy_cache .ruff_cache

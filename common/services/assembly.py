@@ -1,0 +1,165 @@
+"""Assembly: fetch a job's scene assets, build the Timeline, render, publish the outputs.
+
+The same code runs in-process (embedded default) and as the Cloud Run job's main(). It is
+idempotent: a job that already has its video is left alone, and outputs are written under the
+job's own prefix before the job document points at them, so nothing half-written is ever
+published as a result.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from common.config import Settings
+from common.domain.errors import StoryGeniusError
+from common.domain.job import Job, JobError, JobOutputs
+from common.domain.story import Story
+from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
+from common.ports import BlobStore, Clock
+from common.services.assets import AssetCache
+from common.services.jobs import JobRepository
+from common.services.projects import ProjectService
+
+log = logging.getLogger(__name__)
+
+OUTPUTS = {
+    "video": ("video.mp4", "video/mp4"),
+    "thumbnail": ("thumbnail.jpg", "image/jpeg"),
+    "captions_srt": ("captions.srt", "application/x-subrip"),
+    "captions_vtt": ("captions.vtt", "text/vtt"),
+}
+
+
+class Assembler:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        projects: ProjectService,
+        jobs: JobRepository,
+        assets: AssetCache,
+        blobs: BlobStore,
+        clock: Clock,
+    ) -> None:
+        self.settings = settings
+        self.projects = projects
+        self.jobs = jobs
+        self.assets = assets
+        self.blobs = blobs
+        self.clock = clock
+
+    def run(self, job_id: str) -> Job:
+        """Assemble the job's video and mark the job done (or failed, naming the stage)."""
+        job = self.jobs.get(job_id)
+        if job.terminal:
+            return job
+        try:
+            with tempfile.TemporaryDirectory(prefix=f"assemble-{job_id}-") as tmp:
+                outputs = self._render(job, Path(tmp))
+        except StoryGeniusError as exc:
+            self.jobs.fail(
+                job_id,
+                JobError(stage="assembly", code=exc.code, message=exc.message, retryable=False),
+            )
+            return self.jobs.get(job_id)
+
+        def finish(j: Job) -> None:
+            if j.terminal:
+                return
+            j.outputs = outputs
+            j.status = "done"
+            j.stage = "done"
+            j.progress = 100
+            j.finished_at = self.clock.now()
+
+        job, _ = self.jobs.mutate(job_id, finish)
+        return job
+
+    def timeline(self, job: Job, story: Story, workdir: Path) -> Timeline:
+        """The job's Timeline, with every asset fetched into `workdir`."""
+        s = self.settings
+        width, height = job.settings.size
+        scenes = []
+        for index, scene_id in enumerate(job.scene_ids):
+            state = job.scenes[scene_id]
+            scene = story.scene(scene_id)
+            if state.narration_key is None or state.keyframe_key is None:
+                raise StoryGeniusError(f"scene {scene_id} is not ready for assembly")
+            manifest = self.assets.load_narration(state.narration_key)
+            audio = self._fetch(manifest.audio_key, workdir)
+            visual: ImageVisual | VideoVisual
+            if state.clip_key:
+                visual = VideoVisual(path=self._fetch(state.clip_key, workdir))
+            else:
+                keyframe = self._fetch(state.keyframe_key, workdir)
+                visual = (
+                    ImageVisual(path=keyframe, motion=state.motion)
+                    if state.motion
+                    else ImageVisual(path=keyframe)
+                )
+            transition = scene.transition or job.settings.transition
+            last = index == len(job.scene_ids) - 1
+            overlap = 0.0 if transition == "cut" or last else s.transition_s
+            duration = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s + overlap
+            scenes.append(
+                TimelineScene(
+                    id=scene_id,
+                    visual=visual,
+                    duration_s=duration,
+                    narration_path=audio,
+                    narration_offset_s=s.scene_lead_in_s,
+                    words=manifest.words,
+                    text=scene.narration,
+                    transition=transition,
+                    transition_s=overlap,
+                )
+            )
+        return Timeline(
+            width=width,
+            height=height,
+            title=story.title,
+            language=story.language,
+            caption_style=job.settings.caption_style,
+            scenes=scenes,
+        )
+
+    def _fetch(self, key: str, workdir: Path) -> Path:
+        dest = workdir / "assets" / key.replace("/", "__")
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.blobs.download(key, dest)
+        return dest
+
+    def _render(self, job: Job, workdir: Path) -> JobOutputs:
+        from common.media.assemble import assemble  # heavy: only where a video is made
+
+        self.jobs.update(job.id, {"status": "running", "stage": "assembly"})
+        story = self.projects.load(job.project_id).story
+        if story is None:
+            raise StoryGeniusError(f"project {job.project_id} has no story")
+        timeline = self.timeline(job, story, workdir)
+        out = workdir / "out"
+        out.mkdir()
+        result = assemble(
+            timeline,
+            out,
+            progress=lambda f: self.jobs.report_progress(job.id, "assembly", f),
+        )
+        prefix = f"jobs/{job.id}/"
+        paths = {
+            "video": result.video,
+            "thumbnail": result.thumbnail,
+            "captions_srt": result.captions_srt,
+            "captions_vtt": result.captions_vtt,
+        }
+        keys = {}
+        for field, (name, content_type) in OUTPUTS.items():
+            keys[field] = self.blobs.put_file(prefix + name, paths[field], content_type)
+        return JobOutputs(
+            **keys,
+            duration_s=round(result.duration_s, 3),
+            width=result.width,
+            height=result.height,
+        )

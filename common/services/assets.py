@@ -1,0 +1,90 @@
+"""Provider results cached by a content hash of their inputs.
+
+Retries, duplicate deliveries and re-renders after an edit ask for the same hash and find the blob
+that is already there: only changed inputs cost a provider call. Blob writes are atomic, so a blob
+that exists is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from pydantic import BaseModel
+
+from common.domain.assets import (
+    ClipResult,
+    ImageRequest,
+    NarrationRequest,
+    WordTiming,
+    content_hash,
+)
+from common.ports import BlobStore, ImageGenerator, Narrator
+
+log = logging.getLogger(__name__)
+
+_EXT = {"image/png": "png", "image/jpeg": "jpg", "audio/wav": "wav", "audio/mpeg": "mp3"}
+
+
+class NarrationManifest(BaseModel):
+    audio_key: str
+    mime: str
+    duration_s: float
+    words: list[WordTiming]
+
+
+class AssetCache:
+    def __init__(self, blobs: BlobStore) -> None:
+        self._blobs = blobs
+        self.calls: dict[str, int] = {}
+
+    def _count(self, kind: str) -> None:
+        self.calls[kind] = self.calls.get(kind, 0) + 1
+
+    def image(self, generator: ImageGenerator, request: ImageRequest) -> str:
+        """Blob key of the image for `request`, generating it only if not cached."""
+        digest = content_hash("image", generator.id, request.fingerprint())
+        for mime, ext in _EXT.items():
+            if mime.startswith("image/") and self._blobs.exists(f"cache/images/{digest}.{ext}"):
+                return f"cache/images/{digest}.{ext}"
+        image = generator.generate(request)
+        self._count("image")
+        key = f"cache/images/{digest}.{_EXT.get(image.mime, 'bin')}"
+        return self._blobs.put(key, image.data, image.mime)
+
+    def narration(self, narrator: Narrator, request: NarrationRequest) -> str:
+        """Blob key of the narration manifest (audio key, duration, word timings)."""
+        digest = content_hash("narration", narrator.id, request.model_dump(mode="json"))
+        manifest_key = f"cache/narration/{digest}.json"
+        if self._blobs.exists(manifest_key):
+            return manifest_key
+        narration = narrator.narrate(request)
+        self._count("narration")
+        audio_key = f"cache/narration/{digest}.{_EXT.get(narration.mime, 'bin')}"
+        self._blobs.put(audio_key, narration.audio, narration.mime)
+        manifest = NarrationManifest(
+            audio_key=audio_key,
+            mime=narration.mime,
+            duration_s=narration.duration_s,
+            words=narration.words,
+        )
+        # The manifest is written last: its existence means the audio is there too.
+        self._blobs.put(manifest_key, manifest.model_dump_json().encode(), "application/json")
+        return manifest_key
+
+    def load_narration(self, manifest_key: str) -> NarrationManifest:
+        return NarrationManifest.model_validate_json(self._blobs.get(manifest_key))
+
+    def clip_key(self, *parts: Any) -> str:
+        return f"cache/clips/{content_hash('clip', *parts)}.json"
+
+    def find_clip(self, key: str) -> ClipResult | None:
+        if not self._blobs.exists(key):
+            return None
+        return ClipResult.model_validate_json(self._blobs.get(key))
+
+    def save_clip(self, key: str, result: ClipResult) -> None:
+        self._blobs.put(
+            key, json.dumps(result.model_dump(mode="json")).encode(), "application/json"
+        )

@@ -1,0 +1,179 @@
+"""The clip step: start a long-running image-to-video generation, poll it from delayed tasks,
+and fall back to Ken Burns motion over the keyframe when it is refused, fails or runs too long.
+
+A clip never fails the job: the worst case is a still with motion, and the job records which
+scenes fell back and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from common.domain.assets import ClipOperation, ClipRequest, ClipResult
+from common.domain.commands import StepCommand
+from common.domain.errors import ProviderError
+from common.domain.job import Job
+from common.media.motion import plan_motion
+from common.ports import Delivery
+from common.services.prompts import NEGATIVE_PROMPT, clip_prompt
+
+if TYPE_CHECKING:
+    from common.services.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+
+def clip_seconds_for(duration_s: float | None, requested: int) -> int:
+    """The provider clip length (4, 6 or 8 s) that best covers a scene of `duration_s`."""
+    if duration_s is None:
+        return requested
+    for seconds in (4, 6, 8):
+        if seconds >= duration_s:
+            return seconds
+    return 8
+
+
+class ClipSteps:
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.p = pipeline
+
+    def step_clip(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        assert command.scene_id is not None
+        scene_id = command.scene_id
+        state = job.scenes[scene_id]
+        if state.clip in ("done", "fallback"):
+            self.p.finish_scene(job.id, scene_id)
+            return
+        if command.poll == 0:
+            self._start(job, scene_id, delivery)
+        else:
+            self._poll(job, scene_id, command.poll, delivery)
+
+    # -- start and poll ---------------------------------------------------------------------
+
+    def _request(self, job: Job, scene_id: str) -> ClipRequest:
+        story = self.p.story(job)
+        scene = story.scene(scene_id)
+        state = job.scenes[scene_id]
+        assert state.keyframe_key is not None
+        return ClipRequest(
+            prompt=clip_prompt(story, scene),
+            image_key=state.keyframe_key,
+            image_uri=self.p.blobs.uri(state.keyframe_key),
+            aspect=job.settings.aspect,
+            resolution=job.settings.resolution,
+            duration_s=clip_seconds_for(state.duration_s, scene.clip_seconds),  # type: ignore[arg-type]
+            seed=job.settings.seed * 1000 + job.scene_ids.index(scene_id),
+            negative_prompt=NEGATIVE_PROMPT,
+            mood=scene.mood,
+            output_prefix=f"jobs/{job.id}/clips/{scene_id}/",
+        )
+
+    def _start(self, job: Job, scene_id: str, delivery: Delivery) -> None:
+        request = self._request(job, scene_id)
+        video = self.p.providers.video
+        cache_key = self.p.assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
+
+        def start() -> dict[str, Any]:
+            cached = self.p.assets.find_clip(cache_key)
+            if cached is not None:
+                return {"result": cached.model_dump(mode="json")}
+            try:
+                op = video.start(request)
+            except ProviderError as exc:
+                if exc.retryable and not delivery.last_attempt:
+                    raise
+                return {"failed": f"{exc.code}: {exc.message}"}
+            usd = request.duration_s * self.p.price("video_second")
+            self.p.charge(job.id, video.id, request.duration_s, "second", usd)
+            return {"operation": op.model_dump(mode="json")}
+
+        started = self.p.ledger.run_once(f"{job.id}:clip-start:{scene_id}", start)
+        if "result" in started:
+            self._done(job, scene_id, ClipResult.model_validate(started["result"]), cache_key)
+        elif "failed" in started:
+            self._fallback(job, scene_id, f"clip generation failed: {started['failed']}")
+        else:
+            op = ClipOperation.model_validate(started["operation"])
+            deadline = self.p.clock.now() + timedelta(seconds=self.p.settings.clip_deadline_s)
+            self.p.jobs.update_scene(
+                job.id, scene_id, clip_operation=op.name, clip_deadline=deadline
+            )
+            self._settle(job, scene_id, op, cache_key, poll=0)
+
+    def _poll(self, job: Job, scene_id: str, poll: int, delivery: Delivery) -> None:
+        state = job.scenes[scene_id]
+        if state.clip_operation is None:
+            # A poll delivered before its start was recorded cannot know what to poll: start.
+            self._start(job, scene_id, delivery)
+            return
+        request = self._request(job, scene_id)
+        video = self.p.providers.video
+        cache_key = self.p.assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
+        if state.clip_deadline is not None and self.p.clock.now() > state.clip_deadline:
+            limit = int(self.p.settings.clip_deadline_s)
+            self._fallback(job, scene_id, f"clip generation timed out after {limit} s")
+            return
+        try:
+            op = video.poll(state.clip_operation)
+        except ProviderError as exc:
+            if exc.retryable and not delivery.last_attempt:
+                raise
+            self._fallback(job, scene_id, f"clip polling failed: {exc.code}: {exc.message}")
+            return
+        self._settle(job, scene_id, op, cache_key, poll=poll)
+
+    def _settle(
+        self, job: Job, scene_id: str, op: ClipOperation, cache_key: str, poll: int
+    ) -> None:
+        if not op.done:
+            self.p.enqueue(
+                "step_clip",
+                job.id,
+                scene_id,
+                poll=poll + 1,
+                delay_s=self.p.settings.clip_poll_interval_s,
+            )
+        elif op.filtered:
+            self._fallback(
+                job, scene_id, f"refused by the safety filter: {op.error or 'no reason'}"
+            )
+        elif op.error or op.result is None:
+            self._fallback(job, scene_id, f"clip generation failed: {op.error or 'no video'}")
+        else:
+            self._done(job, scene_id, op.result, cache_key)
+
+    # -- outcomes ---------------------------------------------------------------------------
+
+    def _done(self, job: Job, scene_id: str, result: ClipResult, cache_key: str) -> None:
+        self.p.assets.save_clip(cache_key, result)
+        self.p.finish_scene(
+            job.id,
+            scene_id,
+            clip="done",
+            clip_source=result.source,
+            clip_key=result.key if result.kind == "file" else None,
+            motion=result.motion,
+        )
+
+    def _fallback(self, job: Job, scene_id: str, reason: str) -> None:
+        """Ken Burns motion over the keyframe instead of a generated clip."""
+        log.warning("job %s scene %s falls back to Ken Burns: %s", job.id, scene_id, reason)
+        story = self.p.story(job)
+        state = job.scenes[scene_id]
+        motion = plan_motion(
+            job.settings.seed * 1000 + job.scene_ids.index(scene_id),
+            story.scene(scene_id).mood,
+            state.duration_s or 6.0,
+        )
+        self.p.finish_scene(
+            job.id,
+            scene_id,
+            clip="fallback",
+            clip_source="kenburns",
+            clip_key=None,
+            motion=motion,
+            fallback_reason=reason,
+        )

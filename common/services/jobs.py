@@ -1,0 +1,95 @@
+"""Job documents: load, save, change one scene, record failure, throttle progress writes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from common.domain.errors import NotFoundError
+from common.domain.job import STAGE_SPAN, Job, JobError, SceneState
+from common.ports import Clock, DocumentStore, Transaction
+
+COLLECTION = "jobs"
+
+
+def job_data(job: Job) -> dict[str, Any]:
+    return job.model_dump(mode="json")
+
+
+class JobRepository:
+    """All reads and writes of `jobs/{id}`. State changes write at once; progress-only changes
+    are throttled to one write per `progress_interval_s` per job (Firestore's sustained limit)."""
+
+    def __init__(self, store: DocumentStore, clock: Clock, progress_interval_s: float = 1.0):
+        self._store = store
+        self._clock = clock
+        self._interval = progress_interval_s
+        self._last_progress: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def create(self, job: Job) -> Job:
+        self._store.create(COLLECTION, job.id, job_data(job))
+        return job
+
+    def get(self, job_id: str) -> Job:
+        doc = self._store.get(COLLECTION, job_id)
+        if doc is None:
+            raise NotFoundError(f"job {job_id} not found")
+        return Job.model_validate(doc.data)
+
+    def find(self, job_id: str) -> Job | None:
+        doc = self._store.get(COLLECTION, job_id)
+        return None if doc is None else Job.model_validate(doc.data)
+
+    def update(self, job_id: str, changes: dict[str, Any]) -> None:
+        """Write `changes` (dotted paths, JSON values) and stamp updated_at."""
+        changes = {**changes, "updated_at": self._clock.now().isoformat()}
+        self._store.update(COLLECTION, job_id, changes)
+
+    def mutate(self, job_id: str, fn: Callable[[Job], Any]) -> tuple[Job, Any]:
+        """Change the job in a transaction: `fn` edits the Job in place and returns a value.
+
+        Returns the job as written and fn's value. `fn` may run more than once.
+        """
+
+        def run(tx: Transaction) -> tuple[Job, Any]:
+            doc = tx.get(COLLECTION, job_id)
+            if doc is None:
+                raise NotFoundError(f"job {job_id} not found")
+            job = Job.model_validate(doc.data)
+            value = fn(job)
+            job.updated_at = self._clock.now()
+            tx.set(COLLECTION, job_id, job_data(job))
+            return job, value
+
+        return self._store.transaction(run)
+
+    def update_scene(self, job_id: str, scene_id: str, **fields: Any) -> None:
+        state = SceneState.model_validate(fields)  # validates the values
+        dumped = state.model_dump(mode="json", include=set(fields))
+        self.update(job_id, {f"scenes.{scene_id}.{k}": v for k, v in dumped.items()})
+
+    def report_progress(self, job_id: str, stage: str, fraction: float) -> None:
+        """Progress inside a stage (0..1), written at most once per interval."""
+        lo, hi = STAGE_SPAN[stage]
+        value = int(lo + (hi - lo) * max(0.0, min(1.0, fraction)))
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last_progress.get(job_id, -1e9) < self._interval:
+                return
+            self._last_progress[job_id] = now
+        self.update(job_id, {"progress": min(value, 99)})
+
+    def fail(self, job_id: str, error: JobError) -> None:
+        """Mark the job failed with where and why, unless it already ended."""
+
+        def record(job: Job) -> None:
+            if job.terminal:
+                return
+            job.status = "failed"
+            job.error = error
+            job.finished_at = self._clock.now()
+
+        self.mutate(job_id, record)

@@ -1,0 +1,88 @@
+"""The step ledger: exactly-once effects for at-least-once deliveries.
+
+One record per `job:step:scene`, claimed with a conditional create and held "in progress" until a
+lease expires; then it holds the step's result. A failed step deletes its record so a retry starts
+clean. (The pattern of AWS Powertools' idempotency layer, on our DocumentStore.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from common.domain.errors import AlreadyExistsError, RetryableError
+from common.ports import Clock, DocumentStore, Transaction
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "idempotency"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+
+
+def _ledger_id(key: str) -> str:
+    # Document ids may not contain '/'; keys are ours and otherwise safe.
+    return key.replace("/", "_")
+
+
+class StepLedger:
+    def __init__(self, store: DocumentStore, clock: Clock, lease_s: float = 900.0) -> None:
+        self._store = store
+        self._clock = clock
+        self._lease = timedelta(seconds=lease_s)
+
+    def run_once(self, key: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Run `fn` once for `key` and return its result; later calls return the recorded result.
+
+        While another delivery holds the claim, raises RetryableError so the queue retries later.
+        If `fn` raises, the claim is released and the exception propagates.
+        """
+        recorded = self._claim(key)
+        if recorded is not None:
+            return recorded
+        try:
+            result = fn()
+        except BaseException:
+            self._store.delete(COLLECTION, _ledger_id(key))
+            raise
+        self._store.set(
+            COLLECTION,
+            _ledger_id(key),
+            {"status": COMPLETED, "result": result, "completed_at": self._now_iso()},
+        )
+        return result
+
+    def forget(self, key: str) -> None:
+        """Drop the record so the step runs again (used when its inputs change)."""
+        self._store.delete(COLLECTION, _ledger_id(key))
+
+    def _now_iso(self) -> str:
+        return self._clock.now().isoformat()
+
+    def _claim(self, key: str) -> dict[str, Any] | None:
+        now = self._clock.now()
+        record = {"status": IN_PROGRESS, "expires_at": (now + self._lease).isoformat()}
+        doc_id = _ledger_id(key)
+        try:
+            self._store.create(COLLECTION, doc_id, record)
+            return None
+        except AlreadyExistsError:
+            pass
+
+        def take_over(tx: Transaction) -> dict[str, Any] | None:
+            doc = tx.get(COLLECTION, doc_id)
+            if doc is None:
+                tx.create(COLLECTION, doc_id, record)
+                return None
+            if doc.data.get("status") == COMPLETED:
+                result: dict[str, Any] = doc.data.get("result") or {}
+                return result
+            if datetime.fromisoformat(doc.data["expires_at"]) > now:
+                raise RetryableError(f"step {key} is in progress elsewhere", retry_after_s=10)
+            log.warning("step %s: lease expired, taking over", key)
+            tx.set(COLLECTION, doc_id, record)
+            return None
+
+        return self._store.transaction(take_over)

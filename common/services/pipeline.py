@@ -1,0 +1,446 @@
+"""The pipeline: one job's steps, each a handler that a task queue delivers at least once.
+
+    start -> step_script -> step_references -+-> step_narration[scene] -------------------+
+                                             +-> step_keyframe[scene] -> step_clip[scene] |
+                                                                                          v
+                      fan-in (transaction: the last scene to finish enqueues once) -> step_assemble
+
+Each handler finds its result recorded (ledger, content-hash cache, job state) when delivered
+again, and only advances the chain; next steps are enqueued under deterministic names so a
+repeated enqueue is a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, cast
+
+from common.config import Settings
+from common.domain.assets import ImageRequest, NarrationRequest, ScriptRequest
+from common.domain.commands import StartJob, StepCommand
+from common.domain.errors import StoryGeniusError
+from common.domain.job import STAGE_SPAN, CostLine, Job, JobError, SceneState
+from common.domain.story import Story
+from common.ports import (
+    BlobStore,
+    Clock,
+    Delivery,
+    ImageGenerator,
+    JobRunner,
+    Narrator,
+    ScriptWriter,
+    Task,
+    TaskQueue,
+    VideoGenerator,
+)
+from common.services.assets import AssetCache
+from common.services.jobs import JobRepository
+from common.services.ledger import StepLedger
+from common.services.projects import ProjectService, new_id
+from common.services.prompts import characters_in, keyframe_prompt, reference_prompt
+
+log = logging.getLogger(__name__)
+
+REFERENCE_SIZE = 1024
+
+# Which stage a failure in each step belongs to, for the job's error.
+STEP_STAGE = {
+    "step_script": "script",
+    "step_references": "references",
+    "step_narration": "scenes",
+    "step_keyframe": "scenes",
+    "step_clip": "scenes",
+    "step_assemble": "assembly",
+}
+
+
+class Providers:
+    """The four providers, each built on first use: an API instance that never runs a step
+    never imports numpy, espeak-ng or an SDK (cold start)."""
+
+    def __init__(self, factories: dict[str, Callable[[], Any]]) -> None:
+        self._factories = factories
+        self._built: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, name: str) -> Any:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = self._factories[name]()
+            return self._built[name]
+
+    def replace(self, name: str, provider: Any) -> None:
+        with self._lock:
+            self._built[name] = provider
+
+    @property
+    def script(self) -> ScriptWriter:
+        return cast(ScriptWriter, self._get("script"))
+
+    @property
+    def images(self) -> ImageGenerator:
+        return cast(ImageGenerator, self._get("images"))
+
+    @property
+    def video(self) -> VideoGenerator:
+        return cast(VideoGenerator, self._get("video"))
+
+    @property
+    def voice(self) -> Narrator:
+        return cast(Narrator, self._get("voice"))
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        projects: ProjectService,
+        jobs: JobRepository,
+        ledger: StepLedger,
+        assets: AssetCache,
+        blobs: BlobStore,
+        queue: TaskQueue,
+        runner: JobRunner,
+        providers: Providers,
+        clock: Clock,
+    ) -> None:
+        self.settings = settings
+        self.projects = projects
+        self.jobs = jobs
+        self.ledger = ledger
+        self.assets = assets
+        self.blobs = blobs
+        self.queue = queue
+        self.runner = runner
+        self.providers = providers
+        self.clock = clock
+        # Imported here to keep the clip state machine in its own file without a cycle.
+        from common.services.clips import ClipSteps
+
+        self.clips = ClipSteps(self)
+
+    # -- starting -------------------------------------------------------------------------
+
+    def start(self, owner: str, command: StartJob) -> Job:
+        """Create a job for the owner's project and enqueue its first step."""
+        project = self.projects.get(owner, command.project_id)
+        now = self.clock.now()
+        job = Job(
+            id=new_id(),
+            owner=owner,
+            project_id=project.id,
+            kind=command.kind,
+            settings=project.settings,
+            created_at=now,
+            updated_at=now,
+        )
+        self.jobs.create(job)
+        self.enqueue("step_script", job.id)
+        return job
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def handle(self, step: str, command: StepCommand, delivery: Delivery) -> None:
+        """Run one delivery of `step`. Returns normally when the task is finished with (done, or
+        failed for good and recorded on the job); raises a retryable error to be delivered again."""
+        handler = {
+            "step_script": self.step_script,
+            "step_references": self.step_references,
+            "step_narration": self.step_narration,
+            "step_keyframe": self.step_keyframe,
+            "step_clip": self.clips.step_clip,
+            "step_assemble": self.step_assemble,
+        }.get(step)
+        if handler is None:
+            raise ValueError(f"unknown step {step!r}")
+        job = self.jobs.find(command.job_id)
+        if job is None:
+            log.warning("%s: job %s does not exist; dropping the task", step, command.job_id)
+            return
+        if job.terminal:
+            log.info("%s: job %s is %s; nothing to do", step, job.id, job.status)
+            return
+        if command.scene_id is not None and command.scene_id not in job.scenes:
+            log.warning("%s: job %s has no scene %s", step, job.id, command.scene_id)
+            return
+        try:
+            handler(job, command, delivery)
+        except StoryGeniusError as exc:
+            if exc.retryable and not delivery.last_attempt:
+                raise
+            self._record_failure(step, command, exc.code, exc.message, exc.retryable)
+        except Exception as exc:
+            # A defect, not an input problem: the job must still say where it died.
+            log.exception("%s failed for job %s", step, command.job_id)
+            self._record_failure(step, command, "internal", f"{type(exc).__name__}: {exc}", False)
+
+    def _record_failure(
+        self, step: str, command: StepCommand, code: str, message: str, retryable: bool
+    ) -> None:
+        error = JobError(
+            stage=STEP_STAGE[step],
+            scene=command.scene_id,
+            code=code,
+            message=message,
+            retryable=retryable,
+        )
+        log.error("job %s failed: %s", command.job_id, error.model_dump())
+        self.jobs.fail(command.job_id, error)
+
+    def enqueue(
+        self,
+        step: str,
+        job_id: str,
+        scene_id: str | None = None,
+        *,
+        poll: int = 0,
+        delay_s: float = 0,
+    ) -> None:
+        payload: dict[str, Any] = {"job_id": job_id}
+        if scene_id is not None:
+            payload["scene_id"] = scene_id
+        if poll:
+            payload["poll"] = poll
+        name = "-".join(p for p in (job_id, step, scene_id, str(poll) if poll else None) if p)
+        self.queue.enqueue(Task(target=step, payload=payload, name=name, delay_s=delay_s))
+
+    def story(self, job: Job) -> Story:
+        project = self.projects.load(job.project_id)
+        if project.story is None:
+            raise StoryGeniusError(f"project {project.id} has no story yet")
+        return project.story
+
+    def charge(self, job_id: str, provider: str, units: float, unit: str, usd: float) -> None:
+        """Add provider usage to the job's cost (estimated = actual for now)."""
+
+        def add(job: Job) -> None:
+            line = job.cost.get(provider) or CostLine(unit=unit)
+            job.cost[provider] = CostLine(
+                units=line.units + units,
+                unit=unit,
+                estimated_usd=round(line.estimated_usd + usd, 4),
+                actual_usd=round(line.actual_usd + usd, 4),
+            )
+
+        self.jobs.mutate(job_id, add)
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def step_script(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        def write() -> dict[str, Any]:
+            self.jobs.update(
+                job.id,
+                {
+                    "status": "running",
+                    "stage": "script",
+                    "started_at": self.clock.now().isoformat(),
+                },
+            )
+            project = self.projects.load(job.project_id)
+            if project.story is None:
+                settings = project.settings
+                story = self.providers.script.write(
+                    ScriptRequest(
+                        prompt=project.prompt,
+                        duration_s=settings.duration_s,
+                        language=settings.language,
+                        visual_style=settings.visual_style,
+                        aspect=settings.aspect,
+                        seed=settings.seed,
+                    )
+                )
+                self.projects.save_story(project.id, story)
+                self.charge(job.id, self.providers.script.id, 1, "call", self.price("script"))
+            return {}
+
+        self.ledger.run_once(f"{job.id}:script", write)
+        story = self.story(job)
+
+        def to_references(j: Job) -> None:
+            if not j.scenes:
+                j.scene_ids = [s.id for s in story.scenes]
+                j.scenes = {s.id: j.scenes.get(s.id) or SceneState() for s in story.scenes}
+            j.stage = "references"
+            j.progress = max(j.progress, STAGE_SPAN["references"][0])
+
+        self.jobs.mutate(job.id, to_references)
+        self.enqueue("step_references", job.id)
+
+    def step_references(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        story = self.story(job)
+
+        def paint() -> dict[str, Any]:
+            keys = []
+            for character in story.style.characters:
+                before = self.assets.calls.get("image", 0)
+                keys.append(
+                    self.assets.image(
+                        self.providers.images,
+                        ImageRequest(
+                            kind="reference",
+                            prompt=reference_prompt(story, character),
+                            width=REFERENCE_SIZE,
+                            height=REFERENCE_SIZE,
+                            aspect="1:1",
+                            seed=job.settings.seed,
+                            palette=story.style.palette,
+                            characters=[character],
+                        ),
+                    )
+                )
+                if self.assets.calls.get("image", 0) > before:
+                    self.charge(job.id, self.providers.images.id, 1, "image", self.price("image"))
+            return {"keys": keys}
+
+        keys = self.ledger.run_once(f"{job.id}:references", paint)["keys"]
+
+        def to_scenes(j: Job) -> None:
+            j.reference_keys = keys
+            j.stage = "scenes"
+            j.progress = max(j.progress, j.scene_progress())
+
+        self.jobs.mutate(job.id, to_scenes)
+        for scene_id in job.scene_ids:
+            self.enqueue("step_narration", job.id, scene_id)
+            self.enqueue("step_keyframe", job.id, scene_id)
+
+    def step_narration(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        assert command.scene_id is not None
+        scene_id = command.scene_id
+        if job.scenes[scene_id].narration != "done":
+            story = self.story(job)
+            index = job.scene_ids.index(scene_id)
+            scene = story.scene(scene_id)
+
+            def speak() -> dict[str, Any]:
+                self.jobs.update_scene(job.id, scene_id, narration="running")
+                before = self.assets.calls.get("narration", 0)
+                key = self.assets.narration(
+                    self.providers.voice,
+                    NarrationRequest(
+                        text=scene.narration,
+                        language=story.language,
+                        voice=job.settings.voice,
+                        previous_text=story.scenes[index - 1].narration if index else "",
+                        next_text=(
+                            story.scenes[index + 1].narration
+                            if index + 1 < len(story.scenes)
+                            else ""
+                        ),
+                        seed=job.settings.seed,
+                    ),
+                )
+                if self.assets.calls.get("narration", 0) > before:
+                    chars = len(scene.narration)
+                    usd = chars / 1000 * self.price("voice_1k_chars")
+                    self.charge(job.id, self.providers.voice.id, chars, "character", usd)
+                return {"key": key}
+
+            key = self.ledger.run_once(f"{job.id}:narration:{scene_id}", speak)["key"]
+            manifest = self.assets.load_narration(key)
+            last = index == len(job.scene_ids) - 1
+            s = self.settings
+            duration = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s
+            if not last:
+                duration += s.transition_s
+            self.finish_scene(
+                job.id, scene_id, narration="done", narration_key=key, duration_s=duration
+            )
+        else:
+            self.finish_scene(job.id, scene_id)
+
+    def step_keyframe(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        assert command.scene_id is not None
+        scene_id = command.scene_id
+        if job.scenes[scene_id].keyframe != "done":
+            story = self.story(job)
+            scene = story.scene(scene_id)
+            index = job.scene_ids.index(scene_id)
+            cast = characters_in(story, scene)
+            cast_index = {c.id for c in cast}
+            refs = [
+                self.blobs.get(key)
+                for key, character in zip(job.reference_keys, story.style.characters, strict=False)
+                if character.id in cast_index
+            ]
+            width, height = job.settings.size
+
+            def paint() -> dict[str, Any]:
+                self.jobs.update_scene(job.id, scene_id, keyframe="running")
+                before = self.assets.calls.get("image", 0)
+                key = self.assets.image(
+                    self.providers.images,
+                    ImageRequest(
+                        kind="keyframe",
+                        prompt=keyframe_prompt(story, scene),
+                        width=width,
+                        height=height,
+                        aspect=job.settings.aspect,
+                        seed=job.settings.seed * 1000 + index,
+                        palette=story.style.palette,
+                        mood=scene.mood,
+                        setting=scene.setting,
+                        characters=cast,
+                        references=refs,
+                    ),
+                )
+                if self.assets.calls.get("image", 0) > before:
+                    self.charge(job.id, self.providers.images.id, 1, "image", self.price("image"))
+                return {"key": key}
+
+            key = self.ledger.run_once(f"{job.id}:keyframe:{scene_id}", paint)["key"]
+            self.finish_scene(job.id, scene_id, keyframe="done", keyframe_key=key, clip="running")
+        self.enqueue("step_clip", job.id, scene_id)
+
+    def step_assemble(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        def launch() -> dict[str, Any]:
+            self.runner.run_assembly(job.id)
+            return {}
+
+        self.ledger.run_once(f"{job.id}:assemble", launch)
+
+    # -- fan-in ---------------------------------------------------------------------------
+
+    def finish_scene(self, job_id: str, scene_id: str, **fields: Any) -> None:
+        """Record a scene's progress; when every scene is ready, enqueue assembly exactly once.
+
+        The check runs in a transaction, so of two scenes finishing together only one sees
+        "all ready and not yet enqueued". The enqueue itself carries a deterministic name, so
+        re-running this after a crash between commit and enqueue is safe.
+        """
+
+        def apply(job: Job) -> bool:
+            if job.terminal:
+                return False
+            scene = job.scenes[scene_id]
+            for name, value in fields.items():
+                setattr(scene, name, value)
+            job.progress = max(job.progress, job.scene_progress())
+            ready = all(s.ready for s in job.scenes.values())
+            if ready and not job.assemble_enqueued:
+                job.assemble_enqueued = True
+                job.stage = "assembly"
+                job.progress = max(job.progress, STAGE_SPAN["assembly"][0])
+            return ready and job.assemble_enqueued
+
+        _, enqueue = self.jobs.mutate(job_id, apply)
+        if enqueue:
+            self.enqueue("step_assemble", job_id)
+
+    def price(self, what: str) -> float:
+        prices = self.settings.prices
+        if what == "script":
+            return prices.gemini_script_per_call if self.settings.script == "gemini" else 0.0
+        if what == "image":
+            return prices.gemini_image_per_image if self.settings.images == "gemini" else 0.0
+        if what == "voice_1k_chars":
+            return prices.elevenlabs_per_1k_chars if self.settings.voice == "elevenlabs" else 0.0
+        if what == "video_second":
+            if self.settings.video != "veo":
+                return 0.0
+            fast = "fast" in self.settings.veo_model
+            return prices.veo_fast_per_second if fast else prices.veo_per_second
+        raise ValueError(what)

@@ -1,0 +1,217 @@
+"""`python main.py make|serve`: the command line, an entry point like the others.
+
+`make` runs one job to the end on the configured backends (the embedded default unless the
+environment says otherwise), shows a progress bar per stage, and writes the outputs into a folder.
+Exit status: 0 only when the video exists; 2 for bad input (one line naming the field); 1 when
+the job failed (one line naming stage, scene and reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import queue
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+OWNER = "local"
+
+# CLI flags for the settings fields they set, so errors name what the user typed.
+FLAG_FOR_FIELD = {
+    "prompt": "PROMPT",
+    "settings.duration_s": "--seconds",
+    "settings.aspect": "--aspect",
+    "settings.resolution": "--resolution",
+    "settings.language": "--language",
+    "settings.voice": "--voice",
+    "settings.caption_style": "--captions",
+    "settings.transition": "--transition",
+    "settings.seed": "--seed",
+}
+
+
+def _make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python main.py", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    make = sub.add_parser("make", help="make one video from a prompt")
+    make.add_argument("prompt")
+    make.add_argument("--seconds", type=int, default=30, help="target length, 10-180")
+    make.add_argument("--aspect", default="9:16", help="9:16, 16:9 or 1:1")
+    make.add_argument("--resolution", default="1080p", help="720p or 1080p")
+    make.add_argument("--language", default="auto", help="auto, en, zh, ar, ...")
+    make.add_argument("--voice", default="default")
+    make.add_argument("--captions", default="highlight", help="highlight, plain or none")
+    make.add_argument("--transition", default="crossfade", help="crossfade, dip, slide or cut")
+    make.add_argument("--seed", type=int, default=0)
+    make.add_argument("--out", type=Path, default=Path("out"))
+    make.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    serve = sub.add_parser("serve", help="serve the REST API and the step endpoints locally")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _make_parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("STORYGENIUS_LOG_LEVEL", "WARNING"),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command == "make":
+        return make(args)
+    if args.command == "serve":
+        from functions.server import serve
+
+        return serve(args.host, args.port)
+    return 2
+
+
+def _fail_input(exc: Any) -> int:
+    fields = getattr(exc, "fields", {}) or {}
+    if fields:
+        name, message = next(iter(fields.items()))
+        print(f"error: {FLAG_FOR_FIELD.get(name, name)}: {message}", file=sys.stderr)
+    else:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
+def make(args: argparse.Namespace) -> int:
+    from common.domain.commands import CreateProject, StartJob, parse
+    from common.domain.errors import InvalidInputError
+
+    try:
+        command = parse(
+            CreateProject,
+            {
+                "prompt": args.prompt,
+                "settings": {
+                    "duration_s": args.seconds,
+                    "aspect": args.aspect,
+                    "resolution": args.resolution,
+                    "language": args.language,
+                    "voice": args.voice,
+                    "caption_style": args.captions,
+                    "transition": args.transition,
+                    "seed": args.seed,
+                },
+            },
+        )
+        from common.bootstrap import build_services
+        from common.config import Settings
+
+        services = build_services(Settings.from_env())
+    except InvalidInputError as exc:
+        return _fail_input(exc)
+
+    try:
+        project = services.projects.create(OWNER, command)
+        job = services.pipeline.start(OWNER, StartJob(project_id=project.id))
+        job = _follow(services, job.id, quiet=args.quiet)
+        if job.status != "done":
+            err = job.error
+            where = (
+                f"stage {err.stage}" + (f", scene {err.scene}" if err.scene else "") if err else ""
+            )
+            reason = f"{err.code}: {err.message}" if err else job.status
+            print(f"error: job {job.id} {job.status} at {where}: {reason}", file=sys.stderr)
+            return 1
+        _export(services, job, args.out)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        services.close()
+    print(args.out / "video.mp4")
+    return 0
+
+
+def _follow(services: Any, job_id: str, *, quiet: bool) -> Any:
+    """Watch the job document until it ends, drawing one progress bar per stage."""
+    from tqdm import tqdm
+
+    snapshots: queue.Queue[Any] = queue.Queue()
+    unsubscribe = services.store.watch("jobs", job_id, snapshots.put)
+    bars: dict[str, Any] = {}
+    labels = {
+        "script": "writing script",
+        "references": "reference images",
+        "scenes": "scenes (voice, keyframe, clip)",
+        "assembly": "assembling video",
+    }
+    idle_checks = 0
+    try:
+        while True:
+            try:
+                doc = snapshots.get(timeout=1.0)
+            except queue.Empty:
+                doc = None
+            job = services.jobs.get(job_id)
+            if not quiet and job.stage in labels:
+                for stage, bar in bars.items():
+                    if stage != job.stage and bar.n < bar.total:
+                        bar.update(bar.total - bar.n)
+                        bar.refresh()
+                bar = bars.get(job.stage)
+                if bar is None:
+                    bar = tqdm(total=100, desc=f"{labels[job.stage]:<32}", unit="%", leave=True)
+                    bars[job.stage] = bar
+                from common.domain.job import STAGE_SPAN
+
+                lo, hi = STAGE_SPAN[job.stage]
+                within = 100 * (job.progress - lo) // max(1, hi - lo)
+                bar.update(max(0, min(100, within) - bar.n))
+            if job.terminal:
+                if not quiet and job.status == "done":
+                    for bar in bars.values():
+                        bar.update(bar.total - bar.n)
+                return job
+            # A job that is not finished while the queue has nothing left to do is stuck.
+            wait_idle = getattr(services.queue, "wait_idle", None)
+            if doc is None and wait_idle is not None and wait_idle(0):
+                idle_checks += 1
+                if idle_checks >= 3:
+                    failures = getattr(services.queue, "failures", [])
+                    detail = failures[-1].error if failures else "no task left to run"
+                    from common.domain.job import JobError
+
+                    services.jobs.fail(
+                        job_id,
+                        JobError(stage=job.stage, code="stalled", message=str(detail)),
+                    )
+            else:
+                idle_checks = 0
+    finally:
+        unsubscribe()
+        for bar in bars.values():
+            bar.close()
+
+
+def _export(services: Any, job: Any, out: Path) -> None:
+    """Copy the outputs into `out` so that each file appears whole or not at all."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "video.mp4": job.outputs.video,
+        "thumbnail.jpg": job.outputs.thumbnail,
+        "captions.srt": job.outputs.captions_srt,
+        "captions.vtt": job.outputs.captions_vtt,
+    }
+    with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:
+        staged = []
+        for name, key in files.items():
+            dest = Path(tmp) / name
+            services.blobs.download(key, dest)
+            staged.append((dest, out / name))
+        summary = Path(tmp) / "job.json"
+        summary.write_text(json.dumps(job.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        staged.append((summary, out / "job.json"))
+        # The video goes last: its presence means the set is complete.
+        staged.sort(key=lambda pair: pair[1].name == "video.mp4")
+        for src, dest in staged:
+            os.replace(src, dest)

@@ -1,0 +1,57 @@
+"""Envelopes: Cloud Tasks headers and Pub/Sub messages unwrapped into typed values, in one place."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from common.domain.commands import StepCommand, parse
+from common.domain.errors import InvalidInputError
+from common.ports import Delivery
+
+
+def _int_header(headers: Mapping[str, str], name: str, default: int) -> int:
+    value = headers.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise InvalidInputError(f"header {name} is not a number", fields={name: value}) from exc
+
+
+def task_delivery(headers: Mapping[str, str], max_attempts: int) -> Delivery:
+    """What Cloud Tasks tells a target about this delivery (X-CloudTasks-* headers).
+
+    TaskRetryCount counts earlier attempts, so this delivery is attempt retry_count + 1.
+    """
+    retries = _int_header(headers, "X-CloudTasks-TaskRetryCount", 0)
+    return Delivery(
+        task_name=headers.get("X-CloudTasks-TaskName", ""),
+        attempt=retries + 1,
+        max_attempts=max_attempts,
+    )
+
+
+def step_command(body: bytes) -> StepCommand:
+    """The task's JSON body as a StepCommand; bad JSON or fields raise InvalidInputError."""
+    try:
+        data: Any = json.loads(body or b"{}")
+    except ValueError as exc:
+        raise InvalidInputError("task body is not JSON", fields={"body": str(exc)}) from exc
+    return parse(StepCommand, data)
+
+
+def pubsub_data(event_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON payload of a Pub/Sub CloudEvent (base64 in data.message.data); {} when empty."""
+    message = event_data.get("message") or {}
+    raw = message.get("data")
+    if not raw:
+        return {}
+    try:
+        decoded = json.loads(base64.b64decode(raw))
+    except ValueError as exc:
+        raise InvalidInputError("Pub/Sub message is not base64 JSON", fields={"data": raw}) from exc
+    return decoded if isinstance(decoded, dict) else {"value": decoded}

@@ -1,0 +1,28 @@
+"""Shared fixtures: a fresh embedded data dir per test, and services built on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from common.bootstrap import Services, build_services
+from common.config import Settings
+
+
+@pytest.fixture
+def make_services(tmp_path: Path) -> Iterator[Callable[..., Services]]:
+    """Build services on a temporary data dir; every built instance is closed after the test."""
+    built: list[Services] = []
+
+    def make(settings: dict[str, Any] | None = None, **overrides: Any) -> Services:
+        values = {"data_dir": tmp_path / "data", "progress_interval_s": 0.0, **(settings or {})}
+        svc = build_services(Settings.from_env({}, **values), **overrides)
+        built.append(svc)
+        return svc
+
+    yield make
+    for svc in built:
+        svc.close()
