@@ -80,7 +80,7 @@ class StepLedger:
                 result: dict[str, Any] = doc.data.get("result") or {}
                 return result
             if datetime.fromisoformat(doc.data["expires_at"]) > now:
-                raise RetryableError(f"step {key} is in progress elsewhere", retry_after_s=10)
+                raise RetryableError(f"step {key} is in progress elsewhere", retry_after_s=3)
             log.warning("step %s: lease expired, taking over", key)
             tx.set(COLLECTION, doc_id, record)
             return None

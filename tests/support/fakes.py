@@ -85,7 +85,8 @@ class DoubleDeliveryQueue(InProcessTaskQueue):
 
     def enqueue(self, task: Task) -> bool:
         first = super().enqueue(task)
-        twin = Task(task.target, task.payload, f"{task.name}#again", task.delay_s)
+        twin_name = f"{task.name}#again" if task.name else None
+        twin = Task(task.target, task.payload, twin_name, task.delay_s)
         super().enqueue(twin)
         return first
 

@@ -1,0 +1,162 @@
+"""FsBlobStore: the BlobStore port on a local folder (the embedded default's media folder).
+
+A key maps to a file under the root. Keys are checked before any file is touched so none can
+reach outside the root (absolute keys, '..', backslashes, symlinks pointing out). Writes go to a
+temp file in the target's directory and are renamed into place, so readers see all or nothing.
+Content types are not stored: files are served by their extension.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import BinaryIO
+
+from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
+
+# Temp files carry this prefix; `list` skips them and keys may not use it.
+_TMP_PREFIX = ".sgtmp-"
+_COPY_CHUNK = 1 << 20
+
+
+class FsBlobStore:
+    """BlobStore on a folder; keys are relative, '/'-separated paths under `root`."""
+
+    def __init__(self, root: Path | str) -> None:
+        self._root = Path(root).resolve()
+        self._root.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def root(self) -> Path:
+        return self._root
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> str:
+        """Store `data` under `key` atomically; returns the key."""
+        self._write(key, lambda out: out.write(data))
+        return key
+
+    def put_file(self, key: str, path: Path, content_type: str = "application/octet-stream") -> str:
+        """Store a local file under `key`, streamed in chunks; returns the key."""
+        with _open(Path(path), f"source file {path}") as source:
+            self._write(key, lambda out: shutil.copyfileobj(source, out, _COPY_CHUNK))
+        return key
+
+    def get(self, key: str) -> bytes:
+        """The blob's bytes; NotFoundError if absent."""
+        path = self._path(key)
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise NotFoundError(f"blob {key} does not exist") from exc
+
+    def download(self, key: str, dest: Path) -> Path:
+        """Copy the blob to `dest` (written atomically) and return it; NotFoundError if absent."""
+        path = self._path(key)
+        dest = Path(dest)
+        with _open(path, f"blob {key}") as source:
+            _atomic_write(dest, lambda out: shutil.copyfileobj(source, out, _COPY_CHUNK))
+        return dest
+
+    def exists(self, key: str) -> bool:
+        """Whether a blob is stored under `key`."""
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Delete the blob; a missing blob is not an error."""
+        path = self._path(key)
+        with suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            path.unlink()
+
+    def list(self, prefix: str = "") -> list[str]:
+        """Keys that start with `prefix`, sorted. The prefix need not end at a '/'."""
+        folder = prefix.rpartition("/")[0]
+        # Walk only the folder the prefix names: the rest of the tree cannot match.
+        start = self._root
+        if folder:
+            self._path(folder)  # refuses a prefix that would leave the root
+            start = self._root.joinpath(*folder.split("/"))
+        keys = []
+        for dirpath, _dirnames, filenames in os.walk(start):
+            relative = Path(dirpath).relative_to(self._root).as_posix()
+            for name in filenames:
+                key = name if relative == "." else f"{relative}/{name}"
+                if not name.startswith(_TMP_PREFIX) and key.startswith(prefix):
+                    keys.append(key)
+        return sorted(keys)
+
+    def uri(self, key: str) -> str:
+        """The blob's ``file://`` URI (absolute path)."""
+        return self._path(key).as_uri()
+
+    def url(self, key: str, expires_s: int = 3600) -> str:
+        """Locally the same ``file://`` URI; nothing expires."""
+        return self.uri(key)
+
+    def _path(self, key: str) -> Path:
+        problem = _key_problem(key)
+        resolved = self._root
+        if problem is None:
+            # Resolving follows symlinks, so a link inside the root cannot lead out of it.
+            resolved = self._root.joinpath(*key.split("/")).resolve()
+            if resolved == self._root or not resolved.is_relative_to(self._root):
+                problem = "must stay inside the blob root"
+        if problem is not None:
+            raise InvalidInputError(f"bad blob key {key!r}: {problem}", fields={"key": problem})
+        return resolved
+
+    def _write(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
+        path = self._path(key)
+        try:
+            _atomic_write(path, fill)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+            # A folder cannot also be a file: "a" and "a/b" cannot both be keys here.
+            raise ConflictError(f"blob {key} clashes with a folder or file: {exc}") from exc
+
+
+def _open(path: Path, what: str) -> BinaryIO:
+    """`path` opened for reading; NotFoundError naming `what` when there is no such file."""
+    try:
+        return path.open("rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        raise NotFoundError(f"{what} does not exist") from exc
+
+
+def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Write through a temp file in the same folder, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o644)  # mkstemp's 0600 would hide media from other readers
+            fill(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _key_problem(key: str) -> str | None:
+    """What is wrong with `key`, or None when it is a well-formed relative key."""
+    if not isinstance(key, str) or not key:
+        return "must not be empty"
+    if "\x00" in key:
+        return "must not contain NUL"
+    if "\\" in key:
+        return "must not contain backslashes"
+    if key.startswith("/"):
+        return "must be relative"
+    for segment in key.split("/"):
+        if not segment:
+            return "must not have empty segments"
+        if segment in (".", ".."):
+            return "must not contain '.' or '..' segments"
+        if segment.startswith(_TMP_PREFIX):
+            return f"segments must not start with {_TMP_PREFIX!r}"
+    return None

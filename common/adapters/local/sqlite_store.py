@@ -1,0 +1,496 @@
+"""SqliteDocumentStore: the DocumentStore port on one SQLite file (the embedded default).
+
+One row per document holds its JSON and an opaque version. Every write runs inside
+``BEGIN IMMEDIATE`` so transactions are serialisable across threads and processes; WAL keeps
+readers from blocking writers. Watchers are told about changes by a daemon thread that wakes at
+once after a commit in this instance and polls ``PRAGMA data_version`` to notice commits made by
+other connections (other instances, other processes on the same file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from common.domain.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RetryableError,
+    StoryGeniusError,
+)
+from common.ports.store import Document, Filter, Transaction
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Callback = Callable[[Document | None], None]
+_Write = Callable[[sqlite3.Connection], object]
+
+_BUSY_TIMEOUT_MS = 30_000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    version TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+) WITHOUT ROWID
+"""
+_OPS = frozenset({"==", "<", "<=", ">", ">="})
+# Firestore orders values of different types by type first; the same rank keeps ordering alike.
+_TYPE_RANK = (
+    "CASE json_type(data, ?) WHEN 'null' THEN 0 WHEN 'false' THEN 1 WHEN 'true' THEN 1 "
+    "WHEN 'integer' THEN 2 WHEN 'real' THEN 2 WHEN 'text' THEN 3 WHEN 'array' THEN 4 ELSE 5 END"
+)
+_UNSEEN = object()
+
+# Threads of one process that write the same file queue on a Python lock: a fast hand-off,
+# where SQLite's busy handler would sleep and retry. RLock so a nested write on one thread
+# reaches SQLite's own "transaction within a transaction" error instead of hanging.
+_file_locks: dict[Path, threading.RLock] = {}
+_file_locks_guard = threading.Lock()
+
+
+def _file_lock(path: Path) -> threading.RLock:
+    with _file_locks_guard:
+        return _file_locks.setdefault(path, threading.RLock())
+
+
+class SqliteDocumentStore:
+    """DocumentStore on a SQLite file; safe to share between threads and processes.
+
+    Each thread gets its own connection. Watch callbacks run first in the caller's thread (the
+    initial call) and then in the store's watcher thread.
+    """
+
+    def __init__(self, path: Path | str, *, poll_interval_s: float = 0.25) -> None:
+        self._path = Path(path).resolve()
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._poll_interval_s = poll_interval_s
+        self._write_lock = _file_lock(self._path)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._watchers: dict[tuple[str, str], list[_Watcher]] = {}
+        self._watch_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._watch_thread: threading.Thread | None = None
+        self._closed = False
+        conn = self._conn()
+        conn.execute("PRAGMA journal_mode = WAL")  # persistent: later connections inherit it
+        with self._write_lock:
+            conn.execute(_SCHEMA)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def get(self, collection: str, doc_id: str) -> Document | None:
+        """The document, or None when it does not exist."""
+        _check_ref(collection, doc_id)
+        return _read(self._conn(), collection, doc_id)
+
+    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        """Create if absent; AlreadyExistsError if a document with this id exists."""
+        _check_ref(collection, doc_id)
+        text = _encode(data)
+        with self._immediate() as conn:
+            return _insert(conn, collection, doc_id, text)
+
+    def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        """Create or replace the whole document."""
+        _check_ref(collection, doc_id)
+        text = _encode(data)
+        with self._immediate() as conn:
+            return _upsert(conn, collection, doc_id, text)
+
+    def update(
+        self,
+        collection: str,
+        doc_id: str,
+        changes: dict[str, Any],
+        *,
+        version: str | None = None,
+    ) -> Document:
+        """Merge `changes` (dotted paths allowed); NotFoundError, or ConflictError if stale."""
+        _check_ref(collection, doc_id)
+        _check_changes(changes)
+        with self._immediate() as conn:
+            return _merge(conn, collection, doc_id, changes, version)
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        """Delete the document; deleting a missing document is not an error."""
+        _check_ref(collection, doc_id)
+        with self._immediate() as conn:
+            _remove(conn, collection, doc_id)
+
+    def query(
+        self,
+        collection: str,
+        where: Sequence[Filter] = (),
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[Document]:
+        """Documents matching every filter, ordered (by id when `order_by` is None) and limited.
+
+        As in Firestore, a filter only matches values of its own type, and ordering by a field
+        leaves out documents that lack it.
+        """
+        sql = ["SELECT id, data, version FROM documents WHERE collection = ?"]
+        params: list[Any] = [collection]
+        for path, op, value in where:
+            clause, clause_params = _filter_sql(path, op, value)
+            sql.append(f"AND {clause}")
+            params.extend(clause_params)
+        direction = "DESC" if descending else "ASC"
+        if order_by is None:
+            sql.append(f"ORDER BY id {direction}")
+        else:
+            json_path = _json_path(order_by, "order_by")
+            sql.append("AND json_type(data, ?) IS NOT NULL")
+            sql.append(
+                f"ORDER BY {_TYPE_RANK} {direction}, json_extract(data, ?) {direction}, "
+                f"id {direction}"
+            )
+            params.extend([json_path, json_path, json_path])
+        if limit is not None:
+            if limit < 0:
+                raise InvalidInputError("limit must not be negative", fields={"limit": "< 0"})
+            sql.append("LIMIT ?")
+            params.append(limit)
+        rows = self._conn().execute(" ".join(sql), params).fetchall()
+        return [Document(row[0], json.loads(row[1]), row[2]) for row in rows]
+
+    def transaction(self, fn: Callable[[Transaction], T]) -> T:
+        """Run `fn` under an exclusive write lock; its writes apply at commit, or not at all."""
+        with self._immediate() as conn:
+            txn = SqliteTransaction(conn)
+            result = fn(txn)
+            txn.commit()
+            return result
+
+    def watch(self, collection: str, doc_id: str, callback: Callback) -> Callable[[], None]:
+        """Call `callback` with the document now and after each change; returns `unsubscribe`."""
+        _check_ref(collection, doc_id)
+        watcher = _Watcher((collection, doc_id), callback)
+        with watcher.lock:
+            with self._watch_lock:
+                self._watchers.setdefault(watcher.key, []).append(watcher)
+                self._start_watch_thread()
+            _deliver(watcher, self.get(collection, doc_id))
+
+        def unsubscribe() -> None:
+            with watcher.lock:  # waits out a delivery in progress; none can follow
+                watcher.active = False
+            with self._watch_lock:
+                siblings = self._watchers.get(watcher.key, [])
+                if watcher in siblings:
+                    siblings.remove(watcher)
+                if not siblings:
+                    self._watchers.pop(watcher.key, None)
+
+        return unsubscribe
+
+    def close(self) -> None:
+        """Stop the watcher thread and close every connection this store opened."""
+        with self._watch_lock:
+            self._closed = True
+            thread = self._watch_thread
+        self._wake.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    def __enter__(self) -> SqliteDocumentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self._path,
+            timeout=_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # autocommit: transactions are begun explicitly
+            check_same_thread=False,  # only so close() may close it; each thread uses its own
+        )
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise StoryGeniusError(f"the document store {self._path} is closed")
+            conn = self._connect()
+            self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        with self._write_lock:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise RetryableError(f"document store is busy: {exc}", retry_after_s=1.0) from exc
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:  # some errors have already rolled SQLite back
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        self._wake.set()
+
+    def _start_watch_thread(self) -> None:
+        if self._watch_thread is None and not self._closed:
+            self._watch_thread = threading.Thread(
+                target=self._watch_loop, name=f"sqlite-watch:{self._path.name}", daemon=True
+            )
+            self._watch_thread.start()
+
+    def _watch_loop(self) -> None:
+        conn = self._connect()
+        try:
+            seen = -1  # the first pass re-reads everything: commits may predate this thread
+            while True:
+                self._wake.wait(self._poll_interval_s)
+                self._wake.clear()
+                # data_version moves when any other connection commits, in or out of process.
+                # Read it before the snapshot: a watcher added later got a fresher initial call.
+                current = _data_version(conn)
+                with self._watch_lock:
+                    if self._closed or not self._watchers:
+                        self._watch_thread = None
+                        return
+                    snapshot = [w for ws in self._watchers.values() for w in ws]
+                if current == seen:
+                    continue
+                try:
+                    for watcher in snapshot:
+                        with watcher.lock:  # read under the lock: the last delivery is the newest
+                            if watcher.active:
+                                _deliver(watcher, _read(conn, *watcher.key))
+                    seen = current
+                except sqlite3.Error:
+                    # A busy or broken read: keep watching and try again on the next pass.
+                    logger.exception("watching %s failed; retrying", self._path)
+        finally:
+            conn.close()
+
+
+class SqliteTransaction:
+    """The Transaction port: reads go to the database, writes wait for commit (as in Firestore)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._writes: list[_Write] = []
+
+    def get(self, collection: str, doc_id: str) -> Document | None:
+        """The document as of this transaction; reads must come before writes."""
+        if self._writes:
+            raise StoryGeniusError("transaction reads must come before its writes")
+        _check_ref(collection, doc_id)
+        return _read(self._conn, collection, doc_id)
+
+    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
+        """Create at commit; the transaction fails with AlreadyExistsError if it exists."""
+        _check_ref(collection, doc_id)
+        self._writes.append(
+            partial(_insert, collection=collection, doc_id=doc_id, text=_encode(data))
+        )
+
+    def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
+        """Create or replace the whole document at commit."""
+        _check_ref(collection, doc_id)
+        self._writes.append(
+            partial(_upsert, collection=collection, doc_id=doc_id, text=_encode(data))
+        )
+
+    def update(self, collection: str, doc_id: str, changes: dict[str, Any]) -> None:
+        """Merge `changes` (dotted paths) at commit; the transaction fails if it is missing."""
+        _check_ref(collection, doc_id)
+        _check_changes(changes)
+        self._writes.append(
+            partial(_merge, collection=collection, doc_id=doc_id, changes=changes, version=None)
+        )
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        """Delete at commit; a missing document is not an error."""
+        _check_ref(collection, doc_id)
+        self._writes.append(partial(_remove, collection=collection, doc_id=doc_id))
+
+    def commit(self) -> None:
+        """Apply the buffered writes in order (the caller commits or rolls back the SQL)."""
+        for write in self._writes:
+            write(self._conn)
+        self._writes.clear()
+
+
+@dataclass(eq=False)
+class _Watcher:
+    key: tuple[str, str]
+    callback: Callback
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    last: object = _UNSEEN
+    active: bool = True
+
+
+def _deliver(watcher: _Watcher, doc: Document | None) -> None:
+    version = doc.version if doc is not None else None
+    if version == watcher.last:
+        return
+    watcher.last = version
+    try:
+        watcher.callback(doc)
+    except Exception:
+        # A listener's bug must not silence every other listener by killing the watcher thread.
+        logger.exception("watch callback for %s/%s failed", *watcher.key)
+
+
+def _read(conn: sqlite3.Connection, collection: str, doc_id: str) -> Document | None:
+    row = conn.execute(
+        "SELECT data, version FROM documents WHERE collection = ? AND id = ?",
+        (collection, doc_id),
+    ).fetchone()
+    return None if row is None else Document(doc_id, json.loads(row[0]), row[1])
+
+
+def _insert(conn: sqlite3.Connection, collection: str, doc_id: str, text: str) -> Document:
+    version = _new_version()
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO documents (collection, id, data, version) VALUES (?, ?, ?, ?)",
+        (collection, doc_id, text, version),
+    )
+    if cursor.rowcount == 0:
+        raise AlreadyExistsError(f"{collection}/{doc_id} already exists")
+    return Document(doc_id, json.loads(text), version)
+
+
+def _upsert(conn: sqlite3.Connection, collection: str, doc_id: str, text: str) -> Document:
+    version = _new_version()
+    conn.execute(
+        "INSERT INTO documents (collection, id, data, version) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (collection, id) DO UPDATE SET data = excluded.data, "
+        "version = excluded.version",
+        (collection, doc_id, text, version),
+    )
+    return Document(doc_id, json.loads(text), version)
+
+
+def _merge(
+    conn: sqlite3.Connection,
+    collection: str,
+    doc_id: str,
+    changes: dict[str, Any],
+    version: str | None,
+) -> Document:
+    current = _read(conn, collection, doc_id)
+    if current is None:
+        raise NotFoundError(f"{collection}/{doc_id} does not exist")
+    if version is not None and version != current.version:
+        raise ConflictError(f"{collection}/{doc_id} has changed since version {version}")
+    data = current.data  # a fresh copy decoded from the row: safe to modify
+    for path, value in changes.items():
+        *parents, leaf = path.split(".")
+        node = data
+        for name in parents:
+            child = node.get(name)
+            if not isinstance(child, dict):
+                child = node[name] = {}
+            node = child
+        node[leaf] = value
+    text = _encode(data)
+    new_version = _new_version()
+    conn.execute(
+        "UPDATE documents SET data = ?, version = ? WHERE collection = ? AND id = ?",
+        (text, new_version, collection, doc_id),
+    )
+    return Document(doc_id, json.loads(text), new_version)
+
+
+def _remove(conn: sqlite3.Connection, collection: str, doc_id: str) -> None:
+    conn.execute("DELETE FROM documents WHERE collection = ? AND id = ?", (collection, doc_id))
+
+
+def _filter_sql(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
+    if op not in _OPS:
+        raise InvalidInputError(f"unknown operator {op!r}", fields={"where": f"operator {op!r}"})
+    json_path = _json_path(path, "where")
+    if value is None:
+        if op != "==":
+            raise InvalidInputError("null only supports ==", fields={"where": f"{path} {op} None"})
+        return "json_type(data, ?) = 'null'", [json_path]
+    if isinstance(value, bool):  # before int: bool is an int; SQLite reads JSON true as 1
+        types, value = "('true', 'false')", int(value)
+    elif isinstance(value, int | float):
+        types = "('integer', 'real')"
+    elif isinstance(value, str):
+        types = "('text')"
+    else:
+        raise InvalidInputError(
+            f"cannot filter on a {type(value).__name__}",
+            fields={"where": f"{path}: value must be str, int, float, bool or None"},
+        )
+    return (
+        f"json_type(data, ?) IN {types} AND json_extract(data, ?) {op.replace('==', '=')} ?",
+        [json_path, json_path, value],
+    )
+
+
+def _json_path(path: str, field_name: str) -> str:
+    names = path.split(".")
+    if not all(names) or any('"' in name for name in names):
+        raise InvalidInputError(f"bad field path {path!r}", fields={field_name: path})
+    return "$" + "".join(f'."{name}"' for name in names)
+
+
+def _encode(data: dict[str, Any]) -> str:
+    if not isinstance(data, dict):
+        raise InvalidInputError("document data must be a dict", fields={"data": "not a dict"})
+    try:
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError("document data must be JSON", fields={"data": str(exc)}) from exc
+
+
+def _check_changes(changes: dict[str, Any]) -> None:
+    for path in changes:
+        if not isinstance(path, str) or not all(path.split(".")):
+            raise InvalidInputError(f"bad field path {path!r}", fields={"changes": str(path)})
+
+
+def _check_ref(collection: str, doc_id: str) -> None:
+    for name, value in (("collection", collection), ("doc_id", doc_id)):
+        if not value or "/" in value:
+            raise InvalidInputError(
+                f"bad {name} {value!r}", fields={name: "must be non-empty, without '/'"}
+            )
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
