@@ -1,0 +1,143 @@
+"""Running ffmpeg: where the binary is, one call that raises MediaError, and media durations.
+
+The binary comes from imageio-ffmpeg (a static build with libx264, libass, harfbuzz, fribidi), so
+nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use another binary.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO
+
+from common.domain.errors import MediaError
+
+_STDERR_TAIL_LINES = 40
+_DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary: $STORYGENIUS_FFMPEG, else the one imageio-ffmpeg ships."""
+    override = os.environ.get("STORYGENIUS_FFMPEG")
+    if override:
+        return override
+    try:
+        import imageio_ffmpeg  # lazy: keeps imports of common.media cheap
+    except ImportError as exc:  # pragma: no cover - requirements install it
+        raise MediaError("imageio-ffmpeg is not installed; no ffmpeg binary available") from exc
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:  # pragma: no cover - wheel without a binary
+        raise MediaError(f"no ffmpeg binary found: {exc}") from exc
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    progress: Callable[[float], None] | None = None,
+    total_s: float | None = None,
+) -> str:
+    """Run ffmpeg with `args` (without the binary) and return the tail of its stderr.
+
+    With `progress` and `total_s`, ffmpeg reports its position through `-progress pipe:1` and
+    `progress` is called with the done fraction in [0, 1] (1.0 once at the end).
+    Raises MediaError with the stderr tail when ffmpeg exits non-zero or cannot start.
+    """
+    report = progress is not None and total_s is not None and total_s > 0
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y"]
+    if report:
+        cmd += ["-progress", "pipe:1", "-nostats"]
+    cmd += list(args)
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE if report else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    except OSError as exc:
+        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
+
+    # stderr is drained on a thread so a chatty ffmpeg never blocks on a full pipe.
+    tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
+    assert proc.stderr is not None
+    drain = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
+    drain.start()
+    if report:
+        assert proc.stdout is not None and progress is not None and total_s is not None
+        _follow_progress(proc.stdout, progress, total_s)
+    returncode = proc.wait()
+    drain.join()
+    stderr = "\n".join(tail)
+    if returncode != 0:
+        last = tail[-1] if tail else "no output"
+        raise MediaError(f"ffmpeg failed (exit {returncode}): {last}", stderr)
+    if report and progress is not None:
+        progress(1.0)
+    return stderr
+
+
+def media_duration(path: Path) -> float:
+    """Duration of an audio or video file in seconds, without ffprobe.
+
+    Reads the container's duration from `ffmpeg -i`; when the container has none, decodes the
+    file to nowhere and takes the last reported time.
+    """
+    if not Path(path).is_file():
+        raise MediaError(f"media file not found: {path}")
+    info = _ffmpeg_info(path)
+    match = _DURATION_RE.search(info)
+    if match:
+        return _hms(match)
+    stderr = run_ffmpeg(["-i", str(path), "-map", "0", "-f", "null", "-"])
+    times = list(_TIME_RE.finditer(stderr))
+    if not times:
+        raise MediaError(f"cannot tell the duration of {path}", stderr)
+    return _hms(times[-1])
+
+
+def _ffmpeg_info(path: Path) -> str:
+    """The stream summary `ffmpeg -i` prints (it exits 1 because no output is given)."""
+    try:
+        done = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        )
+    except OSError as exc:
+        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
+    if "Invalid data found" in done.stderr or "No such file" in done.stderr:
+        raise MediaError(f"not a media file: {path}", done.stderr[-2000:])
+    return done.stderr
+
+
+def _hms(match: re.Match[str]) -> float:
+    hours, minutes, seconds = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def _drain(stream: IO[bytes], tail: deque[str]) -> None:
+    for raw in stream:
+        tail.append(raw.decode("utf-8", "replace").rstrip())
+
+
+def _follow_progress(stream: IO[bytes], progress: Callable[[float], None], total_s: float) -> None:
+    """Turn ffmpeg's `key=value` progress blocks into fractions of `total_s`."""
+    last = -1.0
+    for raw in stream:
+        key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+        # out_time_us and (despite its name) out_time_ms are both in microseconds.
+        if key in ("out_time_us", "out_time_ms") and value.lstrip("-").isdigit():
+            fraction = min(max(int(value) / 1e6 / total_s, 0.0), 1.0)
+            if fraction > last:
+                last = fraction
+                progress(fraction)

@@ -1,0 +1,176 @@
+"""The ffmpeg command built from a timeline: inputs, scene chains, transitions, audio, output."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from common.domain.assets import Motion
+from common.media.graph import build_command, filter_value, frame_grid, window_exprs
+from common.media.motion import window_at
+from common.media.timeline import Timeline
+
+OUT = Path("out/video.mp4")
+
+
+def scene(i: int, **kw: object) -> dict:
+    return {"id": f"s{i}", "visual": {"kind": "image", "path": f"img{i}.png"}, **kw}
+
+
+def timeline(*scenes: dict, **kw: object) -> Timeline:
+    base = {"width": 360, "height": 640, "fps": 30, "scenes": list(scenes)}
+    return Timeline.model_validate({**base, **kw})
+
+
+def build(tl: Timeline, clips: dict[Path, float] | None = None, **kw: object) -> str:
+    return build_command(tl, OUT, clip_durations=clips or {}, **kw).filter_complex  # type: ignore[arg-type]
+
+
+def test_xfade_offsets_are_the_scene_starts_and_durations_the_overlaps() -> None:
+    tl = timeline(
+        scene(0, duration_s=2.0, transition="crossfade", transition_s=0.5),
+        scene(1, duration_s=3.0, transition="dip", transition_s=0.4),
+        scene(2, duration_s=2.0, transition="slide", transition_s=0.3),
+        scene(3, duration_s=1.0),
+    )
+    graph = build(tl)
+    xfades = re.findall(r"xfade=transition=(\w+):duration=([\d.]+):offset=([\d.]+)", graph)
+    assert [x[0] for x in xfades] == ["fade", "fadeblack", "slideleft"]
+    assert [float(x[1]) for x in xfades] == pytest.approx([0.5, 0.4, 0.3])
+    assert [float(x[2]) for x in xfades] == pytest.approx(tl.starts()[1:])
+
+
+def test_a_cut_joins_by_concat_and_drops_the_overlap() -> None:
+    tl = timeline(
+        scene(0, duration_s=2.0, transition="cut", transition_s=0.5),
+        scene(1, duration_s=1.0),
+    )
+    graph = build(tl)
+    assert "xfade" not in graph
+    assert "[v0][v1]concat=n=2:v=1:a=0" in graph
+    # Scene 0 shows until scene 1 starts (1.5 s = 45 frames), so the total is the spec's.
+    assert "trim=end_frame=45," in graph.split(";")[0]
+    cmd = build_command(tl, OUT, clip_durations={})
+    frames = int(cmd.output[cmd.output.index("-frames:v") + 1])
+    assert frames == round(tl.duration_s * 30)
+
+
+def test_frame_grid_rounds_scene_boundaries_once_so_nothing_drifts() -> None:
+    tl = timeline(*(scene(i, duration_s=1.01, transition_s=0.22) for i in range(12)))
+    grid = frame_grid(tl)
+    assert [first for first, _ in grid] == [round(s * 30) for s in tl.starts()]
+    first, frames = grid[-1]
+    assert abs((first + frames) / 30 - tl.duration_s) <= 0.5 / 30
+
+
+def test_each_still_is_read_once_and_moved_with_a_per_frame_perspective() -> None:
+    tl = timeline(scene(0, duration_s=2.0))
+    cmd = build_command(tl, OUT, clip_durations={})
+    assert cmd.inputs[0] == ["-framerate", "30", "-i", "img0.png"]
+    assert "-loop" not in cmd.inputs[0]
+    chain = cmd.filters[0]
+    assert "force_original_aspect_ratio=increase" in chain and "crop=360:640" in chain
+    assert "loop=loop=59:size=1" in chain
+    assert "perspective=" in chain and "sense=source:eval=frame" in chain
+    assert "zoompan" not in chain
+
+
+@pytest.mark.parametrize("easing", ["ease_in_out", "linear"])
+def test_window_expressions_compute_what_window_at_computes(easing: str) -> None:
+    motion = Motion(start=(0.3, 0.6, 1.05), end=(0.95, 0.4, 1.3), easing=easing)  # type: ignore[arg-type]
+    frames = 31
+    exprs = window_exprs(motion, frames, frame_var="n")
+    names = {"clip": lambda v, lo, hi: min(max(v, lo), hi), "pow": pow, "cos": math.cos}
+    names |= {"min": min, "max": max, "PI": math.pi}
+    for n in range(frames):
+        # perspective numbers frames from 1
+        got = [eval(e, {"__builtins__": {}}, {**names, "n": n + 1}) for e in exprs]
+        assert got == pytest.approx(window_at(motion, n / (frames - 1)), abs=1e-6)
+
+
+def test_short_clips_are_slowed_at_most_one_and_a_half_times_then_held() -> None:
+    tl = timeline({"id": "v", "visual": {"kind": "video", "path": "clip.mp4"}, "duration_s": 2.0})
+    graph = build(tl, {Path("clip.mp4"): 0.5})
+    assert "setpts=1.500000*PTS" in graph
+    assert "tpad=stop_mode=clone" in graph
+    assert "trim=end_frame=60" in graph
+
+
+def test_slightly_short_clips_are_only_slowed() -> None:
+    tl = timeline({"id": "v", "visual": {"kind": "video", "path": "clip.mp4"}, "duration_s": 1.0})
+    graph = build(tl, {Path("clip.mp4"): 0.8})
+    assert "setpts=1.250000*PTS" in graph
+
+
+def test_long_clips_are_trimmed_and_normalised_to_the_frame() -> None:
+    tl = timeline({"id": "v", "visual": {"kind": "video", "path": "clip.mp4"}, "duration_s": 1.0})
+    graph = build(tl, {Path("clip.mp4"): 8.0})
+    assert "setpts=PTS-STARTPTS,fps=30,scale=360:640" in graph
+    assert "tpad" not in graph and "*PTS" not in graph
+    assert "trim=end_frame=30" in graph and "setsar=1" in graph and "format=yuv420p" in graph
+
+
+def test_narration_is_delayed_to_scene_start_plus_offset_and_mixed_without_normalising() -> None:
+    tl = timeline(
+        scene(0, duration_s=2.0, narration_path="n0.wav", narration_offset_s=0.2),
+        scene(1, duration_s=2.0, narration_path="n1.wav", narration_offset_s=0.1),
+    )
+    graph = build(tl)
+    delays = [int(d) for d in re.findall(r"adelay=delays=(\d+):all=1", graph)]
+    assert delays == [200, round((tl.starts()[1] + 0.1) * 1000)]
+    assert "amix=inputs=2:normalize=0" in graph
+    assert f"apad=whole_dur={tl.duration_s:.6f}" in graph
+    assert "loudnorm=I=-14" in graph
+
+
+def test_no_narration_gives_a_silent_track() -> None:
+    graph = build(timeline(scene(0, duration_s=1.0)))
+    assert "anullsrc=r=48000:cl=stereo" in graph
+    assert "[aout]" in graph
+
+
+def test_music_is_looped_ducked_under_the_voice_and_faded() -> None:
+    tl = timeline(scene(0, duration_s=3.0, narration_path="n0.wav"), music_path="music.mp3")
+    cmd = build_command(tl, OUT, clip_durations={})
+    assert ["-stream_loop", "-1", "-i", "music.mp3"] in cmd.inputs
+    graph = cmd.filter_complex
+    assert "[music][voice_key]sidechaincompress" in graph
+    assert "afade=t=in" in graph and "afade=t=out:st=1.500000" in graph
+    assert "loudnorm" in graph
+
+
+def test_captions_are_burned_with_the_ass_filter_and_a_fonts_dir() -> None:
+    graph = build(
+        timeline(scene(0, duration_s=1.0)),
+        captions_ass=Path("/w/captions.ass"),
+        fonts_dir=Path("/w/fonts"),
+    )
+    assert "ass=filename=\\'/w/captions.ass\\':fontsdir=\\'/w/fonts\\'" in graph
+
+
+def test_filter_values_survive_both_levels_of_ffmpeg_escaping() -> None:
+    assert filter_value("/tmp/a b/c.ass") == "\\'/tmp/a b/c.ass\\'"
+    escaped = filter_value("/tmp/it's [x],y;z:w/c.ass")
+    assert escaped == "\\'/tmp/it\\'\\\\\\'\\'s \\[x\\]\\,y\\;z:w/c.ass\\'"
+
+
+def test_output_is_h264_yuv420p_aac_faststart_at_the_timeline_size_and_rate() -> None:
+    tl = timeline(scene(0, duration_s=1.0), video_preset="veryfast", crf=23, fps=24)
+    args = build_command(tl, OUT, clip_durations={}).args()
+    joined = " ".join(args)
+    for expected in (
+        "-c:v libx264",
+        "-preset veryfast",
+        "-crf 23",
+        "-pix_fmt yuv420p",
+        "-r 24",
+        "-c:a aac",
+        "-ar 48000",
+        "-movflags +faststart",
+    ):
+        assert expected in joined
+    assert args[-1] == str(OUT)
+    assert "scale=360:640" in joined and "crop=360:640" in joined
