@@ -36,7 +36,7 @@ serve: $(VENV)/.runtime fonts
 	$(PY) main.py serve
 
 bench: $(VENV)/.dev fonts
-	$(PY) bench/pipeline.py
+	$(PY) bench/assembly.py
 
 clean:
 	rm -rf $(VENV) .storygenius out .pytest_cache .mypy_cache .ruff_cache

@@ -133,19 +133,29 @@ def make(args: argparse.Namespace) -> int:
 
 
 def _follow(services: Any, job_id: str, *, quiet: bool) -> Any:
-    """Watch the job document until it ends, drawing one progress bar per stage."""
+    """Watch the job document until it ends, drawing one progress bar per stage in turn."""
     from tqdm import tqdm
+
+    from common.domain.job import STAGE_SPAN, JobError
 
     snapshots: queue.Queue[Any] = queue.Queue()
     unsubscribe = services.store.watch("jobs", job_id, snapshots.put)
-    bars: dict[str, Any] = {}
     labels = {
         "script": "writing script",
         "references": "reference images",
-        "scenes": "scenes (voice, keyframe, clip)",
+        "scenes": "voice, keyframes, clips",
         "assembly": "assembling video",
     }
+    bar: Any = None
+    bar_stage = ""
     idle_checks = 0
+
+    def close_bar(complete: bool) -> None:
+        if bar is not None:
+            if complete:
+                bar.update(bar.total - bar.n)
+            bar.close()
+
     try:
         while True:
             try:
@@ -154,23 +164,16 @@ def _follow(services: Any, job_id: str, *, quiet: bool) -> Any:
                 doc = None
             job = services.jobs.get(job_id)
             if not quiet and job.stage in labels:
-                for stage, bar in bars.items():
-                    if stage != job.stage and bar.n < bar.total:
-                        bar.update(bar.total - bar.n)
-                        bar.refresh()
-                bar = bars.get(job.stage)
-                if bar is None:
-                    bar = tqdm(total=100, desc=f"{labels[job.stage]:<32}", unit="%", leave=True)
-                    bars[job.stage] = bar
-                from common.domain.job import STAGE_SPAN
-
+                if job.stage != bar_stage:
+                    close_bar(complete=True)
+                    bar = tqdm(total=100, desc=f"{labels[job.stage]:<24}", unit="%")
+                    bar_stage = job.stage
                 lo, hi = STAGE_SPAN[job.stage]
                 within = 100 * (job.progress - lo) // max(1, hi - lo)
                 bar.update(max(0, min(100, within) - bar.n))
             if job.terminal:
-                if not quiet and job.status == "done":
-                    for bar in bars.values():
-                        bar.update(bar.total - bar.n)
+                close_bar(complete=job.status == "done")
+                bar = None
                 return job
             # A job that is not finished while the queue has nothing left to do is stuck.
             wait_idle = getattr(services.queue, "wait_idle", None)
@@ -179,18 +182,14 @@ def _follow(services: Any, job_id: str, *, quiet: bool) -> Any:
                 if idle_checks >= 3:
                     failures = getattr(services.queue, "failures", [])
                     detail = failures[-1].error if failures else "no task left to run"
-                    from common.domain.job import JobError
-
                     services.jobs.fail(
-                        job_id,
-                        JobError(stage=job.stage, code="stalled", message=str(detail)),
+                        job_id, JobError(stage=job.stage, code="stalled", message=str(detail))
                     )
             else:
                 idle_checks = 0
     finally:
         unsubscribe()
-        for bar in bars.values():
-            bar.close()
+        close_bar(complete=False)
 
 
 def _export(services: Any, job: Any, out: Path) -> None:

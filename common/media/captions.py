@@ -156,8 +156,7 @@ def group_cues(timeline: Timeline, layout: CaptionLayout | None = None) -> list[
     groups: list[list[CaptionWord]] = []
     for words in timeline_words(timeline):
         for phrase in _phrases(words):
-            for chunk in _chunks(phrase, layout):
-                groups.extend(part for part in _fit_width(chunk, layout) if part)
+            groups.extend(chunk for chunk in _chunks(phrase, layout) if chunk)
     flat = sorted(groups, key=lambda g: g[0].start_s)
     cues = []
     for i, group in enumerate(flat):
@@ -170,21 +169,24 @@ def group_cues(timeline: Timeline, layout: CaptionLayout | None = None) -> list[
 
 
 def _phrases(words: list[CaptionWord]) -> list[list[CaptionWord]]:
-    """Split at words ending in punctuation and at pauses longer than PAUSE_BREAK_S."""
+    """Split at pauses longer than PAUSE_BREAK_S, and after punctuation unless that would leave
+    a word alone on its line ("Then," joins what follows)."""
     phrases: list[list[CaptionWord]] = []
     current: list[CaptionWord] = []
     for i, word in enumerate(words):
         current.append(word)
         nxt = words[i + 1] if i + 1 < len(words) else None
         pause = nxt is not None and nxt.start_s - word.end_s > PAUSE_BREAK_S
-        if nxt is None or pause or word.text.endswith(_BREAK_AFTER):
+        punctuation = word.text.endswith(_BREAK_AFTER) and len(current) > 1
+        if nxt is None or pause or punctuation:
             phrases.append(current)
             current = []
     return phrases
 
 
 def _chunks(phrase: list[CaptionWord], layout: CaptionLayout) -> list[list[CaptionWord]]:
-    """Balanced chunks: 2-4 words, or for space-less scripts up to a line of characters."""
+    """Balanced lines: 2-4 words that fit the width, or for space-less scripts up to a line of
+    characters."""
     chars = [c for w in phrase for c in w.text]
     if sum(is_no_space(c) for c in chars) * 2 > len(chars):
         per_line = max(2, min(MAX_CJK_CHARS, int(layout.max_line_px / layout.font_size)))
@@ -196,23 +198,33 @@ def _chunks(phrase: list[CaptionWord], layout: CaptionLayout) -> list[list[Capti
                 chunks.append([])
             chunks[-1].append(word)
         return chunks
-    count = math.ceil(len(phrase) / MAX_WORDS)
-    base, extra = divmod(len(phrase), count)
-    sizes = [base + 1 if i < extra else base for i in range(count)]
-    out, at = [], 0
-    for size in sizes:
-        out.append(phrase[at : at + size])
-        at += size
-    return out
+    return _break_lines(phrase, layout)
 
 
-def _fit_width(chunk: list[CaptionWord], layout: CaptionLayout) -> list[list[CaptionWord]]:
-    """Halve a chunk until each part fits the line width (a single long word stays whole)."""
-    text = join_words([w.text for w in chunk])
-    if len(chunk) == 1 or text_width_px(text, layout.font_size) <= layout.max_line_px:
-        return [chunk]
-    half = (len(chunk) + 1) // 2
-    return _fit_width(chunk[:half], layout) + _fit_width(chunk[half:], layout)
+def _break_lines(phrase: list[CaptionWord], layout: CaptionLayout) -> list[list[CaptionWord]]:
+    """Line breaks chosen by dynamic programming: every line fits the width (a single word
+    wider than a line stands alone), holds at most MAX_WORDS words, and the breaks minimise a
+    cost that strongly avoids one-word lines and mildly prefers three words of even width."""
+    n = len(phrase)
+    width = layout.max_line_px
+    best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
+            used = text_width_px(join_words([w.text for w in phrase[i:j]]), layout.font_size)
+            if used > width and j - i > 1:
+                break
+            cost = (4.0 if j - i == 1 and n > 1 else 0.0) + 0.3 * abs(j - i - 3)
+            cost += (1 - min(used, width) / width) ** 2 + best[j][0]
+            options.append((cost, j))
+        # On a tie the longer first line wins: "a b c / d e" reads better than "a b / c d e".
+        best[i] = min(options, key=lambda o: (round(o[0], 9), -o[1]))
+    lines, at = [], 0
+    while at < n:
+        nxt = best[at][1]
+        lines.append(phrase[at:nxt])
+        at = nxt
+    return lines
 
 
 def srt_time(t: float) -> str:

@@ -247,3 +247,16 @@ def test_the_preferred_family_wins_when_several_cover_the_text() -> None:
 
 def test_symbols_no_font_covers_are_dropped_but_letters_are_kept() -> None:
     assert drop_uncovered_symbols("fox 🦊 ᱚ", fonts=(LATIN,)) == "fox  ᱚ"
+
+
+def test_a_phrase_too_wide_for_three_words_never_leaves_one_word_alone() -> None:
+    # Long words at a narrow width: 3 words do not fit, so 2 + 2 + 2 rather than 2 + 1 + ...
+    words_ = words("lighthouse", "keeper", "watched", "distant", "silver", "whales")
+    cues = group_cues(timeline({"words": words_}, width=360, height=640))
+    assert all(len(c.words) >= 2 for c in cues), [c.text for c in cues]
+    assert sum(len(c.words) for c in cues) == 6
+
+
+def test_a_word_before_a_comma_joins_the_next_line_rather_than_standing_alone() -> None:
+    cues = group_cues(timeline({"words": words("Then,", "the", "sea", "went", "quiet.")}))
+    assert all(len(c.words) >= 2 for c in cues), [c.text for c in cues]

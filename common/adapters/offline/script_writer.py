@@ -1,0 +1,304 @@
+"""OfflineScriptWriter: a story from a prompt with templates and rules, no network and no model.
+
+The same (prompt, seed, duration, language) always gives the same Story. The prompt is read into
+a Premise (who, what happens, where), a cast is named and given fixed looks, and the story's arc
+(hook, development, turn, resolution) is told in lines sized to the requested duration: each
+scene's narration is estimated at the narrator's speaking rate, fits a 4, 6 or 8 s clip with
+0.8 s of padding, and the scenes add up to the requested duration within about 15%.
+
+Languages: "auto" reads the prompt's script (Han -> zh, Arabic -> ar, otherwise en); "en", "zh"
+and "ar" (and tags such as "zh-CN") are honoured; any other language is written with the English
+templates and the Story says "en", because that is the language the narration is in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from string import Formatter
+
+from common.adapters.offline.script_cast import (
+    Member,
+    Picker,
+    ar_context,
+    build_cast,
+    en_context,
+    zh_context,
+)
+from common.adapters.offline.script_framing import (
+    FRAMES,
+    logline,
+    scene_mood,
+    short_title,
+    shot_and_camera,
+    title,
+)
+from common.adapters.offline.script_kinds import HELPERS
+from common.adapters.offline.script_lines import (
+    ARCS,
+    COMPANION,
+    FILLERS,
+    OPENING_HOOK,
+    SPARE,
+    Line,
+    day_lines,
+)
+from common.adapters.offline.script_lines_intl import (
+    AR_ARCS,
+    AR_FILLERS,
+    AR_SPARE,
+    END_TEXT,
+    TURN_TEXT,
+    ZH_ARCS,
+    ZH_FILLERS,
+    ZH_SPARE,
+    ar_day_lines,
+    zh_day_lines,
+)
+from common.adapters.offline.script_pacing import (
+    MAX_NARRATION_S,
+    PADDING_S,
+    RATES,
+    Piece,
+    clip_for,
+    fit_scene,
+    plan_beats,
+    scene_count,
+    speech_units,
+    spread,
+)
+from common.adapters.offline.script_premise import Figure, Premise, clean_prompt, detect_language
+from common.adapters.offline.script_read_en import analyse_en
+from common.adapters.offline.script_read_intl import analyse_ar, analyse_zh
+from common.adapters.offline.script_settings import CATEGORY_TONE, SETTINGS, Setting
+from common.domain.assets import ScriptRequest
+from common.domain.errors import InvalidInputError
+from common.domain.story import Beat, Character, Scene, Story, StyleBible
+
+MIN_DURATION_S, MAX_DURATION_S = 5, 300
+_SUPPORTED = ("en", "zh", "ar")
+_BEATS: tuple[Beat, ...] = ("hook", "development", "turn", "resolution")
+_HERO_KEYS = {"P", "he", "him", "his", "himself"}
+_DEFAULT_VISUAL = "{P} {near}"
+
+
+def story_language(requested: str, text: str) -> str:
+    """The language the story is told in: detected for "auto", English for unsupported ones."""
+    tag = (requested or "auto").strip().lower()
+    if tag in ("", "auto"):
+        return detect_language(text)
+    primary = re.split(r"[-_]", tag)[0]
+    return primary if primary in _SUPPORTED else "en"
+
+
+def analyse(text: str) -> Premise:
+    """Read a cleaned prompt in whichever language it is written."""
+    readers = {"zh": analyse_zh, "ar": analyse_ar}
+    return readers.get(detect_language(text), analyse_en)(text)
+
+
+class OfflineScriptWriter:
+    """A ScriptWriter that needs nothing but this process: deterministic, offline, instant."""
+
+    id = "offline-writer/1"
+
+    def write(self, request: ScriptRequest) -> Story:
+        """A complete story for the prompt, sized to the requested duration.
+
+        Raises InvalidInputError naming `prompt` (empty, or nothing left once emoji are removed)
+        or `duration_s` (outside 5..300 s).
+        """
+        text = clean_prompt(request.prompt)
+        if not MIN_DURATION_S <= request.duration_s <= MAX_DURATION_S:
+            raise InvalidInputError(
+                f"duration_s must be between {MIN_DURATION_S} and {MAX_DURATION_S} seconds",
+                fields={"duration_s": f"must be between {MIN_DURATION_S} and {MAX_DURATION_S}"},
+            )
+        language = story_language(request.language, text)
+        return _Draft(analyse(text), language, request).story()
+
+
+class _Draft:
+    """One story being written: what every scene shares."""
+
+    def __init__(self, premise: Premise, language: str, request: ScriptRequest) -> None:
+        if premise.category == "friendship" and premise.other is None:
+            # "wants a friend": the friend will be someone who lives there
+            kinds = [k for k in HELPERS[premise.setting] if k != premise.hero.kind]
+            premise = replace(premise, other=Figure(kinds[0], ""))
+        self.premise, self.language, self.request = premise, language, request
+        self.picker = Picker(premise.text.lower(), request.seed)  # "A cat" tells "a cat"'s story
+        self.count = scene_count(request.duration_s)
+        self.setting: Setting = SETTINGS[premise.setting]
+        helper = (premise.other is None and self.count >= 4) or self.count >= 12
+        self.cast = build_cast(premise, language, self.setting, self.picker, helper)
+        self.other = next((m for m in self.cast if m.slot == "other"), None)
+        self.category = premise.category
+        if self.category == "friendship" and self.other is None:
+            self.category = "generic"
+        self.tone = CATEGORY_TONE[self.category]
+        self.visual_ctx = en_context(self.cast, premise, self.setting, self.picker)
+        if language == "zh":
+            self.ctx = zh_context(self.cast, premise, self.setting)
+        elif language == "ar":
+            self.ctx = ar_context(self.cast, premise, self.setting)
+        else:
+            self.ctx = self.visual_ctx
+        style = " ".join(w for w in request.visual_style.split() if any(c.isalnum() for c in w))
+        self.style = (style or "storybook illustration")[:300]
+        self.palette = list(self.setting.palettes[self.tone])
+        self.title = title(premise, self.cast, language, self.category)
+
+    def story(self) -> Story:
+        """Plan the beats, share the lines over the scenes, and size each scene's narration."""
+        beats = plan_beats(self.count)
+        short = "development" not in beats
+        rate = RATES[self.language]
+        nominal = max(1.0, (self.request.duration_s / self.count - PADDING_S) * rate)
+        groups: list[list[Piece]] = []
+        for beat in _BEATS:
+            if beat in beats:
+                arc = [x for x in self._arc(beat, short) if "turn" in beats or not x.after_turn]
+                lines = self._pieces(arc, essential=True)
+                spares = self._pieces(self._spares(beat), essential=False)
+                groups.extend(spread(lines, spares, beats.count(beat), nominal, self.language))
+        used: Counter[str] = Counter()
+        scenes: list[Scene] = []
+        spent = 0.0
+        for index, (beat, lines) in enumerate(zip(beats, groups, strict=True)):
+            target = (self.request.duration_s - spent) / (self.count - index) - PADDING_S
+            target = min(max(target, 1.0), MAX_NARRATION_S)
+            narration = fit_scene(lines, self._fillers(beat), used, target, self.language)
+            spent += speech_units(narration, self.language) / rate + PADDING_S
+            scenes.append(self._scene(index, beats, narration, lines))
+        return Story(
+            title=self.title, language=self.language, scenes=scenes,
+            logline=logline(self.cast, self.language, self.ctx, self.setting)[:500],
+            style=StyleBible(
+                visual_style=self.style, palette=self.palette,
+                lighting=self.setting.lighting[self.tone][:200],
+                characters=[_character(m) for m in self.cast],
+            ),
+        )  # fmt: skip
+
+    # --- lines -----------------------------------------------------------------------------------
+
+    def _arc(self, beat: Beat, short: bool) -> list[Line]:
+        if self.language == "en":
+            arc = ARCS[self.category]
+            if short and beat == "hook":  # two scenes: say the premise straight away
+                return [OPENING_HOOK] if "story_action" in self.ctx else arc["hook"][:1]
+            if beat == "development" and self.other is not None and self.category != "friendship":
+                return [COMPANION, *arc[beat]]
+        else:
+            arcs = ZH_ARCS if self.language == "zh" else AR_ARCS
+            arc = arcs["pair" if self.other is not None else "solo"]
+        return arc["short"] if short and beat == "resolution" else arc[beat]
+
+    def _spares(self, beat: Beat) -> list[Line]:
+        """Lines for beats with more scenes than lines: spares, then moments of the day."""
+        if self.language == "zh":
+            spares, days = ZH_SPARE[beat], zh_day_lines()
+        elif self.language == "ar":
+            spares, days = AR_SPARE[beat], ar_day_lines()
+        else:
+            spares, days = SPARE[beat], day_lines(self.category == "friendship")
+        if beat != "development":
+            return spares
+        return [*spares, *days]
+
+    def _render(self, template: str) -> str | None:
+        if "||" in template:  # Arabic: masculine||feminine, agreeing with the hero
+            template = template.split("||")[1 if self.cast[0].gender == "f" else 0]
+        return _fill(template, self.ctx)
+
+    def _pieces(self, lines: list[Line], essential: bool) -> list[Piece]:
+        """The lines this story can say (every placeholder filled), in order."""
+        out = []
+        for line in lines:
+            texts = [t for t in (self._render(v) for v in line.variants) if t]
+            if texts:
+                out.append(Piece(texts, essential and line.essential, line.visual))
+        return out
+
+    def _fillers(self, beat: Beat) -> list[Piece]:
+        table = {"zh": ZH_FILLERS, "ar": AR_FILLERS}.get(self.language, FILLERS)
+        senses = {"zh": self.setting.zh_senses, "ar": self.setting.ar_senses}
+        raw = list(table[beat])
+        if beat != "turn":
+            raw += [(s, True) for s in senses.get(self.language, self.setting.senses)]
+        out = []
+        for template, before in raw:
+            text = self._render(template)
+            if text:
+                out.append(Piece([text], False, "", before))
+        return self.picker.order(f"fillers:{beat}", out)
+
+    # --- scenes ----------------------------------------------------------------------------------
+
+    def _scene(self, index: int, beats: list[Beat], narration: str, lines: list[Piece]) -> Scene:
+        beat = beats[index]
+        last = index == len(beats) - 1
+        template = next((p.visual for p in lines if p.visual), "") or _DEFAULT_VISUAL
+        in_shot = self._in_shot(template)
+        place = self.setting.places[_BEATS.index(beat)].format(landmark=self.visual_ctx["landmark"])
+        if index == 0:
+            on_screen = short_title(self.title, self.cast, self.language)
+        elif beat == "turn" and beats.index("turn") == index:
+            on_screen = TURN_TEXT[self.language]
+        else:
+            on_screen = END_TEXT[self.language] if last else ""
+        return Scene(
+            id=f"s{index + 1:02d}", beat=beat, narration=narration,
+            visual_prompt=self._visual_prompt(index, beat, template, in_shot, place),
+            on_screen_text=on_screen, mood=scene_mood(self.category, beat, last),
+            setting=place[:300], characters=[m.id for m in self.cast if m.id in in_shot],
+            clip_seconds=clip_for(speech_units(narration, self.language) / RATES[self.language]),
+        )  # fmt: skip
+
+    def _visual_prompt(
+        self, index: int, beat: Beat, template: str, in_shot: set[str], place: str
+    ) -> str:
+        """Shot, subjects with their fixed descriptions, action, setting, light, camera, style."""
+        shot, camera = shot_and_camera(self.picker, beat, index)
+        action = _fill(template, self.visual_ctx) or self.cast[0].name
+        light = {
+            "turn": self.setting.lighting["dramatic"],
+            "resolution": f"gentle morning light as {self.visual_ctx['dawn']}",
+        }.get(beat, self.setting.lighting[self.tone])
+        subjects = "; ".join(f"{m.name}, {m.description}" for m in self.cast if m.id in in_shot)
+        frame = FRAMES.get(self.request.aspect, f"{self.request.aspect} frame")
+        prompt = (
+            f"{shot}, {frame}. {subjects}. Action: {action}. Setting: {place}. Light: {light}. "
+            f"Camera: {camera}. Style: {self.style}, colour palette {', '.join(self.palette)}."
+        )
+        return prompt[:2000]
+
+    def _in_shot(self, visual_template: str) -> set[str]:
+        """Ids of the characters a visual names (the hero when it names no one)."""
+        fields = {f for _, f, _, _ in Formatter().parse(visual_template) if f}
+        ids = {self.cast[0].id} if fields & _HERO_KEYS or not fields else set()
+        for member in self.cast[1:]:
+            if member.slot == "other":
+                named = bool(fields & {"O", "a_o", "arrive"}) or any(
+                    f.startswith("o_") for f in fields
+                )
+            else:
+                named = bool(fields & {"H", "a_h", "h_role"})
+            if named:
+                ids.add(member.id)
+        return ids
+
+
+def _fill(template: str, ctx: dict[str, str]) -> str | None:
+    """The template with its placeholders filled, or None when one has no value."""
+    fields = {f for _, f, _, _ in Formatter().parse(template) if f}
+    return template.format(**ctx) if fields <= ctx.keys() else None
+
+
+def _character(member: Member) -> Character:
+    return Character(
+        id=member.id, name=member.name[:80], role=member.noun[:80],
+        description=member.description,
+    )  # fmt: skip
