@@ -36,9 +36,10 @@ def test_a_project_is_created_read_and_listed_by_its_owner_only(client):
     project = created.get_json()
     assert project["owner"] == "alice" and project["settings"]["duration_s"] == 15
 
-    mine = client.get(f"/v1/projects/{project['id']}", headers={"Authorization": "Bearer dev:alice"})
+    path = f"/v1/projects/{project['id']}"
+    mine = client.get(path, headers={"Authorization": "Bearer dev:alice"})
     assert mine.status_code == 200
-    theirs = client.get(f"/v1/projects/{project['id']}", headers={"Authorization": "Bearer dev:bob"})
+    theirs = client.get(path, headers={"Authorization": "Bearer dev:bob"})
     assert theirs.status_code == 404
     listed = client.get("/v1/projects", headers={"Authorization": "Bearer dev:alice"}).get_json()
     assert [p["id"] for p in listed["projects"]] == [project["id"]]
@@ -85,4 +86,5 @@ def test_generate_starts_a_job_the_owner_can_read(client, queue):
     job = client.get(f"/v1/jobs/{job_id}").get_json()
     assert (job["project_id"], job["status"], job["progress"]) == (project_id, "queued", 0)
     assert [(t.target, t.payload) for t in queue.tasks] == [("step_script", {"job_id": job_id})]
-    assert client.get(f"/v1/jobs/{job_id}", headers={"Authorization": "Bearer dev:eve"}).status_code == 404
+    other = client.get(f"/v1/jobs/{job_id}", headers={"Authorization": "Bearer dev:eve"})
+    assert other.status_code == 404

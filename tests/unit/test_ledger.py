@@ -47,7 +47,7 @@ def test_a_failed_step_releases_its_claim_so_a_retry_runs_it(ledger):
 
 
 def test_a_step_in_progress_elsewhere_asks_for_a_retry_until_its_lease_expires(ledger):
-    ledger, clock = ledger
+    ledger, _ = ledger
     started, release = threading.Event(), threading.Event()
 
     def slow() -> dict:
@@ -83,7 +83,8 @@ def test_concurrent_deliveries_run_the_step_exactly_once(ledger):
     def deliver() -> None:
         for _ in range(50):
             try:
-                results.append(ledger.run_once("j:narration:s1", lambda: runs.append(1) or {"v": 1}))
+                result = ledger.run_once("j:narration:s1", lambda: runs.append(1) or {"v": 1})
+                results.append(result)
                 return
             except RetryableError:
                 threading.Event().wait(0.01)
