@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -75,11 +75,18 @@ class Settings(BaseModel):
     elevenlabs_voice_id: str = "21m00Tcm4TlvDq8ikWAM"
     prices: Prices = Field(default_factory=Prices)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_auth(cls, values: Any) -> Any:
+        """Dev identities with local backends, Firebase tokens with cloud ones."""
+        if isinstance(values, dict) and not values.get("auth"):
+            local = values.get("store", "sqlite") == "sqlite" and values.get("blobs", "fs") == "fs"
+            values = {**values, "auth": "dev" if local else "firebase"}
+        return values
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         local_backends = self.store == "sqlite" and self.blobs == "fs"
-        if self.auth is None:
-            object.__setattr__(self, "auth", "dev" if local_backends else "firebase")
         if self.auth == "dev" and not local_backends and not self.allow_dev_auth:
             raise ValueError(
                 "STORYGENIUS_AUTH=dev is refused with cloud backends; "

