@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 DEMO_PROMPT ?= A lighthouse keeper befriends a lonely whale
 
-.PHONY: demo test lint serve bench fonts clean
+.PHONY: demo test lint serve bench fonts emulators clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 fonts:
 	@bash infra/scripts/install-fonts.sh
 
+# Firestore and Cloud Tasks stand-ins for the tests (into .tools/).
+emulators:
+	@bash infra/scripts/install-emulators.sh
+
 demo: $(VENV)/.runtime fonts
 	$(PY) main.py make "$(DEMO_PROMPT)" --seconds 30 --aspect 9:16 --resolution 1080p --out out/demo
 
@@ -29,7 +33,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.dev fonts lint
+test: $(VENV)/.dev fonts emulators lint
 	$(PY) -m pytest -q
 
 serve: $(VENV)/.runtime fonts
@@ -39,4 +43,4 @@ bench: $(VENV)/.dev fonts
 	$(PY) bench/assembly.py
 
 clean:
-	rm -rf $(VENV) .storygenius out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .tools .storygenius out .pytest_cache .mypy_cache .ruff_cache
