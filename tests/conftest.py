@@ -11,6 +11,13 @@ import pytest
 from common.bootstrap import Services, build_services
 from common.config import Settings
 
+# Session fixtures that start the cloud stand-ins (each starts only when a test asks for it).
+pytest_plugins = [
+    "tests.support.firestore_emulator",
+    "tests.support.storage_emulator",
+    "tests.support.tasks_emulator",
+]
+
 
 @pytest.fixture
 def make_services(tmp_path: Path) -> Iterator[Callable[..., Services]]:
