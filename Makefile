@@ -41,6 +41,7 @@ serve: $(VENV)/.runtime fonts
 
 bench: $(VENV)/.dev fonts
 	$(PY) bench/assembly.py
+	$(PY) bench/cold_start.py
 
 clean:
 	rm -rf $(VENV) .tools .storygenius out .pytest_cache .mypy_cache .ruff_cache

@@ -161,7 +161,10 @@ def main() -> int:
             "engine_peak_rss_mib": round(engine_rss, 1),
             "floor_peak_rss_mib": round(floor_rss, 1),
         }
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    path = ROOT / "bench" / "results.json"
+    merged = json.loads(path.read_text()) if path.exists() else {}
+    merged.update(results)
+    path.write_text(json.dumps(merged, indent=2) + "\n")
     width = max(len(k) for k in results)
     for key, value in results.items():
         print(f"{key:<{width}}  {value}")

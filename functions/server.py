@@ -1,38 +1,50 @@
-"""`python main.py serve`: the REST API and the step endpoints on one local Flask server.
+"""`python main.py serve`: every function target of main.py, served by functions-framework in one
+local process.
 
-Steps normally run through the in-process queue; the `/tasks/<step>` routes exist so the same
-handlers can also be driven over HTTP (as Cloud Tasks does in the cloud).
+`api` answers at `/v1/...`; each step target at `/tasks/<step>` (the URL Cloud Tasks, or its
+emulator, posts to when STORYGENIUS_QUEUE=cloudtasks and STORYGENIUS_FUNCTIONS_BASE_URL points
+here). With the in-process queue, steps run inside this process and the `/tasks` routes are idle.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from functions.steps import STEPS
 
-from functions.api import handle_api
-from functions.steps import STEPS, handle_step
+MAIN = str(Path(__file__).resolve().parents[1] / "main.py")
 
 
-def create_app() -> Flask:
-    app = Flask("storygenius")
+def create_app() -> Any:
+    """A WSGI app mounting the functions-framework app of each target."""
+    import functions_framework
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-    @app.route("/v1/<path:rest>", methods=["GET", "POST", "PATCH", "DELETE"])
-    def api(rest: str) -> Any:
-        return handle_api(request)
+    api = functions_framework.create_app("api", MAIN)
+    steps = {
+        f"/tasks/{name}": _root_path(functions_framework.create_app(name, MAIN)) for name in STEPS
+    }
+    return DispatcherMiddleware(api, steps)
 
-    @app.route("/tasks/<step>", methods=["POST"])
-    def task(step: str) -> Any:
-        if step not in STEPS:
-            return {"error": {"code": "not_found", "message": f"no step {step}"}}, 404
-        return handle_step(step, request)
 
-    return app
+def _root_path(app: Any) -> Any:
+    """A mounted target sees `/tasks/step_x` as an empty path; give it `/` (no redirect)."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("PATH_INFO"):
+            environ["PATH_INFO"] = "/"
+        return app(environ, start_response)
+
+    return wsgi
 
 
 def serve(host: str, port: int) -> int:
+    from werkzeug.serving import run_simple
+
     from common.bootstrap import services
 
     services()  # build before the first request: the in-process queue starts its workers
-    create_app().run(host=host, port=port, threaded=True)
+    print(f"serving http://{host}:{port}/v1 (steps at /tasks/<step>)", flush=True)
+    run_simple(host, port, create_app(), threaded=True)
     return 0
