@@ -16,10 +16,9 @@ from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
+from common.adapters.blob_keys import TEMP_PREFIX, key_problem
 from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
 
-# Temp files carry this prefix; `list` skips them and keys may not use it.
-_TMP_PREFIX = ".sgtmp-"
 _COPY_CHUNK = 1 << 20
 
 
@@ -84,7 +83,7 @@ class FsBlobStore:
             relative = Path(dirpath).relative_to(self._root).as_posix()
             for name in filenames:
                 key = name if relative == "." else f"{relative}/{name}"
-                if not name.startswith(_TMP_PREFIX) and key.startswith(prefix):
+                if not name.startswith(TEMP_PREFIX) and key.startswith(prefix):
                     keys.append(key)
         return sorted(keys)
 
@@ -97,7 +96,7 @@ class FsBlobStore:
         return self.uri(key)
 
     def _path(self, key: str) -> Path:
-        problem = _key_problem(key)
+        problem = key_problem(key)
         resolved = self._root
         if problem is None:
             # Resolving follows symlinks, so a link inside the root cannot lead out of it.
@@ -128,7 +127,7 @@ def _open(path: Path, what: str) -> BinaryIO:
 def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     """Write through a temp file in the same folder, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             os.fchmod(out.fileno(), 0o644)  # mkstemp's 0600 would hide media from other readers
@@ -140,23 +139,3 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
         with suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-
-
-def _key_problem(key: str) -> str | None:
-    """What is wrong with `key`, or None when it is a well-formed relative key."""
-    if not isinstance(key, str) or not key:
-        return "must not be empty"
-    if "\x00" in key:
-        return "must not contain NUL"
-    if "\\" in key:
-        return "must not contain backslashes"
-    if key.startswith("/"):
-        return "must be relative"
-    for segment in key.split("/"):
-        if not segment:
-            return "must not have empty segments"
-        if segment in (".", ".."):
-            return "must not contain '.' or '..' segments"
-        if segment.startswith(_TMP_PREFIX):
-            return f"segments must not start with {_TMP_PREFIX!r}"
-    return None

@@ -1,0 +1,41 @@
+"""Blob keys: the one rule every BlobStore adapter applies before it touches storage.
+
+A key is a relative, '/'-separated path such as ``jobs/<id>/video.mp4``. Every adapter refuses
+the same malformed keys, so a key that works on the local folder works in Cloud Storage and back.
+"""
+
+from __future__ import annotations
+
+from common.domain.errors import InvalidInputError
+
+# Adapters name their temp files with this prefix (the folder store's writes, downloads to a
+# local path); keys may not use it, so a temp file is never mistaken for a blob.
+TEMP_PREFIX = ".sgtmp-"
+
+
+def key_problem(key: str) -> str | None:
+    """What is wrong with `key`, or None when it is a well-formed relative key."""
+    if not isinstance(key, str) or not key:
+        return "must not be empty"
+    if "\x00" in key:
+        return "must not contain NUL"
+    if "\\" in key:
+        return "must not contain backslashes"
+    if key.startswith("/"):
+        return "must be relative"
+    for segment in key.split("/"):
+        if not segment:
+            return "must not have empty segments"
+        if segment in (".", ".."):
+            return "must not contain '.' or '..' segments"
+        if segment.startswith(TEMP_PREFIX):
+            return f"segments must not start with {TEMP_PREFIX!r}"
+    return None
+
+
+def check_key(key: str) -> str:
+    """`key` itself when well formed; InvalidInputError naming the ``key`` field otherwise."""
+    problem = key_problem(key)
+    if problem is not None:
+        raise InvalidInputError(f"bad blob key {key!r}: {problem}", fields={"key": problem})
+    return key
