@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
@@ -17,6 +19,75 @@ class CreateProject(StrictModel):
     prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     title: str = Field("", max_length=200)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
+
+    @field_validator("prompt", "title", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        return clean_text(value) if isinstance(value, str) else value
+
+
+def _patch_schema(schema: dict[str, Any]) -> None:
+    # In a patch, None only means "left out": advertise neither the None default nor null.
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+        branches = [b for b in prop.get("anyOf", []) if b != {"type": "null"}]
+        if len(branches) == 1:
+            del prop["anyOf"]
+            prop.update(branches[0])
+
+
+class PatchModel(StrictModel):
+    """Base of partial updates: a field left out keeps its value, and null is never a value.
+
+    Every field is optional with a None default meaning "left out"; an explicit null is refused,
+    so a field that was sent always holds a value of its type. `given()` returns what was sent.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_patch_schema)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise PydanticCustomError("null", "must not be null (leave the field out instead)")
+        return value
+
+    def given(self, *, exclude: set[str] | None = None) -> dict[str, Any]:
+        """The fields that were sent, as JSON values (of a nested patch, only what was sent)."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude=exclude)
+
+
+def _partial(model: type[StrictModel], name: str, doc: str) -> type[PatchModel]:
+    """`model` as a patch: every field optional (left out = unchanged), every constraint kept."""
+    fields: dict[str, Any] = {
+        field: (cast(Any, info.annotation) | None, FieldInfo.merge_field_infos(info, default=None))
+        for field, info in model.model_fields.items()
+    }
+    return create_model(name, __base__=PatchModel, __doc__=doc, **fields)
+
+
+if TYPE_CHECKING:
+    ProjectSettingsPatch = PatchModel  # a class built at run time is no type to mypy
+else:
+    # Derived from ProjectSettings so the two cannot drift apart.
+    ProjectSettingsPatch = _partial(
+        ProjectSettings,
+        "ProjectSettingsPatch",
+        "Some project settings: those sent replace the project's, the others stay as they are.",
+    )
+
+
+class UpdateProject(PatchModel):
+    """A partial update of a project (PATCH): what is sent changes, what is left out stays.
+
+    `revision` is the revision the edit is based on; when given and the project has moved on
+    since, the update is refused (409) so two editors cannot silently overwrite each other.
+    """
+
+    prompt: str | None = Field(None, min_length=1, max_length=MAX_PROMPT_CHARS)
+    title: str | None = Field(None, max_length=200)
+    settings: ProjectSettingsPatch | None = None
+    revision: int | None = Field(None, ge=0, description="the revision this edit is based on")
 
     @field_validator("prompt", "title", mode="before")
     @classmethod

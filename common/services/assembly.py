@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from common.config import Settings
-from common.domain.errors import StoryGeniusError
+from common.domain.errors import CancelledError, StoryGeniusError
 from common.domain.job import Job, JobError, JobOutputs
 from common.domain.story import Story
 from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
@@ -135,7 +135,8 @@ class Assembler:
     def _render(self, job: Job, workdir: Path) -> JobOutputs:
         from common.media.assemble import assemble  # heavy: only where a video is made
 
-        self.jobs.update(job.id, {"status": "running", "stage": "assembly"})
+        if self.jobs.mark_running(job.id, "assembly").terminal:
+            raise CancelledError(f"job {job.id} ended before assembly")
         story = self.projects.load(job.project_id).story
         if story is None:
             raise StoryGeniusError(f"project {job.project_id} has no story")

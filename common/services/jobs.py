@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from common.domain.errors import NotFoundError
-from common.domain.job import STAGE_SPAN, Job, JobError, SceneState
+from common.domain.job import STAGE_SPAN, Job, JobError, SceneState, Stage
 from common.ports import Clock, DocumentStore, Transaction
 
 COLLECTION = "jobs"
@@ -65,6 +65,19 @@ class JobRepository:
             return job, value
 
         return self._store.transaction(run)
+
+    def mark_running(self, job_id: str, stage: Stage) -> Job:
+        """Enter `stage`, unless the job already ended (a cancel must not be overwritten)."""
+
+        def start(job: Job) -> None:
+            if job.terminal:
+                return
+            job.status = "running"
+            job.stage = stage
+            job.started_at = job.started_at or self._clock.now()
+
+        job, _ = self.mutate(job_id, start)
+        return job
 
     def update_scene(self, job_id: str, scene_id: str, **fields: Any) -> None:
         state = SceneState.model_validate(fields)  # validates the values

@@ -20,7 +20,7 @@ from typing import Any, cast
 from common.config import Settings
 from common.domain.assets import ImageRequest, NarrationRequest, ScriptRequest
 from common.domain.commands import StartJob, StepCommand
-from common.domain.errors import StoryGeniusError
+from common.domain.errors import ConflictError, NotFoundError, StoryGeniusError
 from common.domain.job import STAGE_SPAN, CostLine, Job, JobError, SceneState
 from common.domain.story import Story
 from common.ports import (
@@ -55,6 +55,16 @@ STEP_STAGE = {
     "step_clip": "scenes",
     "step_assemble": "assembly",
 }
+
+
+class JobFinishedError(ConflictError):
+    """The job has already ended (done, failed or cancelled); `fields` carries its status."""
+
+    code = "job_finished"
+
+    def __init__(self, job_id: str, status: str) -> None:
+        super().__init__(f"job {job_id} has already ended: {status}")
+        self.fields = {"status": status}
 
 
 class Providers:
@@ -137,6 +147,22 @@ class Pipeline:
         )
         self.jobs.create(job)
         self.enqueue("step_script", job.id)
+        return job
+
+    def cancel(self, owner: str, job_id: str) -> Job:
+        """Mark the owner's job cancelled. Its queued steps stop at their next delivery (handle
+        ignores terminal jobs) and assembly will not overwrite it. Another owner's job is
+        NotFoundError; a job that already ended is JobFinishedError."""
+
+        def stop(job: Job) -> None:
+            if job.owner != owner:
+                raise NotFoundError(f"job {job_id} not found")
+            if job.terminal:
+                raise JobFinishedError(job_id, job.status)
+            job.status = "cancelled"
+            job.finished_at = self.clock.now()
+
+        job, _ = self.jobs.mutate(job_id, stop)
         return job
 
     # -- dispatch -------------------------------------------------------------------------
@@ -229,14 +255,7 @@ class Pipeline:
 
     def step_script(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         def write() -> dict[str, Any]:
-            self.jobs.update(
-                job.id,
-                {
-                    "status": "running",
-                    "stage": "script",
-                    "started_at": self.clock.now().isoformat(),
-                },
-            )
+            self.jobs.mark_running(job.id, "script")
             project = self.projects.load(job.project_id)
             if project.story is None:
                 settings = project.settings

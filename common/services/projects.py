@@ -1,21 +1,33 @@
-"""Projects: create, read, list, delete; always scoped to the owner."""
+"""Projects: create, read, list, update, delete; always scoped to the owner."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from common.domain.commands import CreateProject
-from common.domain.errors import NotFoundError
+from common.domain.commands import CreateProject, UpdateProject, parse
+from common.domain.errors import ConflictError, NotFoundError
 from common.domain.project import Project
 from common.domain.story import Story
-from common.ports import Clock, DocumentStore
+from common.ports import Clock, DocumentStore, Transaction
 
 COLLECTION = "projects"
 
 
 def new_id() -> str:
     return uuid.uuid4().hex[:20]
+
+
+class NoStoryError(NotFoundError):
+    """The project exists but its story has not been written (yet, or since its last change)."""
+
+    code = "no_story"
+
+
+class StaleRevisionError(ConflictError):
+    """An edit based on a revision the project has moved on from."""
+
+    code = "stale_revision"
 
 
 class ProjectService:
@@ -61,6 +73,49 @@ class ProjectService:
             limit=limit,
         )
         return [Project.model_validate(d.data) for d in docs]
+
+    def story(self, owner: str, project_id: str) -> Story:
+        """The owner's project's written story; NoStoryError until one is written."""
+        story = self.get(owner, project_id).story
+        if story is None:
+            raise NoStoryError(f"project {project_id} has no story yet: generate writes one")
+        return story
+
+    def update(self, owner: str, project_id: str, command: UpdateProject) -> Project:
+        """Apply a partial update in a transaction and return the project as written.
+
+        Fields left out keep their value; sent settings merge into the project's one by one.
+        When `command.revision` is given and differs from the project's, StaleRevisionError and
+        nothing is written. Any actual change bumps `revision`; a change of the prompt or of any
+        setting also clears the story, so the next generate writes one for the new input. An
+        update that changes nothing writes nothing.
+        """
+
+        def apply(tx: Transaction) -> Project:
+            doc = tx.get(COLLECTION, project_id)
+            current = None if doc is None else Project.model_validate(doc.data)
+            if current is None or current.owner != owner:
+                raise NotFoundError(f"project {project_id} not found")
+            if command.revision is not None and command.revision != current.revision:
+                raise StaleRevisionError(
+                    f"project {project_id} is at revision {current.revision}, not "
+                    f"{command.revision}: reload it and apply the change again"
+                )
+            data = current.model_dump(mode="json")
+            given = command.given(exclude={"revision"})
+            settings = {**data["settings"], **given.pop("settings", {})}
+            updated = parse(Project, {**data, **given, "settings": settings})
+            new_input = (updated.prompt, updated.settings) != (current.prompt, current.settings)
+            if not new_input and updated.title == current.title:
+                return current
+            updated.revision = current.revision + 1
+            updated.updated_at = self._clock.now()
+            if new_input:
+                updated.story = None
+            tx.set(COLLECTION, project_id, updated.model_dump(mode="json"))
+            return updated
+
+        return self._store.transaction(apply)
 
     def delete(self, owner: str, project_id: str) -> None:
         self.get(owner, project_id)

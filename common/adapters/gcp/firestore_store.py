@@ -1,0 +1,478 @@
+"""FirestoreDocumentStore: the DocumentStore port on Cloud Firestore (google-cloud-firestore).
+
+A document's `version` is its Firestore ``update_time`` (seconds and nanoseconds, as an opaque
+string); a conditional `update` sends it back as a ``last_update_time`` precondition. Transactions
+are real Firestore transactions, retried on contention; `watch` is a document listener. gRPC
+errors become the project's errors: contention and outages become RetryableError.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as gexc
+from google.auth.credentials import AnonymousCredentials
+from google.cloud import firestore
+from google.cloud.firestore_v1 import DocumentSnapshot, FieldFilter
+from google.cloud.firestore_v1.field_path import FieldPath
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from common.domain.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RetryableError,
+    StoryGeniusError,
+)
+from common.ports.store import Document, Filter
+from common.ports.store import Transaction as TransactionPort
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Callback = Callable[[Document | None], None]
+
+_OPS = frozenset({"==", "<", "<=", ">", ">="})
+_TXN_ATTEMPTS = 5
+_FIRST_SNAPSHOT_TIMEOUT_S = 30.0
+# Contention, overload and outages: trying again later can help.
+_TRANSIENT = (
+    gexc.ServiceUnavailable,
+    gexc.DeadlineExceeded,
+    gexc.Aborted,
+    gexc.InternalServerError,
+)
+_env_lock = threading.Lock()
+
+
+class FirestoreDocumentStore:
+    """DocumentStore on Firestore; safe to share between threads.
+
+    The client is built on first use (it honours FIRESTORE_EMULATOR_HOST) unless one is given.
+    Watch callbacks run on Firestore's listener thread; `watch` returns only after the first
+    one (the document as it is now) has run.
+    """
+
+    def __init__(
+        self, project: str, *, database: str = "(default)", client: firestore.Client | None = None
+    ) -> None:
+        self._project = project
+        self._database = database
+        self._client_instance = client
+        self._owns_client = client is None
+        self._client_lock = threading.Lock()
+        self._watches: set[Callable[[], None]] = set()
+        self._watches_lock = threading.Lock()
+
+    @classmethod
+    def for_emulator(
+        cls, host: str, project: str, *, database: str = "(default)"
+    ) -> FirestoreDocumentStore:
+        """A store on the emulator at `host` ("127.0.0.1:PORT"); `close()` closes its client."""
+        store = cls(project, database=database, client=emulator_client(host, project, database))
+        store._owns_client = True
+        return store
+
+    def get(self, collection: str, doc_id: str) -> Document | None:
+        """The document, or None when it does not exist."""
+        ref = self._ref(collection, doc_id)
+        with _translated(f"get {collection}/{doc_id}"):
+            return _document(ref.get())
+
+    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        """Create if absent; AlreadyExistsError if a document with this id exists."""
+        ref = self._ref(collection, doc_id)
+        plain = _plain(data, "data")
+        with _translated(f"create {collection}/{doc_id}"):
+            result = ref.create(plain)
+        return Document(doc_id, plain, _version(result.update_time))
+
+    def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
+        """Create or replace the whole document."""
+        ref = self._ref(collection, doc_id)
+        plain = _plain(data, "data")
+        with _translated(f"set {collection}/{doc_id}"):
+            result = ref.set(plain)
+        return Document(doc_id, plain, _version(result.update_time))
+
+    def update(
+        self,
+        collection: str,
+        doc_id: str,
+        changes: dict[str, Any],
+        *,
+        version: str | None = None,
+    ) -> Document:
+        """Merge `changes` (dotted paths are Firestore field paths); NotFound, or Conflict if stale.
+
+        Returns the document as read right after the write (a later write may already show).
+        """
+        ref = self._ref(collection, doc_id)
+        plain = _plain(_checked_changes(changes), "changes")
+        where = f"{collection}/{doc_id}"
+        if not plain:  # Firestore refuses an empty update; merging nothing changes nothing
+            current = self.get(collection, doc_id)
+            if current is None:
+                raise NotFoundError(f"{where} does not exist")
+            if version is not None and current.version != version:
+                raise ConflictError(f"{where} has changed since version {version}")
+            return current
+        option = None
+        if version is not None:
+            option = self._client().write_option(last_update_time=_timestamp(version))
+        try:
+            with _translated(f"update {where}"):
+                ref.update(plain, option=option)
+        except ConflictError:
+            # A stale update_time and a missing document both fail the precondition.
+            if self.get(collection, doc_id) is None:
+                raise NotFoundError(f"{where} does not exist") from None
+            raise ConflictError(f"{where} has changed since version {version}") from None
+        current = self.get(collection, doc_id)
+        if current is None:
+            raise ConflictError(f"{where} was deleted right after this update")
+        return current
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        """Delete the document; deleting a missing document is not an error."""
+        ref = self._ref(collection, doc_id)
+        with _translated(f"delete {collection}/{doc_id}"):
+            ref.delete()
+
+    def query(
+        self,
+        collection: str,
+        where: Sequence[Filter] = (),
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[Document]:
+        """Documents matching every filter, ordered (by id when `order_by` is None) and limited.
+
+        A filter matches only values of its own type; ordering by a field leaves out documents
+        that lack it (both as Firestore does). Firestore itself orders by a range-filtered
+        field first, so without `order_by` such a query is sorted by id here, then limited.
+        """
+        _check_name(collection, "collection")
+        if limit is not None and limit < 0:
+            raise InvalidInputError("limit must not be negative", fields={"limit": "< 0"})
+        query: Any = self._client().collection(collection)
+        ranged = False
+        for path, op, value in where:
+            _check_filter(path, op, value)
+            query = query.where(filter=FieldFilter(path, op, value))
+            ranged = ranged or op != "=="
+        direction = firestore.Query.DESCENDING if descending else firestore.Query.ASCENDING
+        if order_by is not None:
+            _check_path(order_by, "order_by")
+            query = query.order_by(order_by, direction=direction)
+        elif descending and not ranged:
+            query = query.order_by(FieldPath.document_id(), direction=direction)
+        sort_here = order_by is None and ranged
+        if limit is not None and not sort_here:
+            query = query.limit(limit)
+        try:
+            with _translated(f"query {collection}"):
+                found = [doc for snap in query.stream() if (doc := _document(snap)) is not None]
+        except ConflictError as exc:  # FAILED_PRECONDITION on a query: an index is missing
+            raise StoryGeniusError(f"query on {collection} needs an index: {exc.message}") from exc
+        if sort_here:
+            found.sort(key=lambda doc: doc.id, reverse=descending)
+            found = found if limit is None else found[:limit]
+        return found
+
+    def transaction(self, fn: Callable[[TransactionPort], T]) -> T:
+        """Run `fn` in a Firestore transaction; retried (so `fn` may run again) on contention."""
+        client = self._client()
+
+        @firestore.transactional
+        def attempt(txn: firestore.Transaction) -> T:
+            return fn(FirestoreTransaction(client, txn))
+
+        for tries in range(1, _TXN_ATTEMPTS + 1):
+            txn = _BestEffortRollback(client, max_attempts=_TXN_ATTEMPTS)
+            try:
+                with _translated("transaction"):
+                    result: T = attempt(txn)
+                return result
+            except _ReadAborted:
+                if tries == _TXN_ATTEMPTS:
+                    raise
+            except ValueError as exc:
+                # The client gives up on commits aborted by contention with a ValueError.
+                if isinstance(exc.__cause__, gexc.Aborted):
+                    raise RetryableError(f"transaction kept aborting: {exc}") from exc
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def watch(self, collection: str, doc_id: str, callback: Callback) -> Callable[[], None]:
+        """Call `callback` with the document now and after each change; returns `unsubscribe`."""
+        ref = self._ref(collection, doc_id)
+        listener = _Listener(callback)
+        with _translated(f"watch {collection}/{doc_id}"):
+            handle = ref.on_snapshot(listener.on_snapshot)
+        if not listener.started.wait(_FIRST_SNAPSHOT_TIMEOUT_S):
+            listener.stop()
+            handle.unsubscribe()
+            raise RetryableError(f"no snapshot of {collection}/{doc_id} arrived; is Firestore up?")
+
+        def unsubscribe() -> None:
+            listener.stop()  # waits out a delivery in progress; none can follow
+            handle.unsubscribe()
+            with self._watches_lock:
+                self._watches.discard(unsubscribe)
+
+        with self._watches_lock:
+            self._watches.add(unsubscribe)
+        return unsubscribe
+
+    def close(self) -> None:
+        """Stop every listener, then close the client if this store built it."""
+        with self._watches_lock:
+            watches = list(self._watches)
+        for unsubscribe in watches:
+            unsubscribe()
+        with self._client_lock:
+            if self._owns_client and self._client_instance is not None:
+                client: Any = self._client_instance  # close() is untyped
+                client.close()
+                self._client_instance = None
+
+    def __enter__(self) -> FirestoreDocumentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _client(self) -> firestore.Client:
+        with self._client_lock:
+            if self._client_instance is None:
+                self._client_instance = firestore.Client(
+                    project=self._project, database=self._database
+                )
+            return self._client_instance
+
+    def _ref(self, collection: str, doc_id: str) -> Any:
+        _check_name(collection, "collection")
+        _check_name(doc_id, "doc_id")
+        return self._client().collection(collection).document(doc_id)
+
+
+class FirestoreTransaction:
+    """The Transaction port over a Firestore transaction: reads lock, writes wait for commit."""
+
+    def __init__(self, client: firestore.Client, txn: firestore.Transaction) -> None:
+        self._client = client
+        self._txn = txn
+        self._wrote = False
+
+    def get(self, collection: str, doc_id: str) -> Document | None:
+        """The document as of this transaction; reads must come before writes."""
+        if self._wrote:
+            raise StoryGeniusError("transaction reads must come before its writes")
+        ref = self._ref(collection, doc_id)
+        try:
+            with _translated(f"transaction get {collection}/{doc_id}"):
+                return _document(ref.get(transaction=self._txn))
+        except RetryableError as exc:
+            if isinstance(exc.__cause__, gexc.Aborted):
+                raise _ReadAborted(exc.message) from exc.__cause__
+            raise
+
+    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
+        """Create at commit; the transaction fails with AlreadyExistsError if it exists."""
+        self._write().create(self._ref(collection, doc_id), _plain(data, "data"))
+
+    def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
+        """Create or replace the whole document at commit."""
+        self._write().set(self._ref(collection, doc_id), _plain(data, "data"))
+
+    def update(self, collection: str, doc_id: str, changes: dict[str, Any]) -> None:
+        """Merge `changes` (dotted paths) at commit; the transaction fails if it is missing."""
+        plain = _plain(_checked_changes(changes), "changes")
+        if not plain:  # Firestore has no empty update that still checks the document exists
+            raise InvalidInputError("an update needs at least one change", fields={"changes": "{}"})
+        self._write().update(self._ref(collection, doc_id), plain)
+
+    def delete(self, collection: str, doc_id: str) -> None:
+        """Delete at commit; a missing document is not an error."""
+        self._write().delete(self._ref(collection, doc_id))
+
+    def _write(self) -> firestore.Transaction:
+        self._wrote = True
+        return self._txn
+
+    def _ref(self, collection: str, doc_id: str) -> Any:
+        _check_name(collection, "collection")
+        _check_name(doc_id, "doc_id")
+        return self._client.collection(collection).document(doc_id)
+
+
+def emulator_client(host: str, project: str, database: str = "(default)") -> firestore.Client:
+    """A client of the Firestore emulator (or stand-in) at `host`, with anonymous credentials.
+
+    The client reads FIRESTORE_EMULATOR_HOST only while it is built, so the variable is set for
+    that moment alone: tests get an emulator client without leaking it into the process.
+    """
+    with _env_lock:
+        previous = os.environ.get("FIRESTORE_EMULATOR_HOST")
+        os.environ["FIRESTORE_EMULATOR_HOST"] = host
+        try:
+            anonymous: Any = AnonymousCredentials  # untyped constructor
+            return firestore.Client(project=project, database=database, credentials=anonymous())
+        finally:
+            if previous is None:
+                del os.environ["FIRESTORE_EMULATOR_HOST"]
+            else:
+                os.environ["FIRESTORE_EMULATOR_HOST"] = previous
+
+
+class _ReadAborted(RetryableError):
+    """A transactional read lost to contention: the whole transaction is run again."""
+
+
+class _BestEffortRollback(firestore.Transaction):
+    """A transaction whose rollback never hides the error that caused it.
+
+    After a failed commit the server may have dropped the transaction already, and the client
+    would raise the rollback's error instead of the commit's (ALREADY_EXISTS, NOT_FOUND). The
+    Node and Java clients made rollback best effort for the same reason.
+    """
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()
+        except gexc.GoogleAPICallError:
+            logger.warning("rolling back a Firestore transaction failed", exc_info=True)
+
+
+class _Listener:
+    """Turns snapshots of one document into port callbacks, once per version, until stopped."""
+
+    def __init__(self, callback: Callback) -> None:
+        self._callback = callback
+        self._lock = threading.RLock()
+        self._active = True
+        self._last: str | None = None
+        self.started = threading.Event()
+
+    def on_snapshot(
+        self, snapshots: list[DocumentSnapshot[Any]], changes: Any, read_time: Any
+    ) -> None:
+        doc = _document(snapshots[0]) if snapshots else None
+        version = None if doc is None else doc.version
+        with self._lock:
+            if self._active and (version != self._last or not self.started.is_set()):
+                self._last = version
+                try:
+                    self._callback(doc)
+                except Exception:
+                    # A listener's bug must not end the watch (nor other watches on this client).
+                    logger.exception("watch callback failed")
+            self.started.set()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._active = False
+
+
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    """Raise the project's error for a Firestore error; `action` says what was being done."""
+    try:
+        yield
+    except gexc.GoogleAPICallError as exc:
+        raise _error(exc, action) from exc
+
+
+def _error(exc: gexc.GoogleAPICallError, action: str) -> StoryGeniusError:
+    message = f"Firestore {action}: {exc.message}"
+    if isinstance(exc, gexc.AlreadyExists):
+        return AlreadyExistsError(message)
+    if isinstance(exc, gexc.NotFound):
+        return NotFoundError(message)
+    if isinstance(exc, gexc.FailedPrecondition):
+        return ConflictError(message)
+    if isinstance(exc, gexc.ResourceExhausted):  # quota or hot document: back off longer
+        return RetryableError(message, retry_after_s=30.0)
+    if isinstance(exc, _TRANSIENT):
+        return RetryableError(message)
+    if isinstance(exc, gexc.InvalidArgument):
+        return InvalidInputError(message, fields={"request": exc.message or "invalid"})
+    if isinstance(exc, gexc.PermissionDenied | gexc.Unauthenticated):
+        return StoryGeniusError(f"Firestore refused {action} (permission): {exc.message}")
+    return StoryGeniusError(f"Firestore {action} failed ({type(exc).__name__}): {exc.message}")
+
+
+def _document(snapshot: DocumentSnapshot[Any]) -> Document | None:
+    if not snapshot.exists:
+        return None
+    return Document(snapshot.id, snapshot.to_dict() or {}, _version(snapshot.update_time))
+
+
+def _version(update_time: Any) -> str:
+    """The opaque version of an update_time: whole seconds and nanoseconds, exactly."""
+    stamp = update_time if isinstance(update_time, Timestamp) else update_time.timestamp_pb()
+    return f"{stamp.seconds}.{stamp.nanos:09d}"
+
+
+def _timestamp(version: str) -> Timestamp:
+    seconds, _, nanos = version.partition(".")
+    if not (seconds.isdigit() and nanos.isdigit() and len(nanos) == 9):
+        raise InvalidInputError(f"bad version {version!r}", fields={"version": version})
+    return Timestamp(seconds=int(seconds), nanos=int(nanos))
+
+
+def _plain(data: dict[str, Any], field_name: str) -> dict[str, Any]:
+    """A JSON copy of `data`: the SQLite store holds JSON, so both stores accept the same."""
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"{field_name} must be a dict", fields={field_name: "not a dict"})
+    try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            f"{field_name} must be JSON", fields={field_name: str(exc)}
+        ) from exc
+    plain: dict[str, Any] = json.loads(text)
+    return plain
+
+
+def _checked_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    for path in changes:
+        if not isinstance(path, str):
+            raise InvalidInputError(f"bad field path {path!r}", fields={"changes": str(path)})
+        _check_path(path, "changes")
+    return changes
+
+
+def _check_path(path: str, field_name: str) -> None:
+    if not path or not all(path.split(".")):
+        raise InvalidInputError(f"bad field path {path!r}", fields={field_name: path})
+
+
+def _check_filter(path: str, op: str, value: Any) -> None:
+    _check_path(path, "where")
+    if op not in _OPS:
+        raise InvalidInputError(f"unknown operator {op!r}", fields={"where": f"operator {op!r}"})
+    if value is None and op != "==":
+        raise InvalidInputError("null only supports ==", fields={"where": f"{path} {op} None"})
+    if value is not None and not isinstance(value, str | int | float | bool):
+        raise InvalidInputError(
+            f"cannot filter on a {type(value).__name__}",
+            fields={"where": f"{path}: value must be str, int, float, bool or None"},
+        )
+
+
+def _check_name(value: str, name: str) -> None:
+    if not value or "/" in value:
+        raise InvalidInputError(
+            f"bad {name} {value!r}", fields={name: "must be non-empty, without '/'"}
+        )
