@@ -75,7 +75,10 @@ def _store(settings: Settings) -> DocumentStore:
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return SqliteDocumentStore(settings.database_path)
-    raise NotImplementedError("the Firestore adapter is not built yet (issue: cloud backbone)")
+    from common.adapters.gcp.firestore_store import FirestoreDocumentStore
+
+    # The client honours FIRESTORE_EMULATOR_HOST.
+    return FirestoreDocumentStore(settings.google_cloud_project)
 
 
 def _blobs(settings: Settings) -> BlobStore:
@@ -84,7 +87,10 @@ def _blobs(settings: Settings) -> BlobStore:
 
         settings.media_dir.mkdir(parents=True, exist_ok=True)
         return FsBlobStore(settings.media_dir)
-    raise NotImplementedError("the Cloud Storage adapter is not built yet (issue: cloud backbone)")
+    from common.adapters.gcp.gcs_blobs import GcsBlobStore
+
+    # The client honours STORAGE_EMULATOR_HOST.
+    return GcsBlobStore(settings.bucket)
 
 
 def _queue(settings: Settings) -> TaskQueue:
@@ -94,7 +100,33 @@ def _queue(settings: Settings) -> TaskQueue:
         return InProcessTaskQueue(
             workers=settings.queue_workers, max_attempts=settings.max_attempts
         )
-    raise NotImplementedError("the Cloud Tasks adapter is not built yet (issue: cloud backbone)")
+    from common.adapters.gcp.cloud_tasks import CloudTasksQueue, emulator_client
+
+    client = None
+    if settings.tasks_emulator_host:
+        client = emulator_client(settings.tasks_emulator_host)
+    queue = CloudTasksQueue(
+        project=settings.google_cloud_project,
+        location=settings.region,
+        queue_prefix=settings.tasks_queue_prefix,
+        base_url=settings.functions_base_url,
+        service_account=settings.tasks_service_account,
+        client=client,
+    )
+    if settings.tasks_emulator_host:
+        queue.ensure_queues()  # in the cloud, Terraform creates them
+    return queue
+
+
+def _runner(settings: Settings) -> JobRunner | None:
+    """The Cloud Run job runner, or None for in-process assembly (wired in build_services)."""
+    if settings.runner == "inprocess":
+        return None
+    from common.adapters.gcp.cloud_run import CloudRunJobRunner
+
+    return CloudRunJobRunner(
+        project=settings.google_cloud_project, region=settings.region, job=settings.assemble_job
+    )
 
 
 def _provider_factories(settings: Settings) -> dict[str, Callable[[], Any]]:
@@ -155,6 +187,7 @@ def build_services(
     for name, provider in given.items():
         if provider is not None:
             providers.replace(name, provider)
+    runner = runner or _runner(settings)
     local_runner = None
     if runner is None:
         local_runner = LocalJobRunner()

@@ -36,6 +36,7 @@ class Settings(BaseModel):
     store: Literal["sqlite", "firestore"] = "sqlite"
     blobs: Literal["fs", "gcs"] = "fs"
     queue: Literal["inprocess", "cloudtasks"] = "inprocess"
+    runner: Literal["inprocess", "cloudrun"] = "inprocess"
     script: Literal["offline", "gemini"] = "offline"
     images: Literal["offline", "gemini"] = "offline"
     video: Literal["offline", "veo"] = "offline"
@@ -63,6 +64,7 @@ class Settings(BaseModel):
     functions_base_url: str = ""
     tasks_service_account: str = ""
     assemble_job: str = "storygenius-assemble"
+    tasks_emulator_host: str = ""
 
     # Providers
     vertex_base_url: str = ""
@@ -95,6 +97,14 @@ class Settings(BaseModel):
         needs_project = "firestore" in (self.store,) or "gemini" in (self.script, self.images)
         if (needs_project or self.video == "veo") and not self.google_cloud_project:
             raise ValueError("GOOGLE_CLOUD_PROJECT is required for Firestore and Vertex AI")
+        if self.queue == "cloudtasks" and not self.functions_base_url:
+            raise ValueError(
+                "STORYGENIUS_FUNCTIONS_BASE_URL is required with STORYGENIUS_QUEUE=cloudtasks"
+            )
+        if (self.queue == "cloudtasks" or self.runner == "cloudrun") and not (
+            self.google_cloud_project
+        ):
+            raise ValueError("GOOGLE_CLOUD_PROJECT is required for Cloud Tasks and Cloud Run")
         if self.blobs == "gcs" and not self.bucket:
             raise ValueError("STORYGENIUS_BUCKET is required with STORYGENIUS_BLOBS=gcs")
         if self.voice == "elevenlabs" and not self.elevenlabs_api_key:

@@ -37,16 +37,25 @@ StoreConnector = Callable[[], DocumentStore]
 QueueFactory = Callable[..., QueueUnderTest]
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "firestore"])
 def connect_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreConnector]:
     """Opens clients of one shared database: each call is a separate client (connection)."""
     closers: list[Callable[[], None]] = []
+    if request.param == "firestore":  # the stand-in; one fresh project is this test's database
+        firestore_host = request.getfixturevalue("firestore_emulator")
+        firestore_project = request.getfixturevalue("firestore_project")
 
     def connect() -> DocumentStore:
         if request.param == "sqlite":
             store = SqliteDocumentStore(tmp_path / "store.sqlite3", poll_interval_s=0.05)
             closers.append(store.close)
             return store
+        if request.param == "firestore":
+            from common.adapters.gcp.firestore_store import FirestoreDocumentStore
+
+            firestore = FirestoreDocumentStore.for_emulator(firestore_host, firestore_project)
+            closers.append(firestore.close)
+            return firestore
         raise AssertionError(f"unknown store adapter {request.param}")
 
     yield connect
@@ -59,23 +68,44 @@ def document_store(connect_store: StoreConnector) -> DocumentStore:
     return connect_store()
 
 
-@pytest.fixture(params=["fs"])
+@pytest.fixture(params=["fs", "gcs"])
 def blob_store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
     if request.param == "fs":
         return FsBlobStore(tmp_path / "blobs")
+    if request.param == "gcs":
+        from common.adapters.gcp.gcs_blobs import GcsBlobStore
+
+        # Looked up here so the emulator starts only when a gcs case runs.
+        return GcsBlobStore(
+            request.getfixturevalue("gcs_bucket"),
+            client=request.getfixturevalue("gcs_client"),
+            signer_credentials=request.getfixturevalue("gcs_signer"),
+        )
     raise AssertionError(f"unknown blob adapter {request.param}")
 
 
-@pytest.fixture(params=["inprocess"])
+@pytest.fixture(params=["inprocess", "cloudtasks"])
 def make_queue(request: pytest.FixtureRequest) -> Iterator[QueueFactory]:
     """Builds queues with the given retry settings (small backoffs keep tests fast)."""
     closers: list[Callable[[], None]] = []
+    if request.param == "cloudtasks":
+        from tests.support.tasks_emulator import (
+            EmulatedTaskQueue,
+            skip_what_the_emulator_cannot_honour,
+        )
+
+        skip_what_the_emulator_cannot_honour(request.function.__name__)
+        emulator: str = request.getfixturevalue("tasks_emulator")
 
     def make(**settings: Any) -> QueueUnderTest:
         if request.param == "inprocess":
             queue = InProcessTaskQueue(**settings)
             closers.append(queue.close)
             return queue
+        if request.param == "cloudtasks":
+            emulated = EmulatedTaskQueue(emulator, **settings)
+            closers.append(emulated.close)
+            return emulated
         raise AssertionError(f"unknown queue adapter {request.param}")
 
     yield make

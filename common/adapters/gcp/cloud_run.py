@@ -1,0 +1,83 @@
+"""CloudRunJobRunner: the JobRunner port as a Cloud Run job execution (the assembly container).
+
+Assembly runs ffmpeg for minutes, longer than a step function should hold a request, so the
+`step_assemble` target only starts an execution of the job with ``--job-id`` and returns. The
+execution reports through the job document, so nothing waits on the returned operation.
+Only this module imports the Cloud Run SDK.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from google.api_core import exceptions as api_exceptions
+from google.auth import exceptions as auth_exceptions
+from google.cloud import run_v2
+
+from common.domain.errors import InvalidInputError, ProviderError, RetryableError
+
+log = logging.getLogger(__name__)
+
+# HTTP codes (google.api_core maps gRPC status codes to these too) where trying again can help.
+RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
+CALL_TIMEOUT_S = 30.0  # the SDK's default is no timeout; a step must not hang on the API
+
+_SDK_ERRORS = (
+    api_exceptions.GoogleAPICallError,
+    api_exceptions.RetryError,
+    auth_exceptions.TransportError,
+    OSError,  # the REST transport's connection errors (requests) are OSErrors
+)
+
+
+class CloudRunJobRunner:
+    """Starts an execution of the Cloud Run job `job` for one Story-Genius job; never waits.
+
+    The SDK client is built on first use unless one is given (tests pass a REST client pointed
+    at a stub server).
+    """
+
+    def __init__(
+        self, *, project: str, region: str, job: str, client: run_v2.JobsClient | None = None
+    ) -> None:
+        given = {"project": project, "region": region, "job": job}
+        missing = {name: "required" for name, value in given.items() if not value}
+        if missing:
+            raise InvalidInputError("Cloud Run job settings are incomplete", fields=missing)
+        self.job_name = f"projects/{project}/locations/{region}/jobs/{job}"
+        self._client = client
+
+    @property
+    def client(self) -> run_v2.JobsClient:
+        if self._client is None:
+            self._client = run_v2.JobsClient()
+        return self._client
+
+    def run_assembly(self, job_id: str) -> None:
+        """Start an execution with ``--job-id job_id``; returns once Cloud Run accepted it."""
+        if not job_id:
+            raise InvalidInputError("a job id is required", fields={"job_id": "required"})
+        override = run_v2.RunJobRequest.Overrides.ContainerOverride(args=["--job-id", job_id])
+        request = run_v2.RunJobRequest(
+            name=self.job_name,
+            overrides=run_v2.RunJobRequest.Overrides(container_overrides=[override]),
+        )
+        try:
+            # run_job answers with a long-running operation at once; the execution reports
+            # through the job document, so the operation is not awaited (nor polled).
+            operation = self.client.run_job(request=request, timeout=CALL_TIMEOUT_S)
+        except _SDK_ERRORS as exc:
+            raise _translate(exc, self.job_name, job_id) from exc
+        log.info("assembly of %s started: %s", job_id, operation.operation.name)
+
+
+def _translate(exc: Exception, job_name: str, job_id: str) -> RetryableError | ProviderError:
+    """A Cloud Run SDK error as the project's error, naming the Cloud Run job."""
+    doing = f"starting {job_name} for {job_id}"
+    if isinstance(exc, api_exceptions.GoogleAPICallError):
+        message = f"Cloud Run failed {doing}: {exc.code} {exc.message}"
+        if exc.code in RETRYABLE_CODES:
+            return RetryableError(message)
+        # 403/404 and the like: a deployment problem (missing job, missing run.jobs.run grant).
+        return ProviderError(message, provider="cloud_run", retryable=False)
+    return RetryableError(f"Cloud Run unreachable {doing}: {exc}")
