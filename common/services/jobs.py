@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -14,8 +15,38 @@ from common.ports import Clock, DocumentStore, Transaction
 COLLECTION = "jobs"
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
 def job_data(job: Job) -> dict[str, Any]:
     return job.model_dump(mode="json")
+
+
+def changed_paths(
+    before: dict[str, Any], after: dict[str, Any], prefix: str = ""
+) -> dict[str, Any]:
+    """The dotted field paths whose values differ between two versions of a document.
+
+    Writing only these (not the whole document) keeps concurrent changes to different scenes
+    from overwriting each other even where a store cannot isolate transactions. Maps whose keys
+    are not plain identifiers (e.g. cost lines keyed by provider id) are written whole.
+    """
+    changes: dict[str, Any] = {}
+    for key, value in after.items():
+        old = before.get(key)
+        if value == old:
+            continue
+        if (
+            isinstance(value, dict)
+            and isinstance(old, dict)
+            and value
+            and old
+            and all(_PLAIN_KEY.match(k) for k in value)
+        ):
+            changes.update(changed_paths(old, value, f"{prefix}{key}."))
+        else:
+            changes[f"{prefix}{key}"] = value
+    return changes
 
 
 class JobRepository:
@@ -59,9 +90,13 @@ class JobRepository:
             if doc is None:
                 raise NotFoundError(f"job {job_id} not found")
             job = Job.model_validate(doc.data)
+            before = job_data(job)
             value = fn(job)
-            job.updated_at = self._clock.now()
-            tx.set(COLLECTION, job_id, job_data(job))
+            changes = changed_paths(before, job_data(job))
+            if changes:
+                job.updated_at = self._clock.now()
+                changes["updated_at"] = job.updated_at.isoformat()
+                tx.update(COLLECTION, job_id, changes)
             return job, value
 
         return self._store.transaction(run)

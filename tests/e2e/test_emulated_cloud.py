@@ -158,3 +158,41 @@ def test_a_job_flows_through_tasks_firestore_and_storage_to_a_video(cloud, tmp_p
     assert delivered["step_script"] >= 1 and delivered["step_references"] >= 1
     assert delivered["step_narration"] >= scenes and delivered["step_keyframe"] >= scenes
     assert delivered["step_clip"] >= scenes and delivered["step_assemble"] >= 1
+
+
+def test_the_cli_makes_a_video_on_firestore_and_cloud_storage(
+    firestore_emulator, storage_emulator, tmp_path
+):
+    """`python main.py make` with STORYGENIUS_STORE=firestore and STORYGENIUS_BLOBS=gcs."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import storage
+
+    project = f"demo-{uuid.uuid4().hex[:8]}"
+    bucket = f"media-{uuid.uuid4().hex[:8]}"
+    storage.Client(
+        project=project,
+        credentials=AnonymousCredentials(),
+        client_options={"api_endpoint": storage_emulator},
+    ).create_bucket(bucket)
+    env = {
+        **os.environ,
+        "STORYGENIUS_STORE": "firestore",
+        "STORYGENIUS_BLOBS": "gcs",
+        "STORYGENIUS_ALLOW_DEV_AUTH": "1",
+        "STORYGENIUS_AUTH": "dev",
+        "GOOGLE_CLOUD_PROJECT": project,
+        "STORYGENIUS_BUCKET": bucket,
+        "FIRESTORE_EMULATOR_HOST": firestore_emulator,
+        "STORAGE_EMULATOR_HOST": storage_emulator,
+    }
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "main.py", "make", "A robot learns to paint", "--seconds", "10",
+         "--resolution", "720p", "--quiet", "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    info = ffprobe(out / "video.mp4")
+    assert {s["codec_type"] for s in info["streams"]} == {"video", "audio"}
+    summary = json.loads((out / "job.json").read_text())
+    assert summary["outputs"]["video"] == f"jobs/{summary['id']}/video.mp4"

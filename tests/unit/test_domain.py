@@ -78,3 +78,17 @@ def test_scene_progress_counts_three_steps_per_scene():
     )
     # 3 of 6 steps done -> halfway through the scenes stage (15..80).
     assert job.scene_progress() == 15 + 65 * 3 // 6
+
+
+def test_job_writes_name_only_the_scene_fields_that_changed():
+    from common.services.jobs import changed_paths
+
+    before = {"progress": 10, "scenes": {"s1": {"clip": "running", "narration": "done"}},
+              "cost": {"espeak-ng/1.52": {"units": 1}}}  # fmt: skip
+    after = {"progress": 20, "scenes": {"s1": {"clip": "done", "narration": "done"}},
+             "cost": {"espeak-ng/1.52": {"units": 2}}}  # fmt: skip
+    assert changed_paths(before, after) == {
+        "progress": 20,
+        "scenes.s1.clip": "done",
+        "cost": {"espeak-ng/1.52": {"units": 2}},
+    }
