@@ -147,3 +147,24 @@ def test_outputs_exist_in_blobs_only_once_the_job_is_done(make_services):
         "captions.srt",
         "captions.vtt",
     }
+
+
+def test_the_assembly_job_entry_point_finishes_a_job_the_pipeline_handed_off(make_services):
+    from common.bootstrap import install
+    from functions.assemble_job import main as assemble_job_main
+    from tests.support.fakes import RecordingRunner
+
+    runner = RecordingRunner()
+    svc = make_services(runner=runner)
+    job = run_job(svc, "A kite dances over the hills", **SMALL)
+    assert runner.started == [job.id]
+    assert (job.status, job.stage, job.outputs.video) == ("running", "assembly", None)
+
+    install(svc)
+    try:
+        assert assemble_job_main(["--job-id", job.id]) == 0
+        assert assemble_job_main(["--job-id", job.id]) == 0  # a retried execution is harmless
+    finally:
+        install(None)
+    job = svc.jobs.get(job.id)
+    assert job.status == "done" and job.outputs.video

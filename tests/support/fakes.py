@@ -102,3 +102,13 @@ class RecordingQueue:
             return False
         self.tasks.append(task)
         return True
+
+
+@dataclass
+class RecordingRunner:
+    """A JobRunner that records which jobs it was asked to assemble (as Cloud Run would be)."""
+
+    started: list[str] = field(default_factory=list)
+
+    def run_assembly(self, job_id: str) -> None:
+        self.started.append(job_id)
