@@ -23,6 +23,7 @@ from google.cloud.firestore_v1 import DocumentSnapshot, FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from common.adapters.doc_rules import check_changes, check_filter, check_name, check_path, to_json
 from common.domain.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -39,7 +40,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Callback = Callable[[Document | None], None]
 
-_OPS = frozenset({"==", "<", "<=", ">", ">="})
 _TXN_ATTEMPTS = 5
 _FIRST_SNAPSHOT_TIMEOUT_S = 30.0
 # Contention, overload and outages: trying again later can help.
@@ -161,18 +161,18 @@ class FirestoreDocumentStore:
         that lack it (both as Firestore does). Firestore itself orders by a range-filtered
         field first, so without `order_by` such a query is sorted by id here, then limited.
         """
-        _check_name(collection, "collection")
+        check_name(collection, "collection")
         if limit is not None and limit < 0:
             raise InvalidInputError("limit must not be negative", fields={"limit": "< 0"})
         query: Any = self._client().collection(collection)
         ranged = False
         for path, op, value in where:
-            _check_filter(path, op, value)
+            check_filter(path, op, value)
             query = query.where(filter=FieldFilter(path, op, value))
             ranged = ranged or op != "=="
         direction = firestore.Query.DESCENDING if descending else firestore.Query.ASCENDING
         if order_by is not None:
-            _check_path(order_by, "order_by")
+            check_path(order_by, "order_by")
             query = query.order_by(order_by, direction=direction)
         elif descending and not ranged:
             query = query.order_by(FieldPath.document_id(), direction=direction)
@@ -261,8 +261,8 @@ class FirestoreDocumentStore:
             return self._client_instance
 
     def _ref(self, collection: str, doc_id: str) -> Any:
-        _check_name(collection, "collection")
-        _check_name(doc_id, "doc_id")
+        check_name(collection, "collection")
+        check_name(doc_id, "doc_id")
         return self._client().collection(collection).document(doc_id)
 
 
@@ -311,8 +311,8 @@ class FirestoreTransaction:
         return self._txn
 
     def _ref(self, collection: str, doc_id: str) -> Any:
-        _check_name(collection, "collection")
-        _check_name(doc_id, "doc_id")
+        check_name(collection, "collection")
+        check_name(doc_id, "doc_id")
         return self._client.collection(collection).document(doc_id)
 
 
@@ -433,46 +433,10 @@ def _timestamp(version: str) -> Timestamp:
 
 def _plain(data: dict[str, Any], field_name: str) -> dict[str, Any]:
     """A JSON copy of `data`: the SQLite store holds JSON, so both stores accept the same."""
-    if not isinstance(data, dict):
-        raise InvalidInputError(f"{field_name} must be a dict", fields={field_name: "not a dict"})
-    try:
-        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(
-            f"{field_name} must be JSON", fields={field_name: str(exc)}
-        ) from exc
-    plain: dict[str, Any] = json.loads(text)
+    plain: dict[str, Any] = json.loads(to_json(data, field_name))
     return plain
 
 
 def _checked_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    for path in changes:
-        if not isinstance(path, str):
-            raise InvalidInputError(f"bad field path {path!r}", fields={"changes": str(path)})
-        _check_path(path, "changes")
+    check_changes(changes)
     return changes
-
-
-def _check_path(path: str, field_name: str) -> None:
-    if not path or not all(path.split(".")):
-        raise InvalidInputError(f"bad field path {path!r}", fields={field_name: path})
-
-
-def _check_filter(path: str, op: str, value: Any) -> None:
-    _check_path(path, "where")
-    if op not in _OPS:
-        raise InvalidInputError(f"unknown operator {op!r}", fields={"where": f"operator {op!r}"})
-    if value is None and op != "==":
-        raise InvalidInputError("null only supports ==", fields={"where": f"{path} {op} None"})
-    if value is not None and not isinstance(value, str | int | float | bool):
-        raise InvalidInputError(
-            f"cannot filter on a {type(value).__name__}",
-            fields={"where": f"{path}: value must be str, int, float, bool or None"},
-        )
-
-
-def _check_name(value: str, name: str) -> None:
-    if not value or "/" in value:
-        raise InvalidInputError(
-            f"bad {name} {value!r}", fields={name: "must be non-empty, without '/'"}
-        )

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from common.adapters.doc_rules import check_changes, check_filter, check_path, check_ref, to_json
 from common.domain.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -47,7 +48,6 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (collection, id)
 ) WITHOUT ROWID
 """
-_OPS = frozenset({"==", "<", "<=", ">", ">="})
 # Firestore orders values of different types by type first; the same rank keeps ordering alike.
 _TYPE_RANK = (
     "CASE json_type(data, ?) WHEN 'null' THEN 0 WHEN 'false' THEN 1 WHEN 'true' THEN 1 "
@@ -98,20 +98,20 @@ class SqliteDocumentStore:
 
     def get(self, collection: str, doc_id: str) -> Document | None:
         """The document, or None when it does not exist."""
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         return _read(self._conn(), collection, doc_id)
 
     def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         """Create if absent; AlreadyExistsError if a document with this id exists."""
-        _check_ref(collection, doc_id)
-        text = _encode(data)
+        check_ref(collection, doc_id)
+        text = to_json(data)
         with self._immediate() as conn:
             return _insert(conn, collection, doc_id, text)
 
     def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         """Create or replace the whole document."""
-        _check_ref(collection, doc_id)
-        text = _encode(data)
+        check_ref(collection, doc_id)
+        text = to_json(data)
         with self._immediate() as conn:
             return _upsert(conn, collection, doc_id, text)
 
@@ -124,14 +124,14 @@ class SqliteDocumentStore:
         version: str | None = None,
     ) -> Document:
         """Merge `changes` (dotted paths allowed); NotFoundError, or ConflictError if stale."""
-        _check_ref(collection, doc_id)
-        _check_changes(changes)
+        check_ref(collection, doc_id)
+        check_changes(changes)
         with self._immediate() as conn:
             return _merge(conn, collection, doc_id, changes, version)
 
     def delete(self, collection: str, doc_id: str) -> None:
         """Delete the document; deleting a missing document is not an error."""
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         with self._immediate() as conn:
             _remove(conn, collection, doc_id)
 
@@ -184,7 +184,7 @@ class SqliteDocumentStore:
 
     def watch(self, collection: str, doc_id: str, callback: Callback) -> Callable[[], None]:
         """Call `callback` with the document now and after each change; returns `unsubscribe`."""
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         watcher = _Watcher((collection, doc_id), callback)
         with watcher.lock:
             with self._watch_lock:
@@ -310,34 +310,34 @@ class SqliteTransaction:
         """The document as of this transaction; reads must come before writes."""
         if self._writes:
             raise StoryGeniusError("transaction reads must come before its writes")
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         return _read(self._conn, collection, doc_id)
 
     def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
         """Create at commit; the transaction fails with AlreadyExistsError if it exists."""
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         self._writes.append(
-            partial(_insert, collection=collection, doc_id=doc_id, text=_encode(data))
+            partial(_insert, collection=collection, doc_id=doc_id, text=to_json(data))
         )
 
     def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
         """Create or replace the whole document at commit."""
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         self._writes.append(
-            partial(_upsert, collection=collection, doc_id=doc_id, text=_encode(data))
+            partial(_upsert, collection=collection, doc_id=doc_id, text=to_json(data))
         )
 
     def update(self, collection: str, doc_id: str, changes: dict[str, Any]) -> None:
         """Merge `changes` (dotted paths) at commit; the transaction fails if it is missing."""
-        _check_ref(collection, doc_id)
-        _check_changes(changes)
+        check_ref(collection, doc_id)
+        check_changes(changes)
         self._writes.append(
             partial(_merge, collection=collection, doc_id=doc_id, changes=changes, version=None)
         )
 
     def delete(self, collection: str, doc_id: str) -> None:
         """Delete at commit; a missing document is not an error."""
-        _check_ref(collection, doc_id)
+        check_ref(collection, doc_id)
         self._writes.append(partial(_remove, collection=collection, doc_id=doc_id))
 
     def commit(self) -> None:
@@ -420,7 +420,7 @@ def _merge(
                 child = node[name] = {}
             node = child
         node[leaf] = value
-    text = _encode(data)
+    text = to_json(data)
     new_version = _new_version()
     conn.execute(
         "UPDATE documents SET data = ?, version = ? WHERE collection = ? AND id = ?",
@@ -434,24 +434,16 @@ def _remove(conn: sqlite3.Connection, collection: str, doc_id: str) -> None:
 
 
 def _filter_sql(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
-    if op not in _OPS:
-        raise InvalidInputError(f"unknown operator {op!r}", fields={"where": f"operator {op!r}"})
+    check_filter(path, op, value)
     json_path = _json_path(path, "where")
     if value is None:
-        if op != "==":
-            raise InvalidInputError("null only supports ==", fields={"where": f"{path} {op} None"})
         return "json_type(data, ?) = 'null'", [json_path]
     if isinstance(value, bool):  # before int: bool is an int; SQLite reads JSON true as 1
         types, value = "('true', 'false')", int(value)
     elif isinstance(value, int | float):
         types = "('integer', 'real')"
-    elif isinstance(value, str):
-        types = "('text')"
     else:
-        raise InvalidInputError(
-            f"cannot filter on a {type(value).__name__}",
-            fields={"where": f"{path}: value must be str, int, float, bool or None"},
-        )
+        types = "('text')"
     return (
         f"json_type(data, ?) IN {types} AND json_extract(data, ?) {op.replace('==', '=')} ?",
         [json_path, json_path, value],
@@ -459,33 +451,7 @@ def _filter_sql(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
 
 
 def _json_path(path: str, field_name: str) -> str:
-    names = path.split(".")
-    if not all(names) or any('"' in name for name in names):
-        raise InvalidInputError(f"bad field path {path!r}", fields={field_name: path})
-    return "$" + "".join(f'."{name}"' for name in names)
-
-
-def _encode(data: dict[str, Any]) -> str:
-    if not isinstance(data, dict):
-        raise InvalidInputError("document data must be a dict", fields={"data": "not a dict"})
-    try:
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError("document data must be JSON", fields={"data": str(exc)}) from exc
-
-
-def _check_changes(changes: dict[str, Any]) -> None:
-    for path in changes:
-        if not isinstance(path, str) or not all(path.split(".")):
-            raise InvalidInputError(f"bad field path {path!r}", fields={"changes": str(path)})
-
-
-def _check_ref(collection: str, doc_id: str) -> None:
-    for name, value in (("collection", collection), ("doc_id", doc_id)):
-        if not value or "/" in value:
-            raise InvalidInputError(
-                f"bad {name} {value!r}", fields={name: "must be non-empty, without '/'"}
-            )
+    return "$" + "".join(f'."{name}"' for name in check_path(path, field_name))
 
 
 def _data_version(conn: sqlite3.Connection) -> int:
