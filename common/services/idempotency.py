@@ -15,12 +15,13 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from common.domain.assets import content_hash
-from common.domain.errors import AlreadyExistsError, ConflictError, InvalidInputError
-from common.ports import Clock, DocumentStore, Transaction
+from common.domain.errors import ConflictError, InvalidInputError
+from common.ports import Clock, DocumentStore
+from common.services.claims import claim
 
 COLLECTION = "idempotency"
 HEADER = "Idempotency-Key"
@@ -145,21 +146,4 @@ class IdempotencyKeys:
             "created_at": now.isoformat(),
             "expires_at": (now + self._lease).isoformat(),
         }
-        try:
-            self._store.create(COLLECTION, doc_id, record)
-            return None
-        except AlreadyExistsError:
-            pass
-
-        def take_over(tx: Transaction) -> dict[str, Any] | None:
-            doc = tx.get(COLLECTION, doc_id)
-            if doc is None:  # released by a failed start since our create
-                tx.create(COLLECTION, doc_id, record)
-                return None
-            if datetime.fromisoformat(doc.data["expires_at"]) <= now:
-                # A completed record past its time, or a claim whose holder died: start afresh.
-                tx.set(COLLECTION, doc_id, record)
-                return None
-            return dict(doc.data)
-
-        return self._store.transaction(take_over)
+        return claim(self._store, COLLECTION, doc_id, record, now)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from common.domain.errors import AlreadyExistsError, RetryableError
-from common.ports import Clock, DocumentStore, Transaction
+from common.domain.errors import RetryableError
+from common.ports import Clock, DocumentStore
+from common.services.claims import claim
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,13 @@ class StepLedger:
         self._store.set(
             COLLECTION,
             _ledger_id(key),
-            {"status": COMPLETED, "result": result, "completed_at": self._now_iso()},
+            # expires_at None: a result never expires (and a merging store drops the lease).
+            {
+                "status": COMPLETED,
+                "result": result,
+                "completed_at": self._now_iso(),
+                "expires_at": None,
+            },
         )
         return result
 
@@ -62,27 +69,13 @@ class StepLedger:
         return self._clock.now().isoformat()
 
     def _claim(self, key: str) -> dict[str, Any] | None:
+        """None when this delivery now holds the step; the recorded result if it is done."""
         now = self._clock.now()
         record = {"status": IN_PROGRESS, "expires_at": (now + self._lease).isoformat()}
-        doc_id = _ledger_id(key)
-        try:
-            self._store.create(COLLECTION, doc_id, record)
+        held = claim(self._store, COLLECTION, _ledger_id(key), record, now)
+        if held is None:
             return None
-        except AlreadyExistsError:
-            pass
-
-        def take_over(tx: Transaction) -> dict[str, Any] | None:
-            doc = tx.get(COLLECTION, doc_id)
-            if doc is None:
-                tx.create(COLLECTION, doc_id, record)
-                return None
-            if doc.data.get("status") == COMPLETED:
-                result: dict[str, Any] = doc.data.get("result") or {}
-                return result
-            if datetime.fromisoformat(doc.data["expires_at"]) > now:
-                raise RetryableError(f"step {key} is in progress elsewhere", retry_after_s=3)
-            log.warning("step %s: lease expired, taking over", key)
-            tx.set(COLLECTION, doc_id, record)
-            return None
-
-        return self._store.transaction(take_over)
+        if held.get("status") == COMPLETED:
+            result: dict[str, Any] = held.get("result") or {}
+            return result
+        raise RetryableError(f"step {key} is in progress elsewhere", retry_after_s=3)
