@@ -19,11 +19,23 @@ from typing import Any
 from pydantic import BaseModel
 
 from common.bootstrap import services
-from common.domain.commands import CreateProject, StartJob, UpdateProject, parse
+from common.domain.commands import (
+    CreateProject,
+    DeleteScene,
+    InsertScene,
+    ReorderScenes,
+    StartExport,
+    StartJob,
+    UpdateProject,
+    UpdateScene,
+    UpdateStyle,
+    parse,
+)
 from common.domain.errors import InvalidInputError, NotFoundError, StoryGeniusError, error_fields
 from common.domain.job import Job
 from common.domain.project import Project
 from common.domain.story import Story
+from common.services.editor import StoryEditor
 from common.services.idempotency import HEADER as IDEMPOTENCY_KEY
 from common.services.idempotency import IdempotencyKeys
 from functions.http import Response, error_response, json_response
@@ -55,13 +67,25 @@ def route(
     errors: tuple[int, ...] = (),
     headers: tuple[str, ...] = (),
     public: bool = False,
+    query: type[BaseModel] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated handler for `method path` ({name} segments are path parameters),
     with what the OpenAPI document says about it."""
 
     def register(fn: Handler) -> Handler:
         ROUTES.append(
-            Route(method, path, fn, body, response, status, errors, headers, public=public)
+            Route(
+                method,
+                path,
+                fn,
+                body,
+                response,
+                status,
+                errors,
+                headers,
+                public=public,
+                query=query,
+            )
         )
         return fn
 
@@ -194,6 +218,121 @@ def get_story(request: Any, owner: str, params: dict[str, str]) -> Response:
     return json_response(_dump(story))
 
 
+# -- the story editor -------------------------------------------------------------------------
+#
+# Every edit sends the `revision` it was made on (a DELETE as `?revision=`): if the project has
+# moved on since (another tab, the pipeline writing its story), the answer is 409
+# `stale_revision` and nothing is written. Each edit answers the project as written, with its
+# new revision. A story that would not be valid after the edit is a 400 naming the field.
+
+
+def _editor() -> StoryEditor:
+    # Stateless over the project service; cheap enough to build per request.
+    return StoryEditor(services().projects)
+
+
+@route(
+    "PATCH",
+    "/v1/projects/{project_id}/scenes/{scene_id}",
+    body=UpdateScene,
+    response=Project,
+    errors=(409,),
+)
+def update_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Edit one scene: narration, visual prompt, on-screen text, mood, setting, characters,
+    clip length or transition.
+
+    A partial update with the `revision` it was made on (409 `stale_revision` when stale).
+    The next generate regenerates only what the change touches: a new narration re-voices
+    this scene and re-times its captions but keeps its picture and clip; a new visual prompt,
+    setting, mood or cast repaints its keyframe and clip.
+    """
+    command = parse(UpdateScene, _json_body(request))
+    project = _editor().update_scene(owner, params["project_id"], params["scene_id"], command)
+    return json_response(_dump(project))
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/scenes",
+    body=InsertScene,
+    response=Project,
+    status=201,
+    errors=(409,),
+)
+def insert_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Insert a new scene at `index` (0 = first; left out = at the end).
+
+    The scene's `id` is made up when left out. Other scenes keep their pictures and clips.
+    """
+    command = parse(InsertScene, _json_body(request))
+    project = _editor().insert_scene(owner, params["project_id"], command)
+    return json_response(_dump(project), 201)
+
+
+@route(
+    "DELETE",
+    "/v1/projects/{project_id}/scenes/{scene_id}",
+    query=DeleteScene,
+    response=Project,
+    errors=(409,),
+)
+def delete_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Delete one scene (`?revision=` required); a story keeps at least one scene."""
+    command = parse(DeleteScene, request.args.to_dict())
+    project = _editor().delete_scene(owner, params["project_id"], params["scene_id"], command)
+    return json_response(_dump(project))
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/scenes:reorder",
+    body=ReorderScenes,
+    response=Project,
+    errors=(409,),
+)
+def reorder_scenes(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Put the scenes in a new order: `order` lists every scene id once.
+
+    Scenes keep their pictures and clips when they move.
+    """
+    command = parse(ReorderScenes, _json_body(request))
+    project = _editor().reorder_scenes(owner, params["project_id"], command)
+    return json_response(_dump(project))
+
+
+@route(
+    "PATCH", "/v1/projects/{project_id}/style", body=UpdateStyle, response=Project, errors=(409,)
+)
+def update_style(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Edit the style bible: visual style, palette, lighting, characters (a whole list).
+
+    A character that scenes still name cannot be removed (400 naming `characters`). A change
+    here repaints the scenes that depend on it at the next generate.
+    """
+    command = parse(UpdateStyle, _json_body(request))
+    project = _editor().update_style(owner, params["project_id"], command)
+    return json_response(_dump(project))
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+
+def _start_job(request: Any, owner: str, command: StartJob) -> Response:
+    """Start a job, honouring the Idempotency-Key header; 202 {job_id}."""
+    svc = services()
+    # Stateless over the store; cheap enough to build per request.
+    keys = IdempotencyKeys(svc.store, svc.clock)
+    outcome = keys.run(
+        owner,
+        request.headers.get(IDEMPOTENCY_KEY),
+        {"route": command.kind, **command.model_dump(mode="json", exclude_none=True)},
+        lambda: svc.pipeline.start(owner, command).id,
+    )
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    return json_response(_dump(JobAccepted(job_id=outcome.result)), 202, headers)
+
+
 @route(
     "POST",
     "/v1/projects/{project_id}/generate",
@@ -205,23 +344,55 @@ def get_story(request: Any, owner: str, params: dict[str, str]) -> Response:
 def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
     """Start making the project's video; watch the returned job.
 
+    On an edited project, only the assets whose inputs changed are made again; the job lists
+    the scenes it `regenerated` and those it `reused`.
+
     With an `Idempotency-Key` header, repeating the request (a retry after a timeout, a double
     tap) returns the first request's job instead of starting another; the answer then carries
     `Idempotent-Replayed: true`. A request still starting under the same key is waited for,
     briefly, then answered 409 `request_in_progress`.
     """
-    command = parse(StartJob, {"project_id": params["project_id"]})
-    svc = services()
-    # Stateless over the store; cheap enough to build per request.
-    keys = IdempotencyKeys(svc.store, svc.clock)
-    outcome = keys.run(
-        owner,
-        request.headers.get(IDEMPOTENCY_KEY),
-        {"route": "generate", **command.model_dump(mode="json")},
-        lambda: svc.pipeline.start(owner, command).id,
-    )
-    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-    return json_response(_dump(JobAccepted(job_id=outcome.result)), 202, headers)
+    return _start_job(request, owner, parse(StartJob, {"project_id": params["project_id"]}))
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/preview",
+    response=JobAccepted,
+    status=202,
+    errors=(409,),
+    headers=(IDEMPOTENCY_KEY,),
+)
+def preview(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Start a quick low-resolution render (360p, fast encoder); watch the returned job.
+
+    It reuses every asset already made (and makes what is missing); `outputs.preview` maps
+    each scene to its picture as soon as that exists, before the video is done.
+    """
+    command = parse(StartJob, {"project_id": params["project_id"], "kind": "preview"})
+    return _start_job(request, owner, command)
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/exports",
+    body=StartExport,
+    response=JobAccepted,
+    status=202,
+    errors=(409,),
+    headers=(IDEMPOTENCY_KEY,),
+)
+def export(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Render the story at another aspect (9:16, 16:9, 1:1) or resolution (720p, 1080p).
+
+    Provider assets are reused, not made again: pictures and clips are cropped to the new
+    frame. The job's outputs carry its own video, thumbnail and captions. 404 `no_story` until
+    the project has a story.
+    """
+    body = parse(StartExport, _json_body(request))
+    given = body.model_dump(exclude_none=True)
+    command = parse(StartJob, {"project_id": params["project_id"], "kind": "export", **given})
+    return _start_job(request, owner, command)
 
 
 @route("GET", "/v1/jobs/{job_id}", response=Job)
@@ -245,7 +416,8 @@ def cancel_job(request: Any, owner: str, params: dict[str, str]) -> Response:
 
 def handle_api(request: Any) -> Response:
     """Route one request. Unknown paths are 404, known paths with another method 405."""
-    path = request.path.rstrip("/") or "/"
+    # Firebase Hosting forwards `/api/v1/...` whole to this function: the prefix is not ours.
+    path = request.path.removeprefix("/api").rstrip("/") or "/"
     allowed = []
     for r in ROUTES:
         match = r.regex.match(path)

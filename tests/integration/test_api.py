@@ -413,3 +413,7 @@ def test_the_openapi_document_is_served_without_sign_in_and_names_every_route(cl
     assert document["openapi"].startswith("3.1")
     served = {(path, method) for path, ops in document["paths"].items() for method in ops}
     assert served == {(r.path, r.method.lower()) for r in ROUTES}
+
+
+def test_paths_forwarded_by_firebase_hosting_under_api_are_routed(client):
+    assert client.get("/api/v1/health").get_json() == {"status": "ok"}

@@ -1,0 +1,34 @@
+# The assembly job's image (Cloud Run job `<prefix>-assemble`, see infra/terraform/job.tf).
+# Build from the repository root, with only tracked files as the context:
+#   git archive --format=tar HEAD | docker build -f infra/docker/assemble.Dockerfile -t IMAGE -
+# ffmpeg comes from imageio-ffmpeg (requirements.txt): a static build with libx264 and libass.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Caption and title fonts, chosen by coverage through fontconfig (common/media/fonts.py):
+# DejaVu Sans covers Latin, Greek, Cyrillic and Arabic; Droid Sans Fallback covers CJK (the same
+# pair the local setup installs, so a video renders the same on a laptop and in the cloud).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/* \
+    && fc-cache -f \
+    && fc-list ':lang=ar' family | grep -q . \
+    && fc-list ':lang=zh' family | grep -q .
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY main.py ./
+COPY common/ common/
+COPY functions/ functions/
+
+RUN useradd --create-home --uid 10001 storygenius
+USER storygenius
+
+# Each execution passes `--job-id ID` as its args (CloudRunJobRunner.run_assembly).
+ENTRYPOINT ["python", "-m", "functions.assemble_job"]

@@ -1,0 +1,29 @@
+# Google APIs the deployment uses. Left enabled on destroy: other things in the project may use them.
+locals {
+  services = [
+    "aiplatform.googleapis.com",       # Gemini and Veo (google-genai on Vertex AI)
+    "artifactregistry.googleapis.com", # function images and the assembly image
+    "cloudbuild.googleapis.com",       # builds the functions from the source zip
+    "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "cloudtasks.googleapis.com",
+    "eventarc.googleapis.com", # the Pub/Sub trigger of scheduler_tick
+    "firebaserules.googleapis.com",
+    "firestore.googleapis.com",
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com", # signBlob: V4 signed URLs without a key file
+    "logging.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ]
+}
+
+resource "google_project_service" "apis" {
+  for_each = toset(local.services)
+
+  project            = var.project
+  service            = each.value
+  disable_on_destroy = false
+}

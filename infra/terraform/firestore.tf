@@ -1,0 +1,58 @@
+# Firestore (native mode), the composite indexes the code's queries need, and the security rules.
+#
+# Keep the indexes here and in /firestore.indexes.json in agreement; the consistency tests find
+# every DocumentStore.query call in the code and require an index for it in both.
+
+resource "google_firestore_database" "default" {
+  project                 = var.project
+  name                    = "(default)"
+  location_id             = var.firestore_location != "" ? var.firestore_location : var.region
+  type                    = "FIRESTORE_NATIVE"
+  concurrency_mode        = "PESSIMISTIC"
+  delete_protection_state = "DELETE_PROTECTION_ENABLED"
+  deletion_policy         = "ABANDON" # terraform destroy leaves the data alone
+
+  depends_on = [google_project_service.apis]
+}
+
+# ProjectService.list: owner == uid, newest first.
+resource "google_firestore_index" "projects_owner_created_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "projects"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
+# Client access (web and mobile SDKs) is decided by these rules; servers use IAM and bypass them.
+resource "google_firebaserules_ruleset" "firestore" {
+  project = var.project
+
+  source {
+    files {
+      name    = "firestore.rules"
+      content = file("${local.repo_root}/firestore.rules")
+    }
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
+resource "google_firebaserules_release" "firestore" {
+  project      = var.project
+  name         = "cloud.firestore"
+  ruleset_name = "projects/${var.project}/rulesets/${google_firebaserules_ruleset.firestore.name}"
+
+  lifecycle {
+    replace_triggered_by = [google_firebaserules_ruleset.firestore]
+  }
+}
