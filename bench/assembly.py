@@ -1,26 +1,42 @@
-"""Assembly benchmark: our one-pass engine against the time the encoder alone needs.
+"""Assembly benchmark: our one-pass engine against the encoder alone and against MoviePy.
 
-Generates inputs (6 scenes, 1080x1920, 30 fps, about 30 s, offline illustrations, espeak-ng
-narration, a synthesised music bed, captions, crossfades), then measures side by side in one run:
+Generates inputs (offline illustrations, espeak-ng narration, a synthesised music bed, captions,
+transitions) for two timelines, short (6 scenes, 1080x1920, 30 fps, about 30 s) and long
+(30 scenes, 1080x1920, 30 fps, about 3 minutes), and measures each side by side in one run:
 
 - engine_s: assemble() wall time (graph build, render, encode, thumbnail);
 - encode_floor_s: ffmpeg re-encoding our output with the same codec settings (decode included);
+- naive_moviepy_s: the same timeline assembled the way MoviePy-based peers do it
+  (bench/naive_moviepy.py), with the same encoder settings;
 - engine_vs_floor = engine_s / encode_floor_s (target <= 1.3, media engine issue);
+- naive_vs_engine = naive_moviepy_s / engine_s (target >= 5);
 - peak RSS (MiB) of each, children included.
 
-Each measurement runs in a fresh process so peak RSS is its own. Results go to
-bench/results.json and a table is printed. Not a test: numbers depend on the machine.
+The long timeline's keys carry a `long_` prefix. Each measurement runs in a fresh process so
+peak RSS is its own. Results merge into bench/results.json and a table is printed. Not a test:
+numbers depend on the machine. The naive MoviePy run of the long timeline takes tens of minutes.
+
+    python bench/assembly.py              # both sizes (what `make bench` runs)
+    python bench/assembly.py --quick      # the short size only (or BENCH_QUICK=1)
+    python bench/assembly.py --skip-naive # no MoviePy runs (engine and floor only)
+    python bench/assembly.py --dev        # tiny 360x640 timelines; printed, results.json untouched
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import importlib.util
 import json
 import multiprocessing
+import os
+import queue
 import resource
 import sys
 import tempfile
 import time
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +50,24 @@ sys.path.insert(0, str(ROOT))
 
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 WIDTH, HEIGHT, FPS = 1080, 1920, 30
+RESULTS = ROOT / "bench" / "results.json"
+
+
+@dataclass(frozen=True)
+class Size:
+    """One benchmarked timeline: its key prefix, table column, scene count and script length."""
+
+    prefix: str
+    label: str
+    scenes: int
+    seconds: int
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+SHORT = Size("", "short", scenes=6, seconds=36)
+LONG = Size("long_", "long", scenes=30, seconds=180)
+DEV = (Size("", "short", 2, 10, 360, 640), Size("long_", "long", 3, 15, 360, 640))
 
 
 def _music(path: Path, seconds: float, rate: int = 44100) -> Path:
@@ -55,8 +89,12 @@ def _music(path: Path, seconds: float, rate: int = 44100) -> Path:
     return path
 
 
-def make_timeline(workdir: Path) -> Timeline:
-    """Generated inputs for a ~30 s, 6-scene vertical video, as a Timeline."""
+def make_timeline(workdir: Path, size: Size = SHORT) -> Timeline:
+    """Generated inputs for `size` (by default ~30 s, 6 scenes, 1080x1920), as a Timeline.
+
+    Every scene gets its own painting, narration and motion; transitions cycle through
+    crossfade, dip-to-black and slide.
+    """
     from common.adapters.offline.espeak_narrator import EspeakNarrator
     from common.adapters.offline.painter import OfflineImageGenerator
     from common.adapters.offline.script_writer import OfflineScriptWriter
@@ -64,16 +102,18 @@ def make_timeline(workdir: Path) -> Timeline:
     from common.media.motion import plan_motion
     from common.media.timeline import ImageVisual, Timeline, TimelineScene
 
-    story = OfflineScriptWriter().write(ScriptRequest(prompt=PROMPT, duration_s=36))
+    story = OfflineScriptWriter().write(ScriptRequest(prompt=PROMPT, duration_s=size.seconds))
+    if len(story.scenes) < size.scenes:
+        raise SystemExit(f"the script has {len(story.scenes)} scenes, {size.scenes} wanted")
     painter, narrator = OfflineImageGenerator(), EspeakNarrator()
     scenes = []
-    for i, scene in enumerate(story.scenes[:6]):
+    for i, scene in enumerate(story.scenes[: size.scenes]):
         image = painter.generate(
             ImageRequest(
                 kind="keyframe",
                 prompt=scene.visual_prompt,
-                width=WIDTH,
-                height=HEIGHT,
+                width=size.width,
+                height=size.height,
                 seed=i,
                 palette=story.style.palette,
                 mood=scene.mood,
@@ -100,7 +140,9 @@ def make_timeline(workdir: Path) -> Timeline:
                 transition_s=0.5,
             )
         )
-    timeline = Timeline(width=WIDTH, height=HEIGHT, fps=FPS, title=story.title, scenes=scenes)
+    timeline = Timeline(
+        width=size.width, height=size.height, fps=FPS, title=story.title, scenes=scenes
+    )
     music = _music(workdir / "music.wav", timeline.duration_s + 1)
     return timeline.model_copy(update={"music_path": music})
 
@@ -132,42 +174,144 @@ def _floor(video: str, out: str, preset: str, crf: int, result: Any) -> None:
     result.put((time.perf_counter() - start, _peak_rss_mib()))
 
 
+def _naive(timeline_json: str, out: str, result: Any) -> None:
+    from bench.naive_moviepy import naive_assemble
+    from common.media.timeline import Timeline
+
+    timeline = Timeline.model_validate_json(timeline_json)
+    start = time.perf_counter()
+    naive_assemble(timeline, Path(out))
+    result.put((time.perf_counter() - start, _peak_rss_mib()))
+
+
 def _measure(target: Any, *args: object) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of target(*args, queue) run in a fresh process."""
     ctx = multiprocessing.get_context("spawn")
     result = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, result))
     proc.start()
-    seconds, rss = result.get(timeout=3600)
+    while True:
+        try:
+            seconds, rss = result.get(timeout=5)
+            break
+        except queue.Empty:
+            # A crashed child never answers: stop waiting instead of hanging the bench.
+            if not proc.is_alive():
+                raise SystemExit(f"{target.__name__} failed (exit code {proc.exitcode})") from None
     proc.join()
     return float(seconds), float(rss)
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="bench-assembly-") as tmp:
-        work = Path(tmp)
-        print("generating inputs (6 scenes, 1080x1920, 30 fps)...", flush=True)
-        timeline = make_timeline(work)
-        out = work / "engine"
-        engine_s, engine_rss = _measure(_engine, timeline.model_dump_json(), str(out))
-        video = out / "video.mp4"
-        floor_s, floor_rss = _measure(
-            _floor, str(video), str(work / "floor.mp4"), timeline.video_preset, timeline.crf
+def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
+    """Generate `size`'s inputs, measure engine, floor and (with `naive`) MoviePy on them."""
+    from common.media.ffmpeg import media_duration
+
+    work.mkdir()
+    print(
+        f"[{size.label}] generating inputs ({size.scenes} scenes, {size.width}x{size.height}, "
+        f"{FPS} fps)...",
+        flush=True,
+    )
+    timeline = make_timeline(work, size)
+    spec = timeline.model_dump_json()
+    # The machine is shared: a busy one slows every run, so the load is kept with the numbers.
+    load = os.getloadavg()[0]
+    print(
+        f"[{size.label}] {timeline.duration_s:.1f} s of video, load {load:.1f}; engine...",
+        flush=True,
+    )
+    out = work / "engine"
+    engine_s, engine_rss = _measure(_engine, spec, str(out))
+    video = out / "video.mp4"
+    print(f"[{size.label}] engine {engine_s:.1f} s; encode floor...", flush=True)
+    floor_s, floor_rss = _measure(
+        _floor, str(video), str(work / "floor.mp4"), timeline.video_preset, timeline.crf
+    )
+    p = size.prefix
+    results: dict[str, float | str] = {
+        f"{p}video_s": round(timeline.duration_s, 2),
+        f"{p}engine_s": round(engine_s, 2),
+        f"{p}encode_floor_s": round(floor_s, 2),
+        f"{p}engine_vs_floor": round(engine_s / floor_s, 3),
+        f"{p}engine_peak_rss_mib": round(engine_rss, 1),
+        f"{p}floor_peak_rss_mib": round(floor_rss, 1),
+    }
+    if naive:
+        print(f"[{size.label}] floor {floor_s:.1f} s; naive MoviePy...", flush=True)
+        naive_out = work / "naive.mp4"
+        naive_s, naive_rss = _measure(_naive, spec, str(naive_out))
+        print(
+            f"[{size.label}] naive {naive_s:.1f} s; output {media_duration(naive_out):.2f} s "
+            f"long (engine's {media_duration(video):.2f} s)",
+            flush=True,
         )
-        results = {
-            "video_s": round(timeline.duration_s, 2),
-            "engine_s": round(engine_s, 2),
-            "encode_floor_s": round(floor_s, 2),
-            "engine_vs_floor": round(engine_s / floor_s, 3),
-            "engine_peak_rss_mib": round(engine_rss, 1),
-            "floor_peak_rss_mib": round(floor_rss, 1),
+        results |= {
+            f"{p}naive_moviepy_s": round(naive_s, 2),
+            f"{p}naive_vs_engine": round(naive_s / engine_s, 2),
+            f"{p}naive_moviepy_peak_rss_mib": round(naive_rss, 1),
         }
-    path = ROOT / "bench" / "results.json"
-    merged = json.loads(path.read_text()) if path.exists() else {}
+    results[f"{p}load_avg_1m"] = round(load, 2)
+    results[f"{p}measured_at"] = datetime.datetime.now().isoformat(timespec="seconds")
+    return results
+
+
+ROWS = (
+    ("video length, s", "video_s"),
+    ("engine, s", "engine_s"),
+    ("encode floor, s", "encode_floor_s"),
+    ("naive MoviePy, s", "naive_moviepy_s"),
+    ("engine / floor", "engine_vs_floor"),
+    ("naive / engine", "naive_vs_engine"),
+    ("engine peak RSS, MiB", "engine_peak_rss_mib"),
+    ("floor peak RSS, MiB", "floor_peak_rss_mib"),
+    ("naive peak RSS, MiB", "naive_moviepy_peak_rss_mib"),
+    ("load average at start", "load_avg_1m"),
+)
+
+
+def table(results: dict[str, Any], sizes: tuple[Size, ...]) -> str:
+    """Rows of measurements, one column per size ("-" where it was not measured)."""
+    rows = [["", *(s.label for s in sizes)]]
+    rows += [[name, *(str(results.get(s.prefix + key, "-")) for s in sizes)] for name, key in ROWS]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        pairs = zip(row[1:], widths[1:], strict=True)
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in pairs]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _save(results: dict[str, Any]) -> None:
+    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     merged.update(results)
-    path.write_text(json.dumps(merged, indent=2) + "\n")
-    width = max(len(k) for k in results)
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
+    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="the short timeline only")
+    parser.add_argument("--skip-naive", action="store_true", help="no MoviePy runs")
+    parser.add_argument(
+        "--dev", action="store_true", help="tiny 360x640 timelines, results.json untouched"
+    )
+    args = parser.parse_args(argv)
+    quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    both: tuple[Size, ...] = DEV if args.dev else (SHORT, LONG)
+    sizes = both[:1] if quick else both
+    if not args.skip_naive and importlib.util.find_spec("moviepy") is None:
+        raise SystemExit(
+            "the naive run needs MoviePy: .venv/bin/pip install --no-deps moviepy==2.2.1 "
+            "decorator==5.3.1 imageio==2.38.1 proglog==0.1.12 python-dotenv==1.2.4 "
+            "(or pass --skip-naive)"
+        )
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-assembly-") as tmp:
+        for size in sizes:
+            results |= run_size(size, Path(tmp) / size.label, naive=not args.skip_naive)
+            if not args.dev:
+                _save(results)  # after each size, so a stopped long run keeps the short one
+    print(table(results, sizes))
     return 0
 
 
