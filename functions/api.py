@@ -192,8 +192,10 @@ def update_project(request: Any, owner: str, params: dict[str, str]) -> Response
     tab, or the pipeline writing its story), the answer is 409 `stale_revision` and nothing is
     written. Every change bumps `revision`.
 
-    Changing the prompt or any setting clears the written story, so the next generate writes a
-    new one for the new input; changing only the title keeps the story.
+    Changing the prompt or a setting the script is written from (duration, language, visual
+    style, aspect, seed) clears the written story, so the next generate writes a new one for
+    the new input. Changing the title or another setting (voice, resolution, captions, music,
+    transition) keeps the story and its edits.
     """
     command = parse(UpdateProject, _json_body(request))
     project = services().projects.update(owner, params["project_id"], command)

@@ -1,8 +1,9 @@
 """The route registry's shape and the OpenAPI 3.1 document built from it.
 
 `functions/api.py` registers every route as a `Route` (method, path, handler, the pydantic models
-of its body and response, its status, its headers); the router dispatches on that registry and
-`openapi_document()` describes the same registry, so the document cannot drift from the routes.
+of its body, query parameters and response, its status, its headers); the router dispatches on
+that registry and `openapi_document()` describes the same registry, so the document cannot drift
+from the routes.
 Schemas come from the pydantic models (`models_json_schema`, refs under
 `#/components/schemas/`), which OpenAPI 3.1 takes as JSON Schema 2020-12.
 """
@@ -96,6 +97,7 @@ class Route:
     errors: tuple[int, ...] = ()
     headers: tuple[str, ...] = ()
     public: bool = False
+    query: type[BaseModel] | None = None
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,7 +114,7 @@ class Route:
         implied = set(self.errors)
         if self.body is not None:
             implied |= {400, 413}
-        if self.headers:
+        if self.headers or self.query is not None:
             implied.add(400)
         if self.path_params:
             implied.add(404)
@@ -182,6 +184,8 @@ def _operation(r: Route, refs: Mapping[tuple[Any, Any], dict[str, Any]]) -> dict
         }
         for name in r.path_params
     ]
+    if r.query is not None:
+        parameters += _query_parameters(r.query)
     parameters += [{"$ref": f"#/components/parameters/{_param_name(h)}"} for h in r.headers]
     if parameters:
         op["parameters"] = parameters
@@ -201,6 +205,22 @@ def _operation(r: Route, refs: Mapping[tuple[Any, Any], dict[str, Any]]) -> dict
     if r.public:
         op["security"] = []
     return op
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """One query parameter per field of `model` (flat fields only: a query string is flat)."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, prop in schema.get("properties", {}).items():
+        param: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        if description:
+            param["description"] = description
+        param["schema"] = prop
+        parameters.append(param)
+    return parameters
 
 
 def _param_name(header: str) -> str:

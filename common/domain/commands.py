@@ -10,7 +10,14 @@ from pydantic_core import PydanticCustomError
 
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
-from common.domain.project import MAX_PROMPT_CHARS, ProjectSettings, clean_text
+from common.domain.project import (
+    MAX_PROMPT_CHARS,
+    Aspect,
+    ProjectSettings,
+    Resolution,
+    clean_text,
+)
+from common.domain.story import Scene, StyleBible
 
 M = TypeVar("M", bound=StrictModel)
 
@@ -57,13 +64,26 @@ class PatchModel(StrictModel):
         return self.model_dump(mode="json", exclude_unset=True, exclude=exclude)
 
 
-def _partial(model: type[StrictModel], name: str, doc: str) -> type[PatchModel]:
-    """`model` as a patch: every field optional (left out = unchanged), every constraint kept."""
-    fields: dict[str, Any] = {
-        field: (cast(Any, info.annotation) | None, FieldInfo.merge_field_infos(info, default=None))
-        for field, info in model.model_fields.items()
-    }
-    return create_model(name, __base__=PatchModel, __doc__=doc, **fields)
+def _partial(
+    model: type[StrictModel],
+    name: str,
+    doc: str,
+    *,
+    base: type[PatchModel] = PatchModel,
+    only: tuple[str, ...] | None = None,
+) -> type[PatchModel]:
+    """`model` as a patch: every field optional (left out = unchanged), every constraint kept.
+
+    `only` limits the patch to some of the model's fields; `base` may add fields of its own.
+    """
+    fields: dict[str, Any] = {}
+    for field, info in model.model_fields.items():
+        if only is not None and field not in only:
+            continue
+        optional = FieldInfo.merge_field_infos(info, default=None)
+        optional.default_factory = None  # a list's factory would replace "left out" with []
+        fields[field] = (cast(Any, info.annotation) | None, optional)
+    return create_model(name, __base__=base, __doc__=doc, **fields)
 
 
 if TYPE_CHECKING:
@@ -95,9 +115,134 @@ class UpdateProject(PatchModel):
         return clean_text(value) if isinstance(value, str) else value
 
 
+# -- the story editor ---------------------------------------------------------------------------
+
+REVISION_DOC = "the project revision this edit is based on (409 stale_revision if it moved on)"
+EDITABLE_SCENE_FIELDS = (
+    "narration",
+    "visual_prompt",
+    "on_screen_text",
+    "mood",
+    "setting",
+    "characters",
+    "clip_seconds",
+    "transition",
+)
+
+
+def _clean_strings(value: object) -> object:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class StoryPatch(PatchModel):
+    """Base of the editor's partial updates: what is sent changes, and `revision` is required.
+
+    Unlike a project PATCH, an edit of the story must say which revision it was made on: two
+    tabs editing one story must not silently overwrite each other's work. Text is cleaned as a
+    project's prompt is (NFC, no control characters).
+    """
+
+    revision: int = Field(ge=0, description=REVISION_DOC)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        return _clean_strings(value)
+
+
+if TYPE_CHECKING:
+    UpdateScene = StoryPatch
+    UpdateStyle = StoryPatch
+else:
+    # Derived from Scene and StyleBible so an edit is held to the story's own constraints.
+    UpdateScene = _partial(
+        Scene,
+        "UpdateScene",
+        "A change to one scene: the fields sent replace the scene's, the others stay.",
+        base=StoryPatch,
+        only=EDITABLE_SCENE_FIELDS,
+    )
+    UpdateStyle = _partial(
+        StyleBible,
+        "UpdateStyle",
+        "A change to the style bible: the fields sent replace its own (`characters` as a "
+        "whole list), the others stay. Changing it repaints every scene that depends on it.",
+        base=StoryPatch,
+    )
+
+
+class CleanText(StrictModel):
+    """Base of commands whose text is cleaned as a project's prompt is."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        return _clean_strings(value)
+
+
+def _with_defaults(
+    model: type[StrictModel], name: str, doc: str, defaults: dict[str, Any]
+) -> type[CleanText]:
+    """`model` with some required fields given defaults (None makes a field optional)."""
+    fields: dict[str, Any] = {}
+    for field, info in model.model_fields.items():
+        annotation = cast(Any, info.annotation)
+        if field in defaults:
+            default = defaults[field]
+            info = FieldInfo.merge_field_infos(info, default=default)
+            annotation = annotation | None if default is None else annotation
+        fields[field] = (annotation, info)
+    return create_model(name, __base__=CleanText, __doc__=doc, **fields)
+
+
+if TYPE_CHECKING:
+    NewScene = CleanText
+else:
+    NewScene = _with_defaults(
+        Scene,
+        "NewScene",
+        "A scene to insert: as a written scene, but `id` is made up when left out and `beat` "
+        "defaults to development.",
+        {"id": None, "beat": "development"},
+    )
+
+
+class InsertScene(StrictModel):
+    """Insert a new scene at `index` (0 = first; left out = after the last)."""
+
+    revision: int = Field(ge=0, description=REVISION_DOC)
+    index: int | None = Field(None, ge=0, description="where the scene goes; left out: the end")
+    scene: NewScene
+
+
+class DeleteScene(StrictModel):
+    """Delete a scene (the revision comes as a query parameter: a DELETE has no body)."""
+
+    revision: int = Field(ge=0, description=REVISION_DOC)
+
+
+class ReorderScenes(StrictModel):
+    """The story's scenes in a new order: every scene id, once each."""
+
+    revision: int = Field(ge=0, description=REVISION_DOC)
+    order: list[str] = Field(min_length=1, max_length=60)
+
+
+# -- jobs ------------------------------------------------------------------------------------------
+
+
+class StartExport(StrictModel):
+    """The story rendered at another aspect or resolution; left out = the project's."""
+
+    aspect: Aspect | None = None
+    resolution: Resolution | None = None
+
+
 class StartJob(StrictModel):
     project_id: str = Field(min_length=1, max_length=64)
     kind: Literal["generate", "preview", "export"] = "generate"
+    aspect: Aspect | None = Field(None, description="exports: the aspect to render at")
+    resolution: Resolution | None = Field(None, description="exports: the resolution")
 
 
 class StepCommand(StrictModel):

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from common.domain.assets import ClipSource, Motion
 from common.domain.base import StrictModel
-from common.domain.project import ProjectSettings
+from common.domain.project import (
+    Aspect,
+    ProjectSettings,
+    RenderResolution,
+    Resolution,
+    frame_size,
+)
+from common.domain.story import Story
 
 JobKind = Literal["generate", "preview", "export"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 Stage = Literal["queued", "script", "references", "scenes", "assembly", "done"]
 StepState = Literal["pending", "running", "done", "fallback", "failed"]
+# Whether this job asked a provider for an asset ("generated") or found it in the content-hash
+# cache ("cached"): after an edit, only the changed scenes' assets should be generated.
+AssetOrigin = Literal["generated", "cached"]
+
+# A preview is quick and small: 360 px on the short side, a fast preset, lower quality.
+PREVIEW_RESOLUTION: RenderResolution = "360p"
+PREVIEW_PRESET = "veryfast"
+PREVIEW_CRF = 30
 
 TERMINAL: frozenset[str] = frozenset({"done", "failed", "cancelled"})
 
@@ -44,10 +59,59 @@ class SceneState(StrictModel):
     clip_operation: str | None = None
     clip_deadline: datetime | None = None
     duration_s: float | None = None
+    narration_origin: AssetOrigin | None = None
+    keyframe_origin: AssetOrigin | None = None
+    clip_origin: AssetOrigin | None = Field(
+        None, description="generated also when a clip fell back (its provider was asked)"
+    )
 
     @property
     def ready(self) -> bool:
         return self.narration == "done" and self.clip in ("done", "fallback")
+
+    @property
+    def regenerated(self) -> bool:
+        """Whether any of the scene's assets was generated (not found cached) by this job."""
+        origins = (self.narration_origin, self.keyframe_origin, self.clip_origin)
+        return "generated" in origins
+
+
+class Render(StrictModel):
+    """What a job's video is encoded as. Provider assets are made from the job's `settings` (the
+    project's), so a preview or an export at another aspect or resolution reuses them: only the
+    assembly follows `render` (the graph cover-crops every visual to this frame)."""
+
+    aspect: Aspect
+    resolution: RenderResolution
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    video_preset: str | None = Field(None, description="x264 preset; None: the engine's default")
+    crf: int | None = Field(None, ge=0, le=51, description="x264 quality; None: the default")
+
+
+def render_for(
+    kind: JobKind,
+    settings: ProjectSettings,
+    *,
+    aspect: Aspect | None = None,
+    resolution: Resolution | None = None,
+) -> Render:
+    """How a job of `kind` renders: a generate job as the project says, a preview at 360p with a
+    fast preset, an export at its own aspect and resolution (the project's where not given)."""
+    aspect = aspect or settings.aspect
+    if kind == "preview":
+        width, height = frame_size(aspect, PREVIEW_RESOLUTION)
+        return Render(
+            aspect=aspect,
+            resolution=PREVIEW_RESOLUTION,
+            width=width,
+            height=height,
+            video_preset=PREVIEW_PRESET,
+            crf=PREVIEW_CRF,
+        )
+    resolution = resolution or settings.resolution
+    width, height = frame_size(aspect, resolution)
+    return Render(aspect=aspect, resolution=resolution, width=width, height=height)
 
 
 class JobOutputs(StrictModel):
@@ -58,6 +122,10 @@ class JobOutputs(StrictModel):
     duration_s: float | None = None
     width: int | None = None
     height: int | None = None
+    preview: dict[str, str] = Field(
+        default_factory=dict,
+        description="preview jobs: scene id -> blob key of its keyframe, set as each is ready",
+    )
 
 
 class JobError(StrictModel):
@@ -86,11 +154,20 @@ class Job(StrictModel):
     stage: Stage = "queued"
     progress: int = Field(0, ge=0, le=100)
     settings: ProjectSettings
+    render: Render = Field(description="what the video is encoded as (default: the settings)")
+    story: Story | None = Field(None, description="the story this job renders (a snapshot)")
+    story_revision: int | None = Field(None, description="the project revision of `story`")
     scene_ids: list[str] = Field(default_factory=list)
     scenes: dict[str, SceneState] = Field(default_factory=dict)
     outputs: JobOutputs = Field(default_factory=JobOutputs)
     error: JobError | None = None
     cost: dict[str, CostLine] = Field(default_factory=dict)
+    regenerated_scenes: list[str] = Field(
+        default_factory=list, description="ready scenes with at least one asset generated"
+    )
+    reused_scenes: list[str] = Field(
+        default_factory=list, description="ready scenes whose every asset came from the cache"
+    )
     reference_keys: list[str] = Field(default_factory=list, description="character/style images")
     assemble_enqueued: bool = False
     created_at: datetime
@@ -101,6 +178,22 @@ class Job(StrictModel):
     @property
     def terminal(self) -> bool:
         return self.status in TERMINAL
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_render(cls, data: Any) -> Any:
+        # A job made without a render (or written before jobs had one) renders as the
+        # project's settings say.
+        if isinstance(data, dict) and data.get("render") is None and "settings" in data:
+            settings = ProjectSettings.model_validate(data["settings"])
+            data = {**data, "render": render_for(data.get("kind", "generate"), settings)}
+        return data
+
+    def sort_scene_origins(self) -> None:
+        """Refresh `regenerated_scenes` and `reused_scenes` from the ready scenes, in order."""
+        ready = [sid for sid in self.scene_ids if sid in self.scenes and self.scenes[sid].ready]
+        self.regenerated_scenes = [sid for sid in ready if self.scenes[sid].regenerated]
+        self.reused_scenes = [sid for sid in ready if not self.scenes[sid].regenerated]
 
     def scene_progress(self) -> int:
         """Overall progress while scenes are produced: each scene has three steps."""

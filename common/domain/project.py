@@ -13,6 +13,8 @@ from common.domain.story import Story
 
 Aspect = Literal["9:16", "16:9", "1:1"]
 Resolution = Literal["720p", "1080p"]
+# What a job may render at: a project's resolutions, and 360p for quick previews.
+RenderResolution = Literal["360p", "720p", "1080p"]
 CaptionStyle = Literal["highlight", "plain", "none"]
 Transition = Literal["crossfade", "dip", "slide", "cut"]
 
@@ -21,7 +23,7 @@ MAX_SECONDS = 180
 MAX_PROMPT_CHARS = 2000
 
 # Short side in pixels for each resolution; the long side follows from the aspect.
-_SHORT_SIDE = {"720p": 720, "1080p": 1080}
+_SHORT_SIDE = {"360p": 360, "720p": 720, "1080p": 1080}
 
 
 def frame_size(aspect: str, resolution: str) -> tuple[int, int]:

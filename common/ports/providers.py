@@ -49,6 +49,10 @@ class VideoGenerator(Protocol):
 
 class Narrator(Protocol):
     id: str
+    # Whether previous_text/next_text change the speech (ElevenLabs request stitching does;
+    # espeak-ng does not). When False they are left out of requests, so editing one scene's
+    # narration does not invalidate its neighbours' cached audio.
+    uses_context: bool
 
     def narrate(self, request: NarrationRequest) -> Narration:
         """Speech for request.text with a timing for every word."""

@@ -4,6 +4,10 @@ The same code runs in-process (embedded default) and as the Cloud Run job's main
 idempotent: a job that already has its video is left alone, and outputs are written under the
 job's own prefix before the job document points at them, so nothing half-written is ever
 published as a result.
+
+Cancellation is checked before the render, before the upload and when publishing: a job
+cancelled meanwhile never gets outputs, and what was uploaded for it is deleted again. (A render
+in progress runs to its end: ffmpeg is not interrupted.)
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from common.config import Settings
 from common.domain.errors import CancelledError, StoryGeniusError
@@ -58,6 +63,8 @@ class Assembler:
         try:
             with tempfile.TemporaryDirectory(prefix=f"assemble-{job_id}-") as tmp:
                 outputs = self._render(job, Path(tmp))
+        except CancelledError:
+            return self.jobs.get(job_id)
         except StoryGeniusError as exc:
             self.jobs.fail(
                 job_id,
@@ -65,22 +72,25 @@ class Assembler:
             )
             return self.jobs.get(job_id)
 
-        def finish(j: Job) -> None:
+        def finish(j: Job) -> bool:
             if j.terminal:
-                return
-            j.outputs = outputs
+                return False
+            # Outputs the job already has (a preview's scene pictures) stay.
+            j.outputs = outputs.model_copy(update={"preview": j.outputs.preview})
             j.status = "done"
             j.stage = "done"
             j.progress = 100
             j.finished_at = self.clock.now()
+            return True
 
-        job, _ = self.jobs.mutate(job_id, finish)
+        job, published = self.jobs.mutate(job_id, finish)
+        if not published:
+            self._discard(job, outputs)
         return job
 
     def timeline(self, job: Job, story: Story, workdir: Path) -> Timeline:
         """The job's Timeline, with every asset fetched into `workdir`."""
         s = self.settings
-        width, height = job.settings.size
         scenes = []
         for index, scene_id in enumerate(job.scene_ids):
             state = job.scenes[scene_id]
@@ -116,14 +126,30 @@ class Assembler:
                     transition_s=overlap,
                 )
             )
+        render = job.render
+        encoder: dict[str, Any] = {}
+        if render.video_preset is not None:
+            encoder["video_preset"] = render.video_preset
+        if render.crf is not None:
+            encoder["crf"] = render.crf
         return Timeline(
-            width=width,
-            height=height,
+            width=render.width,
+            height=render.height,
             title=story.title,
             language=story.language,
             caption_style=job.settings.caption_style,
             scenes=scenes,
+            **encoder,
         )
+
+    def _discard(self, job: Job, outputs: JobOutputs) -> None:
+        """Delete outputs uploaded for a job that ended (was cancelled) before they were
+        published: they were never the job's result, and nothing must point at them later."""
+        log.info("job %s ended during assembly; discarding its outputs", job.id)
+        for field in OUTPUTS:
+            key = getattr(outputs, field)
+            if key is not None:
+                self.blobs.delete(key)
 
     def _fetch(self, key: str, workdir: Path) -> Path:
         dest = workdir / "assets" / key.replace("/", "__")
@@ -137,7 +163,7 @@ class Assembler:
 
         if self.jobs.mark_running(job.id, "assembly").terminal:
             raise CancelledError(f"job {job.id} ended before assembly")
-        story = self.projects.load(job.project_id).story
+        story = job.story or self.projects.load(job.project_id).story
         if story is None:
             raise StoryGeniusError(f"project {job.project_id} has no story")
         timeline = self.timeline(job, story, workdir)
@@ -148,6 +174,8 @@ class Assembler:
             out,
             progress=lambda f: self.jobs.report_progress(job.id, "assembly", f),
         )
+        if self.jobs.get(job.id).terminal:
+            raise CancelledError(f"job {job.id} ended during assembly")
         prefix = f"jobs/{job.id}/"
         paths = {
             "video": result.video,

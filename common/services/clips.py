@@ -14,25 +14,15 @@ from typing import TYPE_CHECKING, Any
 from common.domain.assets import ClipOperation, ClipRequest, ClipResult
 from common.domain.commands import StepCommand
 from common.domain.errors import ProviderError
-from common.domain.job import Job
+from common.domain.job import AssetOrigin, Job
 from common.media.motion import plan_motion
 from common.ports import Delivery
-from common.services.prompts import NEGATIVE_PROMPT, clip_prompt
+from common.services.scene_requests import clip_request, scene_seed
 
 if TYPE_CHECKING:
     from common.services.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
-
-
-def clip_seconds_for(duration_s: float | None, requested: int) -> int:
-    """The provider clip length (4, 6 or 8 s) that best covers a scene of `duration_s`."""
-    if duration_s is None:
-        return requested
-    for seconds in (4, 6, 8):
-        if seconds >= duration_s:
-            return seconds
-    return 8
 
 
 class ClipSteps:
@@ -54,20 +44,14 @@ class ClipSteps:
     # -- start and poll ---------------------------------------------------------------------
 
     def _request(self, job: Job, scene_id: str) -> ClipRequest:
-        story = self.p.story(job)
-        scene = story.scene(scene_id)
         state = job.scenes[scene_id]
         assert state.keyframe_key is not None
-        return ClipRequest(
-            prompt=clip_prompt(story, scene),
-            image_key=state.keyframe_key,
+        return clip_request(
+            self.p.story(job),
+            scene_id,
+            job.settings,
+            keyframe_key=state.keyframe_key,
             image_uri=self.p.blobs.uri(state.keyframe_key),
-            aspect=job.settings.aspect,
-            resolution=job.settings.resolution,
-            duration_s=clip_seconds_for(state.duration_s, scene.clip_seconds),  # type: ignore[arg-type]
-            seed=job.settings.seed * 1000 + job.scene_ids.index(scene_id),
-            negative_prompt=NEGATIVE_PROMPT,
-            mood=scene.mood,
             output_prefix=f"jobs/{job.id}/clips/{scene_id}/",
         )
 
@@ -92,7 +76,8 @@ class ClipSteps:
 
         started = self.p.ledger.run_once(f"{job.id}:clip-start:{scene_id}", start)
         if "result" in started:
-            self._done(job, scene_id, ClipResult.model_validate(started["result"]), cache_key)
+            result = ClipResult.model_validate(started["result"])
+            self._done(job, scene_id, result, cache_key, origin="cached")
         elif "failed" in started:
             self._fallback(job, scene_id, f"clip generation failed: {started['failed']}")
         else:
@@ -143,16 +128,19 @@ class ClipSteps:
         elif op.error or op.result is None:
             self._fallback(job, scene_id, f"clip generation failed: {op.error or 'no video'}")
         else:
-            self._done(job, scene_id, op.result, cache_key)
+            self._done(job, scene_id, op.result, cache_key, origin="generated")
 
     # -- outcomes ---------------------------------------------------------------------------
 
-    def _done(self, job: Job, scene_id: str, result: ClipResult, cache_key: str) -> None:
+    def _done(
+        self, job: Job, scene_id: str, result: ClipResult, cache_key: str, origin: AssetOrigin
+    ) -> None:
         self.p.assets.save_clip(cache_key, result)
         self.p.finish_scene(
             job.id,
             scene_id,
             clip="done",
+            clip_origin=origin,
             clip_source=result.source,
             clip_key=result.key if result.kind == "file" else None,
             motion=result.motion,
@@ -164,7 +152,7 @@ class ClipSteps:
         story = self.p.story(job)
         state = job.scenes[scene_id]
         motion = plan_motion(
-            job.settings.seed * 1000 + job.scene_ids.index(scene_id),
+            scene_seed(job.settings.seed, scene_id),
             story.scene(scene_id).mood,
             state.duration_s or 6.0,
         )
@@ -173,6 +161,7 @@ class ClipSteps:
             scene_id,
             clip="fallback",
             clip_source="kenburns",
+            clip_origin="generated",  # the provider was asked; its answer is not cached
             clip_key=None,
             motion=motion,
             fallback_reason=reason,

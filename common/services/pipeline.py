@@ -13,34 +13,28 @@ repeated enqueue is a no-op.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from common.config import Settings
-from common.domain.assets import ImageRequest, NarrationRequest, ScriptRequest
+from common.domain.assets import ImageRequest, ScriptRequest
 from common.domain.commands import StartJob, StepCommand
 from common.domain.errors import ConflictError, NotFoundError, StoryGeniusError
-from common.domain.job import STAGE_SPAN, CostLine, Job, JobError, SceneState
+from common.domain.job import STAGE_SPAN, CostLine, Job, JobError, SceneState, render_for
 from common.domain.story import Story
-from common.ports import (
-    BlobStore,
-    Clock,
-    Delivery,
-    ImageGenerator,
-    JobRunner,
-    Narrator,
-    ScriptWriter,
-    Task,
-    TaskQueue,
-    VideoGenerator,
-)
+from common.ports import BlobStore, Clock, Delivery, JobRunner, Task, TaskQueue
 from common.services.assets import AssetCache
 from common.services.clips import ClipSteps
 from common.services.jobs import JobRepository
 from common.services.ledger import StepLedger
-from common.services.projects import ProjectService, new_id
-from common.services.prompts import characters_in, keyframe_prompt, reference_prompt
+from common.services.projects import NoStoryError, ProjectService, new_id
+from common.services.prompts import characters_in, reference_prompt
+from common.services.providers import Asked
+from common.services.providers import Providers as Providers  # built by bootstrap
+from common.services.scene_requests import (
+    keyframe_request,
+    narration_request,
+    narrator_uses_context,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,42 +59,6 @@ class JobFinishedError(ConflictError):
     def __init__(self, job_id: str, status: str) -> None:
         super().__init__(f"job {job_id} has already ended: {status}")
         self.fields = {"status": status}
-
-
-class Providers:
-    """The four providers, each built on first use: an API instance that never runs a step
-    never imports numpy, espeak-ng or an SDK (cold start)."""
-
-    def __init__(self, factories: dict[str, Callable[[], Any]]) -> None:
-        self._factories = factories
-        self._built: dict[str, Any] = {}
-        self._lock = threading.Lock()
-
-    def _get(self, name: str) -> Any:
-        with self._lock:
-            if name not in self._built:
-                self._built[name] = self._factories[name]()
-            return self._built[name]
-
-    def replace(self, name: str, provider: Any) -> None:
-        with self._lock:
-            self._built[name] = provider
-
-    @property
-    def script(self) -> ScriptWriter:
-        return cast(ScriptWriter, self._get("script"))
-
-    @property
-    def images(self) -> ImageGenerator:
-        return cast(ImageGenerator, self._get("images"))
-
-    @property
-    def video(self) -> VideoGenerator:
-        return cast(VideoGenerator, self._get("video"))
-
-    @property
-    def voice(self) -> Narrator:
-        return cast(Narrator, self._get("voice"))
 
 
 class Pipeline:
@@ -133,8 +91,16 @@ class Pipeline:
     # -- starting -------------------------------------------------------------------------
 
     def start(self, owner: str, command: StartJob) -> Job:
-        """Create a job for the owner's project and enqueue its first step."""
+        """Create a job for the owner's project and enqueue its first step.
+
+        Every kind runs the same steps on the project's settings, so a preview or an export
+        finds every asset the project's last generate made in the cache (and makes any that
+        are missing); only the assembly differs (`Job.render`). An export is of a written
+        story: NoStoryError until there is one.
+        """
         project = self.projects.get(owner, command.project_id)
+        if command.kind == "export" and project.story is None:
+            raise NoStoryError(f"project {project.id} has no story to export: generate first")
         now = self.clock.now()
         job = Job(
             id=new_id(),
@@ -142,6 +108,12 @@ class Pipeline:
             project_id=project.id,
             kind=command.kind,
             settings=project.settings,
+            render=render_for(
+                command.kind,
+                project.settings,
+                aspect=command.aspect,
+                resolution=command.resolution,
+            ),
             created_at=now,
             updated_at=now,
         )
@@ -232,6 +204,10 @@ class Pipeline:
         self.queue.enqueue(Task(target=step, payload=payload, name=name, delay_s=delay_s))
 
     def story(self, job: Job) -> Story:
+        """The story the job renders: its snapshot, taken once the script step is done, so
+        edits made while the job runs go to the next job, not half into this one."""
+        if job.story is not None:
+            return job.story
         project = self.projects.load(job.project_id)
         if project.story is None:
             raise StoryGeniusError(f"project {project.id} has no story yet")
@@ -274,9 +250,15 @@ class Pipeline:
             return {}
 
         self.ledger.run_once(f"{job.id}:script", write)
-        story = self.story(job)
+        project = self.projects.load(job.project_id)
+        if job.story is None and project.story is None:
+            raise StoryGeniusError(f"project {project.id} has no story yet")
 
         def to_references(j: Job) -> None:
+            if j.story is None:  # a repeated delivery keeps the first snapshot
+                j.story = project.story
+                j.story_revision = project.revision
+            story = self.story(j)
             if not j.scenes:
                 j.scene_ids = [s.id for s in story.scenes]
                 j.scenes = {s.id: j.scenes.get(s.id) or SceneState() for s in story.scenes}
@@ -292,10 +274,10 @@ class Pipeline:
         def paint() -> dict[str, Any]:
             keys = []
             for character in story.style.characters:
-                before = self.assets.calls.get("image", 0)
+                asked = Asked(self.providers.images)
                 keys.append(
                     self.assets.image(
-                        self.providers.images,
+                        asked,
                         ImageRequest(
                             kind="reference",
                             prompt=reference_prompt(story, character),
@@ -308,8 +290,8 @@ class Pipeline:
                         ),
                     )
                 )
-                if self.assets.calls.get("image", 0) > before:
-                    self.charge(job.id, self.providers.images.id, 1, "image", self.price("image"))
+                if asked.asked:
+                    self.charge(job.id, asked.id, 1, "image", self.price("image"))
             return {"keys": keys}
 
         keys = self.ledger.run_once(f"{job.id}:references", paint)["keys"]
@@ -327,47 +309,40 @@ class Pipeline:
     def step_narration(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         assert command.scene_id is not None
         scene_id = command.scene_id
-        if job.scenes[scene_id].narration != "done":
-            story = self.story(job)
-            index = job.scene_ids.index(scene_id)
-            scene = story.scene(scene_id)
-
-            def speak() -> dict[str, Any]:
-                self.jobs.update_scene(job.id, scene_id, narration="running")
-                before = self.assets.calls.get("narration", 0)
-                key = self.assets.narration(
-                    self.providers.voice,
-                    NarrationRequest(
-                        text=scene.narration,
-                        language=story.language,
-                        voice=job.settings.voice,
-                        previous_text=story.scenes[index - 1].narration if index else "",
-                        next_text=(
-                            story.scenes[index + 1].narration
-                            if index + 1 < len(story.scenes)
-                            else ""
-                        ),
-                        seed=job.settings.seed,
-                    ),
-                )
-                if self.assets.calls.get("narration", 0) > before:
-                    chars = len(scene.narration)
-                    usd = chars / 1000 * self.price("voice_1k_chars")
-                    self.charge(job.id, self.providers.voice.id, chars, "character", usd)
-                return {"key": key}
-
-            key = self.ledger.run_once(f"{job.id}:narration:{scene_id}", speak)["key"]
-            manifest = self.assets.load_narration(key)
-            last = index == len(job.scene_ids) - 1
-            s = self.settings
-            duration = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s
-            if not last:
-                duration += s.transition_s
-            self.finish_scene(
-                job.id, scene_id, narration="done", narration_key=key, duration_s=duration
-            )
-        else:
+        if job.scenes[scene_id].narration == "done":
             self.finish_scene(job.id, scene_id)
+            return
+        story = self.story(job)
+        voice = self.providers.voice
+        request = narration_request(
+            story, scene_id, job.settings, uses_context=narrator_uses_context(voice)
+        )
+
+        def speak() -> dict[str, Any]:
+            self.jobs.update_scene(job.id, scene_id, narration="running")
+            asked = Asked(voice)
+            key = self.assets.narration(asked, request)
+            if asked.asked:
+                chars = len(request.text)
+                usd = chars / 1000 * self.price("voice_1k_chars")
+                self.charge(job.id, voice.id, chars, "character", usd)
+            return {"key": key, "origin": asked.origin}
+
+        done = self.ledger.run_once(f"{job.id}:narration:{scene_id}", speak)
+        manifest = self.assets.load_narration(done["key"])
+        last = job.scene_ids.index(scene_id) == len(job.scene_ids) - 1
+        s = self.settings
+        duration = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s
+        if not last:
+            duration += s.transition_s
+        self.finish_scene(
+            job.id,
+            scene_id,
+            narration="done",
+            narration_key=done["key"],
+            narration_origin=done.get("origin"),
+            duration_s=duration,
+        )
 
     def step_keyframe(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         assert command.scene_id is not None
@@ -375,41 +350,31 @@ class Pipeline:
         if job.scenes[scene_id].keyframe != "done":
             story = self.story(job)
             scene = story.scene(scene_id)
-            index = job.scene_ids.index(scene_id)
-            cast = characters_in(story, scene)
-            cast_index = {c.id for c in cast}
+            in_shot = {c.id for c in characters_in(story, scene)}
             refs = [
                 self.blobs.get(key)
                 for key, character in zip(job.reference_keys, story.style.characters, strict=False)
-                if character.id in cast_index
+                if character.id in in_shot
             ]
-            width, height = job.settings.size
+            request = keyframe_request(story, scene_id, job.settings, refs)
 
             def paint() -> dict[str, Any]:
                 self.jobs.update_scene(job.id, scene_id, keyframe="running")
-                before = self.assets.calls.get("image", 0)
-                key = self.assets.image(
-                    self.providers.images,
-                    ImageRequest(
-                        kind="keyframe",
-                        prompt=keyframe_prompt(story, scene),
-                        width=width,
-                        height=height,
-                        aspect=job.settings.aspect,
-                        seed=job.settings.seed * 1000 + index,
-                        palette=story.style.palette,
-                        mood=scene.mood,
-                        setting=scene.setting,
-                        characters=cast,
-                        references=refs,
-                    ),
-                )
-                if self.assets.calls.get("image", 0) > before:
-                    self.charge(job.id, self.providers.images.id, 1, "image", self.price("image"))
-                return {"key": key}
+                asked = Asked(self.providers.images)
+                key = self.assets.image(asked, request)
+                if asked.asked:
+                    self.charge(job.id, asked.id, 1, "image", self.price("image"))
+                return {"key": key, "origin": asked.origin}
 
-            key = self.ledger.run_once(f"{job.id}:keyframe:{scene_id}", paint)["key"]
-            self.finish_scene(job.id, scene_id, keyframe="done", keyframe_key=key, clip="running")
+            done = self.ledger.run_once(f"{job.id}:keyframe:{scene_id}", paint)
+            self.finish_scene(
+                job.id,
+                scene_id,
+                keyframe="done",
+                keyframe_key=done["key"],
+                keyframe_origin=done.get("origin"),
+                clip="running",
+            )
         self.enqueue("step_clip", job.id, scene_id)
 
     def step_assemble(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
@@ -435,6 +400,10 @@ class Pipeline:
             scene = job.scenes[scene_id]
             for name, value in fields.items():
                 setattr(scene, name, value)
+            if job.kind == "preview" and scene.keyframe_key is not None:
+                # A preview shows each scene's picture as soon as it exists.
+                job.outputs.preview[scene_id] = scene.keyframe_key
+            job.sort_scene_origins()
             job.progress = max(job.progress, job.scene_progress())
             ready = all(s.ready for s in job.scenes.values())
             if ready and not job.assemble_enqueued:

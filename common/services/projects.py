@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from common.domain.commands import CreateProject, UpdateProject, parse
@@ -12,6 +13,9 @@ from common.domain.story import Story
 from common.ports import Clock, DocumentStore, Transaction
 
 COLLECTION = "projects"
+
+# The settings a story is written from (what ScriptRequest carries besides the prompt).
+SCRIPT_SETTINGS = ("duration_s", "language", "visual_style", "aspect", "seed")
 
 
 def new_id() -> str:
@@ -86,9 +90,11 @@ class ProjectService:
 
         Fields left out keep their value; sent settings merge into the project's one by one.
         When `command.revision` is given and differs from the project's, StaleRevisionError and
-        nothing is written. Any actual change bumps `revision`; a change of the prompt or of any
-        setting also clears the story, so the next generate writes one for the new input. An
-        update that changes nothing writes nothing.
+        nothing is written. Any actual change bumps `revision`; a change of the prompt or of a
+        setting the script is written from (SCRIPT_SETTINGS) also clears the story, so the next
+        generate writes one for the new input. Other settings (voice, resolution, captions,
+        music, transition) keep the story and its edits: the next generate re-makes only the
+        assets they change. An update that changes nothing writes nothing.
         """
 
         def apply(tx: Transaction) -> Project:
@@ -105,13 +111,54 @@ class ProjectService:
             given = command.given(exclude={"revision"})
             settings = {**data["settings"], **given.pop("settings", {})}
             updated = parse(Project, {**data, **given, "settings": settings})
-            new_input = (updated.prompt, updated.settings) != (current.prompt, current.settings)
-            if not new_input and updated.title == current.title:
+            if updated == current:
                 return current
+            new_input = updated.prompt != current.prompt or any(
+                getattr(updated.settings, name) != getattr(current.settings, name)
+                for name in SCRIPT_SETTINGS
+            )
             updated.revision = current.revision + 1
             updated.updated_at = self._clock.now()
             if new_input:
                 updated.story = None
+            tx.set(COLLECTION, project_id, updated.model_dump(mode="json"))
+            return updated
+
+        return self._store.transaction(apply)
+
+    def edit_story(
+        self, owner: str, project_id: str, revision: int, change: Callable[[Story], Story]
+    ) -> Project:
+        """Replace the owner's project's story with `change(story)` in a transaction.
+
+        `revision` is the revision the edit is based on: when the project has moved on since,
+        StaleRevisionError and nothing is written. `change` returns the whole new (validated)
+        Story, or raises to refuse the edit; it may run more than once, so it must not have
+        side effects. A change bumps `revision`; an edit that changes nothing writes nothing.
+        """
+
+        def apply(tx: Transaction) -> Project:
+            doc = tx.get(COLLECTION, project_id)
+            current = None if doc is None else Project.model_validate(doc.data)
+            if current is None or current.owner != owner:
+                raise NotFoundError(f"project {project_id} not found")
+            if current.story is None:
+                raise NoStoryError(f"project {project_id} has no story yet: generate writes one")
+            if revision != current.revision:
+                raise StaleRevisionError(
+                    f"project {project_id} is at revision {current.revision}, not {revision}: "
+                    "reload it and apply the change again"
+                )
+            story = change(current.story)
+            if story == current.story:
+                return current
+            updated = current.model_copy(
+                update={
+                    "story": story,
+                    "revision": current.revision + 1,
+                    "updated_at": self._clock.now(),
+                }
+            )
             tx.set(COLLECTION, project_id, updated.model_dump(mode="json"))
             return updated
 

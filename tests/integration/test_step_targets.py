@@ -17,6 +17,7 @@ class BusyNarrator:
     """The voice provider answers 429 (retryable) every time."""
 
     id = "busy-narrator/1"
+    uses_context = False
 
     def narrate(self, request: NarrationRequest) -> Narration:
         raise ProviderError("too_many_concurrent_requests", provider=self.id, retryable=True)

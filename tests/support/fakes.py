@@ -21,6 +21,7 @@ from common.ports import BlobStore, Task
 
 class FailingNarrator:
     id = "failing-narrator/1"
+    uses_context = False
 
     def __init__(self, fail_on: str) -> None:
         self.fail_on = fail_on

@@ -126,6 +126,8 @@ class EspeakNarrator:
     any other `voice` is an espeak voice name, with an optional "+variant" ("en-us+f3").
     """
 
+    uses_context = False  # neighbouring text does not change espeak's speech
+
     def __init__(self, rate_wpm: int = 165) -> None:
         if not _RATE_MIN <= rate_wpm <= _RATE_MAX:
             raise InvalidInputError(

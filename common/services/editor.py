@@ -1,0 +1,234 @@
+"""The story editor: change a written story one validated, versioned edit at a time.
+
+Each edit is a pure function from the current Story to the next one (below), run by
+`ProjectService.edit_story` in a transaction that checks the revision the editor read, bumps it
+and writes the new story; an edit based on a stale revision is refused whole (409).
+
+The whole story is validated after every change, so an edit can never leave behind a story the
+pipeline cannot produce (a scene naming a character the style bible no longer has, two scenes
+with one id, no scenes at all). Errors name the request's field where one is to blame
+(`narration`, `order`, `characters`), else the story's (`story.scenes.2.characters`).
+
+Nothing here starts a job: the next `generate` renders the edited story, and the content-hash
+cache makes it regenerate only the assets whose inputs the edit changed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from common.domain.commands import (
+    DeleteScene,
+    InsertScene,
+    ReorderScenes,
+    UpdateScene,
+    UpdateStyle,
+    parse,
+)
+from common.domain.errors import InvalidInputError, NotFoundError
+from common.domain.project import Project
+from common.domain.story import Story, StyleBible
+from common.services.projects import ProjectService
+
+MAX_SCENES = 60
+_NUMBERED = re.compile(r"^s(\d+)$")
+
+
+class SceneNotFoundError(NotFoundError):
+    """The story has no scene with this id."""
+
+    code = "scene_not_found"
+
+
+# -- edits: pure functions from one story to the next ----------------------------------------------
+
+
+def validated(data: dict[str, Any]) -> Story:
+    """`data` as a Story; a story that fails validation is an InvalidInputError whose fields are
+    the story's own paths (`story.scenes.1.narration`)."""
+    try:
+        return parse(Story, data)
+    except InvalidInputError as exc:
+        fields = {
+            "story" if name == "body" else f"story.{name}": msg for name, msg in exc.fields.items()
+        }
+        raise InvalidInputError(
+            f"the edited story would not be valid: {exc.message}", fields
+        ) from exc
+
+
+def find_scene(story: Story, scene_id: str) -> int:
+    """The index of scene `scene_id`; SceneNotFoundError if the story has none."""
+    for index, scene in enumerate(story.scenes):
+        if scene.id == scene_id:
+            return index
+    raise SceneNotFoundError(f"the story has no scene {scene_id}")
+
+
+def _unknown_characters(story_style: StyleBible, names: list[str]) -> list[str]:
+    known = {c.id for c in story_style.characters}
+    return [name for name in names if name not in known]
+
+
+def update_scene(story: Story, scene_id: str, changes: dict[str, Any]) -> Story:
+    """The story with the given fields of one scene replaced."""
+    index = find_scene(story, scene_id)
+    unknown = _unknown_characters(story.style, changes.get("characters", []))
+    if unknown:
+        raise InvalidInputError(
+            f"characters: the style bible has no {unknown}",
+            {"characters": f"unknown character ids {unknown}: add them to the style first"},
+        )
+    data = story.model_dump(mode="json")
+    data["scenes"][index].update(changes)
+    return validated(data)
+
+
+def next_scene_id(story: Story) -> str:
+    """A new scene id in the script writer's style (`s07` after `s06`), used by no scene."""
+    taken = {scene.id for scene in story.scenes}
+    numbers = [int(m.group(1)) for s in story.scenes if (m := _NUMBERED.match(s.id))]
+    number = max(numbers, default=0) + 1
+    while f"s{number:02d}" in taken:
+        number += 1
+    return f"s{number:02d}"
+
+
+def insert_scene(story: Story, command: InsertScene) -> Story:
+    """The story with a new scene at `command.index` (at the end when left out)."""
+    scenes = story.scenes
+    index = len(scenes) if command.index is None else command.index
+    if index > len(scenes):
+        raise InvalidInputError(
+            f"index: the story has {len(scenes)} scenes",
+            {"index": f"must be 0 to {len(scenes)} (the number of scenes)"},
+        )
+    if len(scenes) >= MAX_SCENES:
+        raise InvalidInputError(
+            f"a story has at most {MAX_SCENES} scenes", {"scene": f"at most {MAX_SCENES} scenes"}
+        )
+    new = command.scene.model_dump(mode="json")
+    if new["id"] is None:
+        new["id"] = next_scene_id(story)
+    elif any(s.id == new["id"] for s in scenes):
+        raise InvalidInputError(
+            f"scene.id: {new['id']} is taken", {"scene.id": "another scene has this id"}
+        )
+    unknown = _unknown_characters(story.style, new["characters"])
+    if unknown:
+        raise InvalidInputError(
+            f"scene.characters: the style bible has no {unknown}",
+            {"scene.characters": f"unknown character ids {unknown}: add them to the style first"},
+        )
+    data = story.model_dump(mode="json")
+    data["scenes"].insert(index, new)
+    return validated(data)
+
+
+def delete_scene(story: Story, scene_id: str) -> Story:
+    """The story without scene `scene_id`; the last scene cannot be deleted."""
+    index = find_scene(story, scene_id)
+    if len(story.scenes) == 1:
+        raise InvalidInputError(
+            "a story needs at least one scene",
+            {"scene_id": "the only scene of the story cannot be deleted"},
+        )
+    data = story.model_dump(mode="json")
+    del data["scenes"][index]
+    return validated(data)
+
+
+def reorder_scenes(story: Story, order: list[str]) -> Story:
+    """The story's scenes in `order`, which must name every scene once."""
+    ids = [scene.id for scene in story.scenes]
+    missing = [i for i in ids if i not in order]
+    unknown = [i for i in order if i not in ids]
+    repeated = sorted({i for i in order if order.count(i) > 1})
+    if missing or unknown or repeated:
+        problems = []
+        if missing:
+            problems.append(f"missing {missing}")
+        if unknown:
+            problems.append(f"unknown {unknown}")
+        if repeated:
+            problems.append(f"repeated {repeated}")
+        detail = "; ".join(problems)
+        raise InvalidInputError(
+            f"order must list every scene id once: {detail}",
+            {"order": f"must list every scene id once: {detail}"},
+        )
+    by_id = {scene.id: scene for scene in story.scenes}
+    data = story.model_dump(mode="json")
+    data["scenes"] = [by_id[i].model_dump(mode="json") for i in order]
+    return validated(data)
+
+
+def update_style(story: Story, changes: dict[str, Any]) -> Story:
+    """The story with the given fields of its style bible replaced (`characters` as a whole).
+
+    A character that scenes still name cannot be removed: remove it from those scenes first.
+    """
+    style = parse(StyleBible, {**story.style.model_dump(mode="json"), **changes})
+    known = {c.id for c in style.characters}
+    using = {
+        scene.id: gone
+        for scene in story.scenes
+        if (gone := [c for c in scene.characters if c not in known])
+    }
+    if using:
+        detail = "; ".join(f"scene {sid} names {names}" for sid, names in using.items())
+        raise InvalidInputError(
+            f"characters: still in use: {detail}",
+            {"characters": f"characters still in use ({detail}): remove them from the scenes"},
+        )
+    data = story.model_dump(mode="json")
+    data["style"] = style.model_dump(mode="json")
+    return validated(data)
+
+
+# -- the service ----------------------------------------------------------------------------------
+
+
+class StoryEditor:
+    """Edits the owner's project's story; every method returns the project as written (with
+    its new `revision`, which the next edit must send)."""
+
+    def __init__(self, projects: ProjectService) -> None:
+        self._projects = projects
+
+    def update_scene(
+        self, owner: str, project_id: str, scene_id: str, command: UpdateScene
+    ) -> Project:
+        """Change some fields of one scene (narration, visual prompt, on-screen text...)."""
+        changes = command.given(exclude={"revision"})
+        return self._projects.edit_story(
+            owner, project_id, command.revision, lambda s: update_scene(s, scene_id, changes)
+        )
+
+    def insert_scene(self, owner: str, project_id: str, command: InsertScene) -> Project:
+        """Insert a new scene at `command.index` (the end when left out)."""
+        return self._projects.edit_story(
+            owner, project_id, command.revision, lambda s: insert_scene(s, command)
+        )
+
+    def delete_scene(
+        self, owner: str, project_id: str, scene_id: str, command: DeleteScene
+    ) -> Project:
+        """Delete one scene; the story keeps at least one."""
+        return self._projects.edit_story(
+            owner, project_id, command.revision, lambda s: delete_scene(s, scene_id)
+        )
+
+    def reorder_scenes(self, owner: str, project_id: str, command: ReorderScenes) -> Project:
+        """Put the scenes in `command.order` (every scene id once)."""
+        return self._projects.edit_story(
+            owner, project_id, command.revision, lambda s: reorder_scenes(s, command.order)
+        )
+
+    def update_style(self, owner: str, project_id: str, command: UpdateStyle) -> Project:
+        """Change the style bible: visual style, palette, lighting, characters."""
+        changes = command.given(exclude={"revision"})
+        return self._projects.edit_story(
+            owner, project_id, command.revision, lambda s: update_style(s, changes)
+        )

@@ -1,0 +1,70 @@
+"""The providers a pipeline calls, and a witness that tells whether one call reached them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, cast
+
+from common.domain.assets import GeneratedImage, ImageRequest, Narration, NarrationRequest
+from common.domain.job import AssetOrigin
+from common.ports import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
+
+
+class Providers:
+    """The four providers, each built on first use: an API instance that never runs a step
+    never imports numpy, espeak-ng or an SDK (cold start)."""
+
+    def __init__(self, factories: dict[str, Callable[[], Any]]) -> None:
+        self._factories = factories
+        self._built: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, name: str) -> Any:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = self._factories[name]()
+            return self._built[name]
+
+    def replace(self, name: str, provider: Any) -> None:
+        with self._lock:
+            self._built[name] = provider
+
+    @property
+    def script(self) -> ScriptWriter:
+        return cast(ScriptWriter, self._get("script"))
+
+    @property
+    def images(self) -> ImageGenerator:
+        return cast(ImageGenerator, self._get("images"))
+
+    @property
+    def video(self) -> VideoGenerator:
+        return cast(VideoGenerator, self._get("video"))
+
+    @property
+    def voice(self) -> Narrator:
+        return cast(Narrator, self._get("voice"))
+
+
+class Asked:
+    """Stands in for a provider during one cache lookup and remembers whether the provider was
+    asked: the answer for this call only, where the shared call counters may be moved by other
+    scenes' steps running at the same time."""
+
+    def __init__(self, provider: Narrator | ImageGenerator) -> None:
+        self._provider = provider
+        self.id: str = provider.id
+        self.asked = False
+
+    def narrate(self, request: NarrationRequest) -> Narration:
+        self.asked = True
+        return cast(Narrator, self._provider).narrate(request)
+
+    def generate(self, request: ImageRequest) -> GeneratedImage:
+        self.asked = True
+        return cast(ImageGenerator, self._provider).generate(request)
+
+    @property
+    def origin(self) -> AssetOrigin:
+        return "generated" if self.asked else "cached"
