@@ -55,6 +55,7 @@ class Asked:
     def __init__(self, provider: Narrator | ImageGenerator) -> None:
         self._provider = provider
         self.id: str = provider.id
+        self.uses_context: bool = bool(getattr(provider, "uses_context", False))
         self.asked = False
 
     def narrate(self, request: NarrationRequest) -> Narration:
