@@ -1,4 +1,5 @@
-"""Running ffmpeg: where the binary is, one call that raises MediaError, and media durations.
+"""Running ffmpeg: the command spec, where the binary is, one call that raises MediaError, and
+media durations.
 
 The binary comes from imageio-ffmpeg (a static build with libx264, libass, harfbuzz, fribidi), so
 nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use another binary.
@@ -13,6 +14,7 @@ import subprocess
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +23,35 @@ from common.domain.errors import MediaError
 _STDERR_TAIL_LINES = 40
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+
+
+@dataclass
+class FfmpegCommand:
+    """ffmpeg arguments (without the binary): inputs, one filter graph, the output."""
+
+    inputs: list[list[str]] = field(default_factory=list)
+    filters: list[str] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def filter_complex(self) -> str:
+        return ";\n".join(self.filters)
+
+    def add_input(self, *args: str) -> int:
+        """Append an input (its options then `-i path`) and return its index."""
+        self.inputs.append(list(args))
+        return len(self.inputs) - 1
+
+    def args(self, graph_file: Path | None = None) -> list[str]:
+        """The argument list; with `graph_file`, the graph is passed as that file's path.
+
+        A long timeline's graph can outgrow the kernel's 128 KiB limit on one argument, so
+        callers that run it write the graph to a file (ffmpeg reads `-/option` from a file).
+        """
+        flat = [arg for group in self.inputs for arg in group]
+        if graph_file is None:
+            return [*flat, "-filter_complex", self.filter_complex, *self.output]
+        return [*flat, "-/filter_complex", str(graph_file), *self.output]
 
 
 @functools.lru_cache(maxsize=1)

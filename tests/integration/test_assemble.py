@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -222,6 +223,73 @@ def test_ken_burns_pan_moves_the_same_sub_pixel_step_every_frame(
     assert steps.mean() == pytest.approx(-43.2 / 44, abs=0.05)
     assert np.abs(steps - steps.mean()).max() < 0.15  # zoompan here: 0/-1.2 px alternation
     assert (np.abs(steps) > 0.5).all()
+
+
+COLOURS = [(200, 60, 60), (60, 180, 60), (60, 60, 200)]
+
+
+@pytest.fixture(scope="module")
+def transitions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Timeline, np.ndarray]:
+    """Three flat-colour stills joined by a crossfade then a slide (15 frames each), in RGB."""
+    root = tmp_path_factory.mktemp("transitions")
+    scenes = []
+    for i, (colour, kind) in enumerate(zip(COLOURS, ["crossfade", "slide", "cut"], strict=True)):
+        path = root / f"flat{i}.png"
+        Image.new("RGB", (360, 640), colour).save(path)
+        scenes.append(
+            {"id": f"s{i}", "visual": {"kind": "image", "path": str(path)}, "duration_s": 1.5}
+            | {"transition": kind, "transition_s": 0.5 if kind != "cut" else 0.0}
+        )
+    timeline = Timeline.model_validate(
+        {"width": 360, "height": 640, "fps": 30, "caption_style": "none", "crf": 12}
+        | {"video_preset": "veryfast", "scenes": scenes}
+    )
+    video = assemble(timeline, root / "out").video
+    return timeline, decode_frames(video, pix_fmt="rgb24").astype(float)
+
+
+@pytest.mark.slow
+def test_a_crossfade_blends_the_two_scenes_in_proportion(transitions) -> None:
+    _, frames = transitions
+    assert len(frames) == 105  # 3 x 45 frames less two 15-frame overlaps
+    # Scene 1 comes in over frames 30-44; on frame 30 + j it weighs j/15.
+    for j in (0, 5, 10, 14):
+        want = np.add(np.multiply(COLOURS[0], 1 - j / 15), np.multiply(COLOURS[1], j / 15))
+        assert frames[30 + j][100:540, 40:320].mean(axis=(0, 1)) == pytest.approx(want, abs=6)
+    assert frames[45].mean(axis=(0, 1)) == pytest.approx(COLOURS[1], abs=4)
+
+
+@pytest.mark.slow
+def test_a_slide_pushes_the_outgoing_scene_out_as_the_next_comes_in(transitions) -> None:
+    _, frames = transitions
+    # Scene 2 comes in from the right over frames 60-74; on frame 60 + j it is 24 j px in.
+    for j in (4, 7, 11):
+        edge = 360 - 24 * j
+        left, right = frames[60 + j][:, : edge - 6], frames[60 + j][:, edge + 6 :]
+        assert left.mean(axis=(0, 1)) == pytest.approx(COLOURS[1], abs=6)
+        assert right.mean(axis=(0, 1)) == pytest.approx(COLOURS[2], abs=6)
+
+
+@pytest.mark.slow
+def test_a_short_clip_is_held_with_a_gentle_zoom_not_a_freeze(
+    media: GeneratedMedia, tmp_path: Path
+) -> None:
+    scene = {"id": "c", "visual": {"kind": "video", "path": str(media.clip)}, "duration_s": 2.0}
+    timeline = Timeline.model_validate(
+        {"width": 360, "height": 640, "fps": 30, "caption_style": "none", "crf": 12}
+        | {"video_preset": "veryfast", "scenes": [scene]}
+    )
+    frames = decode_frames(assemble(timeline, tmp_path).video).astype(float)
+    # The 0.6 s clip slowed 1.5x covers 27 frames; the last one is held for the other 33.
+    held = frames[27:]
+
+    def change(a: np.ndarray, b: np.ndarray) -> float:
+        return float(np.abs(a - b).mean())
+
+    steps = [change(a, b) for a, b in itertools.pairwise(held)]
+    overall = change(held[0], held[-1])
+    assert overall > 3 * max(steps)  # it keeps moving, a little each frame
+    assert change(frames[26], held[0]) < overall  # and starts from the clip's last frame
 
 
 @pytest.mark.slow
