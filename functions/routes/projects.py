@@ -1,0 +1,181 @@
+"""Projects and their stories: create, list, read, change, delete; the story editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.bootstrap import services
+from common.domain.commands import (
+    CreateProject,
+    DeleteScene,
+    InsertScene,
+    ReorderScenes,
+    UpdateProject,
+    UpdateScene,
+    UpdateStyle,
+    parse,
+)
+from common.domain.project import Project
+from common.domain.story import Story
+from common.services.editor import StoryEditor
+from functions.http import Response, json_response
+from functions.openapi import ProjectList
+from functions.routing import dump, json_body, route
+
+
+@route("POST", "/v1/projects", body=CreateProject, response=Project, status=201)
+def create_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Create a project from a prompt, an optional title and settings."""
+    command = parse(CreateProject, json_body(request))
+    project = services().projects.create(owner, command)
+    return json_response(dump(project), 201)
+
+
+@route("GET", "/v1/projects", response=ProjectList)
+def list_projects(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """The caller's projects, newest first."""
+    projects = services().projects.list(owner)
+    return json_response(dump(ProjectList(projects=projects)))
+
+
+@route("GET", "/v1/projects/{project_id}", response=Project)
+def get_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """One of the caller's projects."""
+    project = services().projects.get(owner, params["project_id"])
+    return json_response(dump(project))
+
+
+@route("PATCH", "/v1/projects/{project_id}", body=UpdateProject, response=Project, errors=(409,))
+def update_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Change a project's title, prompt or settings.
+
+    A partial update: fields left out keep their value, `settings` merges field by field, and
+    null is not a value. Unknown fields and bad values are a 400 naming each field.
+
+    Send the `revision` you last read: if the project has moved on since (an edit from another
+    tab, or the pipeline writing its story), the answer is 409 `stale_revision` and nothing is
+    written. Every change bumps `revision`.
+
+    Changing the prompt or a setting the script is written from (duration, language, visual
+    style, aspect, seed) clears the written story, so the next generate writes a new one for
+    the new input. Changing the title or another setting (voice, resolution, captions, music,
+    transition) keeps the story and its edits.
+    """
+    command = parse(UpdateProject, json_body(request))
+    project = services().projects.update(owner, params["project_id"], command)
+    return json_response(dump(project))
+
+
+@route("DELETE", "/v1/projects/{project_id}", status=204)
+def delete_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Delete one of the caller's projects."""
+    services().projects.delete(owner, params["project_id"])
+    return "", 204, {}
+
+
+@route("GET", "/v1/projects/{project_id}/story", response=Story)
+def get_story(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """The project's written story: title, style bible and scenes.
+
+    404 `no_story` until generate has written one (and again after the prompt or settings
+    change).
+    """
+    story = services().projects.story(owner, params["project_id"])
+    return json_response(dump(story))
+
+
+# -- the story editor -------------------------------------------------------------------------
+#
+# Every edit sends the `revision` it was made on (a DELETE as `?revision=`): if the project has
+# moved on since (another tab, the pipeline writing its story), the answer is 409
+# `stale_revision` and nothing is written. Each edit answers the project as written, with its
+# new revision. A story that would not be valid after the edit is a 400 naming the field.
+
+
+def _editor() -> StoryEditor:
+    # Stateless over the project service; cheap enough to build per request.
+    return StoryEditor(services().projects)
+
+
+@route(
+    "PATCH",
+    "/v1/projects/{project_id}/scenes/{scene_id}",
+    body=UpdateScene,
+    response=Project,
+    errors=(409,),
+)
+def update_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Edit one scene: narration, visual prompt, on-screen text, mood, setting, characters,
+    clip length or transition.
+
+    A partial update with the `revision` it was made on (409 `stale_revision` when stale).
+    The next generate regenerates only what the change touches: a new narration re-voices
+    this scene and re-times its captions but keeps its picture and clip; a new visual prompt,
+    setting, mood or cast repaints its keyframe and clip.
+    """
+    command = parse(UpdateScene, json_body(request))
+    project = _editor().update_scene(owner, params["project_id"], params["scene_id"], command)
+    return json_response(dump(project))
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/scenes",
+    body=InsertScene,
+    response=Project,
+    status=201,
+    errors=(409,),
+)
+def insert_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Insert a new scene at `index` (0 = first; left out = at the end).
+
+    The scene's `id` is made up when left out. Other scenes keep their pictures and clips.
+    """
+    command = parse(InsertScene, json_body(request))
+    project = _editor().insert_scene(owner, params["project_id"], command)
+    return json_response(dump(project), 201)
+
+
+@route(
+    "DELETE",
+    "/v1/projects/{project_id}/scenes/{scene_id}",
+    query=DeleteScene,
+    response=Project,
+    errors=(409,),
+)
+def delete_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Delete one scene (`?revision=` required); a story keeps at least one scene."""
+    command = parse(DeleteScene, request.args.to_dict())
+    project = _editor().delete_scene(owner, params["project_id"], params["scene_id"], command)
+    return json_response(dump(project))
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/scenes:reorder",
+    body=ReorderScenes,
+    response=Project,
+    errors=(409,),
+)
+def reorder_scenes(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Put the scenes in a new order: `order` lists every scene id once.
+
+    Scenes keep their pictures and clips when they move.
+    """
+    command = parse(ReorderScenes, json_body(request))
+    project = _editor().reorder_scenes(owner, params["project_id"], command)
+    return json_response(dump(project))
+
+
+@route(
+    "PATCH", "/v1/projects/{project_id}/style", body=UpdateStyle, response=Project, errors=(409,)
+)
+def update_style(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Edit the style bible: visual style, palette, lighting, characters (a whole list).
+
+    A character that scenes still name cannot be removed (400 naming `characters`). A change
+    here repaints the scenes that depend on it at the next generate.
+    """
+    command = parse(UpdateStyle, json_body(request))
+    project = _editor().update_style(owner, params["project_id"], command)
+    return json_response(dump(project))

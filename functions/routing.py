@@ -1,0 +1,90 @@
+"""The API's route registry and what every route shares: reading a JSON body, dumping models.
+
+Route modules (functions/routes/) register handlers with `@route(...)`, which records their body,
+query and response models: `functions/api.py` dispatches on `ROUTES` and `GET /v1/openapi.json`
+describes it (functions/openapi.py). A handler takes `(request, owner, params)` and returns a
+`Response`; it raises StoryGeniusError subclasses for everything the caller got wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from common.domain.errors import InvalidInputError, StoryGeniusError
+from functions.openapi import Handler, Route
+
+MAX_BODY_BYTES = 256 * 1024
+
+ROUTES: list[Route] = []
+
+
+def route(
+    method: str,
+    path: str,
+    *,
+    body: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    errors: tuple[int, ...] = (),
+    headers: tuple[str, ...] = (),
+    public: bool = False,
+    query: type[BaseModel] | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register the decorated handler for `method path` ({name} segments are path parameters),
+    with what the OpenAPI document says about it."""
+
+    def register(fn: Handler) -> Handler:
+        ROUTES.append(
+            Route(
+                method,
+                path,
+                fn,
+                body,
+                response,
+                status,
+                errors,
+                headers,
+                public=public,
+                query=query,
+            )
+        )
+        return fn
+
+    return register
+
+
+class PayloadTooLargeError(StoryGeniusError):
+    code = "payload_too_large"
+
+    def __init__(self) -> None:
+        super().__init__(f"the request body is larger than {MAX_BODY_BYTES // 1024} KB")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_body(request: Any) -> Any:
+    """The request's JSON body. Reads at most MAX_BODY_BYTES + 1 bytes, whatever the
+    Content-Length said (a chunked body has none)."""
+    data = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(data) > MAX_BODY_BYTES:
+        raise PayloadTooLargeError()
+    if not request.is_json:
+        raise InvalidInputError(
+            "send a JSON object with Content-Type: application/json", fields={"body": "not JSON"}
+        )
+    try:
+        return json.loads(data, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        raise InvalidInputError(
+            "request body must be a JSON object", fields={"body": "not JSON"}
+        ) from exc
+
+
+def dump(model: BaseModel) -> Any:
+    return model.model_dump(mode="json")
