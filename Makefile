@@ -21,9 +21,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 fonts:
 	@bash infra/scripts/install-fonts.sh
 
-# Firestore and Cloud Tasks stand-ins for the tests (into .tools/).
+# Firestore and Cloud Tasks stand-ins, and the google provider's schema, for the tests
+# (into .tools/).
 emulators:
 	@bash infra/scripts/install-emulators.sh
+	@bash infra/scripts/install-provider-schema.sh
 
 demo: $(VENV)/.runtime fonts
 	$(PY) main.py make "$(DEMO_PROMPT)" --seconds 30 --aspect 9:16 --resolution 1080p --out out/demo
