@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 DEMO_PROMPT ?= A lighthouse keeper befriends a lonely whale
 
-.PHONY: demo test lint serve bench fonts emulators clean
+.PHONY: demo test lint serve bench fonts emulators browser clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ emulators:
 	@bash infra/scripts/install-emulators.sh
 	@bash infra/scripts/install-provider-schema.sh
 
+# Headless Chromium for the Studio's browser tests (tests/browser/).
+browser:
+	@bash infra/scripts/install-browser.sh
+
 demo: $(VENV)/.runtime fonts
 	$(PY) main.py make "$(DEMO_PROMPT)" --seconds 30 --aspect 9:16 --resolution 1080p --out out/demo
 
@@ -35,7 +39,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.dev fonts emulators lint
+test: $(VENV)/.dev fonts emulators browser lint
 	$(PY) -m pytest -q
 
 serve: $(VENV)/.runtime fonts
@@ -50,6 +54,7 @@ $(VENV)/.bench: $(VENV)/.dev
 bench: $(VENV)/.bench fonts
 	$(PY) bench/assembly.py
 	$(PY) bench/cold_start.py
+	$(PY) bench/rerender.py
 
 clean:
 	rm -rf $(VENV) .tools .storygenius out .pytest_cache .mypy_cache .ruff_cache

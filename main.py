@@ -13,7 +13,13 @@ import functions_framework
 
 from functions.api import handle_api
 from functions.events import handle_scheduler_tick
+from functions.http import framework_error
 from functions.steps import handle_step
+
+# While functions-framework loads this module it routes these to the app it is building (outside
+# it, e.g. `import main`, they are no-ops).
+functions_framework.errorhandler(404)(framework_error)
+functions_framework.errorhandler(405)(framework_error)
 
 
 @functions_framework.http
@@ -49,6 +55,11 @@ def step_clip(request: Any) -> Any:
 @functions_framework.http
 def step_assemble(request: Any) -> Any:
     return handle_step("step_assemble", request)
+
+
+@functions_framework.http
+def step_publish(request: Any) -> Any:
+    return handle_step("step_publish", request)
 
 
 @functions_framework.cloud_event

@@ -1,7 +1,7 @@
 """Assembly benchmark: our one-pass engine against the encoder alone and against MoviePy.
 
-Generates inputs (offline illustrations, espeak-ng narration, a synthesised music bed, captions,
-transitions) for two timelines, short (6 scenes, 1080x1920, 30 fps, about 30 s) and long
+Generates inputs (offline illustrations, espeak-ng narration, the offline ambient music bed,
+captions, transitions) for two timelines, short (6 scenes, 1080x1920, 30 fps, about 30 s) and long
 (30 scenes, 1080x1920, 30 fps, about 3 minutes), and measures each side by side in one run:
 
 - engine_s: assemble() wall time (graph build, render, encode, thumbnail);
@@ -35,12 +35,9 @@ import resource
 import sys
 import tempfile
 import time
-import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 if TYPE_CHECKING:
     from common.media.timeline import Timeline
@@ -70,25 +67,6 @@ LONG = Size("long_", "long", scenes=30, seconds=180)
 DEV = (Size("", "short", 2, 10, 360, 640), Size("long_", "long", 3, 15, 360, 640))
 
 
-def _music(path: Path, seconds: float, rate: int = 44100) -> Path:
-    """A soft pad: two slowly alternating chords of sine partials with a gentle tremolo."""
-    t = np.arange(int(seconds * rate)) / rate
-    chords = [(220.0, 277.18, 329.63), (196.0, 246.94, 293.66)]
-    signal = np.zeros_like(t)
-    for i, chord in enumerate(chords):
-        gate = 0.5 + 0.5 * np.cos(np.pi * t / 4.0 + i * np.pi)
-        for f in chord:
-            signal += gate * np.sin(2 * np.pi * f * t) / len(chord)
-    signal *= 0.25 * (0.85 + 0.15 * np.sin(2 * np.pi * 0.2 * t))
-    pcm = (np.clip(signal, -1, 1) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
-    return path
-
-
 def make_timeline(workdir: Path, size: Size = SHORT) -> Timeline:
     """Generated inputs for `size` (by default ~30 s, 6 scenes, 1080x1920), as a Timeline.
 
@@ -100,6 +78,7 @@ def make_timeline(workdir: Path, size: Size = SHORT) -> Timeline:
     from common.adapters.offline.script_writer import OfflineScriptWriter
     from common.domain.assets import ImageRequest, NarrationRequest, ScriptRequest
     from common.media.motion import plan_motion
+    from common.media.music import ambient_bed
     from common.media.timeline import ImageVisual, Timeline, TimelineScene
 
     story = OfflineScriptWriter().write(ScriptRequest(prompt=PROMPT, duration_s=size.seconds))
@@ -143,8 +122,8 @@ def make_timeline(workdir: Path, size: Size = SHORT) -> Timeline:
     timeline = Timeline(
         width=size.width, height=size.height, fps=FPS, title=story.title, scenes=scenes
     )
-    music = _music(workdir / "music.wav", timeline.duration_s + 1)
-    return timeline.model_copy(update={"music_path": music})
+    # The offline ambient bed (what a job with music on and no track of its own plays).
+    return timeline.model_copy(update={"music_path": ambient_bed(workdir / "music.wav")})
 
 
 def _peak_rss_mib() -> float:

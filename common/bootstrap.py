@@ -8,13 +8,13 @@ once per process, on first use (a function instance's cold start).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from common.config import Settings
-from common.domain.commands import StepCommand, parse
 from common.ports import (
     BlobStore,
     Clock,
@@ -29,12 +29,31 @@ from common.ports import (
     TaskQueue,
     VideoGenerator,
 )
+from common.ports.publisher import Publisher
+from common.ports.tokens import KeySource
+from common.services.analytics import UsageAnalytics
 from common.services.assembly import Assembler
 from common.services.assets import AssetCache
+from common.services.identity import Authenticator, FirebaseTokenVerifier
 from common.services.jobs import JobRepository
 from common.services.ledger import StepLedger
 from common.services.pipeline import Pipeline, Providers
 from common.services.projects import ProjectService
+from common.services.publishing import PublishService
+from common.services.quotas import Quotas
+from common.services.scheduling import ScheduleService
+from common.services.series import SeriesService
+from common.services.step_callers import (
+    TASK_SECRET_HEADER,
+    StepCallerVerifier,
+    process_task_secret,
+)
+from common.services.step_router import StepRouter
+from common.services.sweeper import Sweeper
+from common.services.tick import Ticker
+from common.services.uploads import UploadService
+from common.services.usage import UsageRecorder
+from common.services.webhooks import WebhookService
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +70,17 @@ class Services:
     assets: AssetCache
     pipeline: Pipeline
     assembler: Assembler
+    sweeper: Sweeper
+    authenticator: Authenticator
+    step_callers: StepCallerVerifier
+    schedules: ScheduleService
+    series: SeriesService
+    webhooks: WebhookService
+    publishing: PublishService
+    ticker: Ticker
+    analytics: UsageAnalytics
+    steps: StepRouter
+    uploads: UploadService
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -89,8 +119,14 @@ def _blobs(settings: Settings) -> BlobStore:
         return FsBlobStore(settings.media_dir)
     from common.adapters.gcp.gcs_blobs import GcsBlobStore
 
-    # The client honours STORAGE_EMULATOR_HOST.
-    return GcsBlobStore(settings.bucket)
+    # The client honours STORAGE_EMULATOR_HOST. In the cloud, URLs are signed by IAM signBlob
+    # as the runtime's service account (no key file); the emulator needs no signatures.
+    signer = None
+    if not os.environ.get("STORAGE_EMULATOR_HOST"):
+        from common.adapters.gcp.iam_signer import IamSigningCredentials
+
+        signer = IamSigningCredentials(settings.signer_service_account)
+    return GcsBlobStore(settings.bucket, signer_credentials=signer)
 
 
 def _queue(settings: Settings) -> TaskQueue:
@@ -112,10 +148,53 @@ def _queue(settings: Settings) -> TaskQueue:
         base_url=settings.functions_base_url,
         service_account=settings.tasks_service_account,
         client=client,
+        # No OIDC token without a service account (emulator, local): the task secret instead.
+        headers=None
+        if settings.tasks_service_account
+        else {TASK_SECRET_HEADER: settings.task_secret or process_task_secret()},
     )
     if settings.tasks_emulator_host:
         queue.ensure_queues()  # in the cloud, Terraform creates them
     return queue
+
+
+def _authenticator(settings: Settings, clock: Clock, keys: KeySource | None) -> Authenticator:
+    """API identity: dev uids, or Firebase ID tokens checked against Google's published keys
+    (fetched on the first token, not now)."""
+    if settings.auth == "dev":
+        return Authenticator("dev")
+    from common.adapters.gcp.google_tokens import (
+        FIREBASE_CERTS_URL,
+        GoogleSignedTokens,
+        HttpCertificateSource,
+    )
+
+    keys = keys or HttpCertificateSource(FIREBASE_CERTS_URL, clock=clock)
+    project = settings.firebase_project or settings.google_cloud_project
+    verifier = FirebaseTokenVerifier(
+        project, GoogleSignedTokens(keys), clock, skew_s=settings.token_skew_s
+    )
+    return Authenticator("firebase", verifier)
+
+
+def _step_callers(settings: Settings, clock: Clock, keys: KeySource | None) -> StepCallerVerifier:
+    """Step targets accept the task queue's OIDC token (cloud) or this process's task secret."""
+    from common.adapters.gcp.google_tokens import (
+        GOOGLE_OIDC_CERTS_URL,
+        GoogleSignedTokens,
+        HttpCertificateSource,
+    )
+
+    keys = keys or HttpCertificateSource(GOOGLE_OIDC_CERTS_URL, clock=clock)
+    return StepCallerVerifier(
+        tokens=GoogleSignedTokens(keys),
+        clock=clock,
+        service_account=settings.tasks_service_account,
+        base_url=settings.functions_base_url,
+        secret=settings.task_secret or process_task_secret(),
+        trust_stripped_signatures=settings.steps_behind_iam,
+        skew_s=settings.token_skew_s,
+    )
 
 
 def _runner(settings: Settings) -> JobRunner | None:
@@ -129,36 +208,106 @@ def _runner(settings: Settings) -> JobRunner | None:
     )
 
 
-def _provider_factories(settings: Settings) -> dict[str, Callable[[], Any]]:
-    """How to build each provider settings choose; nothing is imported until one is built."""
+def _vertex_client(settings: Settings) -> Any:
+    """The google-genai client for Vertex AI: Application Default Credentials, or a fixed
+    token when STORYGENIUS_VERTEX_BASE_URL points at a stand-in."""
+    from common.adapters.vertex.client import VertexOptions, build_client, static_credentials
+
+    stub = bool(settings.vertex_base_url)
+    return build_client(
+        VertexOptions(
+            project=settings.google_cloud_project,
+            location=settings.vertex_location,
+            base_url=settings.vertex_base_url,
+            timeout_s=settings.vertex_timeout_s,
+            attempts=settings.vertex_retry_attempts,
+            retry_delay_s=settings.vertex_retry_delay_s,
+            credentials=static_credentials() if stub else None,
+        )
+    )
+
+
+def provider_setup_problems(settings: Settings) -> list[str]:
+    """What the chosen real providers lack, found now rather than at a job's first step: Google
+    credentials for Vertex AI (none are needed for a stand-in at STORYGENIUS_VERTEX_BASE_URL)."""
+    problems: list[str] = []
+    uses_vertex = "gemini" in (settings.script, settings.images) or settings.video == "veo"
+    if uses_vertex and not settings.vertex_base_url:
+        from common.adapters.vertex.client import default_credentials
+        from common.domain.errors import ProviderError
+
+        try:
+            default_credentials()
+        except ProviderError as exc:
+            problems.append(exc.message)
+    return problems
+
+
+def _provider_factories(settings: Settings, blobs: BlobStore) -> dict[str, Callable[[], Any]]:
+    """How to build each provider settings choose; nothing is imported until one is built.
+    The Vertex providers share one client (Providers builds one provider at a time)."""
+    vertex: list[Any] = []
+
+    def vertex_client() -> Any:
+        if not vertex:
+            vertex.append(_vertex_client(settings))
+        return vertex[0]
 
     def script() -> ScriptWriter:
         if settings.script == "offline":
             from common.adapters.offline.script_writer import OfflineScriptWriter
 
             return OfflineScriptWriter()
-        raise NotImplementedError("the Gemini script writer is not built yet")
+        from common.adapters.vertex.script import GeminiScriptWriter
+
+        return GeminiScriptWriter(
+            vertex_client(), settings.gemini_script_model, attempts=settings.script_attempts
+        )
 
     def images() -> ImageGenerator:
         if settings.images == "offline":
             from common.adapters.offline.painter import OfflineImageGenerator
 
             return OfflineImageGenerator()
-        raise NotImplementedError("the Gemini image generator is not built yet")
+        from common.adapters.vertex.images import GeminiImageGenerator
+
+        return GeminiImageGenerator(vertex_client(), settings.gemini_image_model)
 
     def video() -> VideoGenerator:
         if settings.video == "offline":
             from common.adapters.offline.kenburns import OfflineVideoGenerator
 
             return OfflineVideoGenerator()
-        raise NotImplementedError("the Veo video generator is not built yet")
+        from common.adapters.vertex.veo import VeoVideoGenerator
+
+        return VeoVideoGenerator(
+            vertex_client(),
+            settings.veo_model,
+            blobs,
+            # Veo reads keyframes from and writes clips to the media bucket directly.
+            output_bucket=settings.bucket if settings.blobs == "gcs" else None,
+            person_generation=settings.veo_person_generation,
+        )
 
     def voice() -> Narrator:
         if settings.voice == "offline":
             from common.adapters.offline.espeak_narrator import EspeakNarrator
 
             return EspeakNarrator()
-        raise NotImplementedError("the ElevenLabs narrator is not built yet")
+        from common.adapters.elevenlabs.narrator import ElevenLabsNarrator
+
+        return ElevenLabsNarrator(
+            api_key=settings.elevenlabs_api_key,
+            model=settings.elevenlabs_model,
+            voice_id=settings.elevenlabs_voice_id,
+            output_format=settings.elevenlabs_output_format,
+            base_url=settings.elevenlabs_base_url,
+            max_concurrency=settings.elevenlabs_max_concurrency,
+            timeout_s=settings.elevenlabs_timeout_s,
+            max_attempts=settings.elevenlabs_max_attempts,
+            backoff_s=settings.elevenlabs_backoff_s,
+            deadline_s=settings.elevenlabs_deadline_s,
+        )
 
     return {"script": script, "images": images, "video": video, "voice": voice}
 
@@ -175,6 +324,9 @@ def build_services(
     images: ImageGenerator | None = None,
     video: VideoGenerator | None = None,
     voice: Narrator | None = None,
+    firebase_keys: KeySource | None = None,
+    oidc_keys: KeySource | None = None,
+    publisher: Publisher | None = None,
 ) -> Services:
     """Build and wire every service. Any argument given replaces the adapter settings choose."""
     settings = settings or Settings.from_env()
@@ -182,7 +334,7 @@ def build_services(
     blobs = blobs or _blobs(settings)
     queue = queue or _queue(settings)
     clock = clock or SystemClock()
-    providers = Providers(_provider_factories(settings))
+    providers = Providers(_provider_factories(settings, blobs))
     given = {"script": script, "images": images, "video": video, "voice": voice}
     for name, provider in given.items():
         if provider is not None:
@@ -193,7 +345,7 @@ def build_services(
         local_runner = LocalJobRunner()
         runner = local_runner
 
-    projects = ProjectService(store, clock)
+    projects = ProjectService(store, clock, blobs)
     jobs = JobRepository(store, clock, settings.progress_interval_s)
     assets = AssetCache(blobs)
     ledger = StepLedger(store, clock, settings.step_lease_s)
@@ -208,15 +360,18 @@ def build_services(
         runner=runner,
         providers=providers,
         clock=clock,
+        usage=UsageRecorder(store, clock, settings),
+        quotas=Quotas(store, clock, settings),
     )
     assembler = Assembler(
         settings=settings, projects=projects, jobs=jobs, assets=assets, blobs=blobs, clock=clock
     )
     if local_runner is not None:
         local_runner.assembler = assembler
+    calendar = _calendar(settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher)
     bind = getattr(queue, "bind", None)
     if bind is not None:
-        bind(lambda task, delivery: dispatch(pipeline, task, delivery))
+        bind(calendar.steps.deliver)
     return Services(
         settings=settings,
         store=store,
@@ -228,12 +383,79 @@ def build_services(
         assets=assets,
         pipeline=pipeline,
         assembler=assembler,
+        sweeper=Sweeper(pipeline, store),
+        authenticator=_authenticator(settings, clock, firebase_keys),
+        step_callers=_step_callers(settings, clock, oidc_keys),
+        schedules=calendar.schedules,
+        series=calendar.series,
+        webhooks=calendar.webhooks,
+        publishing=calendar.publishing,
+        ticker=calendar.ticker,
+        analytics=UsageAnalytics(store),
+        steps=calendar.steps,
+        uploads=UploadService(settings, projects, blobs, clock),
     )
 
 
-def dispatch(pipeline: Pipeline, task: Task, delivery: Delivery) -> None:
-    """Deliver one in-process task to its step handler (the local twin of functions/steps.py)."""
-    pipeline.handle(task.target, parse(StepCommand, task.payload), delivery)
+@dataclass
+class _Calendar:
+    schedules: ScheduleService
+    series: SeriesService
+    webhooks: WebhookService
+    publishing: PublishService
+    ticker: Ticker
+    steps: StepRouter
+
+
+def _calendar(
+    settings: Settings,
+    store: DocumentStore,
+    clock: Clock,
+    projects: ProjectService,
+    jobs: JobRepository,
+    pipeline: Pipeline,
+    blobs: BlobStore,
+    queue: TaskQueue,
+    publisher: Publisher | None,
+) -> _Calendar:
+    """Schedules, series, publishing and the tick, wired to each other and the pipeline."""
+    if publisher is None:
+        from common.adapters.webhook.publisher import WebhookPublisher
+
+        publisher = WebhookPublisher(timeout_s=settings.webhook_timeout_s)
+    schedules = ScheduleService(
+        store=store,
+        clock=clock,
+        settings=settings,
+        projects=projects,
+        jobs=jobs,
+        pipeline=pipeline,
+        queue=queue,
+    )
+    series = SeriesService(
+        store=store, clock=clock, settings=settings, projects=projects, schedules=schedules
+    )
+    schedules.hooks = series  # a series' runs report back to it
+    webhooks = WebhookService(store, clock, publisher)
+    publishing = PublishService(
+        settings=settings,
+        clock=clock,
+        schedules=schedules,
+        jobs=jobs,
+        projects=projects,
+        blobs=blobs,
+        queue=queue,
+        publisher=publisher,
+        webhooks=webhooks,
+    )
+    ticker = Ticker(clock=clock, settings=settings, schedules=schedules, series=series)
+    steps = StepRouter(pipeline, publishing)
+    return _Calendar(schedules, series, webhooks, publishing, ticker, steps)
+
+
+def dispatch(svc: Services, task: Task, delivery: Delivery) -> None:
+    """Deliver one task to its step handler (the local twin of functions/steps.py)."""
+    svc.steps.deliver(task, delivery)
 
 
 _lock = threading.Lock()
@@ -245,6 +467,10 @@ def services() -> Services:
     global _services
     with _lock:
         if _services is None:
+            from common.logs import configure_json_logging
+
+            # A process serving functions (cloud, `serve`) logs JSON lines Cloud Logging reads.
+            configure_json_logging(os.environ.get("STORYGENIUS_LOG_LEVEL") or "INFO")
             _services = build_services()
         return _services
 

@@ -26,6 +26,7 @@ class Prices(BaseModel):
     veo_per_second: float = 0.40
     veo_fast_per_second: float = 0.15
     elevenlabs_per_1k_chars: float = 0.10
+    elevenlabs_flash_per_1k_chars: float = 0.05  # flash and turbo models
     gemini_script_per_call: float = 0.02
     gemini_image_per_image: float = 0.04
 
@@ -56,6 +57,48 @@ class Settings(BaseModel):
     progress_interval_s: float = Field(1.0, ge=0)
     step_lease_s: float = Field(900.0, gt=0, description="how long a claimed step stays claimed")
 
+    # Uploads (a creator's own images, clips, music) and segment-cached assembly
+    upload_max_image_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    upload_max_clip_bytes: int = Field(200 * 1024 * 1024, gt=0)
+    upload_max_music_bytes: int = Field(30 * 1024 * 1024, gt=0)
+    upload_max_clip_s: float = Field(120.0, gt=0, description="longest clip accepted, seconds")
+    upload_max_music_s: float = Field(900.0, gt=0, description="longest track accepted")
+    segment_workers: int = Field(2, ge=1, le=16, description="segments encoded at once")
+    # The sweeper (common/services/sweeper.py): a job with no write for `stall_after_s` is
+    # stalled; a step is re-enqueued at most `max_sweeps` times before its job fails.
+    stall_after_s: float = Field(1800.0, gt=0)
+    max_sweeps: int = Field(3, ge=0, le=100)
+
+    # Credits, daily limits (UTC days) and API rate limits, per user (common/services/quotas.py,
+    # common/services/rate_limit.py). Generous defaults so local demos run; a rate of 0 is off.
+    credit_grant_usd: float = Field(100.0, ge=0, description="credit a new account starts with")
+    daily_videos: int = Field(200, ge=0)
+    daily_rendered_s: float = Field(36000.0, ge=0)
+    daily_veo_s: float = Field(600.0, ge=0)
+    rate_mutate_per_min: float = Field(600.0, ge=0, description="POST/PATCH/DELETE refill")
+    rate_mutate_burst: int = Field(120, ge=1)
+    rate_generate_per_min: float = Field(30.0, ge=0, description="generate/preview/export")
+    rate_generate_burst: int = Field(30, ge=1)
+
+    # Calendar, series and publishing (common/services/scheduling.py, series.py, tick.py,
+    # publishing.py). Generation starts `lead_per_video_s` x the video's seconds +
+    # `lead_margin_s` before its publishing time.
+    lead_per_video_s: float = Field(20.0, ge=0, description="estimated generation s per video s")
+    lead_margin_s: float = Field(900.0, ge=0)
+    # A schedule publishing within this horizon also gets a task timed for the exact moment
+    # (Cloud Tasks takes schedule_time up to 30 days ahead); 0 leaves publishing to the tick.
+    exact_horizon_s: float = Field(29 * 86400.0, ge=0, le=30 * 86400.0)
+    # Runs missed for longer than this (downtime) are skipped and recorded, not made late.
+    catchup_window_s: float = Field(86400.0, ge=0)
+    tick_batch: int = Field(100, ge=1, le=1000, description="due items one tick handles")
+    tick_interval_s: float = Field(60.0, gt=0, description="the local server's tick timer")
+    publish_lease_s: float = Field(300.0, gt=0, description="a claimed publish is re-tried after")
+    publish_poll_s: float = Field(30.0, gt=0, description="waiting for a video due to publish")
+    publish_max_wait_s: float = Field(6 * 3600.0, gt=0, description="then the schedule fails")
+    publish_link_expiry_s: int = Field(7 * 86400, ge=60, le=7 * 86400)
+    webhook_timeout_s: float = Field(10.0, gt=0, le=60)
+    webhook_retry_s: float = Field(10.0, ge=0, description="first webhook retry delay; doubles")
+
     # Cloud wiring (used by the gcp adapters)
     google_cloud_project: str = ""
     region: str = "us-central1"
@@ -65,16 +108,43 @@ class Settings(BaseModel):
     tasks_service_account: str = ""
     assemble_job: str = "storygenius-assemble"
     tasks_emulator_host: str = ""
+    # The account that signs media URLs through IAM signBlob; empty = the runtime's own.
+    signer_service_account: str = ""
+
+    # Identity and private steps (common/services/identity.py, step_callers.py)
+    firebase_project: str = Field("", description="the Firebase project; default: GCP project")
+    token_skew_s: float = Field(30.0, ge=0, le=300, description="clock skew allowed on tokens")
+    # Shared secret the queue sends to step targets over local HTTP (several processes); empty:
+    # each process makes its own at startup (serve: the queue and the steps share the process).
+    task_secret: str = Field("", repr=False)
+    # True where the steps are deployed private (run.invoker: the tasks account only): Google
+    # checked the OIDC token's signature and stripped it; the step still checks its claims.
+    steps_behind_iam: bool = False
 
     # Providers
     vertex_base_url: str = ""
     gemini_script_model: str = "gemini-2.5-flash"
     gemini_image_model: str = "gemini-3.1-flash-image"
     veo_model: str = "veo-3.1-fast-generate-001"
+    vertex_location: str = "us-central1"
+    vertex_timeout_s: float = Field(120.0, gt=0, description="one HTTP request to Vertex AI")
+    vertex_retry_attempts: int = Field(4, ge=1, le=10, description="tries of one request")
+    vertex_retry_delay_s: float = Field(1.0, ge=0, description="first retry delay; doubles")
+    script_attempts: int = Field(3, ge=1, le=10, description="model answers tried per story")
+    veo_person_generation: str = "allow_adult"
     elevenlabs_base_url: str = ""
     elevenlabs_api_key: str = ""
     elevenlabs_model: str = "eleven_multilingual_v2"
     elevenlabs_voice_id: str = "21m00Tcm4TlvDq8ikWAM"
+    elevenlabs_output_format: str = Field("mp3_44100_128", pattern=r"^(mp3_\d+_\d+|pcm_\d+)$")
+    # Requests in flight per process (the account allows about 2 to 15 by plan; in the cloud the
+    # voice queue's max_concurrent_dispatches is the account-wide cap).
+    elevenlabs_max_concurrency: int = Field(2, ge=1, le=64)
+    elevenlabs_timeout_s: float = Field(60.0, gt=0, description="one HTTP request")
+    elevenlabs_max_attempts: int = Field(3, ge=1, le=10, description="tries of one narration")
+    elevenlabs_backoff_s: float = Field(1.0, ge=0, description="first retry delay; doubles")
+    # All tries of one narration end by then: keep it below step_narration's function timeout.
+    elevenlabs_deadline_s: float = Field(100.0, gt=0)
     prices: Prices = Field(default_factory=Prices)
 
     @model_validator(mode="before")
@@ -109,6 +179,11 @@ class Settings(BaseModel):
             raise ValueError("STORYGENIUS_BUCKET is required with STORYGENIUS_BLOBS=gcs")
         if self.voice == "elevenlabs" and not self.elevenlabs_api_key:
             raise ValueError("ELEVENLABS_API_KEY is required with STORYGENIUS_VOICE=elevenlabs")
+        if self.auth == "firebase" and not (self.firebase_project or self.google_cloud_project):
+            raise ValueError(
+                "GOOGLE_CLOUD_PROJECT (or STORYGENIUS_FIREBASE_PROJECT) is required with "
+                "STORYGENIUS_AUTH=firebase: ID tokens are checked against the project"
+            )
         return self
 
     @property

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from typing import Any
 
 import functions.routes  # noqa: F401  (registers every route)
 from common.bootstrap import services
 from common.domain.errors import StoryGeniusError, error_fields
+from common.services.rate_limit import RateLimiter
 from functions.http import Response, error_response, json_response
 from functions.openapi import Health, openapi_document
 from functions.routing import MAX_BODY_BYTES, ROUTES, PayloadTooLargeError, dump, route
@@ -29,20 +29,11 @@ API_TITLE = "Story-Genius API"
 API_VERSION = "1.0.0"
 
 
-def identity(request: Any, auth_mode: str) -> str:
-    """The caller's uid. Dev mode: `Bearer dev:<uid>` or no header at all (uid `local`)."""
+def identity(request: Any) -> str:
+    """The caller's uid: a verified Firebase ID token's `sub`, or in dev mode `Bearer dev:<uid>`
+    or no header at all (uid `local`); see common/services/identity.py."""
     header: str = request.headers.get("Authorization", "")
-    if auth_mode == "dev":
-        if not header:
-            return "local"
-        token = header.removeprefix("Bearer ").strip()
-        if token.startswith("dev:") and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token[4:]):
-            return token[4:]
-    raise _Unauthenticated("sign in: Authorization: Bearer <token> is missing or invalid")
-
-
-class _Unauthenticated(StoryGeniusError):
-    code = "unauthenticated"
+    return services().authenticator.uid(header)
 
 
 @route("GET", "/v1/health", response=Health, public=True)
@@ -76,9 +67,11 @@ def handle_api(request: Any) -> Response:
             allowed.append(r.method)
             continue
         try:
-            if (request.content_length or 0) > MAX_BODY_BYTES:
+            if not r.raw_body and (request.content_length or 0) > MAX_BODY_BYTES:
                 raise PayloadTooLargeError()
-            owner = "" if r.public else identity(request, services().settings.auth or "firebase")
+            owner = "" if r.public else identity(request)
+            if not r.public:
+                _take_token(owner, r.method, r.path)
             return r.handler(request, owner, match.groupdict())
         except StoryGeniusError as exc:
             return _error(exc)
@@ -92,12 +85,16 @@ def handle_api(request: Any) -> Response:
     return _error_body("not_found", f"no route {path}", 404)
 
 
+def _take_token(owner: str, method: str, path: str) -> None:
+    """Per-user rate limits (429 with Retry-After); see common/services/rate_limit.py."""
+    svc = services()
+    RateLimiter(svc.store, svc.clock, svc.settings).take(owner, method, path)
+
+
 def _error(exc: StoryGeniusError) -> Response:
     """The error answer for `exc`: its status from functions/http.py, the API's one shape."""
     headers: dict[str, str] = {}
-    if isinstance(exc, _Unauthenticated):
-        status = 401
-    elif isinstance(exc, PayloadTooLargeError):
+    if isinstance(exc, PayloadTooLargeError):
         status = 413
     else:
         _, status, headers = error_response(exc)

@@ -33,6 +33,18 @@ FLAG_FOR_FIELD = {
     "settings.seed": "--seed",
 }
 
+# `--providers` names and the settings each one chooses; later names win.
+PROVIDER_SETS = {
+    "offline": {"script": "offline", "images": "offline", "video": "offline", "voice": "offline"},
+    "vertex": {"script": "gemini", "images": "gemini", "video": "veo"},
+    "elevenlabs": {"voice": "elevenlabs"},
+}
+# What each provider set needs from the environment, and what that is.
+PROVIDER_NEEDS = {
+    "vertex": (("GOOGLE_CLOUD_PROJECT", "the Google Cloud project that runs Vertex AI"),),
+    "elevenlabs": (("ELEVENLABS_API_KEY", "an ElevenLabs API key"),),
+}
+
 
 def _make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py", description=__doc__)
@@ -50,6 +62,11 @@ def _make_parser() -> argparse.ArgumentParser:
     make.add_argument("--seed", type=int, default=0)
     make.add_argument("--out", type=Path, default=Path("out"))
     make.add_argument("--quiet", action="store_true", help="no progress bars")
+    make.add_argument(
+        "--providers",
+        default="",
+        help="comma-separated: offline, vertex (Gemini + Veo), elevenlabs; default: environment",
+    )
 
     serve = sub.add_parser("serve", help="serve the REST API and the step endpoints locally")
     serve.add_argument("--host", default="127.0.0.1")
@@ -82,9 +99,29 @@ def _fail_input(exc: Any) -> int:
     return 2
 
 
+def provider_choices(value: str, env: Any) -> dict[str, str]:
+    """The provider settings `--providers` asks for; InvalidInputError naming the flag when a
+    name is unknown or what it needs is not in the environment."""
+    from common.domain.errors import InvalidInputError
+
+    choices: dict[str, str] = {}
+    for name in (n.strip() for n in value.split(",") if n.strip()):
+        if name not in PROVIDER_SETS:
+            known = ", ".join(PROVIDER_SETS)
+            problem = f"unknown provider {name!r} (choose from {known})"
+            raise InvalidInputError(problem, fields={"--providers": problem})
+        for var, what in PROVIDER_NEEDS.get(name, ()):
+            if not env.get(var):
+                problem = f"{name} needs {var} ({what}), which is not set"
+                raise InvalidInputError(problem, fields={"--providers": problem})
+        choices.update(PROVIDER_SETS[name])
+    return choices
+
+
 def make(args: argparse.Namespace) -> int:
     from common.domain.commands import CreateProject, StartJob, parse
     from common.domain.errors import InvalidInputError
+    from common.domain.quota import PaymentRequiredError
 
     try:
         command = parse(
@@ -103,10 +140,14 @@ def make(args: argparse.Namespace) -> int:
                 },
             },
         )
-        from common.bootstrap import build_services
+        from common.bootstrap import build_services, provider_setup_problems
         from common.config import Settings
 
-        services = build_services(Settings.from_env())
+        settings = Settings.from_env(**provider_choices(args.providers, os.environ))
+        problems = provider_setup_problems(settings)
+        if problems:
+            raise InvalidInputError(problems[0], fields={"--providers": problems[0]})
+        services = build_services(settings)
     except InvalidInputError as exc:
         return _fail_input(exc)
 
@@ -123,6 +164,10 @@ def make(args: argparse.Namespace) -> int:
             print(f"error: job {job.id} {job.status} at {where}: {reason}", file=sys.stderr)
             return 1
         _export(services, job, args.out)
+    except PaymentRequiredError as exc:  # credit or today's limits (STORYGENIUS_CREDIT_*, _DAILY_*)
+        shortfall = ", ".join(f"{k} {v}" for k, v in exc.fields.items())
+        print(f"error: {exc.code}: {exc.message} ({shortfall})", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from common.domain.commands import StepCommand, parse
@@ -35,13 +36,42 @@ def task_delivery(headers: Mapping[str, str], max_attempts: int) -> Delivery:
     )
 
 
-def step_command(body: bytes) -> StepCommand:
-    """The task's JSON body as a StepCommand; bad JSON or fields raise InvalidInputError."""
+def task_payload(body: bytes) -> dict[str, Any]:
+    """The task's JSON body as an object (the step router parses it into its command); bad
+    JSON raises InvalidInputError."""
     try:
         data: Any = json.loads(body or b"{}")
     except ValueError as exc:
         raise InvalidInputError("task body is not JSON", fields={"body": str(exc)}) from exc
-    return parse(StepCommand, data)
+    if not isinstance(data, dict):
+        raise InvalidInputError("task body is not a JSON object", fields={"body": "not an object"})
+    return data
+
+
+def step_command(body: bytes) -> StepCommand:
+    """The task's JSON body as a StepCommand; bad JSON or fields raise InvalidInputError."""
+    return parse(StepCommand, task_payload(body))
+
+
+@dataclass(frozen=True)
+class TickEvent:
+    """A scheduler tick as Pub/Sub delivers it (the CloudEvent's id and its message payload)."""
+
+    event_id: str
+    payload: dict[str, Any]
+
+
+def tick_event(event: Any) -> TickEvent:
+    """The CloudEvent of a Cloud Scheduler tick; a malformed message raises InvalidInputError."""
+    data = getattr(event, "data", None) or {}
+    if not isinstance(data, Mapping):
+        raise InvalidInputError("the tick event has no Pub/Sub message", fields={"data": "?"})
+    event_id = ""
+    try:
+        event_id = str(event["id"])
+    except (KeyError, TypeError):
+        event_id = str(getattr(event, "id", "") or "")
+    return TickEvent(event_id=event_id, payload=pubsub_data(data))
 
 
 def pubsub_data(event_data: Mapping[str, Any]) -> dict[str, Any]:

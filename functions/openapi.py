@@ -48,9 +48,15 @@ HEADERS: dict[str, dict[str, Any]] = {
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("BadRequest", "invalid input; `fields` names each bad field and what is wrong with it"),
     401: ("Unauthenticated", "missing or invalid `Authorization: Bearer` token"),
+    402: (
+        "PaymentRequired",
+        "`insufficient_credits` or `quota_exceeded`: the job's estimate does not fit the credit "
+        "or today's limits; `fields` gives the shortfall",
+    ),
     404: ("NotFound", "no such resource for this user (another user's is reported the same)"),
     409: ("Conflict", "the resource's state does not allow this (stale revision, job ended)"),
     413: ("PayloadTooLarge", "the request body is larger than the API accepts"),
+    429: ("TooManyRequests", "`rate_limited`: this user's budget is spent; see `Retry-After`"),
 }
 
 
@@ -98,6 +104,9 @@ class Route:
     headers: tuple[str, ...] = ()
     public: bool = False
     query: type[BaseModel] | None = None
+    media_type: str = "application/json"
+    # Media types of a raw (non-JSON) request body the handler reads and limits itself.
+    raw_body: tuple[str, ...] = ()
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -114,12 +123,16 @@ class Route:
         implied = set(self.errors)
         if self.body is not None:
             implied |= {400, 413}
+        if self.raw_body:
+            implied |= {400, 413}
         if self.headers or self.query is not None:
             implied.add(400)
         if self.path_params:
             implied.add(404)
         if not self.public:
             implied.add(401)
+            if self.method in ("POST", "PATCH", "DELETE", "PUT"):
+                implied.add(429)  # per-user rate limits (common/services/rate_limit.py)
         return sorted(implied)
 
 
@@ -189,6 +202,11 @@ def _operation(r: Route, refs: Mapping[tuple[Any, Any], dict[str, Any]]) -> dict
     parameters += [{"$ref": f"#/components/parameters/{_param_name(h)}"} for h in r.headers]
     if parameters:
         op["parameters"] = parameters
+    if r.raw_body:
+        op["requestBody"] = {
+            "required": True,
+            "content": {t: {"schema": {"contentMediaType": t}} for t in r.raw_body},
+        }
     if r.body is not None:
         op["requestBody"] = {
             "required": True,
@@ -197,7 +215,12 @@ def _operation(r: Route, refs: Mapping[tuple[Any, Any], dict[str, Any]]) -> dict
     success: dict[str, Any] = {"description": _STATUS_TEXT.get(r.status, "success")}
     if r.status != 204:
         schema = {"type": "object"} if r.response is None else refs[r.response, "serialization"]
-        success["content"] = {"application/json": {"schema": schema}}
+        if r.media_type == "text/event-stream":
+            # A stream of events, each event's `data:` one response document (JSON).
+            stream = {"type": "string", "description": "server-sent events (text/event-stream)"}
+            success["content"] = {r.media_type: {"schema": stream, "x-event-data": schema}}
+        else:
+            success["content"] = {r.media_type: {"schema": schema}}
     op["responses"] = {str(r.status): success} | {
         str(code): {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
         for code in r.error_statuses

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from common.domain.errors import InvalidInputError, StoryGeniusError
+from common.domain.strict_json import JsonObject
 from functions.openapi import Handler, Route
 
 MAX_BODY_BYTES = 256 * 1024
@@ -33,9 +34,13 @@ def route(
     headers: tuple[str, ...] = (),
     public: bool = False,
     query: type[BaseModel] | None = None,
+    media_type: str = "application/json",
+    raw_body: tuple[str, ...] = (),
 ) -> Callable[[Handler], Handler]:
     """Register the decorated handler for `method path` ({name} segments are path parameters),
-    with what the OpenAPI document says about it."""
+    with what the OpenAPI document says about it (`media_type`: what its success answer is;
+    `raw_body`: the media types of a non-JSON body, which the handler reads and limits itself:
+    MAX_BODY_BYTES does not apply to it)."""
 
     def register(fn: Handler) -> Handler:
         ROUTES.append(
@@ -50,6 +55,8 @@ def route(
                 headers,
                 public=public,
                 query=query,
+                media_type=media_type,
+                raw_body=raw_body,
             )
         )
         return fn
@@ -79,11 +86,13 @@ def json_body(request: Any) -> Any:
             "send a JSON object with Content-Type: application/json", fields={"body": "not JSON"}
         )
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        value = json.loads(data, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         raise InvalidInputError(
             "request body must be a JSON object", fields={"body": "not JSON"}
         ) from exc
+    # Marked as JSON: parse() then refuses "5" for a number or 0 for a boolean.
+    return JsonObject(value) if isinstance(value, dict) else value
 
 
 def dump(model: BaseModel) -> Any:

@@ -1,6 +1,7 @@
-"""One Cloud Tasks target per pipeline step. Each parses the envelope, runs the step, and answers
-2xx when the task is finished with (done, or failed for good and recorded on the job) or 503 with
-Retry-After when a retry may help."""
+"""One Cloud Tasks target per pipeline step. Each checks that the pipeline's queue is calling
+(401/403 otherwise: common/services/step_callers.py), parses the envelope, runs the step, and
+answers 2xx when the task is finished with (done, or failed for good and recorded on the job) or
+503 with Retry-After when a retry may help."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 from typing import Any
 
 from common.domain.errors import InvalidInputError, StoryGeniusError
-from functions.envelope import step_command, task_delivery
+from functions.envelope import task_delivery, task_payload
 from functions.http import Response, error_response, json_response
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ STEPS = (
     "step_keyframe",
     "step_clip",
     "step_assemble",
+    "step_publish",  # a scheduled video goes out (common/services/publishing.py)
 )
 
 
@@ -28,14 +30,20 @@ def handle_step(step: str, request: Any) -> Response:
 
     svc = services()
     try:
-        command = step_command(request.get_data())
+        # Only the pipeline's queue may call a step: OIDC (cloud) or the task secret (local).
+        svc.step_callers.check(request.headers, step)
+    except StoryGeniusError as exc:
+        log.warning("%s: refused a caller: %s", step, exc.message)
+        return error_response(exc)
+    try:
+        payload = task_payload(request.get_data())
         delivery = task_delivery(request.headers, svc.settings.max_attempts)
+        # The one dispatch (and its structured log line) for queue and HTTP deliveries alike.
+        svc.steps.run(step, payload, delivery)
     except InvalidInputError as exc:
         # A malformed task will never succeed: acknowledge it so the queue drops it.
         log.error("%s: dropping malformed task: %s", step, exc.fields or exc.message)
         return json_response({"dropped": exc.message}, 200)
-    try:
-        svc.pipeline.handle(step, command, delivery)
     except StoryGeniusError as exc:
         return error_response(exc)
     return json_response({"ok": True})

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.support.firestore_emulator",
     "tests.support.storage_emulator",
     "tests.support.tasks_emulator",
+    "tests.stubs.vertex_server",
 ]
 
 

@@ -24,6 +24,10 @@ class ScriptRequest(StrictModel):
     visual_style: str = "storybook illustration"
     aspect: str = "9:16"
     seed: int = 0
+    avoid_topics: list[str] = Field(
+        default_factory=list,
+        description="topics and titles already told (a series' earlier runs): tell another",
+    )
 
 
 class WordTiming(StrictModel):

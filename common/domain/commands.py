@@ -15,22 +15,18 @@ from common.domain.project import (
     Aspect,
     ProjectSettings,
     Resolution,
-    clean_text,
 )
 from common.domain.story import Scene, StyleBible
+from common.domain.strict_json import json_type_errors
+from common.domain.text import UserMultiline, UserText
 
 M = TypeVar("M", bound=StrictModel)
 
 
 class CreateProject(StrictModel):
-    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
-    title: str = Field("", max_length=200)
+    prompt: UserMultiline = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
+    title: UserText = Field("", max_length=200)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
-
-    @field_validator("prompt", "title", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value
 
 
 def _patch_schema(schema: dict[str, Any]) -> None:
@@ -104,15 +100,10 @@ class UpdateProject(PatchModel):
     since, the update is refused (409) so two editors cannot silently overwrite each other.
     """
 
-    prompt: str | None = Field(None, min_length=1, max_length=MAX_PROMPT_CHARS)
-    title: str | None = Field(None, max_length=200)
+    prompt: UserMultiline | None = Field(None, min_length=1, max_length=MAX_PROMPT_CHARS)
+    title: UserText | None = Field(None, max_length=200)
     settings: ProjectSettingsPatch | None = None
     revision: int | None = Field(None, ge=0, description="the revision this edit is based on")
-
-    @field_validator("prompt", "title", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value
 
 
 # -- the story editor ---------------------------------------------------------------------------
@@ -127,11 +118,9 @@ EDITABLE_SCENE_FIELDS = (
     "characters",
     "clip_seconds",
     "transition",
+    "clip_source",
+    "upload_id",
 )
-
-
-def _clean_strings(value: object) -> object:
-    return clean_text(value) if isinstance(value, str) else value
 
 
 class StoryPatch(PatchModel):
@@ -139,15 +128,11 @@ class StoryPatch(PatchModel):
 
     Unlike a project PATCH, an edit of the story must say which revision it was made on: two
     tabs editing one story must not silently overwrite each other's work. Text is cleaned as a
-    project's prompt is (NFC, no control characters).
+    project's prompt is (NFC, no control characters): the fields' own types (common/domain/text.py)
+    carry over from Scene and StyleBible.
     """
 
     revision: int = Field(ge=0, description=REVISION_DOC)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return _clean_strings(value)
 
 
 if TYPE_CHECKING:
@@ -172,12 +157,7 @@ else:
 
 
 class CleanText(StrictModel):
-    """Base of commands whose text is cleaned as a project's prompt is."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return _clean_strings(value)
+    """Base of commands built from story models: their text fields are UserText already."""
 
 
 def _with_defaults(
@@ -256,6 +236,10 @@ class StepCommand(StrictModel):
 def parse(model: type[M], data: Any) -> M:
     """Validate `data` as `model`, turning pydantic's errors into one InvalidInputError whose
     `fields` name each bad field (dotted) and whose message leads with the first of them."""
+    mistyped = json_type_errors(model, data)  # what lax validation would convert
+    if mistyped:
+        name = next(iter(mistyped))
+        raise InvalidInputError(f"{name}: {mistyped[name]}", fields=mistyped)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -92,6 +92,21 @@ class CancelledError(StoryGeniusError):
     code = "cancelled"
 
 
+class UnauthenticatedError(StoryGeniusError):
+    """No credentials, or credentials that do not verify (bad signature, expired, wrong audience).
+
+    The message says what is wrong with the token, never anything about the resources."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(StoryGeniusError):
+    """Verified credentials of a caller that may not make this call (a step called by anyone but
+    the pipeline's task queue)."""
+
+    code = "permission_denied"
+
+
 def error_fields(exc: BaseException) -> dict[str, str]:
     """The per-field messages of an error, empty for errors that are not about input."""
     return getattr(exc, "fields", {}) or {}

@@ -126,6 +126,10 @@ class JobOutputs(StrictModel):
         default_factory=dict,
         description="preview jobs: scene id -> blob key of its keyframe, set as each is ready",
     )
+    encoded_segments: list[str] = Field(
+        default_factory=list,
+        description="scenes whose video segment this job encoded; the others' were reused",
+    )
 
 
 class JobError(StrictModel):
@@ -136,6 +140,13 @@ class JobError(StrictModel):
     code: str
     message: str
     retryable: bool = False
+
+
+class StageTiming(StrictModel):
+    """When the job entered a stage and left it (None while it is in it)."""
+
+    started_at: datetime
+    finished_at: datetime | None = None
 
 
 class CostLine(StrictModel):
@@ -170,6 +181,9 @@ class Job(StrictModel):
     )
     reference_keys: list[str] = Field(default_factory=list, description="character/style images")
     assemble_enqueued: bool = False
+    timings: dict[str, StageTiming] = Field(
+        default_factory=dict, description="when each stage (queued, script, ...) started and ended"
+    )
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None = None
@@ -178,6 +192,22 @@ class Job(StrictModel):
     @property
     def terminal(self) -> bool:
         return self.status in TERMINAL
+
+    def track_stage(self, previous: str, now: datetime) -> None:
+        """Close the timing of the stage it left (`previous`) and open the one it entered;
+        an ended job closes its last one. "done" is an end, not a stage with a duration."""
+        if self.stage != previous:
+            left = self.timings.get(previous)
+            if left is None and previous == "queued":
+                left = StageTiming(started_at=self.created_at)
+            if left is not None and left.finished_at is None:
+                self.timings[previous] = left.model_copy(update={"finished_at": now})
+            if self.stage != "done" and self.stage not in self.timings:
+                self.timings[self.stage] = StageTiming(started_at=now)
+        if self.terminal:
+            current = self.timings.get(self.stage)
+            if current is not None and current.finished_at is None:
+                self.timings[self.stage] = current.model_copy(update={"finished_at": now})
 
     @model_validator(mode="before")
     @classmethod

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from common.domain.base import StrictModel
+from common.domain.brand import BrandKit
 from common.domain.story import Story
+from common.domain.text import UserMultiline, UserText
+from common.domain.text import clean_text as clean_text  # re-exported: commands use it
 
 Aspect = Literal["9:16", "16:9", "1:1"]
 Resolution = Literal["720p", "1080p"]
@@ -43,28 +45,22 @@ class ProjectSettings(StrictModel):
     aspect: Aspect = "9:16"
     resolution: Resolution = "1080p"
     language: str = Field("auto", pattern=r"^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$")
-    voice: str = Field("default", min_length=1, max_length=80)
-    visual_style: str = Field("storybook illustration", min_length=1, max_length=200)
+    voice: UserText = Field("default", min_length=1, max_length=80)
+    visual_style: UserText = Field("storybook illustration", min_length=1, max_length=200)
     caption_style: CaptionStyle = "highlight"
     transition: Transition = "crossfade"
     music: bool = False
+    music_upload: str = Field(
+        "",
+        pattern=r"^(|u[0-9a-f]{24})$",
+        description="an uploaded music track's id, played instead of the music bed; '' for none",
+    )
     seed: int = Field(0, ge=0, le=2**31 - 1)
+    brand: BrandKit = Field(default_factory=BrandKit, description="logo and title cards")
 
     @property
     def size(self) -> tuple[int, int]:
         return frame_size(self.aspect, self.resolution)
-
-
-def clean_text(value: str) -> str:
-    """NFC-normalise text and drop control characters (newlines and tabs become spaces)."""
-    value = unicodedata.normalize("NFC", value)
-    kept = []
-    for ch in value:
-        if ch in "\n\r\t":
-            kept.append(" ")
-        elif unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"):
-            kept.append(ch)
-    return " ".join("".join(kept).split())
 
 
 class Project(StrictModel):
@@ -72,15 +68,15 @@ class Project(StrictModel):
 
     id: str
     owner: str
-    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
-    title: str = Field("", max_length=200)
+    prompt: UserMultiline = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
+    title: UserText = Field("", max_length=200)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
     story: Story | None = None
+    avoid_topics: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="topics and titles the story must not repeat (a series' earlier runs)",
+    )
     revision: int = 0
     created_at: datetime
     updated_at: datetime
-
-    @field_validator("prompt", "title", mode="before")
-    @classmethod
-    def _clean(cls, value: object) -> object:
-        return clean_text(value) if isinstance(value, str) else value

@@ -7,11 +7,13 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from common.domain.base import StrictModel
+from common.domain.text import UserMultiline, UserText
 
 Beat = Literal["hook", "development", "turn", "resolution"]
 Mood = Literal["calm", "hopeful", "tense", "joyful", "melancholy", "mysterious", "triumphant"]
 ClipSeconds = Literal[4, 6, 8]
 SceneTransition = Literal["crossfade", "dip", "slide", "cut"]
+SceneClipSource = Literal["ai", "kenburns", "upload"]
 
 _HEX = r"^#[0-9a-fA-F]{6}$"
 
@@ -20,17 +22,17 @@ class Character(StrictModel):
     """A character with a fixed visual description reused verbatim in every image prompt."""
 
     id: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
-    name: str = Field(min_length=1, max_length=80)
-    role: str = Field("", max_length=80)
-    description: str = Field(min_length=1, max_length=600)
+    name: UserText = Field(min_length=1, max_length=80)
+    role: UserText = Field("", max_length=80)
+    description: UserText = Field(min_length=1, max_length=600)
 
 
 class StyleBible(StrictModel):
     """What every image of one story shares: visual style, palette, light and characters."""
 
-    visual_style: str = Field(min_length=1, max_length=300)
+    visual_style: UserText = Field(min_length=1, max_length=300)
     palette: list[str] = Field(min_length=3, max_length=8)
-    lighting: str = Field("", max_length=200)
+    lighting: UserText = Field("", max_length=200)
     characters: list[Character] = Field(default_factory=list, max_length=6)
 
     @field_validator("palette")
@@ -49,21 +51,35 @@ class Scene(StrictModel):
 
     id: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
     beat: Beat
-    narration: str = Field(min_length=1, max_length=1000)
-    visual_prompt: str = Field(min_length=1, max_length=2000)
-    on_screen_text: str = Field("", max_length=120)
+    narration: UserText = Field(min_length=1, max_length=1000)
+    visual_prompt: UserText = Field(min_length=1, max_length=2000)
+    on_screen_text: UserMultiline = Field("", max_length=120, description="lines kept")
     mood: Mood = "calm"
-    setting: str = Field("", max_length=300)
+    setting: UserText = Field("", max_length=300)
     characters: list[str] = Field(default_factory=list, description="ids of characters in shot")
     clip_seconds: ClipSeconds = 6
     transition: SceneTransition | None = Field(None, description="transition into the next scene")
+    clip_source: SceneClipSource = Field(
+        "ai",
+        description="ai: the video provider animates the keyframe; kenburns: motion over the "
+        "keyframe, no provider call; upload: the uploaded image or clip `upload_id`",
+    )
+    upload_id: str = Field(
+        "", pattern=r"^(|u[0-9a-f]{24})$", description="the upload shown when clip_source=upload"
+    )
+
+    @model_validator(mode="after")
+    def _upload_named(self) -> Scene:
+        if self.clip_source == "upload" and not self.upload_id:
+            raise ValueError("clip_source upload needs an upload_id")
+        return self
 
 
 class Story(StrictModel):
     """A written story ready for production."""
 
-    title: str = Field(min_length=1, max_length=200)
-    logline: str = Field("", max_length=500)
+    title: UserText = Field(min_length=1, max_length=200)
+    logline: UserText = Field("", max_length=500)
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     style: StyleBible
     scenes: list[Scene] = Field(min_length=1, max_length=60)

@@ -1,7 +1,8 @@
 """assemble(timeline, workdir): the finished video, its captions and its thumbnail.
 
-Captions are written first (their text decides the font), clip lengths are measured, then one
-ffmpeg process renders and encodes everything, and the thumbnail is drawn from the sources.
+Brand cards become scenes first; captions are written (their text decides the font); clip
+lengths, still sizes and audio loudness are measured; then one ffmpeg process renders and
+encodes everything, and the thumbnail is drawn from the sources.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from pathlib import Path
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
 from common.media.captions import caption_layout, group_cues, write_captions
+from common.media.cards import with_cards
 from common.media.ffmpeg import media_duration, run_ffmpeg
 from common.media.fonts import FontFace, choose_fonts, drop_uncovered_symbols
 from common.media.graph import build_command, frame_grid
+from common.media.levels import measure_levels, timeline_audio
 from common.media.thumbnail import make_thumbnail
-from common.media.timeline import Timeline, VideoVisual
+from common.media.timeline import ImageVisual, Timeline, VideoVisual
 
 log = logging.getLogger(__name__)
 
@@ -51,30 +54,33 @@ def assemble(
     check_inputs(timeline)
     workdir.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda _fraction: None)
-
-    layout = caption_layout(timeline.width, timeline.height)
-    cues = group_cues(timeline, layout)
-    burn = timeline.caption_style != "none" and bool(cues)
-    faces = choose_fonts(drop_uncovered_symbols(" ".join(c.text for c in cues))) if burn else []
-    captions = write_captions(
-        cues,
-        workdir,
-        layout=layout,
-        style=timeline.caption_style,
-        font_family=faces[0].family if faces else "DejaVu Sans",
-        clean=drop_uncovered_symbols if burn else (lambda text: text),
-    )
-
-    clip_durations = {
-        scene.visual.path: media_duration(scene.visual.path)
-        for scene in timeline.scenes
-        if isinstance(scene.visual, VideoVisual)
-    }
-    video = workdir / "video.mp4"
-    first, frames = frame_grid(timeline)[-1]
-    total_s = (first + frames) / timeline.fps
-    log.info("assembling %d scenes, %.2f s, into %s", len(timeline.scenes), total_s, video)
+    story = timeline  # the thumbnail shows the story's first scene, not the intro card
     with tempfile.TemporaryDirectory(prefix="storygenius-assemble-") as scratch:
+        timeline = with_cards(story, Path(scratch) / "cards")
+        layout = caption_layout(timeline.width, timeline.height)
+        cues = group_cues(timeline, layout)
+        burn = timeline.caption_style != "none" and bool(cues)
+        spoken = " ".join(c.text for c in cues)
+        faces = choose_fonts(drop_uncovered_symbols(spoken)) if burn else []
+        captions = write_captions(
+            cues,
+            workdir,
+            layout=layout,
+            style=timeline.caption_style,
+            font_family=faces[0].family if faces else "DejaVu Sans",
+            clean=drop_uncovered_symbols if burn else (lambda text: text),
+        )
+
+        clip_durations = {
+            scene.visual.path: media_duration(scene.visual.path)
+            for scene in timeline.scenes
+            if isinstance(scene.visual, VideoVisual)
+        }
+        levels = measure_levels(timeline_audio(timeline), music=timeline.music_path)
+        video = workdir / "video.mp4"
+        first, frames = frame_grid(timeline)[-1]
+        total_s = (first + frames) / timeline.fps
+        log.info("assembling %d scenes, %.2f s, into %s", len(timeline.scenes), total_s, video)
         fonts_dir = _link_fonts(faces, Path(scratch) / "fonts") if faces else None
         cmd = build_command(
             timeline,
@@ -82,6 +88,8 @@ def assemble(
             clip_durations=clip_durations,
             captions_ass=captions.ass if burn else None,
             fonts_dir=fonts_dir,
+            still_sizes=still_sizes(timeline),
+            levels=levels,
         )
         graph_file = Path(scratch) / "graph.txt"
         graph_file.write_text(cmd.filter_complex, encoding="utf-8")
@@ -89,7 +97,7 @@ def assemble(
             cmd.args(graph_file), progress=lambda f: report(f * ENCODE_SHARE), total_s=total_s
         )
 
-    thumbnail = make_thumbnail(timeline, workdir / "thumbnail.jpg", workdir=workdir)
+    thumbnail = make_thumbnail(story, workdir / "thumbnail.jpg", workdir=workdir)
     report(1.0)
     return AssemblyResult(
         video=video,
@@ -119,8 +127,25 @@ def check_inputs(timeline: Timeline) -> None:
             bad[f"scenes[{i}].transition_s"] = "must be shorter than this scene and the next"
     if timeline.music_path is not None and not timeline.music_path.is_file():
         bad["music_path"] = f"file not found: {timeline.music_path}"
+    if timeline.logo is not None and not timeline.logo.path.is_file():
+        bad["logo.path"] = f"file not found: {timeline.logo.path}"
     if bad:
         raise InvalidInputError("the timeline cannot be assembled", bad)
+
+
+def still_sizes(timeline: Timeline) -> dict[Path, tuple[int, int]]:
+    """(width, height) of every still Pillow can read (from its header: nothing is decoded)."""
+    from PIL import Image  # lazy: Pillow is only needed where a video is made
+
+    sizes = {}
+    for scene in timeline.scenes:
+        if isinstance(scene.visual, ImageVisual) and scene.visual.path not in sizes:
+            try:
+                with Image.open(scene.visual.path) as image:
+                    sizes[scene.visual.path] = image.size
+            except OSError:  # a format only ffmpeg reads: the still gets an input of its own
+                continue
+    return sizes
 
 
 def _link_fonts(faces: list[FontFace], fonts_dir: Path) -> Path:

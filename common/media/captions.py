@@ -257,17 +257,22 @@ def ass_time(t: float) -> str:
 def format_srt(cues: Sequence[Cue]) -> str:
     """SubRip text: numbered cues, comma milliseconds."""
     blocks = [
-        f"{i}\n{srt_time(c.start_s)} --> {srt_time(c.end_s)}\n{c.text}\n"
+        f"{i}\n{srt_time(c.start_s)} --> {srt_time(c.end_s)}\n{_cue_text(c.text)}\n"
         for i, c in enumerate(cues, start=1)
     ]
     return "\n".join(blocks)
+
+
+def _cue_text(text: str) -> str:
+    # A line break would end the cue (a blank line) or start a fake one; "-->" is a timing line.
+    return one_line(text).replace("-->", "-" + _WORD_JOINER + "->")
 
 
 def format_vtt(cues: Sequence[Cue]) -> str:
     """WebVTT text, with &, < and > escaped."""
     lines = ["WEBVTT", ""]
     for c in cues:
-        text = c.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = one_line(c.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         lines += [f"{vtt_time(c.start_s)} --> {vtt_time(c.end_s)}", text, ""]
     return "\n".join(lines)
 
@@ -337,9 +342,26 @@ def _dialogue(start: float, end: float, text: str) -> str:
     return f"Dialogue: 0,{ass_time(start)},{ass_time(end)},Caption,,0,0,0,,{text}"
 
 
+# Characters that end a line in a file format (an event, a cue) if written as they are.
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+_WORD_JOINER = "\u2060"  # zero width, default-ignorable: never drawn
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: every line or paragraph separator becomes a space."""
+    return text.translate(_LINE_BREAKS)
+
+
 def _ass_escape(text: str) -> str:
-    """Text that libass shows literally: no override blocks, no \\N escapes."""
-    return text.replace("\\", "\u2216").replace("{", "(").replace("}", ")")
+    """Text that libass draws exactly as written (user and model text reach it).
+
+    `{` `}` would open an override block (`{\\p1}` draws shapes, `{\\fs400}` fills the frame):
+    libass's `\\{` `\\}` escapes draw them as braces. A backslash is kept but followed by a
+    word joiner, so `\\N`, `\\n`, `\\h` or `\\{` typed by someone stay text. A line break would
+    end the Dialogue line and start a line of the script's own: it becomes a space.
+    """
+    text = one_line(text).replace("\\", "\\" + _WORD_JOINER)
+    return text.replace("{", "\\{").replace("}", "\\}")
 
 
 def write_captions(

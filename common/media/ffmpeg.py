@@ -75,8 +75,10 @@ def run_ffmpeg(
     *,
     progress: Callable[[float], None] | None = None,
     total_s: float | None = None,
+    tail_lines: int = _STDERR_TAIL_LINES,
 ) -> str:
-    """Run ffmpeg with `args` (without the binary) and return the tail of its stderr.
+    """Run ffmpeg with `args` (without the binary) and return the tail of its stderr (the last
+    `tail_lines` lines).
 
     With `progress` and `total_s`, ffmpeg reports its position through `-progress pipe:1` and
     `progress` is called with the done fraction in [0, 1] (1.0 once at the end).
@@ -97,7 +99,7 @@ def run_ffmpeg(
         raise MediaError(f"cannot start ffmpeg: {exc}") from exc
 
     # stderr is drained on a thread so a chatty ffmpeg never blocks on a full pipe.
-    tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
+    tail: deque[str] = deque(maxlen=tail_lines)
     assert proc.stderr is not None
     drain = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
     drain.start()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat, features
@@ -97,17 +98,8 @@ def scene_frame(
 
 def compose_title(frame: Image.Image, title: str) -> Image.Image:
     """`title` in large bold type, wrapped and centred in the upper third, over a soft shade."""
-    title = " ".join(drop_uncovered_symbols(title).split())
-    faces = choose_fonts(title)
     width, height = frame.size
-    size = round(min(width * 0.085, height * 0.1))
-    while True:
-        fonts = {id(face): _load_font(face.bold or face.regular, size) for face in faces}
-        measure = functools.partial(_line_width, faces=faces, fonts=fonts)
-        lines = wrap_text(title, measure, 0.86 * width)
-        if len(lines) <= MAX_TITLE_LINES or size <= width * 0.04:
-            break
-        size = round(size * 0.9)
+    title_set = set_title(title, width, round(min(width * 0.085, height * 0.1)))
 
     # A shade that darkens the top of the frame keeps white type readable on bright images.
     shade = Image.new("L", (1, 256))
@@ -117,23 +109,63 @@ def compose_title(frame: Image.Image, title: str) -> Image.Image:
     black = Image.new("RGBA", shade.size, (0, 0, 0, 255))
     black.putalpha(shade)
     image.alpha_composite(black, (0, 0))
+    draw_title(image, title_set, round(height * 0.08 + title_set.size))
+    return image.convert("RGB")
 
+
+@dataclass(frozen=True)
+class TitleSet:
+    """A title broken into lines that fit, with the fonts and size they were measured at."""
+
+    lines: list[str]
+    faces: list[FontFace]
+    fonts: dict[int, ImageFont.FreeTypeFont]
+    size: int
+    width: int  # of the image it was set for
+
+    def line_width(self, line: str) -> float:
+        return _line_width(line, self.faces, self.fonts)
+
+
+def set_title(title: str, width: int, size: int) -> TitleSet:
+    """`title` in bold type from `size` px down until it fits MAX_TITLE_LINES lines of 86% of
+    `width` (never below 4% of the width)."""
+    title = " ".join(drop_uncovered_symbols(title).split())
+    faces = choose_fonts(title)
+    while True:
+        fonts = {id(face): _load_font(face.bold or face.regular, size) for face in faces}
+        measure = functools.partial(_line_width, faces=faces, fonts=fonts)
+        lines = wrap_text(title, measure, 0.86 * width)
+        if len(lines) <= MAX_TITLE_LINES or size <= width * 0.04:
+            return TitleSet(lines, faces, fonts, size, width)
+        size = round(size * 0.9)
+
+
+def draw_title(
+    image: Image.Image,
+    title: TitleSet,
+    baseline: int,
+    *,
+    fill: str = "white",
+    outline: str | None = "black",
+) -> None:
+    """Draw `title`'s lines centred on `image` (RGBA), the first on `baseline`, each with a soft
+    shadow and (unless `outline` is None) an outline."""
     draw = ImageDraw.Draw(image)
-    stroke = max(2, size // 12)
-    baseline = round(height * 0.08 + size)
-    for line in lines:
-        x = (width - _line_width(line, faces, fonts)) / 2
-        for text, face in font_runs(line, faces):
-            font = fonts[id(face)]
-            shadow = (x + stroke, baseline + stroke)
+    stroke = max(2, title.size // 12) if outline else 0
+    offset = max(2, title.size // 12)
+    for line in title.lines:
+        x = (title.width - title.line_width(line)) / 2
+        for text, face in font_runs(line, title.faces):
+            font = title.fonts[id(face)]
+            shadow = (x + offset, baseline + offset)
             draw.text(shadow, text, font=font, fill=(0, 0, 0, 150), anchor="ls")
             draw.text(
-                (x, baseline), text, font=font, fill="white", anchor="ls",
-                stroke_width=stroke, stroke_fill="black",
+                (x, baseline), text, font=font, fill=fill, anchor="ls",
+                stroke_width=stroke, stroke_fill=outline,
             )  # fmt: skip
             x += font.getlength(text)
-        baseline += round(size * 1.2)
-    return image.convert("RGB")
+        baseline += round(title.size * 1.2)
 
 
 def _line_width(

@@ -16,6 +16,8 @@ from common.domain.assets import Motion, WordTiming
 from common.domain.base import StrictModel
 
 TransitionKind = Literal["crossfade", "dip", "slide", "cut"]
+Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
+HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 
 
 class ImageVisual(StrictModel):
@@ -50,6 +52,24 @@ class TimelineScene(StrictModel):
     transition_s: float = Field(0.5, ge=0, description="overlap with the next scene")
 
 
+class Logo(StrictModel):
+    """A watermark laid over every frame, in a corner clear of the apps' own buttons."""
+
+    path: Path
+    position: Corner = "top-right"
+    opacity: float = Field(0.8, gt=0, le=1)
+    size: float = Field(0.15, gt=0, le=0.5, description="logo width / the frame's short side")
+
+
+class Card(StrictModel):
+    """A title card shown before the first scene (intro) or after the last (outro)."""
+
+    text: str = Field("", max_length=200)
+    background: str = Field("#101820", pattern=HEX_COLOUR)
+    colour: str = Field("#ffffff", pattern=HEX_COLOUR, description="of the text")
+    duration_s: float = Field(1.5, ge=0.5, le=5.0, description="on screen, fades included")
+
+
 class Timeline(StrictModel):
     width: int = Field(gt=0, le=4096)
     height: int = Field(gt=0, le=4096)
@@ -61,6 +81,14 @@ class Timeline(StrictModel):
     music_path: Path | None = None
     video_preset: str = "medium"
     crf: int = Field(20, ge=0, le=51)
+    # Brand kit. Before rendering, common.media.cards.with_cards() turns the cards into scenes
+    # of their own (and sets the fades): from then on starts(), captions and narration count
+    # from the intro. The graph refuses a timeline whose cards were not turned into scenes.
+    logo: Logo | None = None
+    intro: Card | None = None
+    outro: Card | None = None
+    fade_in_s: float = Field(0.0, ge=0, le=5, description="the picture rises from black")
+    fade_out_s: float = Field(0.0, ge=0, le=5, description="the picture sinks to black")
 
     def starts(self) -> list[float]:
         """Start time of each scene in the finished video, in seconds."""

@@ -5,17 +5,18 @@ Burns motion, clips are fitted (trimmed, or slowed then held with a gentle zoom)
 are laid on two lanes whose filters do not multiply with the number of scenes: an ffmpeg
 filter keeps its frame buffers until the whole graph ends, so one Ken Burns filter per scene
 and one xfade per transition cost ~20 MiB each at 1080x1920 and pushed a 3-minute video past
-2 GiB.
+2 GiB; so did one input and fitting chain per still (see common.media.still_inputs: the stills
+of one kind share one input, decoded as the lanes reach them).
 
 - Lane A plays the scenes back to back, each from the end of its incoming transition on.
 - Lane B holds the incoming scene's first frames during each transition; between transitions
   it repeats a frame by reference, which nothing draws.
 
 One `perspective` per lane moves the stills (piecewise, scene by scene, resampling only the
-frames that move), and one `overlay` lays lane B over lane A during transitions: crossfades
-ramp lane B's alpha, dips fade lane A to black and lane B in from black, slides push lane A
-out while lane B comes in. Everything stays yuv420p (xfade would convert every frame to 4:4:4
-and back).
+frames that move; common.media.ken_burns_graph), and one `overlay` lays lane B over lane A
+during transitions: crossfades ramp lane B's alpha, dips fade lane A to black and lane B in
+from black, slides push lane A out while lane B comes in. Everything stays yuv420p (xfade
+would convert every frame to 4:4:4 and back). A brand logo, if any, is overlaid last.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ from pathlib import Path
 
 from common.domain.assets import Motion
 from common.media.ffmpeg import FfmpegCommand
+from common.media.ken_burns_graph import (
+    SHARPEN,
+    SHARPEN_DIV,
+    Move,
+    is_static,
+    perspective,
+    push,
+)
+from common.media.still_inputs import concat_input, deal, group_key, repeat
 from common.media.timeline import ImageVisual, Timeline, TransitionKind
 
 MAX_SLOWDOWN = 1.5
@@ -33,14 +43,12 @@ MAX_SLOWDOWN = 1.5
 # hold (the calm rate of common.media.motion), up to HOLD_MAX_ZOOM.
 HOLD_ZOOM_PER_S = 0.02
 HOLD_MAX_ZOOM = 1.08
-# Ken Burns resampling. Bilinear takes half the time of bicubic (16 vs 32 ms a 1080x1920 frame
-# here), which keeps the render close to the encoder's own time. Its softening is made up for
-# once per still by a mild separable sharpen (-a, 1+2a, -a), a = 3/40. Measured on a detailed
-# still zooming 1.25 -> 1.04, after x264 crf 20, against an ideal Lanczos resample: 36.5 dB
-# (bicubic 37.4, plain bilinear 33.4), and less shimmer from frame to frame than bilinear.
-INTERPOLATION = "linear"
-_SHARPEN = "9 -138 9 -138 2116 -138 9 -138 9"  # (-3, 46, -3) x (-3, 46, -3) / 1600
-_SHARPEN_DIV = 1600
+# Where a logo sits: margins as fractions of the frame. Portrait apps (TikTok, Reels, Shorts)
+# put their tabs over the top ~7%, a column of buttons over the right ~15% from mid-height
+# down, and the caption and description over the bottom ~22%; our captions sit above 15%.
+PORTRAIT_LOGO_MARGINS = {"top": 0.08, "bottom": 0.25, "left": 0.05, "right": 0.05}
+PORTRAIT_BOTTOM_RIGHT_X = 0.17  # clear of the button column
+LANDSCAPE_LOGO_MARGINS = {"top": 0.05, "bottom": 0.05, "left": 0.04, "right": 0.04}
 
 
 @dataclass(frozen=True)
@@ -57,21 +65,6 @@ class SceneSpan:
         return self.first + self.shown
 
 
-_STILL = Motion(start=(0.5, 0.5, 1.0), end=(0.5, 0.5, 1.0), easing="linear")
-
-
-@dataclass(frozen=True)
-class Move:
-    """How a lane's perspective moves one scene: `motion` over frames [first, first + frames),
-    plus the push of an outgoing slide over frames [push_from, push_from + push_frames)."""
-
-    motion: Motion = field(default_factory=lambda: _STILL)
-    first: int = 0
-    frames: int = 1
-    push_from: int = 0
-    push_frames: int = 0  # 0: no push
-
-
 @dataclass
 class _Lane:
     """A lane being built: its segments, and what its perspective and fades must do."""
@@ -80,6 +73,16 @@ class _Lane:
     pieces: list[tuple[int, Move]] = field(default_factory=list)  # (end frame, move)
     moving: list[tuple[int, int]] = field(default_factory=list)  # frame ranges to resample
     fades: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _StillGroup:
+    """The stills sharing one input, and the lane segments each entry becomes."""
+
+    index: int
+    paths: list[Path] = field(default_factory=list)
+    on_a: list[tuple[str, int]] = field(default_factory=list)  # (segment label, frames)
+    on_b: list[tuple[int, str, int]] = field(default_factory=list)  # (entry, label, frames)
 
 
 def frame_grid(timeline: Timeline) -> list[tuple[int, int]]:
@@ -125,25 +128,35 @@ def scene_spans(timeline: Timeline) -> list[SceneSpan]:
 
 
 def video_filters(
-    cmd: FfmpegCommand, timeline: Timeline, clip_durations: Mapping[Path, float]
+    cmd: FfmpegCommand,
+    timeline: Timeline,
+    clip_durations: Mapping[Path, float],
+    still_sizes: Mapping[Path, tuple[int, int]] | None = None,
 ) -> str:
     """Add every scene's input and both lanes to `cmd`; return the label of the joined video.
 
-    `clip_durations` gives the length in seconds of every VideoVisual file.
+    `clip_durations` gives the length in seconds of every VideoVisual file; `still_sizes` the
+    (width, height) of ImageVisual files, which lets stills of one kind share an input.
     """
     spans = scene_spans(timeline)
     lane_a, lane_b = _Lane(), _Lane()
+    groups: dict[tuple[str, ...], _StillGroup] = {}
     window_end = 0  # where lane B's previous transition ended
     for i, (scene, span) in enumerate(zip(timeline.scenes, spans, strict=True)):
         filler = span.first - window_end  # lane B frames before this scene's head
         if isinstance(scene.visual, ImageVisual):
-            k = cmd.add_input(
-                "-threads", "1", "-framerate", str(timeline.fps), "-i", str(scene.visual.path)
+            group = groups.setdefault(
+                group_key(scene.visual.path, still_sizes), _StillGroup(len(groups))
             )
-            move = _still(cmd, timeline, i, k, span, filler, scene.visual.motion)
-            lane_a.moving.append((span.first + span.head, span.end))
+            group.paths.append(scene.visual.path)
+            group.on_a.append((f"a{i}", span.shown - span.head))
             if span.head:
-                lane_b.moving.append((span.first, span.first + span.head))
+                group.on_b.append((len(group.paths) - 1, f"b{i}", filler + span.head))
+            move = Move(scene.visual.motion, span.first, span.shown)
+            if not is_static(scene.visual.motion):
+                lane_a.moving.append((span.first + span.head, span.end))
+                if span.head:
+                    lane_b.moving.append((span.first, span.first + span.head))
         else:
             k = cmd.add_input("-i", str(scene.visual.path))
             clip_s = clip_durations[scene.visual.path]
@@ -158,15 +171,20 @@ def video_filters(
             window_end = span.first + span.head
         if span.tail:
             _transition(timeline, scene.transition, span.end - span.tail, span.tail, lane_a, lane_b)
+    for group in groups.values():
+        _stills(cmd, timeline, group)
 
     lane = _lane_chain(lane_a, timeline.fps, timeline.width)
     if not lane_b.segments:
         cmd.filters.append(f"{lane}[joined]")
+    else:
+        cmd.filters.append(f"{lane}[lane_a]")
+        cmd.filters.append(f"{_lane_chain(lane_b, timeline.fps, timeline.width)}[lane_b]")
+        cmd.filters.append(f"[lane_a][lane_b]{_overlay(timeline, spans)}[joined]")
+    if timeline.logo is None:
         return "joined"
-    cmd.filters.append(f"{lane}[lane_a]")
-    cmd.filters.append(f"{_lane_chain(lane_b, timeline.fps, timeline.width)}[lane_b]")
-    cmd.filters.append(f"[lane_a][lane_b]{_overlay(timeline, spans)}[joined]")
-    return "joined"
+    _logo(cmd, timeline, "joined", "branded")
+    return "branded"
 
 
 def _cover(timeline: Timeline) -> str:
@@ -177,30 +195,36 @@ def _cover(timeline: Timeline) -> str:
     )
 
 
-def _still(
-    cmd: FfmpegCommand,
-    timeline: Timeline,
-    i: int,
-    k: int,
-    span: SceneSpan,
-    filler: int,
-    motion: Motion,
-) -> Move:
-    """A still's lane segments [a{i}] (and [b{i}] with a head); returns its Ken Burns move.
-
-    The still is decoded, fitted and sharpened once; `loop` repeats that one frame by reference.
-    """
-    sharpen = ":".join(f"{p}m='{_SHARPEN}':{p}rdiv=1/{_SHARPEN_DIV}" for p in range(3))
+def _stills(cmd: FfmpegCommand, timeline: Timeline, group: _StillGroup) -> None:
+    """One input for `group`'s stills, each decoded, fitted and sharpened once, then handed to
+    its scene's lane segments, where `loop` repeats it by reference for the frames it shows."""
+    n = group.index
+    k = cmd.add_input(*concat_input(group.paths))
+    sharpen = ":".join(f"{p}m='{SHARPEN}':{p}rdiv=1/{SHARPEN_DIV}" for p in range(3))
     source = f"[{k}:v]{_cover(timeline)},convolution={sharpen}"
-    own = _repeat(span.shown - span.head, timeline.fps)
-    if span.head:
-        cmd.filters.append(f"{source},split=2[a{i}s][b{i}s]")
-        cmd.filters.append(f"[a{i}s]{own}[a{i}]")
-        head = _repeat(filler + span.head, timeline.fps)
-        cmd.filters.append(f"[b{i}s]format=yuva420p,{head}[b{i}]")
+    if group.on_b:
+        cmd.filters.append(f"{source},split=2[s{n}a][s{n}b]")
+        cmd.filters.append(f"[s{n}b]format=yuva420p[s{n}b_]")
     else:
-        cmd.filters.append(f"{source},{own}[a{i}]")
-    return Move(motion, span.first, span.shown)
+        cmd.filters.append(f"{source}[s{n}a]")
+    entries = list(enumerate(group.on_a))
+    _deal(cmd, f"[s{n}a]", [(e, label, frames) for e, (label, frames) in entries], timeline)
+    if group.on_b:
+        _deal(cmd, f"[s{n}b_]", group.on_b, timeline)
+
+
+def _deal(
+    cmd: FfmpegCommand, stream: str, segments: list[tuple[int, str, int]], timeline: Timeline
+) -> None:
+    """Frame `entry` of `stream` becomes segment `label`, repeated to `frames` frames (frames
+    of `stream` no segment takes are dropped)."""
+    outs = [f"[{label}_]" for _, label, _ in segments]
+    count = max(entry for entry, _, _ in segments) + 1
+    cmd.filters.append(
+        f"{stream}{deal([e for e, _, _ in segments], count) or 'null'}{''.join(outs)}"
+    )
+    for (_, label, frames), out in zip(segments, outs, strict=True):
+        cmd.filters.append(f"{out}{repeat(frames, timeline.fps)}[{label}]")
 
 
 def _clip(
@@ -246,10 +270,6 @@ def _clip(
     return move, held
 
 
-def _repeat(frames: int, fps: int) -> str:
-    return f"loop=loop={frames - 1}:size=1:start=0,setpts=N/({fps}*TB)"
-
-
 def _transition(
     timeline: Timeline, kind: TransitionKind, start: int, frames: int, lane_a: _Lane, lane_b: _Lane
 ) -> None:
@@ -257,13 +277,13 @@ def _transition(
     fps = timeline.fps
     if kind == "crossfade":
         # Lane B's alpha ramps up from 0 on the first shared frame, as xfade's fade does.
-        lane_b.fades.append(_fade("in", start, frames, fps, alpha=True))
+        lane_b.fades.append(fade_filter("in", start, frames, fps, alpha=True))
     elif kind == "dip":
         # Lane A fades to black over the first half, lane B in from black over the rest.
         half = frames // 2
         if half:
-            lane_a.fades.append(_fade("out", start, half, fps))
-        lane_b.fades.append(_fade("in", start + half, frames - half, fps))
+            lane_a.fades.append(fade_filter("out", start, half, fps))
+        lane_b.fades.append(fade_filter("in", start + half, frames - half, fps))
     elif kind == "slide":
         # Lane A is pushed left by exactly the (even) width lane B has come in by.
         end, move = lane_a.pieces[-1]
@@ -271,17 +291,11 @@ def _transition(
         lane_a.moving.append((start, start + frames))
 
 
-def _fade(kind: str, start: int, frames: int, fps: int, *, alpha: bool = False) -> str:
+def fade_filter(kind: str, start: int, frames: int, fps: int, *, alpha: bool = False) -> str:
     """A fade over frames [start, start + frames) that touches no frame outside them."""
     on = f"between(t,{(start - 0.5) / fps:.6f},{(start + frames - 0.5) / fps:.6f})"
     what = ":alpha=1" if alpha else ""
     return f"fade=t={kind}{what}:st={start / fps:.6f}:d={frames / fps:.6f}:enable='{on}'"
-
-
-def _push(width: int, start: int | str, frames: int | str, frame: str) -> str:
-    """How far a slide has come at output frame `frame` (expressions allowed): an even number
-    of pixels, so that it matches where yuv420p overlay can draw."""
-    return f"2*floor({width}*({frame}-{start})/(2*{frames})+0.5)"
 
 
 def _overlay(timeline: Timeline, spans: list[SceneSpan]) -> str:
@@ -298,7 +312,7 @@ def _overlay(timeline: Timeline, spans: list[SceneSpan]) -> str:
         if scene.transition == "slide":
             frame = f"floor(t*{fps}+0.5)"
             inside = f"between({frame},{start},{start + frames - 1})"
-            x.append(f"if({inside},W-{_push(timeline.width, start, frames, frame)},0)")
+            x.append(f"if({inside},W-{push(timeline.width, start, frames, frame)},0)")
     position = f"x='{'+'.join(x)}':eval=frame" if x else "x=0:eval=init"
     enable = "+".join(on)
     return f"overlay={position}:y=0:format=yuv420:eof_action=pass:enable='{enable}'"
@@ -309,68 +323,42 @@ def _lane_chain(lane: _Lane, fps: int, width: int) -> str:
     joined = f"{''.join(lane.segments)}concat=n={len(lane.segments)}:v=1:a=0"
     chain = [f"{joined},setpts=N/({fps}*TB)"]
     if lane.moving:
-        chain.append(_perspective(lane, width))
+        chain.append(perspective(lane.pieces, lane.moving, width))
     return ",".join(chain + lane.fades)
 
 
-# Per frame, ffmpeg's perspective parses its eight corner expressions again, so their length
-# costs time on every frame. Each corner therefore only selects its scene's numbers into
-# registers (st/ld, unset ones read 0), and one shared formula follows:
-# 1 first frame, then zoom | 2 frames - 1 | 3 linear easing | 4 start centre | 5 centre change
-# 6 start zoom | 7 end zoom / start zoom | 8 push start | 9 push frames; 0 progress, eased.
-_PROGRESS = (
-    "st(0,min(max(in-1-ld(1),0)/ld(2),1));"
-    "st(0,ld(3)*ld(0)+(1-ld(3))*(1-cos(PI*ld(0)))/2);"
-    "st(1,ld(6)*pow(ld(7),ld(0)))"
-)
-_CENTRE = "clip(ld(4)+ld(5)*ld(0),0.5/ld(1),1-0.5/ld(1))"
-# Source pixels per output pixel are 1/zoom, so a push of p output pixels is p/zoom.
-_PUSH = "if(ld(9)*gte(in-1,ld(8)),{push},0)/ld(1)"
+def logo_margins(timeline: Timeline) -> tuple[int, int]:
+    """(x, y) pixels between the logo and the frame edges next to it: clear of the portrait
+    apps' tabs, buttons and captions. Even, so yuv420p overlays land on whole chroma."""
+    assert timeline.logo is not None
+    w, h = timeline.width, timeline.height
+    vertical, horizontal = timeline.logo.position.split("-")
+    margins = PORTRAIT_LOGO_MARGINS if h > w else LANDSCAPE_LOGO_MARGINS
+    x_share = margins[horizontal]
+    if h > w and timeline.logo.position == "bottom-right":
+        x_share = PORTRAIT_BOTTOM_RIGHT_X
+    return 2 * round(x_share * w / 2), 2 * round(margins[vertical] * h / 2)
 
 
-def _perspective(lane: _Lane, width: int) -> str:
-    """One `perspective` moving every piece of a lane; frames outside `moving` pass untouched.
+def logo_width(timeline: Timeline) -> int:
+    """The logo's width in pixels (even): its size share of the frame's short side."""
+    assert timeline.logo is not None
+    return max(2, 2 * round(timeline.logo.size * min(timeline.width, timeline.height) / 2))
 
-    The window's corners, in source pixels, are mapped to the frame corners and re-evaluated
-    every frame, so the move has no whole-pixel steps (zoompan rounds its crop to whole pixels
-    and visibly jitters).
-    """
-    push = _PUSH.format(push=_push(width, "ld(8)", "ld(9)", "in-1"))
-    points = []
-    for n, (x_side, y_side) in enumerate((("-", "-"), ("+", "-"), ("-", "+"), ("+", "+"))):
-        x = f"{_select(lane, 'x')};{_PROGRESS};W*({_CENTRE}{x_side}0.5/ld(1))+{push}"
-        y = f"{_select(lane, 'y')};{_PROGRESS};H*({_CENTRE}{y_side}0.5/ld(1))"
-        points.append(f"x{n}='{x}':y{n}='{y}'")
-    enable = "+".join(f"between(n,{lo},{hi - 1})" for lo, hi in _merge(lane.moving))
-    return (
-        f"perspective={':'.join(points)}:interpolation={INTERPOLATION}"
-        f":sense=source:eval=frame:enable='{enable}'"
+
+def _logo(cmd: FfmpegCommand, timeline: Timeline, video: str, out: str) -> None:
+    """The logo scaled to logo_width(), at its opacity, over every frame of [video]."""
+    logo = timeline.logo
+    assert logo is not None
+    k = cmd.add_input("-i", str(logo.path))
+    mx, my = logo_margins(timeline)
+    vertical, horizontal = logo.position.split("-")
+    x = f"W-w-{mx}" if horizontal == "right" else str(mx)
+    y = f"H-h-{my}" if vertical == "bottom" else str(my)
+    # Opacity scales the logo's own alpha (a transparent PNG keeps its shape).
+    cmd.filters.append(
+        f"[{k}:v]format=rgba,scale={logo_width(timeline)}:-2:flags=lanczos,"
+        f"colorchannelmixer=aa={logo.opacity:.4f},format=yuva420p[logo]"
     )
-
-
-def _select(lane: _Lane, axis: str) -> str:
-    """Nested ifs storing the numbers of the piece that frame `in` belongs to."""
-    expr = ""
-    for end, move in reversed(lane.pieces):
-        (x0, y0, z0), (x1, y1, z1) = move.motion.start, move.motion.end
-        z0, z1 = max(z0, 1.0), max(z1, 1.0)
-        c0, c1 = (x0, x1) if axis == "x" else (y0, y1)
-        linear = 1 if move.motion.easing == "linear" else 0
-        values = [move.first, max(move.frames - 1, 1), linear, c0, c1 - c0, z0, z1 / z0]
-        if axis == "x":
-            values += [move.push_from, move.push_frames]
-        stores = "+".join(f"st({r},{v:.9g})" for r, v in enumerate(values, 1) if v)
-        # `in` counts from 1: the piece covers frames before `end`, in < end + 1.
-        expr = f"if(lt(in,{end + 1}),{stores},{expr})" if expr else stores
-    return expr
-
-
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Half-open frame ranges merged where they touch or overlap, in order."""
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(r for r in ranges if r[1] > r[0]):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return merged
+    # A single frame: overlay repeats it over every frame of the video.
+    cmd.filters.append(f"[{video}][logo]overlay=x={x}:y={y}:format=yuv420:eof_action=repeat[{out}]")

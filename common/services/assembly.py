@@ -1,13 +1,19 @@
 """Assembly: fetch a job's scene assets, build the Timeline, render, publish the outputs.
 
+The video is encoded in per-scene segments kept in the blob store by a hash of what their
+pixels depend on (common/media/segmented.py, cache/segments/): a job after an edit encodes only
+the segments the edit touched and joins the rest by stream copy. Scene lengths are whole
+frames, so a scene that only moved in time (an earlier line grew) keeps its segment. The job's
+`outputs.encoded_segments` names the scenes whose segment it encoded.
+
 The same code runs in-process (embedded default) and as the Cloud Run job's main(). It is
 idempotent: a job that already has its video is left alone, and outputs are written under the
 job's own prefix before the job document points at them, so nothing half-written is ever
 published as a result.
 
-Cancellation is checked before the render, before the upload and when publishing: a job
-cancelled meanwhile never gets outputs, and what was uploaded for it is deleted again. (A render
-in progress runs to its end: ffmpeg is not interrupted.)
+Cancellation is checked before the render, before each segment, before the upload and when
+publishing: a job cancelled meanwhile never gets outputs, and what was uploaded for it is
+deleted again. (A segment being encoded runs to its end: ffmpeg is not interrupted.)
 """
 
 from __future__ import annotations
@@ -18,16 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from common.config import Settings
-from common.domain.errors import CancelledError, StoryGeniusError
+from common.domain.errors import CancelledError, InvalidInputError, StoryGeniusError
 from common.domain.job import Job, JobError, JobOutputs
 from common.domain.story import Story
 from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
 from common.ports import BlobStore, Clock
-from common.services.assets import AssetCache
+from common.services.assets import AssetCache, BlobSegmentCache
+from common.services.branding import brand_fields
 from common.services.jobs import JobRepository
 from common.services.projects import ProjectService
+from common.services.uploads import load_upload
 
 log = logging.getLogger(__name__)
+
+FPS = 30
 
 OUTPUTS = {
     "video": ("video.mp4", "video/mp4"),
@@ -111,8 +121,11 @@ class Assembler:
                 )
             transition = scene.transition or job.settings.transition
             last = index == len(job.scene_ids) - 1
-            overlap = 0.0 if transition == "cut" or last else s.transition_s
-            duration = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s + overlap
+            # Whole frames: a scene that moves in time (an earlier scene's new line is longer)
+            # keeps its frame counts, so its encoded segment is reused (media/segments.py).
+            overlap = 0.0 if transition == "cut" or last else _on_grid(s.transition_s)
+            spoken = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s
+            duration = _on_grid(spoken) + overlap
             scenes.append(
                 TimelineScene(
                     id=scene_id,
@@ -132,23 +145,51 @@ class Assembler:
             encoder["video_preset"] = render.video_preset
         if render.crf is not None:
             encoder["crf"] = render.crf
+        music = None
+        if job.settings.music_upload:  # the creator's own track
+            track = load_upload(self.blobs, job.owner, job.project_id, job.settings.music_upload)
+            music = self._fetch(track.key, workdir)
+        elif job.settings.music:  # music wanted, no track given: the offline ambient bed
+            from common.media.music import ambient_bed
+
+            music = ambient_bed(workdir / "ambient_bed.wav")
+        brand = brand_fields(job.settings.brand, story, self._logo(job, workdir))
         return Timeline(
             width=render.width,
             height=render.height,
+            fps=FPS,
             title=story.title,
             language=story.language,
             caption_style=job.settings.caption_style,
             scenes=scenes,
+            music_path=music,
             **encoder,
+            **brand,
         )
+
+    def _logo(self, job: Job, workdir: Path) -> Path | None:
+        """The brand kit's logo image fetched into `workdir`, if the kit has one."""
+        logo = job.settings.brand.logo
+        if logo is None:
+            return None
+        image = load_upload(self.blobs, job.owner, job.project_id, logo.upload)
+        if image.kind != "image":
+            raise InvalidInputError(
+                "the brand logo must be an image upload",
+                {"settings.brand.logo.upload": f"{logo.upload} is a {image.kind} upload"},
+            )
+        return self._fetch(image.key, workdir)
 
     def _discard(self, job: Job, outputs: JobOutputs) -> None:
         """Delete outputs uploaded for a job that ended (was cancelled) before they were
         published: they were never the job's result, and nothing must point at them later."""
         log.info("job %s ended during assembly; discarding its outputs", job.id)
+        # A second assembly of a job another one finished wrote the same keys: those are the
+        # job's published outputs now, not leftovers.
+        kept = {getattr(job.outputs, field) for field in OUTPUTS}
         for field in OUTPUTS:
             key = getattr(outputs, field)
-            if key is not None:
+            if key is not None and key not in kept:
                 self.blobs.delete(key)
 
     def _fetch(self, key: str, workdir: Path) -> Path:
@@ -159,7 +200,8 @@ class Assembler:
         return dest
 
     def _render(self, job: Job, workdir: Path) -> JobOutputs:
-        from common.media.assemble import assemble  # heavy: only where a video is made
+        # heavy: only where a video is made
+        from common.media.segmented import assemble_segmented
 
         if self.jobs.mark_running(job.id, "assembly").terminal:
             raise CancelledError(f"job {job.id} ended before assembly")
@@ -169,10 +211,15 @@ class Assembler:
         timeline = self.timeline(job, story, workdir)
         out = workdir / "out"
         out.mkdir()
-        result = assemble(
+        # Per-scene segments, cached by content in the blob store: after an edit only the
+        # segments it touched are encoded again (common/media/segmented.py).
+        result, segments = assemble_segmented(
             timeline,
             out,
+            BlobSegmentCache(self.blobs),
             progress=lambda f: self.jobs.report_progress(job.id, "assembly", f),
+            workers=self.settings.segment_workers,
+            stop=lambda: self.jobs.get(job.id).terminal,  # cancelled: no more segments
         )
         if self.jobs.get(job.id).terminal:
             raise CancelledError(f"job {job.id} ended during assembly")
@@ -191,4 +238,10 @@ class Assembler:
             duration_s=round(result.duration_s, 3),
             width=result.width,
             height=result.height,
+            encoded_segments=segments.encoded,
         )
+
+
+def _on_grid(seconds: float) -> float:
+    """`seconds` rounded to whole frames of the timeline's frame rate."""
+    return round(seconds * FPS) / FPS

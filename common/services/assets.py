@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from common.domain.assets import (
     WordTiming,
     content_hash,
 )
+from common.domain.errors import NotFoundError
 from common.ports import BlobStore, ImageGenerator, Narrator
 
 log = logging.getLogger(__name__)
@@ -88,3 +90,25 @@ class AssetCache:
         self._blobs.put(
             key, json.dumps(result.model_dump(mode="json")).encode(), "application/json"
         )
+
+
+class BlobSegmentCache:
+    """Encoded video segments (common/media/segmented.py) in the blob store, by content key:
+    `cache/segments/<key>.mp4`. Local folder or Cloud Storage alike, so a re-render in the
+    cloud job finds what an earlier render made anywhere."""
+
+    PREFIX = "cache/segments/"
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self._blobs = blobs
+
+    def fetch(self, key: str, dest: Path) -> bool:
+        blob = f"{self.PREFIX}{key}.mp4"
+        try:
+            self._blobs.download(blob, dest)
+        except NotFoundError:
+            return False
+        return True
+
+    def store(self, key: str, path: Path) -> None:
+        self._blobs.put_file(f"{self.PREFIX}{key}.mp4", path, "video/mp4")

@@ -18,6 +18,7 @@ from common.domain.job import AssetOrigin, Job
 from common.media.motion import plan_motion
 from common.ports import Delivery
 from common.services.scene_requests import clip_request, scene_seed
+from common.services.scene_sources import finish_own_clip
 
 if TYPE_CHECKING:
     from common.services.pipeline import Pipeline
@@ -35,6 +36,10 @@ class ClipSteps:
         state = job.scenes[scene_id]
         if state.clip in ("done", "fallback"):
             self.p.finish_scene(job.id, scene_id)
+            return
+        scene = self.p.story(job).scene(scene_id)
+        if scene.clip_source != "ai":  # Ken Burns or the creator's upload: no provider call
+            finish_own_clip(self.p, job, scene)
             return
         if command.poll == 0:
             self._start(job, scene_id, delivery)
@@ -64,14 +69,26 @@ class ClipSteps:
             cached = self.p.assets.find_clip(cache_key)
             if cached is not None:
                 return {"result": cached.model_dump(mode="json")}
+            begun = self.p.jobs.get(job.id).scenes[scene_id].clip_operation
+            if begun is not None:
+                # A delivery that died after starting the generation: poll it, never pay twice.
+                return {"operation": ClipOperation(name=begun).model_dump(mode="json")}
             try:
                 op = video.start(request)
             except ProviderError as exc:
                 if exc.retryable and not delivery.last_attempt:
                     raise
                 return {"failed": f"{exc.code}: {exc.message}"}
+            # Recorded at once, before anything else can fail: see `begun` above.
+            deadline = self.p.clock.now() + timedelta(seconds=self.p.settings.clip_deadline_s)
+            self.p.jobs.update_scene(
+                job.id, scene_id, clip_operation=op.name, clip_deadline=deadline
+            )
             usd = request.duration_s * self.p.price("video_second")
-            self.p.charge(job.id, video.id, request.duration_s, "second", usd)
+            self.p.charge(
+                job.id, video.id, request.duration_s, "second", usd,
+                stage="clip", scene_id=scene_id, key=cache_key,
+            )  # fmt: skip
             return {"operation": op.model_dump(mode="json")}
 
         started = self.p.ledger.run_once(f"{job.id}:clip-start:{scene_id}", start)
@@ -82,10 +99,6 @@ class ClipSteps:
             self._fallback(job, scene_id, f"clip generation failed: {started['failed']}")
         else:
             op = ClipOperation.model_validate(started["operation"])
-            deadline = self.p.clock.now() + timedelta(seconds=self.p.settings.clip_deadline_s)
-            self.p.jobs.update_scene(
-                job.id, scene_id, clip_operation=op.name, clip_deadline=deadline
-            )
             self._settle(job, scene_id, op, cache_key, poll=0)
 
     def _poll(self, job: Job, scene_id: str, poll: int, delivery: Delivery) -> None:

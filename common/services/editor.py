@@ -30,6 +30,7 @@ from common.domain.errors import InvalidInputError, NotFoundError
 from common.domain.project import Project
 from common.domain.story import Story, StyleBible
 from common.services.projects import ProjectService
+from common.services.uploads import UploadService
 
 MAX_SCENES = 60
 _NUMBERED = re.compile(r"^s(\d+)$")
@@ -82,6 +83,13 @@ def update_scene(story: Story, scene_id: str, changes: dict[str, Any]) -> Story:
         )
     data = story.model_dump(mode="json")
     data["scenes"][index].update(changes)
+    if data["scenes"][index].get("clip_source") == "upload" and not data["scenes"][index].get(
+        "upload_id"
+    ):
+        raise InvalidInputError(
+            "upload_id: required when clip_source is upload",
+            {"upload_id": "required when clip_source is upload: upload an image or clip first"},
+        )
     return validated(data)
 
 
@@ -194,20 +202,33 @@ class StoryEditor:
     """Edits the owner's project's story; every method returns the project as written (with
     its new `revision`, which the next edit must send)."""
 
-    def __init__(self, projects: ProjectService) -> None:
+    def __init__(self, projects: ProjectService, uploads: UploadService | None = None) -> None:
         self._projects = projects
+        self._uploads = uploads
+
+    def _check_upload(self, owner: str, project_id: str, upload: str, field: str) -> None:
+        """A scene's upload must be an image or a clip of this project (InvalidInputError
+        naming `field`)."""
+        if not upload:
+            return
+        if self._uploads is None:
+            raise InvalidInputError(f"{field}: uploads are not available", {field: "unavailable"})
+        self._uploads.require(owner, project_id, upload, {"image", "clip"}, field)
 
     def update_scene(
         self, owner: str, project_id: str, scene_id: str, command: UpdateScene
     ) -> Project:
         """Change some fields of one scene (narration, visual prompt, on-screen text...)."""
         changes = command.given(exclude={"revision"})
+        self._check_upload(owner, project_id, changes.get("upload_id", ""), "upload_id")
         return self._projects.edit_story(
             owner, project_id, command.revision, lambda s: update_scene(s, scene_id, changes)
         )
 
     def insert_scene(self, owner: str, project_id: str, command: InsertScene) -> Project:
         """Insert a new scene at `command.index` (the end when left out)."""
+        upload = command.scene.model_dump().get("upload_id") or ""
+        self._check_upload(owner, project_id, upload, "scene.upload_id")
         return self._projects.edit_story(
             owner, project_id, command.revision, lambda s: insert_scene(s, command)
         )

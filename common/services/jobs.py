@@ -74,6 +74,18 @@ class JobRepository:
         doc = self._store.get(COLLECTION, job_id)
         return None if doc is None else Job.model_validate(doc.data)
 
+    def for_project(self, owner: str, project_id: str, limit: int = 20) -> list[Job]:
+        """The owner's jobs of one project, newest first (at most `limit`).
+
+        Equality filters only, sorted here: Firestore needs no composite index for it.
+        """
+        docs = self._store.query(
+            COLLECTION, [("project_id", "==", project_id), ("owner", "==", owner)]
+        )
+        jobs = [Job.model_validate(d.data) for d in docs]
+        jobs.sort(key=lambda job: job.created_at, reverse=True)
+        return jobs[:limit]
+
     def update(self, job_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (dotted paths, JSON values) and stamp updated_at."""
         changes = {**changes, "updated_at": self._clock.now().isoformat()}
@@ -92,6 +104,7 @@ class JobRepository:
             job = Job.model_validate(doc.data)
             before = job_data(job)
             value = fn(job)
+            job.track_stage(before["stage"], self._clock.now())  # per-stage timings
             changes = changed_paths(before, job_data(job))
             if changes:
                 job.updated_at = self._clock.now()

@@ -23,6 +23,13 @@ IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 
 
+class StepInProgressError(RetryableError):
+    """Another delivery holds the step's claim. If its holder died, the claim expires and the
+    sweeper (common/services/sweeper.py) enqueues the step again."""
+
+    code = "step_in_progress"
+
+
 def _ledger_id(key: str) -> str:
     # Document ids may not contain '/'; keys are ours and otherwise safe.
     return key.replace("/", "_")
@@ -78,4 +85,4 @@ class StepLedger:
         if held.get("status") == COMPLETED:
             result: dict[str, Any] = held.get("result") or {}
             return result
-        raise RetryableError(f"step {key} is in progress elsewhere", retry_after_s=3)
+        raise StepInProgressError(f"step {key} is in progress elsewhere", retry_after_s=3)

@@ -16,25 +16,29 @@ import logging
 from typing import Any
 
 from common.config import Settings
-from common.domain.assets import ImageRequest, ScriptRequest
+from common.domain.assets import ImageRequest, ScriptRequest, content_hash
 from common.domain.commands import StartJob, StepCommand
 from common.domain.errors import ConflictError, NotFoundError, StoryGeniusError
-from common.domain.job import STAGE_SPAN, CostLine, Job, JobError, SceneState, render_for
+from common.domain.job import STAGE_SPAN, Job, JobError, SceneState, render_for
 from common.domain.story import Story
+from common.domain.usage import Charge, UsageStage, UsageUnit
 from common.ports import BlobStore, Clock, Delivery, JobRunner, Task, TaskQueue
 from common.services.assets import AssetCache
 from common.services.clips import ClipSteps
 from common.services.jobs import JobRepository
-from common.services.ledger import StepLedger
+from common.services.ledger import StepInProgressError, StepLedger
 from common.services.projects import NoStoryError, ProjectService, new_id
 from common.services.prompts import characters_in, reference_prompt
 from common.services.providers import Asked
 from common.services.providers import Providers as Providers  # built by bootstrap
+from common.services.quotas import Quotas, estimate_job
 from common.services.scene_requests import (
     keyframe_request,
     narration_request,
     narrator_uses_context,
 )
+from common.services.scene_sources import scene_upload
+from common.services.usage import UsageRecorder
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,8 @@ class Pipeline:
         runner: JobRunner,
         providers: Providers,
         clock: Clock,
+        usage: UsageRecorder,
+        quotas: Quotas,
     ) -> None:
         self.settings = settings
         self.projects = projects
@@ -86,12 +92,17 @@ class Pipeline:
         self.runner = runner
         self.providers = providers
         self.clock = clock
+        self.usage = usage
+        self.quotas = quotas
         self.clips = ClipSteps(self)
 
     # -- starting -------------------------------------------------------------------------
 
-    def start(self, owner: str, command: StartJob) -> Job:
+    def start(self, owner: str, command: StartJob, *, job_id: str | None = None) -> Job:
         """Create a job for the owner's project and enqueue its first step.
+
+        `job_id` makes the id deterministic (a scheduled run starting its job again after a
+        crash gets AlreadyExistsError instead of a second job); by default a new one.
 
         Every kind runs the same steps on the project's settings, so a preview or an export
         finds every asset the project's last generate made in the cache (and makes any that
@@ -103,7 +114,7 @@ class Pipeline:
             raise NoStoryError(f"project {project.id} has no story to export: generate first")
         now = self.clock.now()
         job = Job(
-            id=new_id(),
+            id=job_id or new_id(),
             owner=owner,
             project_id=project.id,
             kind=command.kind,
@@ -117,7 +128,10 @@ class Pipeline:
             created_at=now,
             updated_at=now,
         )
-        self.jobs.create(job)
+        # Created only if the owner's credit and today's limits allow it (402 otherwise).
+        veo = self.settings.video == "veo"
+        estimate = estimate_job(project.settings, project.story, self.price, veo=veo)
+        self.quotas.admit(job, estimate)
         self.enqueue("step_script", job.id)
         return job
 
@@ -164,6 +178,12 @@ class Pipeline:
             return
         try:
             handler(job, command, delivery)
+        except StepInProgressError as exc:
+            if not delivery.last_attempt:
+                raise
+            # Its holder may still finish; if it died, its claim expires and the sweeper
+            # enqueues the step again. Failing the job here would fail a job that is fine.
+            log.warning("%s: %s; leaving it to its holder or the sweeper", step, exc.message)
         except StoryGeniusError as exc:
             if exc.retryable and not delivery.last_attempt:
                 raise
@@ -194,13 +214,17 @@ class Pipeline:
         *,
         poll: int = 0,
         delay_s: float = 0,
+        tag: str = "",
     ) -> None:
+        """Enqueue `step` under a deterministic name (a repeat is a no-op); `tag` names a
+        deliberate second delivery (the sweeper's)."""
         payload: dict[str, Any] = {"job_id": job_id}
         if scene_id is not None:
             payload["scene_id"] = scene_id
         if poll:
             payload["poll"] = poll
-        name = "-".join(p for p in (job_id, step, scene_id, str(poll) if poll else None) if p)
+        parts = (job_id, step, scene_id, str(poll) if poll else None, tag)
+        name = "-".join(p for p in parts if p)
         self.queue.enqueue(Task(target=step, payload=payload, name=name, delay_s=delay_s))
 
     def story(self, job: Job) -> Story:
@@ -213,19 +237,26 @@ class Pipeline:
             raise StoryGeniusError(f"project {project.id} has no story yet")
         return project.story
 
-    def charge(self, job_id: str, provider: str, units: float, unit: str, usd: float) -> None:
-        """Add provider usage to the job's cost (estimated = actual for now)."""
-
-        def add(job: Job) -> None:
-            line = job.cost.get(provider) or CostLine(unit=unit)
-            job.cost[provider] = CostLine(
-                units=line.units + units,
-                unit=unit,
-                estimated_usd=round(line.estimated_usd + usd, 4),
-                actual_usd=round(line.actual_usd + usd, 4),
-            )
-
-        self.jobs.mutate(job_id, add)
+    def charge(
+        self,
+        job_id: str,
+        provider: str,
+        units: float,
+        unit: UsageUnit,
+        usd: float,
+        *,
+        stage: UsageStage,
+        key: str,
+        scene_id: str | None = None,
+    ) -> None:
+        """Record one provider call: its usage event, the job's cost line and the owner's
+        debit, together and once (`key`, the content key of the call's inputs, makes the
+        event's id: a retried step reporting the same call changes nothing)."""
+        charge = Charge(
+            stage=stage, scene_id=scene_id, provider=provider, units=units, unit=unit, usd=usd,
+            key=key,
+        )  # fmt: skip
+        self.usage.record(job_id, charge)
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -235,18 +266,22 @@ class Pipeline:
             project = self.projects.load(job.project_id)
             if project.story is None:
                 settings = project.settings
-                story = self.providers.script.write(
-                    ScriptRequest(
-                        prompt=project.prompt,
-                        duration_s=settings.duration_s,
-                        language=settings.language,
-                        visual_style=settings.visual_style,
-                        aspect=settings.aspect,
-                        seed=settings.seed,
-                    )
+                writer = self.providers.script
+                request = ScriptRequest(
+                    prompt=project.prompt,
+                    duration_s=settings.duration_s,
+                    language=settings.language,
+                    visual_style=settings.visual_style,
+                    aspect=settings.aspect,
+                    seed=settings.seed,
+                    avoid_topics=project.avoid_topics,
                 )
+                story = writer.write(request)
                 self.projects.save_story(project.id, story)
-                self.charge(job.id, self.providers.script.id, 1, "call", self.price("script"))
+                key = content_hash("script", writer.id, request.model_dump(mode="json"))
+                self.charge(
+                    job.id, writer.id, 1, "call", self.price("script"), stage="script", key=key
+                )
             return {}
 
         self.ledger.run_once(f"{job.id}:script", write)
@@ -291,7 +326,8 @@ class Pipeline:
                     )
                 )
                 if asked.asked:
-                    self.charge(job.id, asked.id, 1, "image", self.price("image"))
+                    usd = self.price("image")
+                    self.charge(job.id, asked.id, 1, "image", usd, stage="references", key=keys[-1])
             return {"keys": keys}
 
         keys = self.ledger.run_once(f"{job.id}:references", paint)["keys"]
@@ -325,7 +361,10 @@ class Pipeline:
             if asked.asked:
                 chars = len(request.text)
                 usd = chars / 1000 * self.price("voice_1k_chars")
-                self.charge(job.id, voice.id, chars, "character", usd)
+                self.charge(
+                    job.id, voice.id, chars, "char", usd,
+                    stage="narration", scene_id=scene_id, key=key,
+                )  # fmt: skip
             return {"key": key, "origin": asked.origin}
 
         done = self.ledger.run_once(f"{job.id}:narration:{scene_id}", speak)
@@ -350,6 +389,14 @@ class Pipeline:
         if job.scenes[scene_id].keyframe != "done":
             story = self.story(job)
             scene = story.scene(scene_id)
+            if scene.clip_source == "upload":  # the creator's picture: nothing to paint
+                upload = scene_upload(self.blobs, job, scene)
+                self.finish_scene(
+                    job.id, scene_id, keyframe="done", keyframe_key=upload.poster_key,
+                    keyframe_origin="cached", clip="running",
+                )  # fmt: skip
+                self.enqueue("step_clip", job.id, scene_id)
+                return
             in_shot = {c.id for c in characters_in(story, scene)}
             refs = [
                 self.blobs.get(key)
@@ -363,7 +410,11 @@ class Pipeline:
                 asked = Asked(self.providers.images)
                 key = self.assets.image(asked, request)
                 if asked.asked:
-                    self.charge(job.id, asked.id, 1, "image", self.price("image"))
+                    usd = self.price("image")
+                    self.charge(
+                        job.id, asked.id, 1, "image", usd,
+                        stage="keyframe", scene_id=scene_id, key=key,
+                    )  # fmt: skip
                 return {"key": key, "origin": asked.origin}
 
             done = self.ledger.run_once(f"{job.id}:keyframe:{scene_id}", paint)
@@ -423,7 +474,11 @@ class Pipeline:
         if what == "image":
             return prices.gemini_image_per_image if self.settings.images == "gemini" else 0.0
         if what == "voice_1k_chars":
-            return prices.elevenlabs_per_1k_chars if self.settings.voice == "elevenlabs" else 0.0
+            if self.settings.voice != "elevenlabs":
+                return 0.0
+            # Flash and turbo models cost half a credit per character.
+            cheap = any(k in self.settings.elevenlabs_model for k in ("flash", "turbo"))
+            return prices.elevenlabs_flash_per_1k_chars if cheap else prices.elevenlabs_per_1k_chars
         if what == "video_second":
             if self.settings.video != "veo":
                 return 0.0

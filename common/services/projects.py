@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from common.domain.commands import CreateProject, UpdateProject, parse
-from common.domain.errors import ConflictError, NotFoundError
+from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from common.domain.project import Project
 from common.domain.story import Story
-from common.ports import Clock, DocumentStore, Transaction
+from common.ports import BlobStore, Clock, DocumentStore, Transaction
 
 COLLECTION = "projects"
 
@@ -35,18 +35,51 @@ class StaleRevisionError(ConflictError):
 
 
 class ProjectService:
-    def __init__(self, store: DocumentStore, clock: Clock) -> None:
+    def __init__(self, store: DocumentStore, clock: Clock, blobs: BlobStore | None = None) -> None:
         self._store = store
         self._clock = clock
+        self._blobs = blobs  # where uploads live: a music_upload setting must name one
 
-    def create(self, owner: str, command: CreateProject) -> Project:
+    def _check_music(self, owner: str, project_id: str | None, upload: str) -> None:
+        """settings.music_upload must name a music upload of this project (InvalidInputError)."""
+        field = "settings.music_upload"
+        if not upload:
+            return
+        if project_id is None or self._blobs is None:
+            message = "upload the track to the project first, then set it"
+            raise InvalidInputError(f"{field}: {message}", {field: message})
+        from common.services.uploads import load_upload  # uploads build on projects
+
+        self.get(owner, project_id)  # another owner's project is a 404, as ever
+        try:
+            found = load_upload(self._blobs, owner, project_id, upload)
+        except NotFoundError:
+            message = f"no upload {upload!r} in this project: upload the track first"
+            raise InvalidInputError(f"{field}: {message}", {field: message}) from None
+        if found.kind != "music":
+            message = f"upload {upload} is a {found.kind}, not a music track"
+            raise InvalidInputError(f"{field}: {message}", {field: message})
+
+    def create(
+        self,
+        owner: str,
+        command: CreateProject,
+        *,
+        project_id: str | None = None,
+        avoid_topics: Sequence[str] = (),
+    ) -> Project:
+        """A new project. `project_id` makes the id deterministic (a series run's, so that
+        starting the run again finds it: AlreadyExistsError); `avoid_topics` are passed to the
+        script writer."""
+        self._check_music(owner, None, command.settings.music_upload)
         now = self._clock.now()
         project = Project(
-            id=new_id(),
+            id=project_id or new_id(),
             owner=owner,
             prompt=command.prompt,
             title=command.title,
             settings=command.settings,
+            avoid_topics=list(avoid_topics),
             created_at=now,
             updated_at=now,
         )
@@ -96,6 +129,8 @@ class ProjectService:
         music, transition) keep the story and its edits: the next generate re-makes only the
         assets they change. An update that changes nothing writes nothing.
         """
+        music = (command.given().get("settings") or {}).get("music_upload", "")
+        self._check_music(owner, project_id, music)
 
         def apply(tx: Transaction) -> Project:
             doc = tx.get(COLLECTION, project_id)

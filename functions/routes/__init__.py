@@ -1,5 +1,5 @@
 """The API's routes, one module per area; importing this package registers them all."""
 
-from functions.routes import jobs, projects
+from functions.routes import account, calendar, events, jobs, media, projects, uploads
 
-__all__ = ["jobs", "projects"]
+__all__ = ["account", "calendar", "events", "jobs", "media", "projects", "uploads"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from common.bootstrap import services
+from common.domain.base import StrictModel
 from common.domain.commands import StartExport, StartJob, parse
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
@@ -37,7 +38,7 @@ def _start_job(request: Any, owner: str, command: StartJob) -> Response:
     "/v1/projects/{project_id}/generate",
     response=JobAccepted,
     status=202,
-    errors=(409,),
+    errors=(402, 409),
     headers=(IDEMPOTENCY_KEY,),
 )
 def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
@@ -59,7 +60,7 @@ def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
     "/v1/projects/{project_id}/preview",
     response=JobAccepted,
     status=202,
-    errors=(409,),
+    errors=(402, 409),
     headers=(IDEMPOTENCY_KEY,),
 )
 def preview(request: Any, owner: str, params: dict[str, str]) -> Response:
@@ -78,7 +79,7 @@ def preview(request: Any, owner: str, params: dict[str, str]) -> Response:
     body=StartExport,
     response=JobAccepted,
     status=202,
-    errors=(409,),
+    errors=(402, 409),
     headers=(IDEMPOTENCY_KEY,),
 )
 def export(request: Any, owner: str, params: dict[str, str]) -> Response:
@@ -92,6 +93,20 @@ def export(request: Any, owner: str, params: dict[str, str]) -> Response:
     given = body.model_dump(exclude_none=True)
     command = parse(StartJob, {"project_id": params["project_id"], "kind": "export", **given})
     return _start_job(request, owner, command)
+
+
+class JobList(StrictModel):
+    """A project's jobs, newest first."""
+
+    jobs: list[Job]
+
+
+@route("GET", "/v1/projects/{project_id}/jobs", response=JobList)
+def list_jobs(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """The jobs of one of the caller's projects, newest first (the last 20)."""
+    project = services().projects.get(owner, params["project_id"])
+    jobs = services().jobs.for_project(owner, project.id)
+    return json_response(dump(JobList(jobs=jobs)))
 
 
 @route("GET", "/v1/jobs/{job_id}", response=Job)

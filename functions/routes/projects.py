@@ -94,7 +94,8 @@ def get_story(request: Any, owner: str, params: dict[str, str]) -> Response:
 
 def _editor() -> StoryEditor:
     # Stateless over the project service; cheap enough to build per request.
-    return StoryEditor(services().projects)
+    svc = services()
+    return StoryEditor(svc.projects, svc.uploads)
 
 
 @route(
@@ -106,7 +107,13 @@ def _editor() -> StoryEditor:
 )
 def update_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
     """Edit one scene: narration, visual prompt, on-screen text, mood, setting, characters,
-    clip length or transition.
+    clip length, transition or clip source.
+
+    `clip_source` says what moves on screen: `ai` (the video provider animates the keyframe),
+    `kenburns` (motion over the keyframe, no provider call) or `upload` with `upload_id`, an
+    image or clip uploaded to this project (an image gets Ken Burns motion, a clip is fitted
+    to the scene like a generated one). An upload that is missing or music is a 400 naming
+    `upload_id`.
 
     A partial update with the `revision` it was made on (409 `stale_revision` when stale).
     The next generate regenerates only what the change touches: a new narration re-voices

@@ -33,6 +33,114 @@ resource "google_firestore_index" "projects_owner_created_at" {
   }
 }
 
+# ScheduleService.calendar: owner == uid, publish_at in a range, earliest first.
+resource "google_firestore_index" "schedules_owner_publish_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "schedules"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "publish_at"
+    order      = "ASCENDING"
+  }
+}
+
+# ScheduleService.due (the tick): status == scheduled|generating, next_at <= now.
+resource "google_firestore_index" "schedules_status_next_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "schedules"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "next_at"
+    order      = "ASCENDING"
+  }
+}
+
+# SeriesService.list: owner == uid, newest first.
+resource "google_firestore_index" "series_owner_created_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "series"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "DESCENDING"
+  }
+}
+
+# SeriesService.due (the tick): status == active, next_at <= now.
+resource "google_firestore_index" "series_status_next_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "series"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "next_at"
+    order      = "ASCENDING"
+  }
+}
+
+# UsageAnalytics: a user's usage events in a time range.
+resource "google_firestore_index" "usage_owner_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "usage"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "at"
+    order      = "ASCENDING"
+  }
+}
+
+# UsageAnalytics: a user's jobs created in a time range.
+resource "google_firestore_index" "jobs_owner_created_at" {
+  project     = var.project
+  database    = google_firestore_database.default.name
+  collection  = "jobs"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "owner"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "created_at"
+    order      = "ASCENDING"
+  }
+}
+
 # Client access (web and mobile SDKs) is decided by these rules; servers use IAM and bypass them.
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project

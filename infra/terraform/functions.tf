@@ -30,6 +30,10 @@ locals {
     STORYGENIUS_FUNCTIONS_BASE_URL    = local.functions_base_url
     STORYGENIUS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks.email
     STORYGENIUS_ASSEMBLE_JOB          = local.assemble_job_name
+    # Steps are private (run.invoker: the tasks account only, below): Cloud Run checks each
+    # task's OIDC token and strips its signature; the step still checks its claims
+    # (common/services/step_callers.py).
+    STORYGENIUS_STEPS_BEHIND_IAM = "true"
   }
 
   # One function per step target (functions/steps.py STEPS), sized for what the step does.
@@ -47,6 +51,8 @@ locals {
     step_clip = { memory = "512M", cpu = null, timeout_s = 60, max_instances = 20 }
     # only starts a Cloud Run job execution
     step_assemble = { memory = "256M", cpu = null, timeout_s = 60, max_instances = 5 }
+    # marks a scheduled video published, signs its link, calls the user's webhook (10 s timeout)
+    step_publish = { memory = "256M", cpu = null, timeout_s = 60, max_instances = 10 }
   }
 
   secret_env_key = "ELEVENLABS_API_KEY"

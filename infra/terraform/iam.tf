@@ -1,7 +1,8 @@
 # Service accounts, one per role in the pipeline, each granted only what that role does.
 #
 #   api       runtime of `api` and `scheduler_tick`: documents, media, enqueue steps, sign URLs
-#   steps     runtime of the step functions: documents, media, Vertex AI, enqueue, start assembly
+#   steps     runtime of the step functions: documents, media, Vertex AI, enqueue, start assembly,
+#             sign the links of published videos
 #   tasks     the OIDC identity Cloud Tasks presents to the steps: may invoke the steps, nothing else
 #   assemble  runtime of the Cloud Run job: documents, and objects in the media bucket only
 #   events    the identity Eventarc presents to scheduler_tick: may invoke it, nothing else
@@ -113,6 +114,13 @@ resource "google_service_account_iam_member" "api_signs_urls" {
   service_account_id = google_service_account.api.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = "serviceAccount:${google_service_account.api.email}"
+}
+
+# step_publish signs the long-lived link of a published video the same way, as the steps account.
+resource "google_service_account_iam_member" "steps_sign_urls" {
+  service_account_id = google_service_account.steps.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:${google_service_account.steps.email}"
 }
 
 # step_assemble starts executions of the job with `--job-id` overrides, and nothing else.

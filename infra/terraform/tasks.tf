@@ -17,6 +17,8 @@ locals {
     video = { rate = var.veo_requests_per_minute / 60, concurrent = 20, min_backoff = "15s", max_backoff = "600s" }
     # each task only starts a Cloud Run job execution; few at once keeps the job quota free
     assemble = { rate = 1, concurrent = 3, min_backoff = "30s", max_backoff = "600s" }
+    # step_publish: users' webhooks; a receiver that is down is retried with a long backoff
+    publish = { rate = 10, concurrent = 20, min_backoff = "10s", max_backoff = "600s" }
     # targets without a class of their own
     default = { rate = 5, concurrent = 10, min_backoff = "5s", max_backoff = "300s" }
   }

@@ -129,6 +129,7 @@ def test_each_step_class_has_its_own_queue(make_queue: MakeQueue) -> None:
         "voice": ["step_narration"],
         "video": ["step_clip"],
         "assemble": ["step_assemble"],
+        "publish": ["step_publish"],
         "default": ["step_unknown"],
     }
 
@@ -163,6 +164,17 @@ def test_without_a_service_account_no_token_is_attached(make_queue: MakeQueue) -
     [task] = stored_tasks(queue, "step_script")
     assert "oidc_token" not in task.http_request
     assert "schedule_time" not in task  # due at once
+
+
+def test_the_queue_s_headers_reach_the_step_with_each_task(
+    make_queue: MakeQueue, receiver: Receiver
+) -> None:
+    """The local task secret (no OIDC without a service account) rides on every task."""
+    queue = make_queue(headers={"X-StoryGenius-Task-Secret": "s3cret"})
+    assert queue.enqueue(Task("step_script", {"job_id": "j1"}))
+    [received] = receiver.wait_for(1)
+    assert received.headers["X-StoryGenius-Task-Secret"] == "s3cret"
+    assert received.headers["Content-Type"] == "application/json"
 
 
 def test_delayed_task_arrives_no_earlier_than_its_delay(
@@ -224,7 +236,7 @@ def test_ensure_queues_creates_every_queue_once(
     names = [q.name for q in tasks_client.list_queues(parent=parent)]
     mine = sorted(n.rsplit("/", 1)[1] for n in names if f"/{queue.queue_prefix}-" in n)
     assert mine == sorted(queue_ids(queue.queue_prefix))
-    assert len(mine) == 6
+    assert len(mine) == 7
 
 
 def test_the_emulator_does_not_deduplicate_names(make_queue: MakeQueue) -> None:

@@ -179,6 +179,12 @@ def test_a_rerender_after_a_narration_edit_regenerates_that_narration_only(studi
     assert first.scenes["s01"].narration_key != second.scenes["s01"].narration_key
 
 
+def test_the_rerender_encodes_only_the_edited_scenes_video_segment(studio):
+    # s02's own frames were stored by the first render and are reused.
+    assert studio.first.outputs.encoded_segments == ["s01", "s01>s02", "s02"]
+    assert studio.second.outputs.encoded_segments == ["s01", "s01>s02"]
+
+
 def test_the_rerendered_video_differs_only_inside_the_edited_scene(studio, tmp_path):
     svc, first, second = studio.svc, studio.first, studio.second
     old_tl = timeline_of(svc, first, tmp_path / "old")

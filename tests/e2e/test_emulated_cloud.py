@@ -153,11 +153,17 @@ def test_a_job_flows_through_tasks_firestore_and_storage_to_a_video(cloud, tmp_p
     assert {s["codec_type"] for s in info["streams"]} == {"video", "audio"}
 
     # Every step arrived over HTTP from the tasks stand-in, with its headers.
-    delivered = Counter(re.findall(r'"POST /tasks/(step_\w+) HTTP/1\.1" 200', log.read_text()))
+    # Plain or JSON log lines (where the quotes are escaped).
+    posted = r'\\?"POST /tasks/(step_\w+) HTTP/1\.1\\?" 200'
+    delivered = Counter(re.findall(posted, log.read_text()))
     scenes = len(job.data["scene_ids"])
     assert delivered["step_script"] >= 1 and delivered["step_references"] >= 1
     assert delivered["step_narration"] >= scenes and delivered["step_keyframe"] >= scenes
     assert delivered["step_clip"] >= scenes and delivered["step_assemble"] >= 1
+
+    # The steps are private: a caller without the queue's secret is refused.
+    status, refused = _call(base, "POST", "/tasks/step_assemble", {"job_id": job_id})
+    assert (status, refused["error"]["code"]) == (401, "unauthenticated")
 
 
 def test_the_cli_makes_a_video_on_firestore_and_cloud_storage(

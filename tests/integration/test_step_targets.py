@@ -10,7 +10,11 @@ from common.bootstrap import install
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.commands import CreateProject, StartJob
 from common.domain.errors import ProviderError
+from common.services.step_callers import TASK_SECRET_HEADER, process_task_secret
 from tests.support.fakes import RecordingQueue
+
+# What the pipeline's queue sends locally (common/services/step_callers.py).
+QUEUE = {TASK_SECRET_HEADER: process_task_secret()}
 
 
 class BusyNarrator:
@@ -55,7 +59,7 @@ def test_a_retryable_failure_answers_503_with_retry_after_and_leaves_the_job_run
     response = client.post(
         "/",
         json=task.payload,
-        headers={"X-CloudTasks-TaskRetryCount": "0", "X-CloudTasks-TaskName": "t"},
+        headers={**QUEUE, "X-CloudTasks-TaskRetryCount": "0", "X-CloudTasks-TaskName": "t"},
     )
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) >= 1
@@ -64,7 +68,8 @@ def test_a_retryable_failure_answers_503_with_retry_after_and_leaves_the_job_run
 
 def test_the_last_attempt_records_the_failure_and_answers_2xx_so_the_queue_stops(narration_task):
     svc, job_id, task, client = narration_task
-    response = client.post("/", json=task.payload, headers={"X-CloudTasks-TaskRetryCount": "2"})
+    retry = {**QUEUE, "X-CloudTasks-TaskRetryCount": "2"}
+    response = client.post("/", json=task.payload, headers=retry)
     assert response.status_code == 200
     job = svc.jobs.get(job_id)
     assert job.status == "failed"
@@ -78,7 +83,8 @@ def test_the_last_attempt_records_the_failure_and_answers_2xx_so_the_queue_stops
 def test_a_malformed_or_forged_task_is_acknowledged_and_changes_nothing(narration_task):
     svc, job_id, task, client = narration_task
     before = svc.jobs.get(job_id)
-    assert client.post("/", data=b"{oops", content_type="application/json").status_code == 200
+    oops = client.post("/", data=b"{oops", content_type="application/json", headers=QUEUE)
+    assert oops.status_code == 200
     forged = {"job_id": "not-a-job", "scene_id": task.payload["scene_id"]}
-    assert client.post("/", json=forged).status_code == 200
+    assert client.post("/", json=forged, headers=QUEUE).status_code == 200
     assert svc.jobs.get(job_id) == before

@@ -47,8 +47,8 @@ def test_bad_project_input_names_the_field(data, field):
 
 
 def test_prompts_are_normalised_and_stripped_of_control_characters():
-    command = parse(CreateProject, {"prompt": "  Cafe\u0301\x00 by\nthe   sea\u200b "})
-    assert command.prompt == "Café by the sea\u200b".strip()
+    command = parse(CreateProject, {"prompt": "  Cafe\u0301\x00 by\r\nthe   sea\u200b "})
+    assert command.prompt == "Café by\nthe sea\u200b"  # a prompt keeps its line breaks
     assert clean_text("a\tb\r\nc") == "a b c"
 
 

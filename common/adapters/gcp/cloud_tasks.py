@@ -19,7 +19,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import grpc
 from google.api_core import exceptions as api_exceptions
@@ -41,6 +41,7 @@ QUEUE_CLASSES: dict[str, str] = {
     "step_narration": "voice",
     "step_clip": "video",
     "step_assemble": "assemble",
+    "step_publish": "publish",  # webhooks: their own retry backoff and rate
 }
 DEFAULT_QUEUE_CLASS = "default"
 
@@ -95,7 +96,9 @@ class CloudTasksQueue:
     """TaskQueue on Cloud Tasks: each task is an HTTP POST to the step function it names.
 
     `queue_for` maps a target to a queue id (default: `queue_id` with `queue_prefix`). The SDK
-    client is built on first use unless one is given (tests pass an emulator client).
+    client is built on first use unless one is given (tests pass an emulator client). `headers`
+    go with every task: the local task secret where there is no service account to sign an
+    OIDC token (emulator; see common/services/step_callers.py).
     """
 
     def __init__(
@@ -108,6 +111,7 @@ class CloudTasksQueue:
         service_account: str = "",
         client: Client | None = None,
         queue_for: Callable[[str], str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         given = {"project": project, "location": location, "base_url": base_url}
         missing = {name: "required" for name, value in given.items() if not value}
@@ -118,6 +122,8 @@ class CloudTasksQueue:
         self.queue_prefix = queue_prefix
         self.base_url = base_url.rstrip("/")
         self.service_account = service_account
+        # Sent with every task (the local task secret where there is no OIDC token).
+        self.headers = dict(headers or {})
         self._client = client
         self.queue_for: Callable[[str], str] = queue_for or functools.partial(
             queue_id, queue_prefix
@@ -173,7 +179,7 @@ class CloudTasksQueue:
         http_request = tasks_v2.HttpRequest(
             http_method=tasks_v2.HttpMethod.POST,
             url=url,
-            headers={"Content-Type": "application/json"},
+            headers={**self.headers, "Content-Type": "application/json"},
             body=body,
         )
         if self.service_account:

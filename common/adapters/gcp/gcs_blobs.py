@@ -202,12 +202,18 @@ class GcsBlobStore:
                 f"cannot sign a URL for {self.uri(key)}: GcsBlobStore needs signing credentials "
                 "(signer_credentials=..., e.g. a service-account key) to make signed URLs"
             )
-        url: str = blob.generate_signed_url(
-            version="v4",
-            expiration=datetime.timedelta(seconds=expires_s),
-            method="GET",
-            credentials=self._signer,
-        )
+        # An IAM signer (common/adapters/gcp/iam_signer.py) calls signBlob here: its transport
+        # failures are retryable like any other Cloud Storage call's.
+        try:
+            with self._errors("URL signing"):
+                url: str = blob.generate_signed_url(
+                    version="v4",
+                    expiration=datetime.timedelta(seconds=expires_s),
+                    method="GET",
+                    credentials=self._signer,
+                )
+        except ValueError as exc:
+            raise StoryGeniusError(f"cannot sign a URL for {self.uri(key)}: {exc}") from exc
         return url
 
     def _blob(self, key: str) -> Any:

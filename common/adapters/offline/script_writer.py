@@ -72,6 +72,7 @@ from common.adapters.offline.script_premise import Figure, Premise, clean_prompt
 from common.adapters.offline.script_read_en import analyse_en
 from common.adapters.offline.script_read_intl import analyse_ar, analyse_zh
 from common.adapters.offline.script_settings import CATEGORY_TONE, SETTINGS, Setting
+from common.adapters.offline.script_topics import new_episode
 from common.domain.assets import ScriptRequest
 from common.domain.errors import InvalidInputError
 from common.domain.story import Beat, Character, Scene, Story, StyleBible
@@ -114,6 +115,10 @@ class OfflineScriptWriter:
             raise InvalidInputError(
                 f"duration_s must be between {MIN_DURATION_S} and {MAX_DURATION_S} seconds",
                 fields={"duration_s": f"must be between {MIN_DURATION_S} and {MAX_DURATION_S}"},
+            )
+        if request.avoid_topics:  # a series' next episode: not a title told before
+            return new_episode(
+                request, lambda r: self.write(r.model_copy(update={"avoid_topics": []}))
             )
         language = story_language(request.language, text)
         return _Draft(analyse(text), language, request).story()

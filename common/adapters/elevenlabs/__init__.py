@@ -1,0 +1,1 @@
+"""ElevenLabs: the narrator (text to speech with character timestamps)."""

@@ -1,0 +1,80 @@
+"""The instructions Gemini gets for a story: a style bible, scenes sized for 4/6/8 s clips, and
+visual prompts a video model can film."""
+
+from __future__ import annotations
+
+from common.adapters.vertex.script_schema import (
+    PADDING_S,
+    WORDS_PER_S,
+    scene_count,
+    words_for,
+)
+from common.domain.assets import ScriptRequest
+
+_FRAMING = {
+    "9:16": "vertical 9:16 frame: keep the subject centred, room above and below",
+    "16:9": "wide 16:9 frame: use the width, subject on a third",
+    "1:1": "square frame: subject centred",
+}
+
+
+def _language_line(language: str) -> str:
+    if language == "auto":
+        return (
+            "Write the title, narration and on-screen text in the language of the idea below "
+            "and put its code in `language`."
+        )
+    return (
+        f"Write the title, narration and on-screen text in the language with code "
+        f"'{language}' and set `language` to '{language}'. Visual prompts stay in English."
+    )
+
+
+def script_prompt(request: ScriptRequest, feedback: str = "") -> str:
+    """The prompt for one story; `feedback` says what was wrong with the previous answer."""
+    scenes = scene_count(request.duration_s)
+    framing = _FRAMING.get(request.aspect, _FRAMING["9:16"])
+    lines = [
+        "You write scripts for short narrated videos (faceless shorts). Each scene becomes one "
+        "AI video clip of 4, 6 or 8 seconds animated from a still keyframe, with a voice-over.",
+        "",
+        f"Idea: {request.prompt}",
+        f"Target length: about {request.duration_s} seconds in total, so about {scenes} scenes.",
+        _language_line(request.language),
+        "",
+        "Story: a hook in the first scene, development, a turn, and a resolution in the last "
+        "scene (the `beat` of each scene). Concrete, visual, one clear idea per scene.",
+        "",
+        "Pacing: the narrator reads about "
+        f"{WORDS_PER_S * 60:.0f} words a minute and each scene needs {PADDING_S} s of silence "
+        f"around its line. A 4 s clip holds about {words_for(4)} words, a 6 s clip about "
+        f"{words_for(6)}, an 8 s clip about {words_for(8)}. Set `clip_seconds` to the shortest "
+        "clip that holds the scene's narration; never write more than an 8 s clip holds. The "
+        "narration of all scenes together must fill the target length.",
+        "",
+        "Style bible (`style`): one visual style for every image"
+        f" ({request.visual_style}), a palette of 3 to 8 #rrggbb colours, the lighting, and at "
+        "most 6 characters. Each character gets a fixed visual description (species or age, "
+        "build, face, hair, clothing with colours, one distinguishing mark) that will be copied "
+        "word for word into every image prompt, so make it complete and never vary it.",
+        "",
+        "Each scene's `visual_prompt` names, in this order: the shot (wide, medium, close-up...), "
+        "the subject, its action, the setting, the light, and the camera movement (slow push-in, "
+        f"pan, static...). Composition for a {framing}. Describe characters by name only (their "
+        "looks come from the style bible). No text, captions or logos in the picture. "
+        "`characters` lists the ids of the characters in shot; `on_screen_text` is at most six "
+        "words or empty.",
+    ]
+    if request.avoid_topics:  # an episode of a series: tell something its earlier runs did not
+        told = "; ".join(request.avoid_topics[-50:])
+        lines += [
+            "",
+            "This is one episode of a series on the idea above. Earlier episodes already told: "
+            f"{told}. Tell a new story on the idea: a different topic, event and title.",
+        ]
+    if feedback:
+        lines += [
+            "",
+            f"Your previous answer could not be used: {feedback}. Answer again, fixing that.",
+        ]
+    return "\n".join(lines)

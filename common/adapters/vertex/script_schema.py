@@ -1,0 +1,222 @@
+"""The response schema Gemini fills for a story, and how its answer becomes a valid Story.
+
+Gemini's response schema takes a subset of JSON Schema: string enums but not integer ones, no
+cross-field rules. So the model fills a `StoryDraft` (clip lengths as the strings "4", "6", "8",
+no scene ids), and `to_story` maps it onto the domain `Story`: scene ids s01, s02... (the
+pipeline's seeds follow them), character ids made into slugs and scene casts matched to them,
+each clip lengthened when its narration would not fit, and the whole checked against the
+requested duration. What cannot be repaired raises StoryProblem, which the writer sends back to
+the model as feedback.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from common.domain.assets import ScriptRequest
+from common.domain.story import Beat, Character, ClipSeconds, Mood, Scene, Story, StyleBible
+
+# Speaking rates of a narrator (ElevenLabs reads about 150 words a minute): words per second,
+# or characters per second for scripts written without spaces.
+WORDS_PER_S = 2.5
+CHARS_PER_S = {"zh": 4.0, "ja": 5.0}
+PADDING_S = 0.8  # lead-in and tail around a scene's narration
+CLIPS: tuple[ClipSeconds, ...] = (4, 6, 8)
+_CLIP_OF: dict[str, ClipSeconds] = {"4": 4, "6": 6, "8": 8}
+SECONDS_PER_SCENE = 6
+# How far the story's spoken length may stray from the requested duration.
+DURATION_TOLERANCE = (0.6, 1.5)
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_SLUG_BAD = re.compile(r"[^a-z0-9_-]+")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+
+
+class StoryProblem(ValueError):
+    """A model's answer that cannot become a Story; the message is fed back to the model."""
+
+
+class DraftCharacter(BaseModel):
+    id: str = Field(description="short lowercase id: letters, digits, '-' or '_' (e.g. 'mara')")
+    name: str = Field(description="the character's name as the narration says it")
+    role: str = Field(description="role in the story, a few words")
+    description: str = Field(
+        description="fixed visual description reused verbatim in every image: species or age, "
+        "build, face, hair, clothing with colours, one distinguishing mark"
+    )
+
+
+class DraftStyle(BaseModel):
+    visual_style: str = Field(description="one line: medium, technique, look")
+    palette: list[str] = Field(
+        min_length=3, max_length=8, description="3 to 8 colours as #rrggbb hex codes"
+    )
+    lighting: str = Field(description="the light every image shares")
+    characters: list[DraftCharacter] = Field(max_length=6)
+
+
+class DraftScene(BaseModel):
+    beat: Beat
+    narration: str = Field(description="what the narrator says in this scene")
+    visual_prompt: str = Field(
+        description="shot type, subject, action, setting, light, camera movement"
+    )
+    on_screen_text: str = Field(description="at most 6 words, or empty")
+    mood: Mood
+    setting: str = Field(description="where the scene happens, a few words")
+    characters: list[str] = Field(description="ids of the characters in shot")
+    clip_seconds: Literal["4", "6", "8"] = Field(description="clip length that holds the line")
+
+    @field_validator("clip_seconds", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        # Models sometimes answer 6 for "6": same meaning.
+        return str(value) if isinstance(value, int) else value
+
+
+class StoryDraft(BaseModel):
+    """What Gemini is asked to return (the response schema)."""
+
+    title: str = Field(description="short title, in the narration's language")
+    logline: str = Field(description="one sentence")
+    language: str = Field(description="language code of the narration, e.g. 'en', 'es', 'zh'")
+    style: DraftStyle
+    scenes: list[DraftScene] = Field(min_length=1, max_length=60)
+
+
+def speech_seconds(text: str, language: str) -> float:
+    """Seconds a narrator takes to say `text` (an estimate from words or characters)."""
+    base = language.split("-")[0]
+    if base in CHARS_PER_S:
+        chars = len(_CJK.findall(text))
+        return chars / CHARS_PER_S[base] + len(_WORD.findall(_CJK.sub(" ", text))) / WORDS_PER_S
+    return len(_WORD.findall(text)) / WORDS_PER_S
+
+
+def words_for(clip: ClipSeconds) -> int:
+    """About how many words a scene filmed as a `clip`-second clip can say."""
+    return max(1, int((clip - PADDING_S) * WORDS_PER_S))
+
+
+def scene_count(duration_s: int) -> int:
+    """About one scene per six seconds, at least two."""
+    return max(2, min(60, round(duration_s / SECONDS_PER_SCENE)))
+
+
+def fitting_clip(seconds: float) -> ClipSeconds:
+    """The shortest clip that holds `seconds` of narration and its padding (8 at most)."""
+    for clip in CLIPS:
+        if seconds + PADDING_S <= clip:
+            return clip
+    return CLIPS[-1]
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_BAD.sub("-", ascii_text.lower()).strip("-")[:40]
+
+
+def _characters(draft: StoryDraft) -> tuple[list[Character], dict[str, str]]:
+    """Characters with slug ids, and every way a scene may name one mapped to its id."""
+    characters: list[Character] = []
+    names: dict[str, str] = {}
+    for number, c in enumerate(draft.style.characters, start=1):
+        cid = _slug(c.id) or _slug(c.name) or f"c{number}"
+        while cid in {x.id for x in characters}:
+            cid = f"{cid[:36]}-{number}"
+        characters.append(
+            Character(
+                id=cid,
+                name=c.name.strip(),
+                role=c.role.strip()[:80],
+                description=c.description.strip(),
+            )
+        )
+        for alias in (c.id, c.name, cid):
+            for key in (alias.strip().lower(), _slug(alias)):
+                if key:
+                    names[key] = cid
+    return characters, names
+
+
+def to_story(draft: StoryDraft, request: ScriptRequest) -> Story:
+    """The Story a draft describes, repaired where that is mechanical; StoryProblem otherwise."""
+    language = (request.language if request.language != "auto" else draft.language).strip()
+    if not _LANGUAGE.match(language):
+        raise StoryProblem(f"language must be a code like 'en' or 'pt-BR', got {language!r}")
+    try:
+        characters, names = _characters(draft)
+    except ValidationError as exc:
+        raise StoryProblem("style.characters: " + validation_summary(exc)) from exc
+    scenes = [_scene(number, s, names, language) for number, s in enumerate(draft.scenes, 1)]
+    try:
+        story = Story(
+            title=draft.title.strip()[:200],
+            logline=draft.logline.strip()[:500],
+            language=language,
+            style=StyleBible(
+                visual_style=draft.style.visual_style.strip()[:300],
+                palette=[p.strip() for p in draft.style.palette],
+                lighting=draft.style.lighting.strip()[:200],
+                characters=characters,
+            ),
+            scenes=scenes,
+        )
+    except ValidationError as exc:
+        raise StoryProblem(validation_summary(exc)) from exc
+    check_duration(story, request.duration_s)
+    return story
+
+
+def _scene(number: int, s: DraftScene, names: dict[str, str], language: str) -> Scene:
+    cast = [names.get(ref.strip().lower()) or names.get(_slug(ref) or "?") for ref in s.characters]
+    unknown = [ref for ref, cid in zip(s.characters, cast, strict=True) if cid is None]
+    if unknown:
+        raise StoryProblem(
+            f"scene {number} names characters that are not in style.characters: {unknown}"
+        )
+    clip = max(_CLIP_OF[s.clip_seconds], fitting_clip(speech_seconds(s.narration, language)))
+    try:
+        return Scene(
+            id=f"s{number:02d}",
+            beat=s.beat,
+            narration=s.narration.strip(),
+            visual_prompt=s.visual_prompt.strip(),
+            on_screen_text=s.on_screen_text.strip()[:120],
+            mood=s.mood,
+            setting=s.setting.strip()[:300],
+            characters=list(dict.fromkeys(c for c in cast if c is not None)),
+            clip_seconds=clip,
+        )
+    except ValidationError as exc:
+        raise StoryProblem(f"scene {number}: {validation_summary(exc)}") from exc
+
+
+def spoken_length(story: Story) -> float:
+    """Estimated seconds of the finished video: each scene's narration plus its padding."""
+    return sum(speech_seconds(s.narration, story.language) + PADDING_S for s in story.scenes)
+
+
+def check_duration(story: Story, duration_s: int) -> None:
+    """StoryProblem when the narration is far longer or shorter than the requested duration."""
+    length = spoken_length(story)
+    low, high = DURATION_TOLERANCE
+    if not low * duration_s <= length <= high * duration_s:
+        raise StoryProblem(
+            f"the narration runs about {length:.0f} s but the video must last about "
+            f"{duration_s} s: write about {scene_count(duration_s)} scenes of about "
+            f"{words_for(6)} words each"
+        )
+
+
+def validation_summary(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "story"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,1 @@
+"""The webhook publisher: signed HTTPS POSTs to a user's own endpoint."""

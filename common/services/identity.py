@@ -1,0 +1,112 @@
+"""Who is calling the API: the uid of a verified Firebase ID token, or a dev identity locally.
+
+A Firebase ID token (what the app's `getIdToken()` returns) is an RS256 JWT signed by one of the
+keys published for securetoken@system.gserviceaccount.com. Following Firebase's rules for
+verifying it with a third-party library, it is accepted when:
+
+- its signature verifies against the key its header names (the TokenDecoder port: RS256 only);
+- `iss` is `https://securetoken.google.com/<project>` and `aud` is `<project>`;
+- `exp` is in the future and `iat` in the past (allowing `skew_s` of clock difference);
+- `auth_time` (when the user signed in) is present and in the past;
+- `sub`, the user's uid, is a non-empty string of at most 128 characters.
+
+The uid then scopes every read and write. Revocation (a disabled user, signed-out sessions) is
+not checked here: that needs the Admin SDK's revocation check, a network call per request; tokens
+live an hour.
+
+Dev mode (local backends): `Authorization: Bearer dev:<uid>`, or no header at all for `local`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from common.domain.errors import UnauthenticatedError
+from common.ports import Clock
+from common.ports.tokens import TokenDecoder
+
+FIREBASE_ISSUER = "https://securetoken.google.com/"
+MAX_UID_CHARS = 128
+DEFAULT_SKEW_S = 30.0
+DEV_UID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+LOCAL_UID = "local"
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None if absent or another scheme."""
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+def _number(claims: dict[str, Any], name: str) -> float:
+    value = claims.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UnauthenticatedError(f"the token has no valid `{name}` claim")
+    return float(value)
+
+
+class FirebaseTokenVerifier:
+    """Checks Firebase ID tokens of one Firebase project; `uid(token)` is the caller."""
+
+    def __init__(
+        self, project: str, tokens: TokenDecoder, clock: Clock, *, skew_s: float = DEFAULT_SKEW_S
+    ) -> None:
+        if not project:
+            raise ValueError("a Firebase project id is required to verify ID tokens")
+        self.project = project
+        self.tokens = tokens
+        self.clock = clock
+        self.skew_s = skew_s
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The token's claims once the signature and every claim rule pass."""
+        claims = self.tokens.decode(token)
+        now = self.clock.now().timestamp()
+        if claims.get("iss") != FIREBASE_ISSUER + self.project:
+            raise UnauthenticatedError("the token was issued for another Firebase project (iss)")
+        if claims.get("aud") != self.project:
+            raise UnauthenticatedError("the token is meant for another audience (aud)")
+        if _number(claims, "exp") + self.skew_s < now:
+            raise UnauthenticatedError("the token has expired: get a fresh one (getIdToken)")
+        if _number(claims, "iat") - self.skew_s > now:
+            raise UnauthenticatedError("the token is issued in the future (iat)")
+        if _number(claims, "auth_time") - self.skew_s > now:
+            raise UnauthenticatedError("the token's sign-in time is in the future (auth_time)")
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_UID_CHARS:
+            raise UnauthenticatedError("the token names no user (sub)")
+        return claims
+
+    def uid(self, token: str) -> str:
+        return str(self.verify(token)["sub"])
+
+
+class Authenticator:
+    """The caller's uid from an Authorization header, by the deployment's auth mode."""
+
+    def __init__(
+        self, mode: Literal["dev", "firebase"], firebase: FirebaseTokenVerifier | None = None
+    ) -> None:
+        if mode == "firebase" and firebase is None:
+            raise ValueError("firebase auth needs a FirebaseTokenVerifier")
+        self.mode = mode
+        self.firebase = firebase
+
+    def uid(self, authorization: str) -> str:
+        """The verified uid; UnauthenticatedError when the header is missing or does not verify."""
+        if self.mode == "dev":
+            if not authorization.strip():
+                return LOCAL_UID
+            token = bearer_token(authorization) or ""
+            if token.startswith("dev:") and DEV_UID.fullmatch(token[4:]):
+                return token[4:]
+            raise UnauthenticatedError("sign in: Authorization: Bearer dev:<uid> (dev mode)")
+        id_token = bearer_token(authorization)
+        if id_token is None:
+            raise UnauthenticatedError("sign in: Authorization: Bearer <Firebase ID token>")
+        assert self.firebase is not None
+        return self.firebase.uid(id_token)

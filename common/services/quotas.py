@@ -1,0 +1,271 @@
+"""Credits and daily limits: what a job may cost before it starts, and what each call debits.
+
+- `estimate_job` bounds a job's cost from its settings (and its story, once written): offline
+  providers cost nothing but the job still counts as a video and as rendered seconds.
+- `Quotas.admit` checks the estimate against the account's available credit (balance minus what
+  running jobs hold) and against today's limits, then creates the job, holds its estimate and
+  counts it, all in one transaction: of two jobs started at once, only as many as the credit
+  covers get through. Refusals are 402 `insufficient_credits` / `quota_exceeded`, the shortfall
+  in `fields`.
+- `debit` is applied by the usage recorder in the transaction that writes a usage event, so a
+  provider call is debited exactly when its event is created: once, whatever the retries.
+
+An account is created on first use with `Settings.credit_grant_usd`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from common.config import Settings
+from common.domain.job import Job
+from common.domain.project import ProjectSettings
+from common.domain.quota import (
+    ACCOUNTS,
+    USAGE_DAYS,
+    Account,
+    AccountView,
+    DailyUsage,
+    Estimate,
+    InsufficientCreditsError,
+    Limits,
+    QuotaExceededError,
+    day_doc_id,
+)
+from common.domain.story import Story
+from common.domain.usage import UsageEvent
+from common.ports import Clock, DocumentStore, Transaction
+
+JOBS = "jobs"
+
+# Bounds used before a story exists: the most characters a style bible holds, the shortest clip
+# (so the most scenes) and speech well above the usual ~15 characters a second.
+MAX_CHARACTERS = 6
+SHORTEST_CLIP_S = 4
+CHARS_PER_SECOND = 20
+LONGEST_CLIP_S = 8
+
+Price = Callable[[str], float]
+
+
+def day_of(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        videos=settings.daily_videos,
+        rendered_s=settings.daily_rendered_s,
+        veo_s=settings.daily_veo_s,
+    )
+
+
+def estimate_job(
+    settings: ProjectSettings, story: Story | None, price: Price, *, veo: bool
+) -> Estimate:
+    """An upper bound of what a job on these settings uses (cached assets not subtracted)."""
+    lines: dict[str, float] = {}
+    if story is None:
+        lines["script"] = price("script")
+        characters = MAX_CHARACTERS
+        scenes = math.ceil(settings.duration_s / SHORTEST_CLIP_S)
+        chars = settings.duration_s * CHARS_PER_SECOND
+        clip_s = float(settings.duration_s + LONGEST_CLIP_S)
+    else:
+        characters = len(story.style.characters)
+        scenes = len(story.scenes)
+        chars = sum(len(s.narration) for s in story.scenes)
+        clip_s = float(sum(s.clip_seconds for s in story.scenes))
+    lines["references"] = characters * price("image")
+    lines["keyframe"] = scenes * price("image")
+    lines["narration"] = chars / 1000 * price("voice_1k_chars")
+    lines["clip"] = clip_s * price("video_second")
+    return Estimate(
+        usd=round(sum(lines.values()), 6),
+        rendered_s=float(settings.duration_s),
+        veo_s=clip_s if veo else 0.0,
+        lines={k: round(v, 6) for k, v in lines.items()},
+    )
+
+
+def new_account(owner: str, grant: float, now: datetime) -> Account:
+    return Account(
+        owner=owner, balance_usd=grant, granted_usd=grant, created_at=now, updated_at=now
+    )
+
+
+def is_veo_seconds(event: UsageEvent) -> bool:
+    return event.unit == "second" and event.provider.startswith("veo")
+
+
+def debit(
+    account: Account | None,
+    today: DailyUsage | None,
+    event: UsageEvent,
+    *,
+    grant: float,
+    now: datetime,
+) -> tuple[Account, DailyUsage]:
+    """The account and day after one provider call (pure; applied inside the event's
+    transaction). The job's hold shrinks by what it spent, never below zero."""
+    account = account or new_account(event.owner, grant, now)
+    today = today or DailyUsage(owner=event.owner, day=day_of(event.at))
+    holds = dict(account.holds)
+    if event.job_id in holds:
+        holds[event.job_id] = round(max(0.0, holds[event.job_id] - event.usd), 6)
+    account = account.model_copy(
+        update={
+            "balance_usd": round(account.balance_usd - event.usd, 6),
+            "spent_usd": round(account.spent_usd + event.usd, 6),
+            "holds": holds,
+            "updated_at": now,
+        }
+    )
+    veo_s = event.units if is_veo_seconds(event) else 0.0
+    today = today.model_copy(
+        update={"usd": round(today.usd + event.usd, 6), "veo_s": today.veo_s + veo_s}
+    )
+    return account, today
+
+
+def read_account(tx: Transaction, owner: str) -> Account | None:
+    doc = tx.get(ACCOUNTS, owner)
+    return None if doc is None else Account.model_validate(doc.data)
+
+
+def read_day(tx: Transaction, owner: str, day: str) -> DailyUsage | None:
+    doc = tx.get(USAGE_DAYS, day_doc_id(owner, day))
+    return None if doc is None else DailyUsage.model_validate(doc.data)
+
+
+def write_account(tx: Transaction, account: Account) -> None:
+    tx.set(ACCOUNTS, account.owner, account.model_dump(mode="json"))
+
+
+def write_day(tx: Transaction, today: DailyUsage) -> None:
+    tx.set(USAGE_DAYS, day_doc_id(today.owner, today.day), today.model_dump(mode="json"))
+
+
+class Quotas:
+    """Admission of jobs against credit and daily limits, and the account view."""
+
+    def __init__(self, store: DocumentStore, clock: Clock, settings: Settings) -> None:
+        self._store = store
+        self._clock = clock
+        self._settings = settings
+
+    @property
+    def limits(self) -> Limits:
+        return limits_of(self._settings)
+
+    def admit(self, job: Job, estimate: Estimate) -> None:
+        """Create `job` if the owner's credit and today's limits allow its estimate, holding
+        the estimate on the account and counting the video; else raise 402 errors."""
+        now = self._clock.now()
+        day = day_of(now)
+        limits = self.limits
+        grant = self._settings.credit_grant_usd
+
+        def run(tx: Transaction) -> None:
+            account = read_account(tx, job.owner) or new_account(job.owner, grant, now)
+            today = read_day(tx, job.owner, day) or DailyUsage(owner=job.owner, day=day)
+            holds = _live_holds(tx, account)
+            account = account.model_copy(update={"holds": holds})
+            _check_limits(today, limits, estimate)
+            if estimate.usd > account.available_usd + 1e-9:
+                short = estimate.usd - account.available_usd
+                raise InsufficientCreditsError(
+                    f"this job is estimated at ${estimate.usd:.2f}; "
+                    f"${account.available_usd:.2f} is available",
+                    fields={
+                        "estimated_usd": f"{estimate.usd:.2f}",
+                        "available_usd": f"{account.available_usd:.2f}",
+                        "shortfall_usd": f"{short:.2f}",
+                    },
+                )
+            tx.create(JOBS, job.id, job.model_dump(mode="json"))
+            holds[job.id] = estimate.usd
+            write_account(tx, account.model_copy(update={"holds": holds, "updated_at": now}))
+            write_day(
+                tx,
+                today.model_copy(
+                    update={
+                        "videos": today.videos + 1,
+                        "rendered_s": today.rendered_s + estimate.rendered_s,
+                    }
+                ),
+            )
+
+        self._store.transaction(run)
+
+    def view(self, owner: str) -> AccountView:
+        """The owner's balance, holds of jobs still running, today's usage and the limits."""
+        now = self._clock.now()
+        day = day_of(now)
+        grant = self._settings.credit_grant_usd
+
+        def run(tx: Transaction) -> tuple[Account, DailyUsage]:
+            account = read_account(tx, owner) or new_account(owner, grant, now)
+            account = account.model_copy(update={"holds": _live_holds(tx, account)})
+            today = read_day(tx, owner, day) or DailyUsage(owner=owner, day=day)
+            return account, today
+
+        account, today = self._store.transaction(run)
+        return AccountView(
+            owner=owner,
+            balance_usd=account.balance_usd,
+            held_usd=account.held_usd,
+            available_usd=account.available_usd,
+            spent_usd=account.spent_usd,
+            today=today,
+            limits=self.limits,
+        )
+
+    def grant(self, owner: str, usd: float) -> Account:
+        """Add credit to the owner's account (operators and tests)."""
+        now = self._clock.now()
+        default = self._settings.credit_grant_usd
+
+        def run(tx: Transaction) -> Account:
+            account = read_account(tx, owner) or new_account(owner, default, now)
+            account = account.model_copy(
+                update={
+                    "balance_usd": round(account.balance_usd + usd, 6),
+                    "granted_usd": round(account.granted_usd + usd, 6),
+                    "updated_at": now,
+                }
+            )
+            write_account(tx, account)
+            return account
+
+        return self._store.transaction(run)
+
+
+def _live_holds(tx: Transaction, account: Account) -> dict[str, float]:
+    """The holds of jobs that have not ended (a finished job's unspent estimate is released)."""
+    live: dict[str, float] = {}
+    for job_id, usd in account.holds.items():
+        doc = tx.get(JOBS, job_id)
+        if doc is not None and doc.data.get("status") not in ("done", "failed", "cancelled"):
+            live[job_id] = usd
+    return live
+
+
+def _check_limits(today: DailyUsage, limits: Limits, estimate: Estimate) -> None:
+    over: dict[str, Any] = {}
+    if today.videos + 1 > limits.videos:
+        over["videos"] = f"{today.videos} of {limits.videos} used today"
+    if today.rendered_s + estimate.rendered_s > limits.rendered_s:
+        left = max(0.0, limits.rendered_s - today.rendered_s)
+        over["rendered_s"] = f"{estimate.rendered_s:g} s asked, {left:g} s left today"
+    if estimate.veo_s and today.veo_s + estimate.veo_s > limits.veo_s:
+        left = max(0.0, limits.veo_s - today.veo_s)
+        over["veo_s"] = f"{estimate.veo_s:g} s of Veo asked, {left:g} s left today"
+    if over:
+        raise QuotaExceededError(
+            "today's limit is reached: " + ", ".join(sorted(over)),
+            fields={k: str(v) for k, v in over.items()},
+        )

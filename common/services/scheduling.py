@@ -1,0 +1,386 @@
+"""The calendar: schedules that generate a project ahead of time and publish it at a moment.
+
+    scheduled --(generate_at: the tick claims it, starts the job)--> generating
+    generating --(publish_at: a timed task or the tick's claim -> step_publish)--> published
+    any open status --> failed (the job failed, or it could not start) | cancelled | skipped
+
+Every change of status is a transaction conditional on the status it changes from, so of two
+ticks (or a tick and a timed task) only one moves a schedule on; what it then enqueues carries
+a deterministic name. Starting a job is idempotent on top: the job's id is derived from the
+schedule's, so starting again after a crash finds the job instead of making a second.
+
+Catch-up policy (after downtime): a schedule whose publishing time passed less than
+`catchup_window_s` ago still runs, once, and publishes as soon as its video is ready (`late`);
+one older than that is `skipped`, with the reason recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from common.config import Settings
+from common.domain.commands import StartJob
+from common.domain.errors import (
+    AlreadyExistsError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    StoryGeniusError,
+)
+from common.domain.project import ProjectSettings
+from common.domain.schedule import (
+    CreateSchedule,
+    MoveSchedule,
+    Schedule,
+    ScheduleError,
+    resolve_publish_at,
+    stamp,
+)
+from common.ports import Clock, DocumentStore, Task, TaskQueue, Transaction
+from common.services.jobs import JobRepository
+from common.services.pipeline import JobFinishedError, Pipeline
+from common.services.projects import ProjectService, new_id
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "schedules"
+PUBLISH_STEP = "step_publish"
+START_RETRY_S = 60.0  # a start that failed for a passing reason is tried again after this
+
+
+class ScheduleClosedError(ConflictError):
+    """The schedule has already been published, failed, skipped or cancelled."""
+
+    code = "schedule_closed"
+
+    def __init__(self, schedule: Schedule) -> None:
+        super().__init__(f"schedule {schedule.id} is {schedule.status}: it can no longer change")
+        self.fields = {"status": schedule.status}
+
+
+class SeriesHooks(Protocol):
+    """What a series adds to its runs' schedules (common/services/series.py)."""
+
+    def project_for(self, schedule: Schedule) -> str:
+        """The id of the run's project, made on first call (idempotent)."""
+
+    def on_change(self, schedule: Schedule) -> None:
+        """Record the run's new state in the series' history."""
+
+
+def job_id_for(schedule_id: str) -> str:
+    return f"{schedule_id}-job"
+
+
+def schedule_data(schedule: Schedule) -> dict[str, Any]:
+    return schedule.model_dump(mode="json")
+
+
+class ScheduleService:
+    def __init__(
+        self,
+        *,
+        store: DocumentStore,
+        clock: Clock,
+        settings: Settings,
+        projects: ProjectService,
+        jobs: JobRepository,
+        pipeline: Pipeline,
+        queue: TaskQueue,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._settings = settings
+        self._projects = projects
+        self._jobs = jobs
+        self._pipeline = pipeline
+        self._queue = queue
+        self.hooks: SeriesHooks | None = None
+
+    def lead_time(self, settings: ProjectSettings) -> timedelta:
+        """How long before publishing generation starts: an estimate per second of video plus
+        a margin (settings `lead_per_video_s`, `lead_margin_s`)."""
+        s = self._settings
+        return timedelta(seconds=round(s.lead_per_video_s * settings.duration_s + s.lead_margin_s))
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def find(self, schedule_id: str) -> Schedule | None:
+        doc = self._store.get(COLLECTION, schedule_id)
+        return None if doc is None else Schedule.model_validate(doc.data)
+
+    def get(self, owner: str, schedule_id: str) -> Schedule:
+        """The owner's schedule (another owner's is reported missing)."""
+        schedule = self.find(schedule_id)
+        if schedule is None or schedule.owner != owner:
+            raise NotFoundError(f"schedule {schedule_id} not found")
+        return schedule
+
+    def calendar(
+        self, owner: str, start: datetime, end: datetime, limit: int = 500
+    ) -> list[Schedule]:
+        """The owner's schedules publishing in [start, end), earliest first."""
+        docs = self._store.query(
+            COLLECTION,
+            [
+                ("owner", "==", owner),
+                ("publish_at", ">=", stamp(start)),
+                ("publish_at", "<", stamp(end)),
+            ],
+            order_by="publish_at",
+            limit=limit,
+        )
+        return [Schedule.model_validate(d.data) for d in docs]
+
+    def waiting_runs(self, series_id: str) -> list[Schedule]:
+        """A series' runs that have not started generating yet."""
+        docs = self._store.query(
+            COLLECTION, [("series_id", "==", series_id), ("status", "==", "scheduled")]
+        )
+        return [Schedule.model_validate(d.data) for d in docs]
+
+    def due(self, status: str, now: datetime, limit: int) -> list[str]:
+        """Ids of schedules in `status` whose `next_at` has come, earliest first."""
+        docs = self._store.query(
+            COLLECTION,
+            [("status", "==", status), ("next_at", "<=", stamp(now))],
+            order_by="next_at",
+            limit=limit,
+        )
+        return [d.id for d in docs]
+
+    # -- the user's changes ---------------------------------------------------------------
+
+    def create(self, owner: str, command: CreateSchedule) -> Schedule:
+        """Schedule one of the owner's projects; InvalidInputError when the time has passed."""
+        project = self._projects.get(owner, command.project_id)
+        now = self._clock.now()
+        publish_at = self._future(resolve_publish_at(command.publish_at, command.timezone), now)
+        lead = self.lead_time(project.settings)
+        generate_at = max(publish_at - lead, now)
+        schedule = Schedule(
+            id=new_id(),
+            owner=owner,
+            project_id=project.id,
+            timezone=command.timezone,
+            publish_at=publish_at,
+            generate_at=generate_at,
+            next_at=generate_at,
+            created_at=now,
+            updated_at=now,
+        )
+        self._store.create(COLLECTION, schedule.id, schedule_data(schedule))
+        self.enqueue_exact(schedule)
+        return schedule
+
+    def move(self, owner: str, schedule_id: str, command: MoveSchedule) -> Schedule:
+        """Move a schedule that is still open to another time (and zone)."""
+        current = self.get(owner, schedule_id)
+        timezone = command.timezone or current.timezone
+        now = self._clock.now()
+        publish_at = self._future(resolve_publish_at(command.publish_at, timezone), now)
+        lead = current.publish_at - current.generate_at
+        if current.project_id is not None:
+            lead = self.lead_time(self._projects.load(current.project_id).settings)
+
+        def move(s: Schedule) -> None:
+            if s.owner != owner:
+                raise NotFoundError(f"schedule {schedule_id} not found")
+            if not s.open:
+                raise ScheduleClosedError(s)
+            s.timezone = timezone
+            s.publish_at = publish_at
+            if s.status == "scheduled":
+                s.generate_at = max(publish_at - lead, now)
+                s.next_at = s.generate_at
+            else:  # generating: the job runs on; publishing waits for the new time
+                s.next_at = publish_at
+
+        moved, _ = self.mutate(schedule_id, move)
+        self.enqueue_exact(moved)
+        return moved
+
+    def cancel(self, owner: str, schedule_id: str) -> Schedule:
+        """Cancel an open schedule (its running job too); a published one is a 409."""
+
+        def cancel(s: Schedule) -> None:
+            if s.owner != owner:
+                raise NotFoundError(f"schedule {schedule_id} not found")
+            if s.status == "cancelled":
+                return
+            if not s.open:
+                raise ScheduleClosedError(s)
+            s.status = "cancelled"
+            s.next_at = None
+
+        schedule, _ = self.mutate(schedule_id, cancel)
+        if schedule.job_id is not None:
+            # A job that ended (or never started) has nothing to stop.
+            with contextlib.suppress(JobFinishedError, NotFoundError):
+                self._pipeline.cancel(owner, schedule.job_id)
+        return schedule
+
+    def _future(self, publish_at: datetime, now: datetime) -> datetime:
+        if publish_at <= now:
+            why = f"must be in the future (it is {stamp(publish_at)}, now is {stamp(now)})"
+            raise InvalidInputError(f"publish_at: {why}", fields={"publish_at": why})
+        return publish_at
+
+    # -- the tick and the steps -----------------------------------------------------------
+
+    def mutate(self, schedule_id: str, fn: Callable[[Schedule], Any]) -> tuple[Schedule, Any]:
+        """Change a schedule in a transaction (`fn` edits it in place and may run more than
+        once); the series hears of the change. Returns the schedule as written and fn's value."""
+        now = self._clock.now()
+
+        def run(tx: Transaction) -> tuple[Schedule, Any, bool]:
+            doc = tx.get(COLLECTION, schedule_id)
+            if doc is None:
+                raise NotFoundError(f"schedule {schedule_id} not found")
+            schedule = Schedule.model_validate(doc.data)
+            before = schedule_data(schedule)
+            value = fn(schedule)
+            changed = schedule_data(schedule) != before
+            if changed:
+                schedule.updated_at = now
+                tx.set(COLLECTION, schedule_id, schedule_data(schedule))
+            return schedule, value, changed
+
+        schedule, value, changed = self._store.transaction(run)
+        if changed and schedule.series_id is not None and self.hooks is not None:
+            self.hooks.on_change(schedule)
+        return schedule, value
+
+    def start_due(self, schedule_id: str, now: datetime) -> bool:
+        """Claim a schedule whose generation time has come and start its job; False when
+        another claimer got it first (or it is not due)."""
+        window = timedelta(seconds=self._settings.catchup_window_s)
+
+        def claim(s: Schedule) -> bool:
+            if s.status != "scheduled" or s.next_at is None or s.next_at > now:
+                return False
+            if now - s.publish_at > window:
+                s.status = "skipped"
+                s.next_at = None
+                missed = (now - s.publish_at).total_seconds() / 3600
+                s.error = ScheduleError(
+                    stage="start",
+                    code="missed",
+                    message=f"missed by {missed:.1f} h (the service was down): runs more than "
+                    f"{window.total_seconds() / 3600:g} h late are skipped",
+                )
+                return True
+            s.status = "generating"
+            s.claims += 1
+            s.late = s.late or now > s.publish_at
+            s.job_id = s.job_id or job_id_for(s.id)
+            s.next_at = s.publish_at
+            return True
+
+        try:
+            schedule, claimed = self.mutate(schedule_id, claim)
+        except NotFoundError:
+            return False
+        if claimed and schedule.status == "generating":
+            self.ensure_started(schedule)
+        return bool(claimed)
+
+    def ensure_started(self, schedule: Schedule) -> None:
+        """Make sure the schedule's job exists and runs (idempotent). A start refused for good
+        (no project, no credit) fails the schedule; a passing failure puts it back for later."""
+        assert schedule.job_id is not None
+        try:
+            project_id = schedule.project_id
+            if project_id is None:
+                if schedule.series_id is None or self.hooks is None:
+                    raise NotFoundError(f"schedule {schedule.id} has no project")
+                project_id = self.hooks.project_for(schedule)
+                self.mutate(schedule.id, lambda s: setattr(s, "project_id", project_id))
+            try:
+                self._pipeline.start(
+                    schedule.owner, StartJob(project_id=project_id), job_id=schedule.job_id
+                )
+            except AlreadyExistsError:
+                job = self._jobs.find(schedule.job_id)
+                if job is not None and job.status == "queued":
+                    # Created, then the process died before its first step was enqueued.
+                    self._pipeline.enqueue("step_script", job.id)
+        except StoryGeniusError as exc:
+            if exc.retryable:
+                self._retry_start(schedule, exc)
+            else:
+                self.fail(
+                    schedule.id, ScheduleError(stage="start", code=exc.code, message=exc.message)
+                )
+            return
+        self.enqueue_exact(schedule)
+
+    def _retry_start(self, schedule: Schedule, exc: StoryGeniusError) -> None:
+        log.warning("schedule %s: start failed, retrying later: %s", schedule.id, exc.message)
+        retry_at = self._clock.now() + timedelta(seconds=START_RETRY_S)
+        if self._jobs.find(schedule.job_id or "") is not None:
+            return  # the job exists after all: it runs, publishing will find it
+
+        def back(s: Schedule) -> None:
+            if s.status == "generating":
+                s.status = "scheduled"
+                s.next_at = retry_at
+
+        self.mutate(schedule.id, back)
+
+    def publish_due(self, schedule_id: str, now: datetime) -> bool:
+        """Claim a generating schedule whose publishing time has come and enqueue its publish
+        step (named after the claim); the claim lasts `publish_lease_s`, then the tick tries
+        again (the step is idempotent). False when another claimer got it first."""
+        lease = timedelta(seconds=self._settings.publish_lease_s)
+
+        def claim(s: Schedule) -> bool:
+            if s.status != "generating" or s.next_at is None or s.next_at > now:
+                return False
+            s.claims += 1
+            s.next_at = now + lease
+            return True
+
+        try:
+            schedule, claimed = self.mutate(schedule_id, claim)
+        except NotFoundError:
+            return False
+        if claimed:
+            name = f"{schedule.id}-publish-claim{schedule.claims}"
+            self._queue.enqueue(Task(PUBLISH_STEP, {"schedule_id": schedule.id}, name=name))
+        return bool(claimed)
+
+    def enqueue_exact(self, schedule: Schedule) -> None:
+        """A publish task timed for the exact publishing moment, when that is within the
+        horizon (Cloud Tasks' schedule_time: 30 days at most). Named after the time, so a moved
+        schedule gets a new task and the old one finds nothing due."""
+        if not schedule.open:
+            return
+        delay = (schedule.publish_at - self._clock.now()).total_seconds()
+        horizon = self._settings.exact_horizon_s
+        if horizon <= 0 or delay > horizon:
+            return
+        digits = stamp(schedule.publish_at).replace("-", "").replace(":", "")
+        task = Task(
+            PUBLISH_STEP,
+            {"schedule_id": schedule.id},
+            name=f"{schedule.id}-publish-at-{digits}",
+            delay_s=max(0.0, delay),
+        )
+        self._queue.enqueue(task)
+
+    def fail(self, schedule_id: str, error: ScheduleError) -> None:
+        """Mark an open schedule failed, saying where and why."""
+
+        def record(s: Schedule) -> None:
+            if s.open:
+                s.status = "failed"
+                s.next_at = None
+                s.error = error
+
+        log.warning("schedule %s failed: %s", schedule_id, error.model_dump())
+        self.mutate(schedule_id, record)

@@ -1,0 +1,23 @@
+"""The caller's account: credit, what running jobs hold, today's usage and the daily limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.bootstrap import services
+from common.domain.quota import AccountView
+from functions.http import Response, json_response
+from functions.routing import dump, route
+
+
+@route("GET", "/v1/account", response=AccountView)
+def get_account(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """The caller's credit and today's usage.
+
+    `balance_usd` is what is left after every provider call so far; `held_usd` is what jobs
+    still running have reserved from it (their estimate, less what they spent), and
+    `available_usd` what a new job may be estimated at. `today` counts the UTC day's videos,
+    requested seconds, Veo seconds and dollars against `limits`. A job that does not fit is
+    refused with 402 `insufficient_credits` or `quota_exceeded`.
+    """
+    return json_response(dump(services().pipeline.quotas.view(owner)))

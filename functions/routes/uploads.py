@@ -1,0 +1,74 @@
+"""Uploads: a creator's own image, clip or music track for a project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from common.bootstrap import services
+from common.domain.base import StrictModel
+from common.domain.commands import parse
+from common.domain.uploads import UPLOAD_TYPES, Upload, UploadList
+from common.services.uploads import UploadTooLargeError
+from functions.http import Response, json_response
+from functions.routing import dump, route
+
+
+class UploadQuery(StrictModel):
+    filename: str = Field("", max_length=200, description="the file's name, kept for display")
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/uploads",
+    raw_body=tuple(UPLOAD_TYPES),
+    query=UploadQuery,
+    response=Upload,
+    status=201,
+)
+def create_upload(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """Upload an image, a clip or a music track to a project: the body is the file's bytes.
+
+    Send the file itself as the body (not multipart), with its type as `Content-Type`:
+    `image/png`, `image/jpeg` or `image/webp` (up to 20 MB); `video/mp4`, `video/quicktime` or
+    `video/webm` (up to 200 MB and 120 s); `audio/mpeg`, `audio/wav`, `audio/mp4` (m4a) or
+    `audio/ogg` (up to 30 MB and 15 min). Limits are settings
+    (`STORYGENIUS_UPLOAD_MAX_*`). The content is checked, not the name or the header: its first
+    bytes must be one of those formats and the kind the header names; clips and tracks are
+    probed for their streams and length. A wrong type or unreadable content is a 400 naming
+    `Content-Type` or `body`; a body over the limit a 413 naming `body`.
+
+    The answer's `id` is what a scene (`clip_source: upload`, `upload_id`) or the project's
+    `settings.music_upload` names. The id follows from the content: the same file sent twice
+    is the same upload. Behind Cloud Functions a request body is limited to 32 MiB whatever
+    the setting.
+    """
+    query = parse(UploadQuery, request.args.to_dict())
+    try:
+        upload = services().uploads.receive(
+            owner,
+            params["project_id"],
+            request.stream,
+            content_type=request.headers.get("Content-Type", ""),
+            content_length=request.content_length,
+            filename=query.filename,
+        )
+    except UploadTooLargeError as exc:
+        error = {"code": exc.code, "message": exc.message, "fields": exc.fields}
+        return json_response({"error": error}, 413)
+    return json_response(dump(upload), 201)
+
+
+@route("GET", "/v1/projects/{project_id}/uploads", response=UploadList)
+def list_uploads(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """The project's uploads, newest first."""
+    uploads = services().uploads.list(owner, params["project_id"])
+    return json_response(dump(UploadList(uploads=uploads)))
+
+
+@route("GET", "/v1/projects/{project_id}/uploads/{upload_id}", response=Upload)
+def get_upload(request: Any, owner: str, params: dict[str, str]) -> Response:
+    """One of the project's uploads."""
+    upload = services().uploads.get(owner, params["project_id"], params["upload_id"])
+    return json_response(dump(upload))

@@ -1,0 +1,177 @@
+// The REST API (see GET /v1/openapi.json): JSON in and out, errors as the API words them, and
+// a job's live events read from its server-sent event stream with fetch() (so the request
+// carries the Authorization header; EventSource could not).
+
+import { authHeaders } from './auth.js';
+
+let base = '/v1';
+let watcher = null; // optional {watchJob} module from config.watchModule (e.g. Firestore)
+
+export class ApiError extends Error {
+  constructor(status, code, message, fields = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields || {};
+  }
+
+  /** The route itself does not exist on this server (not a missing resource). */
+  get noRoute() {
+    return this.status === 404 && this.code === 'not_found' && /^no route /.test(this.message);
+  }
+}
+
+export async function configureApi(config) {
+  base = (config.apiBase || defaultBase()).replace(/\/$/, '');
+  if (config.watchModule) {
+    watcher = await import(new URL(config.watchModule, document.baseURI).href);
+  }
+}
+
+// Same origin: `/v1` under `python main.py serve`, `/api/v1` under Firebase Hosting (its
+// rewrite sends /api/** to the api function).
+function defaultBase() {
+  const host = location.hostname;
+  return host.endsWith('.web.app') || host.endsWith('.firebaseapp.com') ? '/api/v1' : '/v1';
+}
+
+export function apiBase() {
+  return base;
+}
+
+/** An absolute URL for `link` (a path of the API's server, or a signed URL elsewhere). */
+export function resolveLink(link) {
+  return new URL(link, new URL(base, location.href)).href;
+}
+
+async function errorOf(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON: a proxy or a server that is not ours
+  }
+  const e = body && body.error;
+  if (e && e.message) return new ApiError(res.status, e.code, e.message, e.fields);
+  return new ApiError(res.status, `http_${res.status}`, `${res.status} ${res.statusText}`);
+}
+
+export async function request(method, path, { body, headers = {}, signal } = {}) {
+  const all = { Accept: 'application/json', ...(await authHeaders()), ...headers };
+  const init = { method, headers: all, signal };
+  if (body !== undefined) {
+    all['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(base + path, init);
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', `Cannot reach the API at ${base} (${err.message}).`);
+  }
+  if (!res.ok) throw await errorOf(res);
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listProjects: () => request('GET', '/projects'),
+  createProject: (body) => request('POST', '/projects', { body }),
+  getProject: (id) => request('GET', `/projects/${enc(id)}`),
+  listJobs: (id) => request('GET', `/projects/${enc(id)}/jobs`),
+  updateScene: (id, sceneId, body) =>
+    request('PATCH', `/projects/${enc(id)}/scenes/${enc(sceneId)}`, { body }),
+  start: (id, kind = 'generate') =>
+    request('POST', `/projects/${enc(id)}/${kind}`, {
+      headers: { 'Idempotency-Key': crypto.randomUUID() },
+    }),
+  getJob: (id) => request('GET', `/jobs/${enc(id)}`),
+  cancelJob: (id) => request('POST', `/jobs/${enc(id)}/cancel`),
+  jobMedia: (id) => request('GET', `/jobs/${enc(id)}/media`),
+  listSchedules: (from, to, timezone) =>
+    request('GET', `/schedules?from=${enc(from)}&to=${enc(to)}&timezone=${enc(timezone)}`),
+  createSchedule: (body) => request('POST', '/schedules', { body }),
+  deleteSchedule: (id) => request('DELETE', `/schedules/${enc(id)}`),
+};
+
+/**
+ * Watch a job live: `onJob(job)` on every change (first with the job as it is), until it
+ * ends. A dropped connection is reopened (with backoff); an error the API answers (404: not
+ * this user's job) goes to `onError` and stops. Returns `stop()`.
+ */
+export function watchJob(jobId, { onJob, onError = () => {}, onConnection = () => {} }) {
+  if (watcher) return watcher.watchJob(jobId, onJob, onError);
+  const controller = new AbortController();
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    controller.abort();
+  };
+  (async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        const res = await fetch(`${base}/jobs/${enc(jobId)}/events`, {
+          headers: { Accept: 'text/event-stream', ...(await authHeaders()) },
+          signal: controller.signal,
+          cache: 'no-store',
+        });
+        if (!res.ok) throw await errorOf(res);
+        onConnection('live');
+        failures = 0;
+        const ended = await readEvents(res.body, (event, data) => {
+          if (event === 'job') onJob(data);
+          return event === 'end';
+        });
+        if (ended) {
+          onConnection('ended');
+          return;
+        }
+      } catch (err) {
+        if (stopped || err.name === 'AbortError') return;
+        if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
+          onError(err);
+          return;
+        }
+      }
+      onConnection('reconnecting');
+      failures += 1;
+      await new Promise((r) => setTimeout(r, Math.min(15000, 500 * 2 ** failures)));
+    }
+  })();
+  return stop;
+}
+
+/** Read server-sent events from `body`; `onEvent` returns true to stop (the stream ended). */
+async function readEvents(body, onEvent) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return false;
+      buffer += value.replace(/\r\n?/g, '\n');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data = [];
+        for (const line of block.split('\n')) {
+          if (!line || line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon < 0 ? line : line.slice(0, colon);
+          const text = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'event') event = text;
+          else if (field === 'data') data.push(text);
+        }
+        if (data.length && onEvent(event, JSON.parse(data.join('\n')))) return true;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,98 @@
+// Showing the API's errors on a form: error.message in the form's alert box, and each of
+// error.fields next to the field it names (fields are dotted paths: "settings.duration_s").
+
+import { h, fill } from './dom.js';
+
+/** A labelled control with a slot for its error: `field` is the API's dotted field name. */
+export function field({ label, field: name, control, hint }) {
+  const id = control.id || `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  control.id = id;
+  control.name = control.name || name;
+  const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  control.setAttribute('aria-describedby', [hintEl && hintEl.id, error.id].filter(Boolean).join(' '));
+  return h(
+    'div',
+    { class: 'field', dataset: { field: name } },
+    h('label', { for: id }, label),
+    control,
+    hintEl,
+    error,
+  );
+}
+
+/** A group of radio buttons (or other controls) under a legend, with an error slot. */
+export function fieldset({ legend, field: name, children, hint, className = '' }) {
+  const id = `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
+  return h(
+    'fieldset',
+    {
+      class: `field ${className}`,
+      dataset: { field: name },
+      'aria-describedby': [hintEl && hintEl.id, error.id].filter(Boolean).join(' '),
+    },
+    h('legend', {}, legend),
+    hintEl,
+    children,
+    error,
+  );
+}
+
+export function alertBox() {
+  return h('div', { class: 'alert', role: 'alert', tabindex: '-1', hidden: true });
+}
+
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll('.field-error')) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const alert = form.querySelector('.alert');
+  if (alert) alert.hidden = true;
+}
+
+/** Show `error` (an ApiError or any Error) on `form`; focus the first bad field. */
+export function showErrors(form, error) {
+  clearErrors(form);
+  const alert = form.querySelector('.alert');
+  const fields = (error && error.fields) || {};
+  const unplaced = [];
+  let first = null;
+  for (const [name, message] of Object.entries(fields)) {
+    const holder = findField(form, name);
+    if (!holder) {
+      unplaced.push(`${name}: ${message}`);
+      continue;
+    }
+    const slot = holder.querySelector('.field-error');
+    slot.textContent = message;
+    slot.hidden = false;
+    const control = holder.querySelector('input, textarea, select');
+    if (control) {
+      for (const c of holder.querySelectorAll('input, textarea, select')) {
+        c.setAttribute('aria-invalid', 'true');
+      }
+      first = first || control;
+    }
+  }
+  if (alert) {
+    fill(alert, h('strong', {}, error.message || String(error)));
+    if (unplaced.length) alert.append(h('ul', {}, unplaced.map((t) => h('li', {}, t))));
+    alert.hidden = false;
+  }
+  (first || alert)?.focus?.();
+}
+
+function findField(form, name) {
+  // "settings.duration_s" or a deeper path ("scene.narration.0"): the longest known prefix.
+  const parts = name.split('.');
+  for (let n = parts.length; n > 0; n -= 1) {
+    const key = parts.slice(0, n).join('.');
+    const holder = form.querySelector(`[data-field="${CSS.escape(key)}"]`);
+    if (holder) return holder;
+  }
+  return null;
+}

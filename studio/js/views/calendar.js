@@ -1,0 +1,230 @@
+// Calendar: when each project is published. A month grid of schedules (GET /v1/schedules) and
+// a form to schedule a project (POST /v1/schedules {project_id, publish_at, timezone}).
+// On a server without the scheduling routes, it says so instead.
+
+import { api } from '../api.js';
+import { h, fill, formatWhen } from '../dom.js';
+import { alertBox, clearErrors, field, showErrors } from '../forms.js';
+
+const STATUS_TEXT = {
+  scheduled: 'Scheduled',
+  generating: 'Generating',
+  published: 'Published',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  skipped: 'Skipped',
+  planned: 'Planned by a series',
+};
+
+const pad = (n) => String(n).padStart(2, '0');
+const isoDate = (y, m, d) => `${y}-${pad(m + 1)}-${pad(d)}`;
+
+function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+function zones() {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC', browserZone()];
+  }
+}
+
+/** Today's date in `timeZone` as [year, monthIndex, day]. */
+function today(timeZone) {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const [y, m, d] = parts.split('-').map(Number);
+  return [y, m - 1, d];
+}
+
+export async function renderCalendar(main, { query, signal }) {
+  const timeZone = browserZone();
+  const [ty, tm, td] = today(timeZone);
+  let year = ty;
+  let month = tm;
+  let projects = [];
+  const grid = h('div', { class: 'calendar-grid' });
+  const monthTitle = h('h2', { id: 'month-title', 'aria-live': 'polite' });
+  const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const unavailableNote = h('div', { class: 'notice', role: 'status', hidden: true });
+  const formBox = h('div', {});
+  const nav = h(
+    'div',
+    { class: 'month-nav' },
+    h('button', { type: 'button', class: 'btn btn-small', 'aria-label': 'Previous month', onclick: () => move(-1) }, '←'),
+    monthTitle,
+    h('button', { type: 'button', class: 'btn btn-small', 'aria-label': 'Next month', onclick: () => move(1) }, '→'),
+    h('button', { type: 'button', class: 'btn btn-small', onclick: () => { year = ty; month = tm; load(); } }, 'Today'),
+  );
+
+  fill(
+    main,
+    h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Publishing calendar'), h('p', { class: 'lede' }, `Times shown in ${timeZone}.`))),
+    notice,
+    unavailableNote,
+    h('div', { class: 'calendar-layout' }, h('section', { class: 'card', 'aria-labelledby': 'month-title' }, nav, grid), formBox),
+  );
+
+  function move(step) {
+    month += step;
+    if (month < 0) { month = 11; year -= 1; }
+    if (month > 11) { month = 0; year += 1; }
+    load();
+  }
+
+  function unavailable() {
+    fill(unavailableNote, h('strong', {}, 'Scheduling isn’t available on this server.'), ' It does not serve the /v1/schedules routes; videos can still be made and downloaded.');
+    unavailableNote.hidden = false;
+    fill(formBox);
+    fill(grid, monthGrid(year, month, new Map(), [ty, tm, td]));
+  }
+
+  async function load() {
+    monthTitle.textContent = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(new Date(year, month, 1));
+    // Dates count whole days in `timezone`: the first to the last day of the month.
+    const from = isoDate(year, month, 1);
+    const last = isoDate(year, month, new Date(year, month + 1, 0).getDate());
+    let schedules;
+    try {
+      const answer = await api.listSchedules(from, last, timeZone);
+      schedules = Array.isArray(answer) ? answer : answer.schedules || [];
+      // A series' planned runs, not scheduled yet: shown apart from the schedules.
+      for (const run of answer.planned || []) schedules.push({ ...run, status: 'planned' });
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err.noRoute) return unavailable();
+      fill(notice, err.message);
+      notice.hidden = false;
+      schedules = [];
+    }
+    if (signal.aborted) return;
+    const byDay = new Map();
+    for (const s of schedules) {
+      const day = s.local_date || dayIn(s.publish_at, timeZone);
+      if (!byDay.has(day)) byDay.set(day, []);
+      byDay.get(day).push(s);
+    }
+    fill(grid, monthGrid(year, month, byDay, [ty, tm, td], { projects, onCancel }));
+    return undefined;
+  }
+
+  async function onCancel(schedule) {
+    try {
+      await api.deleteSchedule(schedule.id);
+      load();
+    } catch (err) {
+      fill(notice, err.message);
+      notice.hidden = false;
+    }
+  }
+
+  try {
+    ({ projects } = await api.listProjects());
+  } catch (err) {
+    fill(notice, err.message);
+    notice.hidden = false;
+  }
+  if (signal.aborted) return undefined;
+  fill(formBox, scheduleForm({ projects, timeZone, preselect: query.get('project'), onCreated: (s) => {
+    const day = s.local_date || dayIn(s.publish_at, timeZone);
+    [year, month] = day.split('-').map(Number);
+    month -= 1;
+    load();
+  } }));
+  await load();
+  return undefined;
+}
+
+function dayIn(iso, timeZone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+function monthGrid(year, month, byDay, [ty, tm, td], { projects = [], onCancel } = {}) {
+  const names = new Map(projects.map((p) => [p.id, p.title || p.story?.title || p.prompt]));
+  const first = new Date(year, month, 1);
+  const startDay = (first.getDay() + 6) % 7; // weeks start on Monday
+  const days = new Date(year, month + 1, 0).getDate();
+  const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+  const heads = [...Array(7)].map((_, i) => weekday.format(new Date(2024, 0, 1 + i))); // 2024-01-01 was a Monday
+  const rows = [];
+  let cells = [];
+  for (let i = 0; i < startDay; i += 1) cells.push(h('td', { class: 'outside' }));
+  for (let d = 1; d <= days; d += 1) {
+    const key = isoDate(year, month, d);
+    const items = byDay.get(key) || [];
+    const isToday = year === ty && month === tm && d === td;
+    cells.push(
+      h(
+        'td',
+        { class: isToday ? 'today' : null, 'aria-current': isToday ? 'date' : null },
+        h('span', { class: 'day' }, d),
+        items.length
+          ? h('ul', { class: 'events' }, items.map((s) => h('li', { class: `event event-${s.status || 'scheduled'}` },
+              h('time', { datetime: s.publish_at }, (s.publish_at_local || '').slice(11, 16) || new Date(s.publish_at).toTimeString().slice(0, 5)),
+              ' ',
+              s.project_id
+                ? h('a', { href: `#/projects/${s.project_id}` }, names.get(s.project_id) || s.title || 'Project')
+                : h('span', { class: 'event-title' }, s.title || s.topic || (s.theme ? `Series: ${s.theme}` : 'Series run')),
+              h('span', { class: 'visually-hidden' }, `, ${STATUS_TEXT[s.status] || s.status || ''}`),
+              onCancel && (s.status || 'scheduled') === 'scheduled'
+                ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Cancel the ${formatWhen(s.publish_at, s.timezone)} publish`, onclick: () => onCancel(s) }, '×')
+                : null)))
+          : null,
+      ),
+    );
+    if (cells.length === 7) {
+      rows.push(h('tr', {}, cells));
+      cells = [];
+    }
+  }
+  if (cells.length) {
+    while (cells.length < 7) cells.push(h('td', { class: 'outside' }));
+    rows.push(h('tr', {}, cells));
+  }
+  return h('table', { class: 'month' }, h('thead', {}, h('tr', {}, heads.map((d) => h('th', { scope: 'col' }, d)))), h('tbody', {}, rows));
+}
+
+function scheduleForm({ projects, timeZone, preselect, onCreated }) {
+  const project = h('select', {}, projects.length
+    ? projects.map((p) => h('option', { value: p.id, selected: p.id === preselect }, p.title || p.story?.title || p.prompt))
+    : h('option', { value: '' }, 'No projects yet'));
+  const tomorrow = new Date(Date.now() + 86400000);
+  const when = h('input', { type: 'datetime-local', value: `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T09:00` });
+  const zone = h('select', {}, zones().map((z) => h('option', { value: z, selected: z === timeZone }, z)));
+  const done = h('p', { class: 'success', role: 'status' });
+  const form = h(
+    'form',
+    { class: 'card schedule-form', novalidate: true, 'aria-labelledby': 'schedule-heading' },
+    h('h2', { id: 'schedule-heading' }, 'Schedule a publish'),
+    alertBox(),
+    field({ label: 'Project', field: 'project_id', control: project }),
+    field({ label: 'Publish at', field: 'publish_at', control: when, hint: 'Generation starts early enough to be ready.' }),
+    field({ label: 'Time zone', field: 'timezone', control: zone }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Schedule')),
+    done,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    done.textContent = '';
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    try {
+      // A wall-clock time in the chosen zone (no offset): the API localises it.
+      const value = when.value.length === 16 ? `${when.value}:00` : when.value;
+      const schedule = await api.createSchedule({ project_id: project.value, publish_at: value, timezone: zone.value });
+      done.textContent = `Scheduled for ${formatWhen(schedule.publish_at, schedule.timezone || zone.value)} (${schedule.timezone || zone.value}).`;
+      onCreated(schedule);
+    } catch (err) {
+      if (err.noRoute) {
+        showErrors(form, { message: 'Scheduling isn’t available on this server.', fields: {} });
+      } else {
+        showErrors(form, err);
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}

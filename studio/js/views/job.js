@@ -1,0 +1,210 @@
+// A job as it runs: status, stage, progress, fallbacks, error, cost; and the finished video.
+
+import { h, fill, formatSeconds, formatUsd, formatWhen } from '../dom.js';
+import { resolveLink } from '../api.js';
+
+const STAGES = [
+  ['script', 'Script'],
+  ['references', 'References'],
+  ['scenes', 'Scenes'],
+  ['assembly', 'Assembly'],
+  ['done', 'Done'],
+];
+const STATUS_TEXT = {
+  queued: 'Queued',
+  running: 'Rendering',
+  done: 'Ready',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+const KIND_TEXT = { generate: 'Render', preview: 'Quick preview (360p)', export: 'Export' };
+
+export function announce(text) {
+  const box = document.getElementById('announcer');
+  if (box) box.textContent = text;
+}
+
+/** The status panel of one job; `update(job)` on every change. */
+export function jobPanel({ onCancel }) {
+  const status = h('span', { class: 'pill' });
+  const title = h('h2', { id: 'job-heading' }, 'Render');
+  const meta = h('p', { class: 'muted small' });
+  const progress = h('progress', { max: 100, value: 0, id: 'job-progress', 'aria-labelledby': 'job-progress-label' });
+  const percent = h('span', { class: 'percent', id: 'job-percent' }, '0%');
+  const stageText = h('span', { id: 'job-progress-label' }, 'Progress');
+  const steps = h(
+    'ol',
+    { class: 'stages', 'aria-label': 'Stages' },
+    STAGES.map(([id, label]) => h('li', { dataset: { stage: id } }, h('span', { class: 'dot', 'aria-hidden': 'true' }), label)),
+  );
+  const fallbacks = h('div', { class: 'fallbacks', hidden: true });
+  const error = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const cost = h('details', { class: 'cost' });
+  const cancel = h('button', { type: 'button', class: 'btn btn-small', hidden: true, onclick: () => onCancel() }, 'Cancel render');
+  const el = h(
+    'section',
+    { class: 'card job-panel', 'aria-labelledby': 'job-heading' },
+    h('div', { class: 'job-head' }, title, status),
+    meta,
+    steps,
+    h('div', { class: 'progress-row' }, stageText, progress, percent),
+    fallbacks,
+    error,
+    cost,
+    cancel,
+  );
+  let spoken = '';
+  let timer = null;
+
+  function elapsed(job) {
+    if (!job.started_at) return '';
+    const end = job.finished_at ? new Date(job.finished_at) : new Date();
+    return formatSeconds((end - new Date(job.started_at)) / 1000);
+  }
+
+  function update(job) {
+    title.textContent = KIND_TEXT[job.kind] || 'Render';
+    status.textContent = STATUS_TEXT[job.status] || job.status;
+    status.className = `pill pill-${job.status}`;
+    const running = !['done', 'failed', 'cancelled'].includes(job.status);
+    const renderLine = `${job.render.width}×${job.render.height} · started ${formatWhen(job.created_at)}`;
+    meta.textContent = running ? renderLine : `${renderLine} · took ${elapsed(job)}`;
+    clearInterval(timer);
+    if (running && job.started_at) {
+      timer = setInterval(() => {
+        if (!el.isConnected) return clearInterval(timer);
+        meta.textContent = `${renderLine} · ${elapsed(job)} so far`;
+        return undefined;
+      }, 1000);
+    }
+
+    progress.value = job.progress;
+    percent.textContent = `${job.progress}%`;
+    const stageLabel = (STAGES.find(([id]) => id === job.stage) || [, 'Queued'])[1];
+    stageText.textContent = running ? `${stageLabel}…` : STATUS_TEXT[job.status];
+    const at = STAGES.findIndex(([id]) => id === job.stage);
+    for (const [i, li] of [...steps.children].entries()) {
+      li.className = i < at || job.stage === 'done' ? 'done' : i === at ? (job.status === 'failed' ? 'failed' : 'current') : '';
+      if (i === at && running) li.setAttribute('aria-current', 'step');
+      else li.removeAttribute('aria-current');
+    }
+    // Spoken at each stage and every 10 %: often enough to follow, not a running commentary.
+    const say = running ? `${stageLabel}, ${Math.floor(job.progress / 10) * 10} percent` : `${STATUS_TEXT[job.status]}, ${job.progress} percent`;
+    if (say !== spoken) {
+      spoken = say;
+      announce(say);
+    }
+
+    const fell = job.scene_ids
+      .map((sid, i) => [sid, i, job.scenes[sid]])
+      .filter(([, , s]) => s && s.clip === 'fallback');
+    fallbacks.hidden = !fell.length;
+    fill(
+      fallbacks,
+      fell.length
+        ? [
+            h('p', {}, h('strong', {}, `${fell.length} scene${fell.length > 1 ? 's' : ''} fell back to Ken Burns motion`), ' (the AI clip was not usable):'),
+            h('ul', {}, fell.map(([, i, s]) => h('li', {}, `Scene ${i + 1}: ${s.fallback_reason || 'no reason recorded'}`))),
+          ]
+        : [],
+    );
+
+    error.hidden = !job.error;
+    if (job.error) {
+      const e = job.error;
+      const where = [`stage ${e.stage}`, e.scene ? `scene ${e.scene}` : null].filter(Boolean).join(', ');
+      fill(error, h('strong', {}, e.message), h('p', { class: 'small' }, `${where} · ${e.code}${e.retryable ? ' · may pass on retry' : ''}`));
+    }
+
+    const lines = Object.entries(job.cost || {});
+    const total = lines.reduce((sum, [, c]) => sum + (c.actual_usd || c.estimated_usd || 0), 0);
+    fill(
+      cost,
+      h('summary', {}, `Cost so far: ${formatUsd(total)}`),
+      lines.length
+        ? h(
+            'table',
+            {},
+            h('caption', { class: 'visually-hidden' }, 'Cost by provider'),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Provider'), h('th', { scope: 'col' }, 'Used'), h('th', { scope: 'col' }, 'Estimated'))),
+            h('tbody', {}, lines.map(([name, c]) => h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, `${+c.units.toFixed(2)} ${c.unit}${c.units === 1 ? '' : 's'}`), h('td', {}, formatUsd(c.actual_usd || c.estimated_usd))))),
+          )
+        : h('p', { class: 'muted small' }, 'Nothing spent yet.'),
+    );
+    cancel.hidden = !running;
+  }
+
+  return { el, update, stop: () => clearInterval(timer) };
+}
+
+/** The finished video with its captions track, and download links. */
+export function player() {
+  const stage = h('div', { class: 'screen' }, h('p', { class: 'screen-empty' }, 'No video yet.'));
+  const downloads = h('ul', { class: 'downloads', 'aria-label': 'Downloads', hidden: true });
+  const el = h('section', { class: 'player', 'aria-label': 'Video' }, stage, downloads);
+  let shownFor = null;
+
+  function setFrame(job) {
+    const { width, height } = job.render;
+    stage.style.aspectRatio = `${width} / ${height}`;
+    stage.dataset.shape = width > height ? 'wide' : width < height ? 'tall' : 'square';
+  }
+
+  function update(job, media, { title, latestKeyframe } = {}) {
+    setFrame(job);
+    if (media && media.video) {
+      if (shownFor === job.id) return;
+      shownFor = job.id;
+      const lang = job.story?.language || 'en';
+      // Captions burned into the picture already show; the track is there to switch on (and
+      // for players and search that read text), shown at once only when none are burned in.
+      const burned = job.settings.caption_style !== 'none';
+      const video = h(
+        'video',
+        {
+          controls: true,
+          preload: 'metadata',
+          playsinline: true,
+          poster: media.thumbnail ? resolveLink(media.thumbnail) : null,
+          src: resolveLink(media.video),
+          'aria-label': `${title}: the finished video`,
+        },
+        media.captions_vtt
+          ? h('track', { kind: 'captions', src: resolveLink(media.captions_vtt), srclang: lang, label: `Captions (${lang})`, default: !burned })
+          : null,
+      );
+      stage.dataset.memo = '';
+      fill(stage, video);
+      const slug = (title || 'video').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'video';
+      const links = [
+        ['video', 'Video', 'MP4', `${slug}.mp4`],
+        ['thumbnail', 'Thumbnail', 'JPG', `${slug}.jpg`],
+        ['captions_srt', 'Captions', 'SRT', `${slug}.srt`],
+        ['captions_vtt', 'Captions', 'VTT', `${slug}.vtt`],
+      ].filter(([key]) => media[key]);
+      fill(
+        downloads,
+        links.map(([key, label, type, name]) =>
+          h('li', {}, h('a', { class: 'btn btn-small', href: resolveLink(media[key]), download: name, dataset: { download: key } }, `${label} `, h('span', { class: 'type' }, type))),
+        ),
+        job.outputs.duration_s ? h('li', { class: 'muted small' }, `${formatSeconds(job.outputs.duration_s)} · ${job.outputs.width}×${job.outputs.height}`) : null,
+      );
+      downloads.hidden = false;
+      return;
+    }
+    shownFor = null;
+    downloads.hidden = true;
+    const memo = `${job.id}|${job.status}|${latestKeyframe || ''}`;
+    if (stage.dataset.memo === memo) return;
+    stage.dataset.memo = memo;
+    const running = !['done', 'failed', 'cancelled'].includes(job.status);
+    const text = running ? 'Your video appears here when it is ready.' : job.status === 'done' ? 'Loading the video…' : 'This render made no video.';
+    fill(
+      stage,
+      latestKeyframe ? h('img', { class: 'screen-still', src: resolveLink(latestKeyframe), alt: '' }) : null,
+      h('p', { class: 'screen-empty' }, running ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, text),
+    );
+  }
+
+  return { el, update };
+}

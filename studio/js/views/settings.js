@@ -1,0 +1,58 @@
+// The project settings model (common/domain/project.py, ProjectSettings) as the Studio shows it.
+
+export const ASPECTS = [
+  { value: '9:16', label: 'Vertical', note: 'Shorts, Reels, TikTok' },
+  { value: '16:9', label: 'Wide', note: 'YouTube, web' },
+  { value: '1:1', label: 'Square', note: 'Feeds' },
+];
+export const RESOLUTIONS = ['1080p', '720p'];
+export const CAPTION_STYLES = [
+  { value: 'highlight', label: 'Highlight', note: 'the spoken word lights up' },
+  { value: 'plain', label: 'Plain', note: 'lines without highlight' },
+  { value: 'none', label: 'None', note: 'no burned-in captions' },
+];
+export const TRANSITIONS = [
+  { value: 'crossfade', label: 'Crossfade' },
+  { value: 'dip', label: 'Dip to black' },
+  { value: 'slide', label: 'Slide' },
+  { value: 'cut', label: 'Cut' },
+];
+export const LANGUAGES = [
+  { value: 'auto', label: 'Automatic (from the prompt)' },
+  { value: 'en', label: 'English' },
+  { value: 'zh', label: 'Chinese' },
+  { value: 'ar', label: 'Arabic' },
+];
+export const VISUAL_STYLES = [
+  'storybook illustration',
+  'watercolour painting',
+  'cinematic photograph',
+  'papercraft diorama',
+  'anime film still',
+  'ink and wash',
+];
+export const DEFAULTS = {
+  duration_s: 30,
+  aspect: '9:16',
+  resolution: '1080p',
+  language: 'auto',
+  voice: 'default',
+  visual_style: 'storybook illustration',
+  caption_style: 'highlight',
+  transition: 'crossfade',
+  music: false,
+  seed: 0,
+};
+export const MIN_SECONDS = 10;
+export const MAX_SECONDS = 180;
+
+/** Short chips describing settings: "30 s", "9:16", "1080p", ... */
+export function settingsSummary(s) {
+  if (!s) return [];
+  const chips = [`${s.duration_s} s`, s.aspect, s.resolution];
+  if (s.language && s.language !== 'auto') chips.push(s.language);
+  chips.push(s.caption_style === 'none' ? 'no captions' : `${s.caption_style} captions`);
+  chips.push(s.transition);
+  if (s.music) chips.push('music');
+  return chips;
+}

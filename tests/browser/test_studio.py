@@ -1,0 +1,338 @@
+"""The Studio in a real browser: Debian's Chromium, driven by Playwright, against
+`python main.py serve` (embedded default, offline providers) on a fresh data folder.
+
+One story runs through the first test as a person would use the page: make a short video from a
+prompt, watch it live, play it with captions, download it, edit a scene and render again. Other
+tests: the API's error words next to the fields, the calendar, keyboard use, and how a job that
+fell back to Ken Burns and then failed is shown. Screenshots go to out/test-artifacts/studio/.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+
+import pytest
+from PIL import Image
+
+from common.adapters.local.fs_blobs import FsBlobStore
+from common.adapters.local.sqlite_store import SqliteDocumentStore
+from common.config import Settings
+from common.domain.job import CostLine, Job, JobError, SceneState
+from common.domain.project import ProjectSettings
+from common.domain.story import Scene, Story, StyleBible
+from tests.browser.harness import PLAYABLE, create_video
+
+pytestmark = pytest.mark.slow
+
+PROMPT = "A lighthouse keeper befriends a lonely whale"
+NEW_NARRATION = "Far out at sea, a grey whale sings alone beneath the lighthouse beam."
+
+# Records every value the progress bar shows, as the page sets it.
+WATCH_PROGRESS = """() => {
+  window.progressSeen = [];
+  new MutationObserver(() => {
+    const bar = document.getElementById('job-progress');
+    if (bar && window.progressSeen.at(-1) !== bar.value) window.progressSeen.push(bar.value);
+  }).observe(document.body, { subtree: true, childList: true, attributes: true,
+                              attributeFilter: ['value'] });
+}"""
+
+FETCH = """async (url) => {
+  const r = await fetch(url);
+  const body = new Uint8Array(await r.arrayBuffer());
+  return { status: r.status, type: r.headers.get('Content-Type'), size: body.length,
+           text: new TextDecoder().decode(body.slice(0, 4000)) };
+}"""
+
+
+def wait_until_ready(page) -> None:
+    page.wait_for_function(
+        "() => document.getElementById('job-percent')?.textContent === '100%'", timeout=240_000
+    )
+    page.locator(".job-panel .pill", has_text="Ready").wait_for()
+    page.wait_for_function(PLAYABLE, timeout=60_000)
+
+
+def test_a_prompt_becomes_a_video_watched_live_played_downloaded_edited_and_rerendered(
+    studio, page, shots
+):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
+    page.goto(studio + "/")
+    page.get_by_role("heading", name="Your projects").wait_for()
+    page.get_by_text("No projects yet.").wait_for()
+    shots(page, "01-projects-empty")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="New video").click()
+    page.get_by_role("heading", name="New video").wait_for()
+    page.evaluate(WATCH_PROGRESS)
+    page.get_by_label("What is your video about?").fill(PROMPT)
+    shots(page, "02-new-video-form")
+    started = time.monotonic()
+    create_video(page, PROMPT, seconds=10, aspect="1:1", resolution="720p")
+
+    # Live: the scene cards fill in with keyframes while the job runs.
+    page.locator(".job-panel").wait_for()
+    page.locator(".scene-media img").first.wait_for(timeout=120_000)
+    shots(page, "03-job-running")
+    wait_until_ready(page)
+    playable_s = time.monotonic() - started
+    shots(page, "04-video-ready")
+
+    seen = page.evaluate("window.progressSeen")
+    assert seen == sorted(seen), seen
+    assert seen[-1] == 100
+    assert len(set(seen)) >= 3, f"progress did not move live: {seen}"
+    job_id = re.search(r"/jobs/([\w-]+)$", page.url).group(1)
+    assert any(r.endswith(f"/v1/jobs/{job_id}/events") for r in requests)
+    polls = [r for r in requests if r == f"GET {studio}/v1/jobs/{job_id}"]
+    assert not polls, "the page polled the job instead of watching its events"
+    assert page.locator("#announcer").inner_text() == "Ready, 100 percent"
+
+    # The video plays, with a captions track.
+    video = page.locator(".screen video")
+    tracks = page.evaluate(
+        """() => [...document.querySelector('.screen video').textTracks]
+                 .map(t => ({kind: t.kind, mode: t.mode}))"""
+    )
+    # Burned-in captions show in the picture; the track is there, off until switched on.
+    assert {"kind": "captions", "mode": "disabled"} in tracks
+    vtt = page.evaluate(FETCH, video.locator("track").get_attribute("src"))
+    assert vtt["status"] == 200 and vtt["text"].startswith("WEBVTT")
+    page.evaluate("() => { const v = document.querySelector('.screen video'); v.muted = true; }")
+    page.evaluate("() => document.querySelector('.screen video').play()")
+    page.wait_for_function(
+        "() => document.querySelector('.screen video').currentTime > 1.0", timeout=20_000
+    )
+    page.evaluate(
+        "() => { document.querySelector('.screen video').textTracks[0].mode = 'hidden'; }"
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.screen video').textTracks[0].cues?.length > 3"
+    )
+    page.evaluate("() => document.querySelector('.screen video').pause()")
+
+    # Downloads: video, thumbnail and both caption files, each served.
+    downloads = page.locator("[data-download]")
+    assert downloads.count() == 4
+    expected = {
+        "video": "video/mp4",
+        "thumbnail": "image/jpeg",
+        "captions_srt": "application/x-subrip",
+        "captions_vtt": "text/vtt",
+    }
+    for i in range(4):
+        link = downloads.nth(i)
+        kind = link.get_attribute("data-download")
+        assert link.get_attribute("download")
+        answer = page.evaluate(FETCH, link.get_attribute("href"))
+        assert answer["status"] == 200 and answer["size"] > 0, kind
+        assert answer["type"].startswith(expected.pop(kind)), kind
+    assert not expected
+
+    # Edit the first scene's narration, then render again: only that scene is made anew.
+    first = page.locator(".scene-card").first
+    first.get_by_role("button", name="Edit text").click()
+    first.get_by_label("Narration").fill(NEW_NARRATION)
+    first.get_by_role("button", name="Save scene").click()
+    page.get_by_text("You changed 1 scene.").wait_for()
+    assert first.locator(".narration").inner_text() == NEW_NARRATION
+    shots(page, "05-scene-edited")
+
+    old_url = page.url
+    page.get_by_role("button", name="Re-render now").click()
+    page.wait_for_url(lambda url: url != old_url and "/jobs/" in url)
+    wait_until_ready(page)
+    page.locator(".scene-card").first.get_by_text("Made anew in this render").wait_for()
+    assert page.locator(".scene-card").nth(1).get_by_text("Reused from the cache").count() == 1
+    new_vtt = page.evaluate(FETCH, page.locator(".screen video track").get_attribute("src"))
+    assert "grey whale" in new_vtt["text"]
+    page.evaluate(
+        "() => { const v = document.querySelector('.screen video'); v.currentTime = 1.5; }"
+    )
+    page.wait_for_function(
+        "() => { const v = document.querySelector('.screen video');"
+        " return !v.seeking && v.readyState >= 2; }"
+    )
+    page.wait_for_timeout(300)  # the seek spinner fades out
+    shots(page, "06-rerendered")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
+    card = page.locator(".project-card")
+    card.first.wait_for()
+    assert card.count() == 1
+    assert "The Lighthouse Keeper" in card.get_by_role("link").inner_text()
+    shots(page, "07-projects-list")
+    print(f"\nGenerate to playable video (10 s, 1:1, 720p): {playable_s:.1f} s")
+
+
+def test_the_apis_own_words_are_shown_next_to_the_bad_fields(studio, page, shots):
+    page.goto(studio + "/#/new")
+    page.get_by_label("What is your video about?").fill(PROMPT)
+    page.get_by_label("Length (seconds)", exact=True).fill("5")
+    page.get_by_label("Visual style").fill("")
+    page.get_by_role("button", name="Generate video").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    # The API's error.message in the alert, each of error.fields next to its field.
+    assert "settings.duration_s: Input should be greater than or equal to 10" in alert.inner_text()
+    seconds = page.locator('[data-field="settings.duration_s"] .field-error')
+    assert seconds.inner_text() == "Input should be greater than or equal to 10"
+    style = page.locator('[data-field="settings.visual_style"] .field-error')
+    assert "at least 1 character" in style.inner_text()
+    assert page.get_by_label("Length (seconds)", exact=True).get_attribute("aria-invalid") == "true"
+    shots(page, "08-form-errors")
+
+
+def test_the_calendar_schedules_a_project_or_says_scheduling_is_unavailable(studio, page, shots):
+    request = urllib.request.Request(
+        f"{studio}/v1/projects",
+        data=json.dumps({"prompt": "A fox guards a glowing forest", "title": "Fox"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    project = json.load(urllib.request.urlopen(request))
+    page.goto(f"{studio}/#/calendar?project={project['id']}")
+    page.get_by_role("heading", name="Publishing calendar").wait_for()
+    try:
+        urllib.request.urlopen(f"{studio}/v1/schedules?from=2026-01-01&to=2026-02-01")
+        available = True
+    except urllib.error.HTTPError as answer:
+        available = not (answer.code == 404 and b"no route" in answer.read())
+    if not available:
+        page.get_by_role("status").get_by_text("Scheduling isn’t available").wait_for()
+        assert page.locator("table.month td .day").count() >= 28  # the month is still shown
+        shots(page, "09-calendar")
+    else:
+        form = page.locator(".schedule-form")
+        assert form.get_by_label("Project").input_value() == project["id"]
+        form.get_by_label("Publish at").fill("2031-05-14T09:30")
+        form.get_by_label("Time zone").select_option("Europe/Paris")
+        form.get_by_role("button", name="Schedule").click()
+        page.get_by_text("Scheduled for").wait_for()
+        # The calendar moves to the schedule's month and shows it on its day, in local time.
+        page.get_by_role("heading", name="May 2031").wait_for()
+        event = page.locator("table.month .event", has_text="Fox")
+        event.wait_for()
+        # The page's zone is UTC (conftest): 09:30 in Paris is 07:30 there.
+        assert event.locator("time").inner_text() == "07:30"
+        cell = page.locator("table.month td", has=page.locator(".event", has_text="Fox"))
+        day = cell.locator(".day").inner_text()
+        assert day == "14"
+        shots(page, "09-calendar")
+        event.get_by_role("button", name=re.compile("^Cancel the ")).click()
+        page.locator("table.month .event-cancelled", has_text="Fox").wait_for()
+
+
+def test_keyboard_users_can_skip_to_content_and_see_where_focus_is(studio, page):
+    page.goto(studio + "/")
+    page.get_by_role("heading", name="Your projects").wait_for()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to content"
+    assert skip.evaluate("el => getComputedStyle(el).top") == "16px"  # moved into view
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const el = document.activeElement; const s = getComputedStyle(el);"
+        " return [el.textContent, s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert focused == ["Projects", "solid", "3px"]
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "New video"
+    page.get_by_role("heading", name="New video").wait_for()
+    assert page.evaluate("() => document.activeElement.tagName") == "H1"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "f-prompt"
+
+
+def test_fallbacks_cost_and_a_failure_are_shown_as_the_job_records_them(
+    studio, studio_data, page, shots
+):
+    """A job document written straight into the served store (as a Veo run that fell back and
+    then failed would leave it): the page shows what it records, live, across processes."""
+    store = SqliteDocumentStore(Settings.from_env({}, data_dir=studio_data).database_path)
+    blobs = FsBlobStore(studio_data / "media")
+    request = urllib.request.Request(
+        f"{studio}/v1/projects",
+        data=json.dumps({"prompt": PROMPT, "settings": {"duration_s": 10}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    project = json.load(urllib.request.urlopen(request))
+    stills = {}
+    for sid, colour in (("s1", (40, 90, 160)), ("s2", (170, 110, 60))):
+        out = io.BytesIO()
+        Image.new("RGB", (360, 640), colour).save(out, "PNG")
+        stills[sid] = blobs.put(f"cache/images/test-{sid}.png", out.getvalue(), "image/png")
+    now = datetime.now(UTC)
+    reason = "Veo returned no video: safety filter (rai_media_filtered_reasons: person)"
+    job = Job(
+        id="fallbackjob1",
+        owner="local",
+        project_id=project["id"],
+        status="running",
+        stage="scenes",
+        progress=40,
+        settings=ProjectSettings(duration_s=10),
+        story=Story(
+            title="The Keeper",
+            style=StyleBible(visual_style="ink", palette=["#112233", "#445566", "#778899"]),
+            scenes=[
+                Scene(id="s1", beat="hook", narration="Night falls.", visual_prompt="a tower"),
+                Scene(id="s2", beat="resolution", narration="A whale.", visual_prompt="a whale"),
+            ],
+        ),
+        scene_ids=["s1", "s2"],
+        scenes={
+            "s1": SceneState(
+                narration="done", keyframe="done", clip="done", clip_source="veo",
+                keyframe_key=stills["s1"],
+            ),
+            "s2": SceneState(
+                narration="done", keyframe="done", clip="fallback", clip_source="kenburns",
+                fallback_reason=reason, keyframe_key=stills["s2"],
+            ),
+        },
+        cost={"veo-3.1-fast-generate-001": CostLine(units=6, unit="second", estimated_usd=0.9)},
+        created_at=now,
+        updated_at=now,
+        started_at=now,
+    )  # fmt: skip
+    store.create("jobs", job.id, job.model_dump(mode="json"))
+
+    page.goto(f"{studio}/#/projects/{project['id']}/jobs/{job.id}")
+    panel = page.locator(".job-panel")
+    panel.get_by_text("1 scene fell back to Ken Burns motion").wait_for()
+    assert f"Scene 2: {reason}" in panel.locator(".fallbacks").inner_text()
+    second = page.locator(".scene-card").nth(1)
+    assert second.locator(".note-warn").inner_text() == f"Fell back to Ken Burns: {reason}"
+    assert "Veo clip" in page.locator(".scene-card").first.inner_text()
+    assert panel.locator(".cost summary").inner_text() == "Cost so far: $0.90"
+    assert page.locator("#job-percent").inner_text() == "40%"
+    page.locator(".scene-card img").nth(1).wait_for()
+
+    # Changes written by another process reach the page through the event stream.
+    store.update("jobs", job.id, {"stage": "assembly", "progress": 85})
+    page.wait_for_function("() => document.getElementById('job-percent').textContent === '85%'")
+    failure = JobError(stage="assembly", code="media_error", message="ffmpeg exited with 1")
+    store.update(
+        "jobs",
+        job.id,
+        {
+            "status": "failed",
+            "error": failure.model_dump(mode="json"),
+            "finished_at": now.isoformat(),
+        },
+    )
+    alert = panel.get_by_role("alert")
+    alert.wait_for()
+    assert "ffmpeg exited with 1" in alert.inner_text()
+    assert "stage assembly · media_error" in alert.inner_text()
+    assert panel.locator(".pill").inner_text() == "Failed"
+    shots(page, "10-fallback-and-failure")
+    store.close()

@@ -1,0 +1,126 @@
+"""Whole jobs on the Vertex providers (Gemini script and images, Veo clips) against the Vertex
+stub, through the in-process queue: the video is made, a clip the safety filter withheld falls
+back to Ken Burns and the job says why, and every provider call is charged once."""
+
+from __future__ import annotations
+
+import pytest
+
+from common.domain.commands import CreateProject, StartJob
+from tests.stubs.vertex_server import VideoOutcome, sample_story
+from tests.support.fakes import DoubleDeliveryQueue
+from tests.support.jobs import OWNER, run_job
+from tests.support.probe import ffprobe
+
+pytestmark = pytest.mark.slow
+
+SMALL = {"duration_s": 12, "resolution": "720p"}
+VEO = "veo-3.1-fast-generate-001"
+REASON = "58061214: person generation withheld"
+
+
+def _vertex(stub, **extra):
+    return {
+        "script": "gemini",
+        "images": "gemini",
+        "video": "veo",
+        "google_cloud_project": "p",
+        "vertex_base_url": stub.url,
+        "vertex_retry_delay_s": 0.01,
+        "clip_poll_interval_s": 0.05,
+        **extra,
+    }
+
+
+def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
+    make_services, vertex_stub, tmp_path
+):
+    vertex_stub.story = sample_story(3, storm_scene=2)
+    vertex_stub.video_rules.append(("storm", VideoOutcome(polls=2, filtered=[REASON])))
+    vertex_stub.next_video(VideoOutcome(polls=3))  # one of the others is slow
+    svc = make_services(_vertex(vertex_stub))
+
+    job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
+
+    assert job.status == "done", job.error
+    assert job.scene_ids == ["s01", "s02", "s03"]
+    filtered = job.scenes["s02"]
+    assert filtered.clip == "fallback"
+    assert filtered.clip_source == "kenburns"
+    assert REASON in (filtered.fallback_reason or "")
+    assert filtered.motion is not None and filtered.clip_key is None
+    for scene_id in ("s01", "s03"):
+        state = job.scenes[scene_id]
+        assert state.clip == "done" and state.clip_source == "veo"
+        assert state.clip_key.startswith(f"jobs/{job.id}/clips/{scene_id}/")
+        assert svc.blobs.get(state.clip_key)[4:8] == b"ftyp"
+
+    info = ffprobe(svc.blobs.download(job.outputs.video, tmp_path / "video.mp4"))
+    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == (720, 1280)
+    assert 8 <= float(info["format"]["duration"]) <= 20
+
+    # What Vertex was asked: one story, two references and three keyframes, three clips.
+    assert len(vertex_stub.requests("generateContent")) == 1 + 2 + 3
+    starts = vertex_stub.requests("predictLongRunning")
+    assert len(starts) == 3
+    for sent in starts:
+        assert sent.model == VEO
+        assert sent.body["parameters"]["generateAudio"] is False
+        assert sent.body["parameters"]["aspectRatio"] == "9:16"
+        assert sent.body["instances"][0]["image"]["bytesBase64Encoded"]
+
+    # Charged at the configured prices: a story, five images, every clip second started.
+    story = svc.projects.load(job.project_id).story
+    prices = svc.settings.prices
+    clip_seconds = sum(s.clip_seconds for s in story.scenes)
+    assert job.cost[f"gemini/{svc.settings.gemini_script_model}"].estimated_usd == pytest.approx(
+        prices.gemini_script_per_call
+    )
+    images = job.cost[f"gemini-image/{svc.settings.gemini_image_model}"]
+    assert images.units == 5
+    assert images.estimated_usd == pytest.approx(5 * prices.gemini_image_per_image)
+    veo = job.cost[f"veo/{VEO}"]
+    assert veo.units == clip_seconds
+    assert veo.estimated_usd == pytest.approx(clip_seconds * prices.veo_fast_per_second)
+
+
+def test_a_clip_start_retried_and_delivered_twice_is_started_and_charged_once(
+    make_services, vertex_stub
+):
+    vertex_stub.story = sample_story(2)
+    vertex_stub.fail("predictLongRunning", 429, 503)
+    queue = DoubleDeliveryQueue(workers=4, max_attempts=5)
+    svc = make_services(_vertex(vertex_stub), queue=queue)
+
+    job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
+
+    assert job.status == "done", job.error
+    assert all(s.clip == "done" and s.clip_source == "veo" for s in job.scenes.values())
+    started = vertex_stub.requests("predictLongRunning")
+    prompts = [r.body["instances"][0]["prompt"] for r in started]
+    assert len(prompts) == 2 + 2  # two clips, plus the two answers the client retried
+    operations = {name for name in vertex_stub.operations}
+    assert len(operations) == 2
+    story = svc.projects.load(job.project_id).story
+    veo = job.cost[f"veo/{VEO}"]
+    assert veo.units == sum(s.clip_seconds for s in story.scenes)
+
+
+def test_a_vertex_story_that_never_fits_fails_the_job_at_the_script_stage(
+    make_services, vertex_stub
+):
+    for _ in range(3):
+        vertex_stub.answer_text('{"title": "cut off', "MAX_TOKENS")
+    svc = make_services(_vertex(vertex_stub))
+    project = svc.projects.create(OWNER, CreateProject(prompt="A fox", settings=SMALL))
+
+    job = svc.pipeline.start(OWNER, StartJob(project_id=project.id))
+    assert svc.queue.wait_idle(60)
+    job = svc.jobs.get(job.id)
+
+    assert job.status == "failed"
+    assert job.error.stage == "script"
+    assert job.error.code == "invalid_response"
+    assert "MAX_TOKENS" in job.error.message
+    assert vertex_stub.requests("predictLongRunning") == []
