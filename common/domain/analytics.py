@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from common.domain.base import StrictModel
-from common.domain.schedule import Instant, check_zone
+from common.domain.schedule import Instant, TimeZone
 
 
 class ProviderUsage(StrictModel):
@@ -54,11 +54,6 @@ class UsageQuery(StrictModel):
     from_: str | None = Field(None, alias="from", description="start; default: 30 days ago")
     to: str | None = Field(None, description="end (exclusive; a date counts whole); default: now")
     project_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    timezone: str = Field("UTC", description="zone that dates without a time are read in")
+    timezone: TimeZone = Field("UTC", description="zone that dates without a time are read in")
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
 
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
@@ -73,6 +73,10 @@ def check_zone(name: str) -> str:
     """A pydantic validator: the name when it is a known IANA zone (ValueError otherwise)."""
     _zone(name)
     return name
+
+
+# The name of a known IANA time zone (a field of this type rejects any other).
+TimeZone = Annotated[str, AfterValidator(check_zone)]
 
 
 def localize(wall: datetime, tz: ZoneInfo) -> datetime:
@@ -143,7 +147,7 @@ class Schedule(StrictModel):
     series_id: str | None = None
     run_index: int | None = Field(None, ge=0, description="series runs: 0 for the first")
     topic: str | None = Field(None, max_length=200)
-    timezone: str
+    timezone: TimeZone
     publish_at: Instant
     generate_at: Instant = Field(description="when generation starts (publish_at - lead time)")
     status: ScheduleStatus = "scheduled"
@@ -160,11 +164,6 @@ class Schedule(StrictModel):
     error: ScheduleError | None = None
     created_at: Instant
     updated_at: Instant
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)
 
     @property
     def open(self) -> bool:
@@ -203,24 +202,14 @@ class CreateSchedule(StrictModel):
 
     project_id: str = Field(pattern=ID_PATTERN)
     publish_at: datetime
-    timezone: str = Field("UTC", description="IANA zone, e.g. Europe/London")
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)
+    timezone: TimeZone = Field("UTC", description="IANA zone, e.g. Europe/London")
 
 
 class MoveSchedule(StrictModel):
     """Move a schedule that has not been published yet (409 otherwise)."""
 
     publish_at: datetime
-    timezone: str | None = Field(None, description="a new zone; left out: the schedule's")
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        return None if value is None else check_zone(value)
+    timezone: TimeZone | None = Field(None, description="a new zone; left out: the schedule's")
 
 
 class CalendarQuery(StrictModel):
@@ -230,14 +219,9 @@ class CalendarQuery(StrictModel):
         None, alias="from", description="start (inclusive); default: today in `timezone`"
     )
     to: str | None = Field(None, description="end (exclusive; a date counts whole); default +31d")
-    timezone: str = Field("UTC", description="IANA zone the calendar is shown in")
+    timezone: TimeZone = Field("UTC", description="IANA zone the calendar is shown in")
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)
 
 
 class PublishCommand(StrictModel):

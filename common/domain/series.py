@@ -9,15 +9,15 @@ goes on to its next run.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from common.domain.base import StrictModel
 from common.domain.commands import PatchModel, ProjectSettingsPatch
 from common.domain.project import ProjectSettings, clean_text
 from common.domain.recurrence import Cadence
-from common.domain.schedule import Instant, ScheduleError, check_zone
+from common.domain.schedule import Instant, ScheduleError, TimeZone
 
 SeriesStatus = Literal["active", "paused"]
 RunStatus = Literal["claimed", "generating", "published", "failed", "skipped", "cancelled"]
@@ -39,6 +39,23 @@ def _clean_topics(value: object) -> object:
             kept.append(text)
             seen.add(text.casefold())
     return kept
+
+
+def _topic_length(value: list[str]) -> list[str]:
+    for topic in value:
+        if not 1 <= len(topic) <= MAX_TOPIC_CHARS:
+            raise ValueError(f"each topic must be 1 to {MAX_TOPIC_CHARS} characters")
+    return value
+
+
+# A command's topics (create and update alike): cleaned, blanks and repeats dropped, then at
+# most 200 of 1 to MAX_TOPIC_CHARS characters each.
+Topics = Annotated[
+    list[str],
+    Field(max_length=200),
+    BeforeValidator(_clean_topics),
+    AfterValidator(_topic_length),
+]
 
 
 class SeriesRun(StrictModel):
@@ -66,7 +83,7 @@ class Series(StrictModel):
     owner: str
     theme: str = Field(min_length=1, max_length=500)
     cadence: Cadence
-    timezone: str
+    timezone: TimeZone
     settings: ProjectSettings
     topics: list[str] = Field(default_factory=list, max_length=200)
     status: SeriesStatus = "active"
@@ -80,11 +97,6 @@ class Series(StrictModel):
     last_error: ScheduleError | None = None
     created_at: Instant
     updated_at: Instant
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)
 
     def run(self, index: int) -> SeriesRun | None:
         return next((r for r in self.runs if r.index == index), None)
@@ -124,32 +136,14 @@ class CreateSeries(StrictModel):
 
     theme: str = Field(min_length=1, max_length=500)
     cadence: Cadence = Field(default_factory=Cadence)
-    timezone: str = Field("UTC", description="IANA zone the cadence's times are in")
+    timezone: TimeZone = Field("UTC", description="IANA zone the cadence's times are in")
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
-    topics: list[str] = Field(default_factory=list, max_length=200)
+    topics: Topics = Field(default_factory=list)
 
     @field_validator("theme", mode="before")
     @classmethod
     def _clean(cls, value: object) -> object:
         return clean_text(value) if isinstance(value, str) else value
-
-    @field_validator("topics", mode="before")
-    @classmethod
-    def _topics(cls, value: object) -> object:
-        return _clean_topics(value)
-
-    @field_validator("topics")
-    @classmethod
-    def _topic_length(cls, value: list[str]) -> list[str]:
-        for topic in value:
-            if not 1 <= len(topic) <= MAX_TOPIC_CHARS:
-                raise ValueError(f"each topic must be 1 to {MAX_TOPIC_CHARS} characters")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return check_zone(value)
 
 
 if TYPE_CHECKING:
@@ -168,21 +162,11 @@ class UpdateSeries(PatchModel):
     status: SeriesStatus | None = None
     theme: str | None = Field(None, min_length=1, max_length=500)
     cadence: Cadence | None = None
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     settings: _SettingsPatch | None = None
-    topics: list[str] | None = Field(None, max_length=200)
+    topics: Topics | None = None
 
     @field_validator("theme", mode="before")
     @classmethod
     def _clean(cls, value: object) -> object:
         return clean_text(value) if isinstance(value, str) else value
-
-    @field_validator("topics", mode="before")
-    @classmethod
-    def _topics(cls, value: object) -> object:
-        return _clean_topics(value)
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str | None) -> str | None:
-        return None if value is None else check_zone(value)

@@ -88,6 +88,8 @@ def draw_card(timeline: Timeline, card: Card, path: Path) -> Path:
         block = round(title.size * 1.2) * (len(title.lines) - 1)
         # Centred as a block: the first baseline sits so the block's middle is the frame's.
         baseline = round((height - block) / 2 + title.size * 0.35)
-        draw_title(image, title, baseline, fill=card.colour, outline=None)
+        # A soft shadow lifts light type off its colour; under dark type it would smear.
+        light = sum(int(card.colour[i : i + 2], 16) for i in (1, 3, 5)) > 3 * 128
+        draw_title(image, title, baseline, fill=card.colour, outline=None, shadow=light)
     image.convert("RGB").save(path, "PNG", compress_level=1)
     return path

@@ -84,8 +84,9 @@ def deal(entries: list[int], count: int) -> str:
 
 
 def repeat(frames: int, fps: int) -> str:
-    """A one-frame stream repeated (by reference) to `frames` frames on the lane's clock."""
-    return f"loop=loop={frames - 1}:size=1:start=0,setpts=N/({fps}*TB)"
+    """A one-frame stream repeated (by reference) to exactly `frames` frames on the lane's
+    clock."""
+    return f"loop=loop={frames - 1}:size=1:start=0,trim=end_frame={frames},setpts=N/({fps}*TB)"
 
 
 def _quoted(text: str) -> str:

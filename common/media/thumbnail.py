@@ -148,9 +148,10 @@ def draw_title(
     *,
     fill: str = "white",
     outline: str | None = "black",
+    shadow: bool = True,
 ) -> None:
-    """Draw `title`'s lines centred on `image` (RGBA), the first on `baseline`, each with a soft
-    shadow and (unless `outline` is None) an outline."""
+    """Draw `title`'s lines centred on `image` (RGBA), the first on `baseline`, with a soft
+    shadow (unless `shadow` is False) and an outline (unless `outline` is None)."""
     draw = ImageDraw.Draw(image)
     stroke = max(2, title.size // 12) if outline else 0
     offset = max(2, title.size // 12)
@@ -158,8 +159,9 @@ def draw_title(
         x = (title.width - title.line_width(line)) / 2
         for text, face in font_runs(line, title.faces):
             font = title.fonts[id(face)]
-            shadow = (x + offset, baseline + offset)
-            draw.text(shadow, text, font=font, fill=(0, 0, 0, 150), anchor="ls")
+            if shadow:
+                at = (x + offset, baseline + offset)
+                draw.text(at, text, font=font, fill=(0, 0, 0, 150), anchor="ls")
             draw.text(
                 (x, baseline), text, font=font, fill=fill, anchor="ls",
                 stroke_width=stroke, stroke_fill=outline,

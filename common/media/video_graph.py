@@ -208,21 +208,24 @@ def _stills(cmd: FfmpegCommand, timeline: Timeline, group: _StillGroup) -> None:
     else:
         cmd.filters.append(f"{source}[s{n}a]")
     entries = list(enumerate(group.on_a))
-    _deal(cmd, f"[s{n}a]", [(e, label, frames) for e, (label, frames) in entries], timeline)
+    on_a = [(e, label, frames) for e, (label, frames) in entries]
+    _deal(cmd, f"[s{n}a]", on_a, len(group.paths), timeline)
     if group.on_b:
-        _deal(cmd, f"[s{n}b_]", group.on_b, timeline)
+        _deal(cmd, f"[s{n}b_]", group.on_b, len(group.paths), timeline)
 
 
 def _deal(
-    cmd: FfmpegCommand, stream: str, segments: list[tuple[int, str, int]], timeline: Timeline
+    cmd: FfmpegCommand,
+    stream: str,
+    segments: list[tuple[int, str, int]],
+    count: int,
+    timeline: Timeline,
 ) -> None:
-    """Frame `entry` of `stream` becomes segment `label`, repeated to `frames` frames (frames
-    of `stream` no segment takes are dropped)."""
+    """Frame `entry` of `stream` (of `count` frames) becomes segment `label`, repeated to
+    `frames` frames; frames no segment takes are dropped."""
     outs = [f"[{label}_]" for _, label, _ in segments]
-    count = max(entry for entry, _, _ in segments) + 1
-    cmd.filters.append(
-        f"{stream}{deal([e for e, _, _ in segments], count) or 'null'}{''.join(outs)}"
-    )
+    dealer = deal([e for e, _, _ in segments], count) or "null"
+    cmd.filters.append(f"{stream}{dealer}{''.join(outs)}")
     for (_, label, frames), out in zip(segments, outs, strict=True):
         cmd.filters.append(f"{out}{repeat(frames, timeline.fps)}[{label}]")
 

@@ -20,6 +20,7 @@ Dev mode (local backends): `Authorization: Bearer dev:<uid>`, or no header at al
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from common.domain.errors import UnauthenticatedError
@@ -42,10 +43,12 @@ def bearer_token(authorization: str) -> str | None:
     return token
 
 
-def _number(claims: dict[str, Any], name: str) -> float:
+def numeric_claim(claims: Mapping[str, Any], name: str, token: str = "the token") -> float:
+    """The number in claim `name` (a time, in seconds); UnauthenticatedError naming `token` when
+    it is missing or not a number (a boolean is not)."""
     value = claims.get(name)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UnauthenticatedError(f"the token has no valid `{name}` claim")
+        raise UnauthenticatedError(f"{token} has no valid `{name}` claim")
     return float(value)
 
 
@@ -70,11 +73,11 @@ class FirebaseTokenVerifier:
             raise UnauthenticatedError("the token was issued for another Firebase project (iss)")
         if claims.get("aud") != self.project:
             raise UnauthenticatedError("the token is meant for another audience (aud)")
-        if _number(claims, "exp") + self.skew_s < now:
+        if numeric_claim(claims, "exp") + self.skew_s < now:
             raise UnauthenticatedError("the token has expired: get a fresh one (getIdToken)")
-        if _number(claims, "iat") - self.skew_s > now:
+        if numeric_claim(claims, "iat") - self.skew_s > now:
             raise UnauthenticatedError("the token is issued in the future (iat)")
-        if _number(claims, "auth_time") - self.skew_s > now:
+        if numeric_claim(claims, "auth_time") - self.skew_s > now:
             raise UnauthenticatedError("the token's sign-in time is in the future (auth_time)")
         sub = claims.get("sub")
         if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_UID_CHARS:

@@ -31,7 +31,7 @@ from typing import Any
 from common.domain.errors import PermissionDeniedError, UnauthenticatedError
 from common.ports import Clock
 from common.ports.tokens import TokenDecoder
-from common.services.identity import DEFAULT_SKEW_S, bearer_token
+from common.services.identity import DEFAULT_SKEW_S, bearer_token, numeric_claim
 
 TASK_SECRET_HEADER = "X-StoryGenius-Task-Secret"
 GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
@@ -60,13 +60,6 @@ def _unsigned_claims(token: str) -> dict[str, Any]:
     if not isinstance(claims, dict):
         raise UnauthenticatedError("the task's token is not a JWT")
     return claims
-
-
-def _number(claims: Mapping[str, Any], name: str) -> float:
-    value = claims.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise UnauthenticatedError(f"the task's token has no valid `{name}` claim")
-    return float(value)
 
 
 class StepCallerVerifier:
@@ -122,9 +115,9 @@ class StepCallerVerifier:
             raise UnauthenticatedError("the task's token is not issued by Google (iss)")
         if claims.get("aud") != self.audience(step):
             raise UnauthenticatedError("the task's token is meant for another target (aud)")
-        if _number(claims, "exp") + self.skew_s < now:
+        if numeric_claim(claims, "exp", "the task's token") + self.skew_s < now:
             raise UnauthenticatedError("the task's token has expired")
-        if _number(claims, "iat") - self.skew_s > now:
+        if numeric_claim(claims, "iat", "the task's token") - self.skew_s > now:
             raise UnauthenticatedError("the task's token is issued in the future (iat)")
         email = claims.get("email")
         if not self.service_account:

@@ -15,129 +15,61 @@ resource "google_firestore_database" "default" {
   depends_on = [google_project_service.apis]
 }
 
-# ProjectService.list: owner == uid, newest first.
-resource "google_firestore_index" "projects_owner_created_at" {
-  project     = var.project
-  database    = google_firestore_database.default.name
-  collection  = "projects"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "owner"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "created_at"
-    order      = "DESCENDING"
-  }
-}
-
-# ScheduleService.calendar: owner == uid, publish_at in a range, earliest first.
-resource "google_firestore_index" "schedules_owner_publish_at" {
-  project     = var.project
-  database    = google_firestore_database.default.name
-  collection  = "schedules"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "owner"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "publish_at"
-    order      = "ASCENDING"
-  }
-}
-
-# ScheduleService.due (the tick): status == scheduled|generating, next_at <= now.
-resource "google_firestore_index" "schedules_status_next_at" {
-  project     = var.project
-  database    = google_firestore_database.default.name
-  collection  = "schedules"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "next_at"
-    order      = "ASCENDING"
+locals {
+  # The composite indexes, by name; fields in index order (equality fields first).
+  firestore_indexes = {
+    # ProjectService.list: owner == uid, newest first.
+    projects_owner_created_at = {
+      collection = "projects"
+      fields     = [{ path = "owner", order = "ASCENDING" }, { path = "created_at", order = "DESCENDING" }]
+    }
+    # ScheduleService.calendar: owner == uid, publish_at in a range, earliest first.
+    schedules_owner_publish_at = {
+      collection = "schedules"
+      fields     = [{ path = "owner", order = "ASCENDING" }, { path = "publish_at", order = "ASCENDING" }]
+    }
+    # ScheduleService.due (the tick): status == scheduled|generating, next_at <= now.
+    schedules_status_next_at = {
+      collection = "schedules"
+      fields     = [{ path = "status", order = "ASCENDING" }, { path = "next_at", order = "ASCENDING" }]
+    }
+    # SeriesService.list: owner == uid, newest first.
+    series_owner_created_at = {
+      collection = "series"
+      fields     = [{ path = "owner", order = "ASCENDING" }, { path = "created_at", order = "DESCENDING" }]
+    }
+    # SeriesService.due (the tick): status == active, next_at <= now.
+    series_status_next_at = {
+      collection = "series"
+      fields     = [{ path = "status", order = "ASCENDING" }, { path = "next_at", order = "ASCENDING" }]
+    }
+    # UsageAnalytics: a user's usage events in a time range.
+    usage_owner_at = {
+      collection = "usage"
+      fields     = [{ path = "owner", order = "ASCENDING" }, { path = "at", order = "ASCENDING" }]
+    }
+    # UsageAnalytics: a user's jobs created in a time range.
+    jobs_owner_created_at = {
+      collection = "jobs"
+      fields     = [{ path = "owner", order = "ASCENDING" }, { path = "created_at", order = "ASCENDING" }]
+    }
   }
 }
 
-# SeriesService.list: owner == uid, newest first.
-resource "google_firestore_index" "series_owner_created_at" {
+resource "google_firestore_index" "composite" {
+  for_each = local.firestore_indexes
+
   project     = var.project
   database    = google_firestore_database.default.name
-  collection  = "series"
+  collection  = each.value.collection
   query_scope = "COLLECTION"
 
-  fields {
-    field_path = "owner"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "created_at"
-    order      = "DESCENDING"
-  }
-}
-
-# SeriesService.due (the tick): status == active, next_at <= now.
-resource "google_firestore_index" "series_status_next_at" {
-  project     = var.project
-  database    = google_firestore_database.default.name
-  collection  = "series"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "status"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "next_at"
-    order      = "ASCENDING"
-  }
-}
-
-# UsageAnalytics: a user's usage events in a time range.
-resource "google_firestore_index" "usage_owner_at" {
-  project     = var.project
-  database    = google_firestore_database.default.name
-  collection  = "usage"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "owner"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "at"
-    order      = "ASCENDING"
-  }
-}
-
-# UsageAnalytics: a user's jobs created in a time range.
-resource "google_firestore_index" "jobs_owner_created_at" {
-  project     = var.project
-  database    = google_firestore_database.default.name
-  collection  = "jobs"
-  query_scope = "COLLECTION"
-
-  fields {
-    field_path = "owner"
-    order      = "ASCENDING"
-  }
-
-  fields {
-    field_path = "created_at"
-    order      = "ASCENDING"
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value.path
+      order      = fields.value.order
+    }
   }
 }
 

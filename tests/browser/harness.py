@@ -8,17 +8,13 @@ it), driven by Playwright.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import ROOT, free_port, local_server
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = ROOT / "out" / "test-artifacts" / "studio"
@@ -41,52 +37,13 @@ def missing_browser() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def studio_server(data_dir: Path, log: Path, timeout_s: float = 60) -> Iterator[str]:
     """`python main.py serve` on a free port with its own data folder; yields its base URL."""
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)}
     env |= {"STORYGENIUS_DATA_DIR": str(data_dir), "STORYGENIUS_LOG_LEVEL": "WARNING"}
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "main.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, server, timeout_s, log)
-            yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _wait_until_up(base: str, server: subprocess.Popen[bytes], timeout_s: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited ({server.returncode}): {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/v1/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer within {timeout_s} s: {log.read_text()}")
+    with local_server(free_port(), env, log, timeout_s) as base:
+        yield base
 
 
 def launch(playwright: Any) -> Any:

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Request, Response
 
 from common.adapters.gcp.cloud_run import CloudRunJobRunner
 from common.domain.errors import InvalidInputError, ProviderError, RetryableError
-from tests.support.tasks_emulator import Receiver, free_port
+from tests.support.processes import free_port
+from tests.support.tasks_emulator import Receiver
 
 PROJECT, REGION, JOB = "test-project", "us-central1", "storygenius-assemble"
 JOB_NAME = f"projects/{PROJECT}/locations/{REGION}/jobs/{JOB}"

@@ -42,19 +42,24 @@ def sleeps() -> list[float]:
     return []
 
 
-@pytest.fixture
-def make_narrator(stub: ElevenLabsStub, sleeps: list[float]):
-    def make(**options: Any) -> ElevenLabsNarrator:
-        values: dict[str, Any] = {
+def _narrator(stub: ElevenLabsStub, **options: Any) -> ElevenLabsNarrator:
+    """A narrator of the stub's account, speaking with VOICE."""
+    return ElevenLabsNarrator(
+        **{
             "api_key": stub.api_key,
             "model": "eleven_multilingual_v2",
             "voice_id": VOICE,
             "base_url": stub.base_url,
-            "backoff_s": 0.2,
-            "sleep": sleeps.append,  # backoff is recorded, not waited for
             **options,
         }
-        return ElevenLabsNarrator(**values)
+    )
+
+
+@pytest.fixture
+def make_narrator(stub: ElevenLabsStub, sleeps: list[float]):
+    def make(**options: Any) -> ElevenLabsNarrator:
+        # backoff is recorded, not waited for
+        return _narrator(stub, **{"backoff_s": 0.2, "sleep": sleeps.append, **options})
 
     return make
 
@@ -315,14 +320,7 @@ def _fan_out(narrator: ElevenLabsNarrator, calls: int) -> list[Any]:
 def test_a_fan_out_never_has_more_requests_in_flight_than_the_limit():
     # The stub refuses (429) what goes over the account's limit of 2, as ElevenLabs does.
     with ElevenLabsStub(latency_s=0.25, concurrency_limit=2) as stub:
-        narrator = ElevenLabsNarrator(
-            api_key=stub.api_key,
-            model="eleven_multilingual_v2",
-            voice_id=VOICE,
-            base_url=stub.base_url,
-            max_concurrency=2,
-        )
-        results = _fan_out(narrator, 8)
+        results = _fan_out(_narrator(stub, max_concurrency=2), 8)
 
     assert len(results) == 8 and all(r.words for r in results)
     assert stub.max_in_flight == 2
@@ -332,29 +330,13 @@ def test_a_fan_out_never_has_more_requests_in_flight_than_the_limit():
 def test_without_the_limit_the_same_fan_out_overruns_the_account():
     # The other side of the test above: the stub does see a fan-out when nothing holds it back.
     with ElevenLabsStub(latency_s=0.25) as stub:
-        narrator = ElevenLabsNarrator(
-            api_key=stub.api_key,
-            model="eleven_multilingual_v2",
-            voice_id=VOICE,
-            base_url=stub.base_url,
-            max_concurrency=8,
-        )
-        _fan_out(narrator, 8)
+        _fan_out(_narrator(stub, max_concurrency=8), 8)
     assert stub.max_in_flight > 2
 
 
 def test_narrators_of_one_account_share_its_limit(stub):
-    def make() -> ElevenLabsNarrator:
-        return ElevenLabsNarrator(
-            api_key=stub.api_key,
-            model="eleven_multilingual_v2",
-            voice_id=VOICE,
-            base_url=stub.base_url,
-            max_concurrency=1,
-        )
-
     stub.latency_s = 0.2
-    first, second = make(), make()
+    first, second = _narrator(stub, max_concurrency=1), _narrator(stub, max_concurrency=1)
     calls = [
         (narrator, NarrationRequest(text=f"Line {i}."))
         for i, narrator in enumerate([first, second] * 2)

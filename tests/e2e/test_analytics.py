@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
-import functions_framework
 import pytest
 
-from common.bootstrap import install
 from common.domain.commands import CreateProject, StartJob
 from tests.e2e.test_series import BrokenVoice
+from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.calendar import FakeClock
 
 pytestmark = pytest.mark.slow
 
-ALICE = {"Authorization": "Bearer dev:alice"}
 TINY = {"duration_s": 10, "resolution": "720p", "aspect": "1:1"}
 
 
@@ -38,9 +36,8 @@ def test_the_usage_endpoint_totals_equal_the_recorded_usage_events(make_services
     assert svc.jobs.get(made_job).status == "done"
     assert svc.jobs.get(failed_job).status == "failed"
 
-    install(svc)
-    try:
-        client = functions_framework.create_app("api", "main.py").test_client()
+    with installed(svc):
+        client = api_client()
         query = "from=2026-07-01&to=2026-07-02&timezone=UTC"
         report = client.get(f"/v1/analytics/usage?{query}", headers=ALICE).get_json()
         one_project = client.get(
@@ -49,11 +46,7 @@ def test_the_usage_endpoint_totals_equal_the_recorded_usage_events(make_services
         first_day = client.get(
             "/v1/analytics/usage?from=2026-07-01&to=2026-07-01", headers=ALICE
         ).get_json()
-        bob = client.get(
-            f"/v1/analytics/usage?{query}", headers={"Authorization": "Bearer dev:bob"}
-        )
-    finally:
-        install(None)
+        bob = client.get(f"/v1/analytics/usage?{query}", headers=BOB)
 
     # The sums of the usage events as the pipeline stored them, computed independently.
     events = [d.data for d in svc.store.query("usage", [("owner", "==", "alice")])]

@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 import uuid
 from collections import Counter
@@ -22,16 +20,11 @@ import pytest
 
 from common.ports import Document
 from tests.support.probe import ffprobe
+from tests.support.processes import free_port, local_server
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _call(base: str, method: str, path: str, body: object | None = None) -> tuple[int, dict]:
@@ -60,7 +53,7 @@ def cloud(firestore_emulator, storage_emulator, tasks_emulator, tmp_path):
         client_options={"api_endpoint": storage_emulator},
     )
     client.create_bucket(bucket)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "STORYGENIUS_STORE": "firestore",
@@ -78,30 +71,8 @@ def cloud(firestore_emulator, storage_emulator, tasks_emulator, tmp_path):
         "STORYGENIUS_LOG_LEVEL": "INFO",
     }
     log = tmp_path / "server.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "main.py", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _call(base, "GET", "/v1/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+    with local_server(port, env, log) as base:
         yield base, env, log, client.bucket(bucket)
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def test_a_job_flows_through_tasks_firestore_and_storage_to_a_video(cloud, tmp_path, monkeypatch):

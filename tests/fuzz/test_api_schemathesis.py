@@ -17,9 +17,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from common.bootstrap import install
 from common.config import Settings
 from common.domain.commands import CreateProject
+from tests.support.api import installed
 from tests.support.fakes import RecordingQueue
 from tests.support.keys import NOW, SettableClock, StaticKeys, firebase_claims, key_pair, sign_jwt
 
@@ -66,10 +66,9 @@ def api_services(make_services):
         clock=SettableClock(NOW),
         firebase_keys=StaticKeys(KEYS),
     )
-    install(svc)
-    svc.projects.create(USER, CreateProject(prompt="A lighthouse keeper befriends a whale"))
-    yield svc
-    install(None)
+    with installed(svc):
+        svc.projects.create(USER, CreateProject(prompt="A lighthouse keeper befriends a whale"))
+        yield svc
 
 
 def assert_error_shape(response: Any) -> None:

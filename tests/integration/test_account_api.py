@@ -10,14 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import functions_framework
 import pytest
 
 from common.bootstrap import install
+from tests.support.api import ALICE, BOB, api_client
 from tests.support.fakes import RecordingQueue
 
-ALICE = {"Authorization": "Bearer dev:alice"}
-BOB = {"Authorization": "Bearer dev:bob"}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,7 +24,7 @@ def api(make_services):
     def make(**settings):
         svc = make_services(settings, queue=RecordingQueue())
         install(svc)
-        return svc, functions_framework.create_app("api", "main.py").test_client()
+        return svc, api_client()
 
     yield make
     install(None)

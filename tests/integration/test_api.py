@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import threading
 
-import functions_framework
 import pytest
 
-from common.bootstrap import install
 from common.domain.commands import StepCommand
 from common.domain.story import Scene, Story, StyleBible
 from common.ports import Delivery
 from functions.api import MAX_BODY_BYTES, ROUTES
+from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.fakes import RecordingQueue
-
-ALICE = {"Authorization": "Bearer dev:alice"}
-BOB = {"Authorization": "Bearer dev:bob"}
 
 
 @pytest.fixture
@@ -28,15 +24,13 @@ def queue():
 
 @pytest.fixture
 def svc(make_services, queue):
-    svc = make_services(queue=queue)
-    install(svc)
-    yield svc
-    install(None)
+    with installed(make_services(queue=queue)) as svc:
+        yield svc
 
 
 @pytest.fixture
 def client(svc):
-    return functions_framework.create_app("api", "main.py").test_client()
+    return api_client()
 
 
 @pytest.fixture

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import functions_framework
 import pytest
 
 from common.adapters.webhook.publisher import WebhookPublisher
-from common.bootstrap import install
+from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.calendar import FakeClock
 from tests.support.fakes import RecordingQueue
 
-ALICE = {"Authorization": "Bearer dev:alice"}
-BOB = {"Authorization": "Bearer dev:bob"}
 NOW = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
 
 
@@ -27,14 +24,13 @@ def svc(make_services):
     publisher = WebhookPublisher(resolve=lambda host, port: ["93.184.216.34"])
     settings = {"lead_per_video_s": 0.0, "lead_margin_s": 1800.0}
     svc = make_services(settings, queue=RecordingQueue(), clock=FakeClock(NOW), publisher=publisher)
-    install(svc)
-    yield svc
-    install(None)
+    with installed(svc):
+        yield svc
 
 
 @pytest.fixture
 def client(svc):
-    return functions_framework.create_app("api", "main.py").test_client()
+    return api_client()
 
 
 @pytest.fixture
@@ -197,6 +193,15 @@ def test_a_series_is_created_paused_resumed_and_deleted(client):
 )
 def test_bad_series_input_is_a_400_naming_the_field(client, body, field):
     assert field in _error(client.post("/v1/series", json=body, headers=ALICE), 400)["fields"]
+
+
+def test_a_topic_too_long_is_refused_by_an_update_as_by_a_create(client):
+    long_topic = {"topics": ["x" * 201]}
+    error = _error(client.post("/v1/series", json={"theme": "t", **long_topic}, headers=ALICE), 400)
+    assert "topics" in error["fields"]
+    sid = client.post("/v1/series", json={"theme": "t"}, headers=ALICE).get_json()["id"]
+    error = _error(client.patch(f"/v1/series/{sid}", json=long_topic, headers=ALICE), 400)
+    assert "topics" in error["fields"]
 
 
 def test_the_webhook_secret_is_shown_once_and_the_url_is_vetted(client):

@@ -14,29 +14,23 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import functions_framework
 import pytest
 
-from common.bootstrap import install
 from functions.api import openapi_spec
 from functions.routes.events import JobEventStream
+from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.fakes import RecordingQueue
-
-ALICE = {"Authorization": "Bearer dev:alice"}
-BOB = {"Authorization": "Bearer dev:bob"}
 
 
 @pytest.fixture
 def svc(make_services):
-    svc = make_services(queue=RecordingQueue())
-    install(svc)
-    yield svc
-    install(None)
+    with installed(make_services(queue=RecordingQueue())) as svc:
+        yield svc
 
 
 @pytest.fixture
 def client(svc):
-    return functions_framework.create_app("api", "main.py").test_client()
+    return api_client()
 
 
 @pytest.fixture

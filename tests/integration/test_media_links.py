@@ -14,23 +14,19 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.test import Client
 
-from common.bootstrap import install
 from common.domain.job import SceneState
 from functions.media import signer_for
 from functions.server import create_app
+from tests.support.api import ALICE, BOB, installed
 from tests.support.fakes import RecordingQueue
 
-ALICE = {"Authorization": "Bearer dev:alice"}
-BOB = {"Authorization": "Bearer dev:bob"}
 VIDEO = os.urandom(64 * 1024)
 
 
 @pytest.fixture
 def svc(make_services):
-    svc = make_services(queue=RecordingQueue())
-    install(svc)
-    yield svc
-    install(None)
+    with installed(make_services(queue=RecordingQueue())) as svc:
+        yield svc
 
 
 @pytest.fixture

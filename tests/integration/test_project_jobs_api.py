@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import functions_framework
 import pytest
 
-from common.bootstrap import install
+from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.fakes import RecordingQueue
-
-ALICE = {"Authorization": "Bearer dev:alice"}
-BOB = {"Authorization": "Bearer dev:bob"}
 
 
 @pytest.fixture
 def client(make_services):
-    install(make_services(queue=RecordingQueue()))
-    yield functions_framework.create_app("api", "main.py").test_client()
-    install(None)
+    with installed(make_services(queue=RecordingQueue())):
+        yield api_client()
 
 
 def create(client, prompt: str) -> str:

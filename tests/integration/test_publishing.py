@@ -21,6 +21,7 @@ from common.domain.schedule import CreateSchedule, MoveSchedule, PublishCommand
 from common.ports import Delivery
 from common.services.scheduling import job_id_for
 from common.services.webhooks import WebhookService
+from tests.support.api import installed
 from tests.support.calendar import FakeClock, loopback_publisher, receiver, verify  # noqa: F401
 from tests.support.fakes import RecordingQueue
 
@@ -81,6 +82,12 @@ def _run_until(svc, clock, when):
     assert svc.queue.wait_idle(30)
 
 
+def _generate_and_publish(svc, clock, publish_at=PUBLISH_AT):
+    """Tick when generation starts (an hour ahead: the lead time), then at the publishing time."""
+    _run_until(svc, clock, publish_at - timedelta(hours=1))
+    _run_until(svc, clock, publish_at)
+
+
 def test_a_video_is_published_at_its_time_and_announced_signed(world):
     svc, clock, hook = world
     schedule = _scheduled(svc)
@@ -120,8 +127,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_answers(world):
     svc, clock, hook = world
     hook.fail_first = 2
     schedule = _scheduled(svc)
-    _run_until(svc, clock, PUBLISH_AT - timedelta(hours=1))
-    _run_until(svc, clock, PUBLISH_AT)
+    _generate_and_publish(svc, clock)
 
     published = svc.schedules.find(schedule.id)
     assert published.webhook == "delivered"
@@ -140,8 +146,7 @@ def test_a_receiver_down_for_every_attempt_leaves_the_video_published(world):
     svc, clock, hook = world
     hook.fail_first = 100
     schedule = _scheduled(svc)
-    _run_until(svc, clock, PUBLISH_AT - timedelta(hours=1))
-    _run_until(svc, clock, PUBLISH_AT)
+    _generate_and_publish(svc, clock)
 
     published = svc.schedules.find(schedule.id)
     assert published.status == "published"
@@ -156,8 +161,7 @@ def test_a_failed_job_fails_its_schedule_naming_the_stage(world):
     svc, clock, hook = world
     error = JobError(stage="scenes", scene="s02", code="provider_error", message="voice refused")
     schedule = _scheduled(svc, status="failed", stage="scenes", error=error, outputs=JobOutputs())
-    _run_until(svc, clock, PUBLISH_AT - timedelta(hours=1))
-    _run_until(svc, clock, PUBLISH_AT)
+    _generate_and_publish(svc, clock)
 
     failed = svc.schedules.find(schedule.id)
     assert failed.status == "failed"
@@ -210,7 +214,6 @@ def test_under_serve_the_public_link_is_a_signed_media_link_of_the_local_server(
 ):
     from werkzeug.test import Client
 
-    from common.bootstrap import install
     from functions.server import _media_links, create_app
 
     # The media route checks expiry against the real time: start the clock at it.
@@ -220,16 +223,12 @@ def test_under_serve_the_public_link_is_a_signed_media_link_of_the_local_server(
     svc.publishing.link = _media_links(svc, "http://127.0.0.1:8080")
     publish_at = start + timedelta(hours=2)
     schedule = _scheduled(svc, publish_at=publish_at)
-    _run_until(svc, clock, publish_at - timedelta(hours=1))
-    _run_until(svc, clock, publish_at)
+    _generate_and_publish(svc, clock, publish_at)
 
     url = svc.schedules.find(schedule.id).public_url
     assert url.startswith("http://127.0.0.1:8080/media/jobs/")
-    install(svc)
-    try:
+    with installed(svc):
         served = Client(create_app()).get(url.removeprefix("http://127.0.0.1:8080"))
-    finally:
-        install(None)
     assert served.status_code == 200
     assert served.data == svc.blobs.get(f"jobs/{job_id_for(schedule.id)}/video.mp4")
 
@@ -244,8 +243,7 @@ def test_a_link_that_cannot_be_made_fails_the_schedule_naming_publish(world):
 
     svc.publishing.link = cannot_sign
     schedule = _scheduled(svc)
-    _run_until(svc, clock, PUBLISH_AT - timedelta(hours=1))
-    _run_until(svc, clock, PUBLISH_AT)
+    _generate_and_publish(svc, clock)
 
     failed = svc.schedules.find(schedule.id)
     assert failed.status == "failed" and failed.next_at is None

@@ -10,9 +10,9 @@ from pathlib import Path
 import functions_framework
 import pytest
 
-from common.bootstrap import install
 from common.domain.commands import parse
 from common.domain.series import CreateSeries
+from tests.support.api import installed
 from tests.support.calendar import FakeClock
 from tests.support.fakes import RecordingQueue
 
@@ -25,10 +25,8 @@ def world(make_services):
     clock = FakeClock(datetime(2026, 3, 26, 6, 0, tzinfo=UTC))
     queue = RecordingQueue()
     settings = {"lead_per_video_s": 0.0, "lead_margin_s": 3600.0, "exact_horizon_s": 0.0}
-    svc = make_services(settings, queue=queue, clock=clock)
-    install(svc)
-    yield svc, clock, queue
-    install(None)
+    with installed(make_services(settings, queue=queue, clock=clock)) as svc:
+        yield svc, clock, queue
 
 
 def test_a_tick_event_claims_the_due_run_once_however_often_it_is_delivered(world):

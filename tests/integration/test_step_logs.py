@@ -10,11 +10,11 @@ import logging
 import functions_framework
 import pytest
 
-from common.bootstrap import install
 from common.domain.commands import CreateProject, StartJob
 from common.logs import JsonFormatter, configure_json_logging
 from common.ports import Delivery
 from common.services.step_callers import TASK_SECRET_HEADER, process_task_secret
+from tests.support.api import installed
 from tests.support.fakes import RecordingQueue
 
 
@@ -71,14 +71,11 @@ def test_a_step_writes_one_json_line_with_job_stage_scene_and_latency(job, lines
 
 def test_the_http_step_target_logs_through_the_same_dispatch(job, lines):
     svc, _, started = job
-    install(svc)
-    try:
+    with installed(svc):
         client = functions_framework.create_app("step_script", "main.py").test_client()
         headers = {TASK_SECRET_HEADER: process_task_secret(), "X-CloudTasks-TaskRetryCount": "0"}
         assert client.post("/", json={"job_id": started.id}, headers=headers).status_code == 200
         assert client.post("/", json={"job": "?"}, headers=headers).status_code == 200  # dropped
-    finally:
-        install(None)
     done, dropped = lines()
     assert (done["step"], done["job_id"], done["outcome"]) == ("step_script", started.id, "ok")
     assert dropped["severity"] == "WARNING" and dropped["outcome"] == "dropped"

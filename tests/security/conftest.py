@@ -8,10 +8,10 @@ import functions_framework
 import pytest
 from PIL import Image
 
-from common.bootstrap import install
 from common.domain.commands import CreateProject, StartJob
 from common.domain.story import Scene, Story, StyleBible
 from common.services.step_callers import TASK_SECRET_HEADER, process_task_secret
+from tests.support.api import api_client, installed
 from tests.support.fakes import RecordingQueue
 from tests.support.keys import NOW, SettableClock, StaticKeys, firebase_claims, key_pair, sign_jwt
 
@@ -43,7 +43,7 @@ STORY = Story(
 class World:
     def __init__(self, svc, queue):
         self.svc, self.queue = svc, queue
-        self.api = functions_framework.create_app("api", "main.py").test_client()
+        self.api = api_client()
         self.project = svc.projects.create("alice", CreateProject(prompt="A lighthouse keeper"))
         svc.projects.save_story(self.project.id, STORY)
         self.job = svc.pipeline.start("alice", StartJob(project_id=self.project.id))
@@ -93,9 +93,8 @@ def world(make_services):
         firebase_keys=StaticKeys(FIREBASE),
         oidc_keys=StaticKeys(GOOGLE),
     )
-    install(svc)
-    yield World(svc, queue)
-    install(None)
+    with installed(svc):
+        yield World(svc, queue)
 
 
 def error_of(response, status: int) -> dict:

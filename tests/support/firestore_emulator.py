@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.processes import free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = REPO_ROOT / ".tools" / "firestore" / "node_modules" / "@firestore-emulator" / "server"
 START_TIMEOUT_S = 20.0
@@ -93,7 +95,7 @@ def start_firestore_standin(
         )
     failure = ""
     for _ in range(attempts):  # another process may take the free port before node binds it
-        port = _free_port()
+        port = free_port()
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [node_path, "-e", START_SCRIPT, str(package_dir), str(port)],
@@ -119,13 +121,6 @@ def _wait_until_listening(process: subprocess.Popen[bytes], port: int) -> bool:
         except OSError:
             time.sleep(0.05)
     return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def new_project_id() -> str:

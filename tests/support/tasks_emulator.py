@@ -35,6 +35,7 @@ from werkzeug.wrappers import Request, Response
 from common.adapters.local.inprocess_queue import TaskFailure
 from common.ports.tasks import Delivery, Task
 from functions.envelope import task_delivery
+from tests.support.processes import free_port, stop
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -65,12 +66,6 @@ CONTRACT_SKIPS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_emulator(log: Path, max_retries: int = MAX_RETRIES) -> Iterator[str]:
     """Run the emulator on a free port; yields "127.0.0.1:PORT" once it accepts connections."""
@@ -91,12 +86,7 @@ def running_emulator(log: Path, max_retries: int = MAX_RETRIES) -> Iterator[str]
             time.sleep(0.05)
         yield f"127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 5)
 
 
 @pytest.fixture(scope="session")

@@ -60,17 +60,26 @@ def reference(raw: Any) -> tuple[str, str] | None:
 
 
 class Evaluator:
-    """Resolves var., local., each., tostring(), literal resource attributes and service
-    account emails. Anything else (known only after apply) becomes "<expression>"."""
+    """Resolves var., local., each., a dynamic block's iterator, tostring(), literal resource
+    attributes and service account emails. Anything else (known only after apply) becomes
+    "<expression>"."""
 
-    def __init__(self, tf: TF, variables: dict[str, Any] | None = None, each: Any = None):
+    def __init__(
+        self,
+        tf: TF,
+        variables: dict[str, Any] | None = None,
+        iterators: dict[str, tuple[Any, Any]] | None = None,
+    ):
         self.tf = tf
         defaults = {name: body.get("default") for name, body in tf["variable"].items()}
         self.vars = defaults | FIXTURE_VARS | (variables or {})
-        self.each = each
+        self.iterators = iterators or {}  # "each", or a dynamic block's name: (key, value)
 
     def with_each(self, key: str, value: Any) -> Evaluator:
-        return Evaluator(self.tf, self.vars, (key, value))
+        return self.with_iterator("each", key, value)
+
+    def with_iterator(self, name: str, key: Any, value: Any) -> Evaluator:
+        return Evaluator(self.tf, self.vars, self.iterators | {name: (key, value)})
 
     def value(self, raw: Any) -> Any:
         if isinstance(raw, dict):
@@ -92,8 +101,8 @@ class Evaluator:
             return self.vars[parts[1]]
         if parts[0] == "local" and parts[1] in self.tf["locals"]:
             return self._walk(self.value(self.tf["locals"][parts[1]]), parts[2:], text)
-        if parts[0] == "each" and self.each is not None:
-            key, value = self.each
+        if parts[0] in self.iterators and len(parts) > 1:
+            key, value = self.iterators[parts[0]]
             return key if parts[1] == "key" else self._walk(value, parts[2:], text)
         body = self.tf["resource"].get(parts[0], {}).get(parts[1]) if len(parts) == 3 else None
         if body is not None:
@@ -123,6 +132,26 @@ def instances(
     keys = ev.value(body["for_each"])
     assert isinstance(keys, dict), f"for_each must resolve to a map here, got {keys!r}"
     return [(key, ev.with_each(key, value)) for key, value in keys.items()]
+
+
+def blocks(
+    body: dict[str, Any], name: str, ev: Evaluator
+) -> list[tuple[dict[str, Any], Evaluator]]:
+    """(block, evaluator) for each `name` block of a resource body: the literal ones, then one
+    per element of each `dynamic "name"` block, its evaluator resolving `<iterator>.value`."""
+    found = [(block, ev) for block in body.get(name, [])]
+    for dynamic in body.get("dynamic", []):
+        if name not in dynamic:
+            continue
+        spec = dynamic[name]
+        items = ev.value(spec["for_each"])
+        pairs = items.items() if isinstance(items, dict) else enumerate(items)
+        iterator = spec.get("iterator", name)
+        for key, value in pairs:
+            found += [
+                (content, ev.with_iterator(iterator, key, value)) for content in spec["content"]
+            ]
+    return found
 
 
 @dataclass

@@ -36,7 +36,7 @@ def test_a_cut_joins_by_concat_and_drops_the_overlap() -> None:
     assert "overlay" not in graph and "xfade" not in graph
     assert "[a0][a1]concat=n=2:v=1:a=0" in graph
     # Scene 0 shows until scene 1 starts (1.5 s = 45 frames), so the total is the spec's.
-    assert "[a0_]loop=loop=44:size=1:start=0,setpts=N/(30*TB)[a0]" in graph
+    assert "[a0_]loop=loop=44:size=1:start=0,trim=end_frame=45,setpts=N/(30*TB)[a0]" in graph
     cmd = build_command(tl, OUT, clip_durations={})
     frames = int(cmd.output[cmd.output.index("-frames:v") + 1])
     assert frames == round(tl.duration_s * 30)

@@ -175,17 +175,23 @@ def test_every_query_has_an_index_in_both_index_files():
 
 def test_a_removed_index_is_reported_for_its_file():
     queries, _ = store_queries(code_paths())
-    problems = index_problems(queries, _index_sources(doc={"indexes": []}))
-    assert any(
-        p.startswith("common/services/projects.py:")
-        and p.endswith(f"projects needs index {PROJECTS_INDEX} in firestore.indexes.json")
-        for p in problems
+    doc = json.loads(INDEXES.read_text())
+    doc["indexes"] = [ix for ix in doc["indexes"] if ix["collectionGroup"] != "projects"]
+    problems = index_problems(queries, _index_sources(doc=doc))
+    assert len(problems) == 2
+    assert problems[0].startswith("common/services/projects.py:")
+    assert problems[0].endswith(f"projects needs index {PROJECTS_INDEX} in firestore.indexes.json")
+    assert problems[1] == (
+        f"index ('projects', 'COLLECTION', {PROJECTS_INDEX}) is in terraform, "
+        "not in firestore.indexes.json"
     )
-    assert any(p.endswith("is in terraform, not in firestore.indexes.json") for p in problems)
     tf = terraform()
-    del tf["resource"]["google_firestore_index"]
+    del tf["locals"]["firestore_indexes"]["projects_owner_created_at"]
     problems = index_problems(queries, _index_sources(tf=tf))
-    assert any(p.endswith(f"needs index {PROJECTS_INDEX} in terraform") for p in problems)
+    assert len(problems) == 2
+    assert problems[0].startswith("common/services/projects.py:")
+    assert problems[0].endswith(f"projects needs index {PROJECTS_INDEX} in terraform")
+    assert problems[1].endswith("is in firestore.indexes.json, not in terraform")
 
 
 def test_unreadable_queries_and_new_unindexed_queries_are_reported(tmp_path):

@@ -21,11 +21,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from common.adapters.elevenlabs.errors import bad_response
 from common.domain.assets import WordTiming
 from common.domain.errors import ProviderError
 from common.media.captions import is_no_space
 
-PROVIDER = "elevenlabs"
 _OPENING = ("Ps", "Pi")  # ( [ { « “ 「 『
 
 
@@ -142,9 +142,4 @@ def _time_ok(value: object) -> bool:
 
 
 def _bad(message: str) -> ProviderError:
-    return ProviderError(
-        f"ElevenLabs returned an unusable alignment: {message}",
-        provider=PROVIDER,
-        retryable=True,
-        code="bad_response",
-    )
+    return bad_response(f"ElevenLabs returned an unusable alignment: {message}")

@@ -14,9 +14,8 @@ import io
 import wave
 from dataclasses import dataclass
 
+from common.adapters.elevenlabs.errors import bad_response
 from common.domain.errors import ProviderError
-
-PROVIDER = "elevenlabs"
 
 # MPEG audio header tables (ISO 11172-3 / 13818-3), Layer III. Index by version: 3 = MPEG-1,
 # 2 = MPEG-2, 0 = MPEG-2.5 (1 is reserved).
@@ -165,9 +164,4 @@ def _lame_trim(data: bytes, xing: int, end: int) -> int:
 
 
 def _bad(message: str) -> ProviderError:
-    return ProviderError(
-        f"ElevenLabs returned unusable audio: {message}",
-        provider=PROVIDER,
-        retryable=True,
-        code="bad_response",
-    )
+    return bad_response(f"ElevenLabs returned unusable audio: {message}")

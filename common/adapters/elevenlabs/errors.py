@@ -43,9 +43,7 @@ def translate(exc: Exception) -> Failure | None:
     if isinstance(exc, httpx.TransportError):
         return Failure(_error(f"cannot reach ElevenLabs: {exc}", True, "unavailable"))
     if isinstance(exc, ParsingError):
-        return Failure(
-            _error("ElevenLabs returned a response of unexpected shape", True, "bad_response")
-        )
+        return Failure(bad_response("ElevenLabs returned a response of unexpected shape"))
     if isinstance(exc, ApiError):
         return _api_failure(exc.status_code or 0, exc.body, exc.headers or {})
     return None
@@ -55,11 +53,7 @@ def _api_failure(status: int, body: Any, headers: dict[str, str]) -> Failure:
     reason, message = detail(body)
     said = f"{reason}: {message}" if reason and message else reason or message or "no detail"
     if 200 <= status < 300:
-        return Failure(
-            _error(
-                f"ElevenLabs answered {status} with a body that is not JSON", True, "bad_response"
-            )
-        )
+        return Failure(bad_response(f"ElevenLabs answered {status} with a body that is not JSON"))
     if reason == "quota_exceeded":
         return Failure(_error(f"ElevenLabs quota exceeded ({said})", False, "quota_exceeded"))
     if status in (401, 403):
@@ -111,6 +105,11 @@ def _retry_after(headers: dict[str, str]) -> float | None:
     except ValueError:
         return None  # an HTTP date: our own backoff will do
     return None
+
+
+def bad_response(message: str) -> ProviderError:
+    """A response that is not what the API documents (retryable: see the module doc)."""
+    return _error(message, True, "bad_response")
 
 
 def _error(message: str, retryable: bool, code: str) -> ProviderError:

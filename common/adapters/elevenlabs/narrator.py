@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from common.adapters.elevenlabs.alignment import word_timings
 from common.adapters.elevenlabs.audio import decode_audio
-from common.adapters.elevenlabs.errors import PROVIDER, Failure, translate
+from common.adapters.elevenlabs.errors import PROVIDER, Failure, bad_response, translate
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.errors import InvalidInputError, ProviderError
 
@@ -122,12 +122,7 @@ class ElevenLabsNarrator:
         audio = decode_audio(_field(response, "audio_base_64") or "", self.output_format)
         alignment = _field(response, "alignment") or _field(response, "normalized_alignment")
         if alignment is None:
-            raise ProviderError(
-                "ElevenLabs returned no alignment for the text",
-                provider=PROVIDER,
-                retryable=True,
-                code="bad_response",
-            )
+            raise bad_response("ElevenLabs returned no alignment for the text")
         words = word_timings(
             _field(alignment, "characters") or [],
             _field(alignment, "character_start_times_seconds") or [],
