@@ -10,7 +10,9 @@ captions, transitions) for two timelines, short (6 scenes, 1080x1920, 30 fps, ab
   (bench/naive_moviepy.py), with the same encoder settings;
 - engine_vs_floor = engine_s / encode_floor_s (target <= 1.3, media engine issue);
 - naive_vs_engine = naive_moviepy_s / engine_s (target >= 5);
-- peak RSS (MiB) of each, children included.
+- peak RSS (MiB) of each, children included;
+- CPU seconds of each (`*_cpu_s`, `engine_vs_floor_cpu`): on a shared machine the wall times
+  move with the load, the CPU work much less.
 
 The long timeline's keys carry a `long_` prefix. Each measurement runs in a fresh process so
 peak RSS is its own. Results merge into bench/results.json and a table is printed. Not a test:
@@ -132,25 +134,31 @@ def _peak_rss_mib() -> float:
     return max(own, children) / 1024
 
 
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and its finished children."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
 def _engine(timeline_json: str, out: str, result: Any) -> None:
     from common.media.assemble import assemble
     from common.media.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     assemble(timeline, Path(out))
-    result.put((time.perf_counter() - start, _peak_rss_mib()))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
 
 
 def _floor(video: str, out: str, preset: str, crf: int, result: Any) -> None:
     from common.media.ffmpeg import run_ffmpeg
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     run_ffmpeg(
         ["-i", video, "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
          "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k", out]
     )  # fmt: skip
-    result.put((time.perf_counter() - start, _peak_rss_mib()))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
 
 
 def _naive(timeline_json: str, out: str, result: Any) -> None:
@@ -158,27 +166,28 @@ def _naive(timeline_json: str, out: str, result: Any) -> None:
     from common.media.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     naive_assemble(timeline, Path(out))
-    result.put((time.perf_counter() - start, _peak_rss_mib()))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
 
 
-def _measure(target: Any, *args: object) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of target(*args, queue) run in a fresh process."""
+def _measure(target: Any, *args: object) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MiB, CPU seconds) of target(*args, queue) run in a fresh
+    process."""
     ctx = multiprocessing.get_context("spawn")
     result = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, result))
     proc.start()
     while True:
         try:
-            seconds, rss = result.get(timeout=5)
+            seconds, rss, cpu = result.get(timeout=5)
             break
         except queue.Empty:
             # A crashed child never answers: stop waiting instead of hanging the bench.
             if not proc.is_alive():
                 raise SystemExit(f"{target.__name__} failed (exit code {proc.exitcode})") from None
     proc.join()
-    return float(seconds), float(rss)
+    return float(seconds), float(rss), float(cpu)
 
 
 def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
@@ -200,10 +209,10 @@ def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
         flush=True,
     )
     out = work / "engine"
-    engine_s, engine_rss = _measure(_engine, spec, str(out))
+    engine_s, engine_rss, engine_cpu = _measure(_engine, spec, str(out))
     video = out / "video.mp4"
     print(f"[{size.label}] engine {engine_s:.1f} s; encode floor...", flush=True)
-    floor_s, floor_rss = _measure(
+    floor_s, floor_rss, floor_cpu = _measure(
         _floor, str(video), str(work / "floor.mp4"), timeline.video_preset, timeline.crf
     )
     p = size.prefix
@@ -214,11 +223,16 @@ def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
         f"{p}engine_vs_floor": round(engine_s / floor_s, 3),
         f"{p}engine_peak_rss_mib": round(engine_rss, 1),
         f"{p}floor_peak_rss_mib": round(floor_rss, 1),
+        # CPU time is what a busy, shared machine changes least: the same work, whoever else
+        # runs. Wall-time ratios swing by ~0.05 with the load (1.27 and 1.32 in two runs).
+        f"{p}engine_cpu_s": round(engine_cpu, 1),
+        f"{p}encode_floor_cpu_s": round(floor_cpu, 1),
+        f"{p}engine_vs_floor_cpu": round(engine_cpu / floor_cpu, 3),
     }
     if naive:
         print(f"[{size.label}] floor {floor_s:.1f} s; naive MoviePy...", flush=True)
         naive_out = work / "naive.mp4"
-        naive_s, naive_rss = _measure(_naive, spec, str(naive_out))
+        naive_s, naive_rss, naive_cpu = _measure(_naive, spec, str(naive_out))
         print(
             f"[{size.label}] naive {naive_s:.1f} s; output {media_duration(naive_out):.2f} s "
             f"long (engine's {media_duration(video):.2f} s)",
@@ -228,6 +242,7 @@ def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
             f"{p}naive_moviepy_s": round(naive_s, 2),
             f"{p}naive_vs_engine": round(naive_s / engine_s, 2),
             f"{p}naive_moviepy_peak_rss_mib": round(naive_rss, 1),
+            f"{p}naive_moviepy_cpu_s": round(naive_cpu, 1),
         }
     results[f"{p}load_avg_1m"] = round(load, 2)
     results[f"{p}measured_at"] = datetime.datetime.now().isoformat(timespec="seconds")
@@ -240,6 +255,9 @@ ROWS = (
     ("encode floor, s", "encode_floor_s"),
     ("naive MoviePy, s", "naive_moviepy_s"),
     ("engine / floor", "engine_vs_floor"),
+    ("engine CPU, s", "engine_cpu_s"),
+    ("floor CPU, s", "encode_floor_cpu_s"),
+    ("engine / floor, CPU", "engine_vs_floor_cpu"),
     ("naive / engine", "naive_vs_engine"),
     ("engine peak RSS, MiB", "engine_peak_rss_mib"),
     ("floor peak RSS, MiB", "floor_peak_rss_mib"),

@@ -15,7 +15,9 @@ Keys written (merged into bench/results.json, other keys kept; `--dev` writes th
 `dev_` prefix): rerender_vs_full (target <= 0.35), rerender_full_s, rerender_s,
 rerender_provider_calls_full, rerender_provider_calls (target: {"narration": 1}),
 rerender_segments_encoded, first_render_single_pass_s, first_render_segments_s,
-segments_vs_single_pass, rerender_video_s, rerender_load_avg_1m, rerender_measured_at.
+segments_vs_single_pass, rerender_video_s, rerender_load_avg_1m(_end), rerender_measured_at,
+and rerender_cpu_vs_full: the same ratio in CPU time (this process and its ffmpeg children),
+which other work on a shared machine moves much less than wall time.
 
     python bench/rerender.py          # 1080x1920, ~30 s (what `make bench` runs)
     python bench/rerender.py --dev    # renders 360x640 (keyframes painted at 720p)
@@ -27,6 +29,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -105,8 +108,8 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
         CreateProject(prompt=PROMPT, settings={"duration_s": SECONDS, "resolution": resolution}),
     )
 
-    def generate() -> tuple[Job, float]:
-        start = time.perf_counter()
+    def generate() -> tuple[Job, float, float]:
+        start, cpu_start = time.perf_counter(), cpu_seconds()
         job = svc.pipeline.start(OWNER, StartJob(project_id=project.id))
         if dev:  # render small; everything else as a real job (same encoder settings)
 
@@ -115,18 +118,19 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
 
             svc.jobs.mutate(job.id, small)
         assert svc.queue.wait_idle(3600), "the queue did not drain"  # type: ignore[attr-defined]
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
         done = svc.jobs.get(job.id)
         if done.status != "done":
             raise SystemExit(f"job {job.id} ended {done.status}: {done.error}")
-        return done, seconds
+        return done, seconds, cpu
 
     load = os.getloadavg()[0]
     size = "360x640" if dev else "1080x1920"
     print(f"full generation: 6 scenes, {size}, load {load:.1f}...", flush=True)
-    full, full_s = generate()
+    full, full_s, full_cpu = generate()
     calls_full = provider_calls(svc, script, video)
-    print(f"  {full_s:.1f} s, {full.outputs.duration_s} s of video, calls {calls_full}")
+    print(f"  {full_s:.1f} s ({full_cpu:.0f} s CPU), {full.outputs.duration_s} s of video")
+    print(f"  provider calls {calls_full}")
 
     edited = svc.projects.load(project.id)
     StoryEditor(svc.projects).update_scene(
@@ -136,18 +140,21 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
         UpdateScene.model_validate({"revision": edited.revision, "narration": NEW_LINE}),
     )
     print(f"re-render after editing {EDITED}'s narration...", flush=True)
-    again, again_s = generate()
+    again, again_s, again_cpu = generate()
     calls_again = minus(provider_calls(svc, script, video), calls_full)
     encoded = again.outputs.encoded_segments
-    print(f"  {again_s:.1f} s, calls {calls_again}, segments encoded {encoded}")
+    print(f"  {again_s:.1f} s ({again_cpu:.0f} s CPU), calls {calls_again}")
+    print(f"  segments encoded {encoded}")
     print(f"  stages: full {stage_seconds(full)}, re-render {stage_seconds(again)}")
 
     print("first render, one pass vs segments (assembly only)...", flush=True)
-    single_s, segments_s = compare_first_render(svc, full, workdir)
-    print(f"  one pass {single_s:.1f} s, segments {segments_s:.1f} s")
+    (single_s, single_cpu), (segments_s, segments_cpu) = compare_first_render(svc, full, workdir)
+    print(f"  one pass {single_s:.1f} s ({single_cpu:.0f} s CPU)")
+    print(f"  segments {segments_s:.1f} s ({segments_cpu:.0f} s CPU)")
     svc.close()
     return {
         "rerender_vs_full": round(again_s / full_s, 3),
+        "rerender_cpu_vs_full": round(again_cpu / full_cpu, 3),
         "rerender_full_s": round(full_s, 2),
         "rerender_s": round(again_s, 2),
         "rerender_provider_calls_full": calls_full,
@@ -156,10 +163,24 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
         "first_render_single_pass_s": round(single_s, 2),
         "first_render_segments_s": round(segments_s, 2),
         "segments_vs_single_pass": round(segments_s / single_s, 3),
+        "first_render_single_pass_cpu_s": round(single_cpu, 1),
+        "first_render_segments_cpu_s": round(segments_cpu, 1),
+        "segments_vs_single_pass_cpu": round(segments_cpu / single_cpu, 3),
         "rerender_video_s": full.outputs.duration_s,
         "rerender_load_avg_1m": round(load, 2),
+        "rerender_load_avg_1m_end": round(os.getloadavg()[0], 2),
         "rerender_measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (ffmpeg), user and system: less
+    moved by other work on a shared machine than wall time."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def stage_seconds(job: Any) -> dict[str, float]:
@@ -171,37 +192,45 @@ def stage_seconds(job: Any) -> dict[str, float]:
     }
 
 
-def compare_first_render(svc: Any, job: Any, workdir: Path) -> tuple[float, float]:
-    """Assembly of `job`'s timeline from scratch: one pass, then segments (empty cache)."""
+def compare_first_render(
+    svc: Any, job: Any, workdir: Path
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Assembly of `job`'s timeline from scratch, (wall s, CPU s) each: one pass, then
+    segments (empty cache)."""
     from common.media.assemble import assemble
     from common.media.segmented import FolderSegmentCache, assemble_segmented
 
     timeline = svc.assembler.timeline(job, job.story, workdir / "assets")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     assemble(timeline, workdir / "single")
-    single_s = time.perf_counter() - start
-    start = time.perf_counter()
+    single = (time.perf_counter() - start, cpu_seconds() - cpu)
+    start, cpu = time.perf_counter(), cpu_seconds()
     assemble_segmented(
         timeline,
         workdir / "segmented",
         FolderSegmentCache(workdir / "segment-cache"),
         workers=svc.settings.segment_workers,
     )
-    return single_s, time.perf_counter() - start
+    return single, (time.perf_counter() - start, cpu_seconds() - cpu)
 
 
 ROWS = (
     ("full generation, s", "rerender_full_s"),
     ("re-render after one line, s", "rerender_s"),
     ("re-render / full", "rerender_vs_full"),
+    ("re-render / full, CPU time", "rerender_cpu_vs_full"),
     ("provider calls, full", "rerender_provider_calls_full"),
     ("provider calls, re-render", "rerender_provider_calls"),
     ("segments encoded, re-render", "rerender_segments_encoded"),
     ("first render, one pass, s", "first_render_single_pass_s"),
     ("first render, segments, s", "first_render_segments_s"),
     ("segments / one pass", "segments_vs_single_pass"),
+    ("first render, one pass, CPU s", "first_render_single_pass_cpu_s"),
+    ("first render, segments, CPU s", "first_render_segments_cpu_s"),
+    ("segments / one pass, CPU time", "segments_vs_single_pass_cpu"),
     ("video length, s", "rerender_video_s"),
     ("load average at start", "rerender_load_avg_1m"),
+    ("load average at the end", "rerender_load_avg_1m_end"),
 )
 
 

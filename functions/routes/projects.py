@@ -60,6 +60,10 @@ def update_project(request: Any, owner: str, params: dict[str, str]) -> Response
     style, aspect, seed) clears the written story, so the next generate writes a new one for
     the new input. Changing the title or another setting (voice, resolution, captions, music,
     transition) keeps the story and its edits.
+
+    `settings.music_upload` plays a music track uploaded to this project
+    (`POST /v1/projects/{id}/uploads`) under the narration; `""` plays none. An id that is no
+    music upload of this project is a 400 naming `settings.music_upload`.
     """
     command = parse(UpdateProject, json_body(request))
     project = services().projects.update(owner, params["project_id"], command)
