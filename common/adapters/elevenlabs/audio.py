@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
-import wave
 from dataclasses import dataclass
 
 from common.adapters.elevenlabs.errors import bad_response
 from common.domain.errors import ProviderError
+from common.media.wav import mono16_wav
 
 # MPEG audio header tables (ISO 11172-3 / 13818-3), Layer III. Index by version: 3 = MPEG-1,
 # 2 = MPEG-2, 0 = MPEG-2.5 (1 is reserved).
@@ -55,19 +54,8 @@ def decode_audio(audio_base64: str, output_format: str) -> Audio:
         rate = int(rest.split("_")[0])
         if len(data) % 2:
             raise _bad(f"PCM audio of odd length {len(data)} (16-bit samples expected)")
-        return Audio(data=pcm_to_wav(data, rate), mime="audio/wav", duration_s=len(data) / 2 / rate)
+        return Audio(data=mono16_wav(data, rate), mime="audio/wav", duration_s=len(data) / 2 / rate)
     raise ValueError(f"unsupported output format {output_format!r}")
-
-
-def pcm_to_wav(pcm: bytes, rate: int) -> bytes:
-    """A WAV file around 16-bit little-endian mono PCM (what ElevenLabs' pcm_* formats return)."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm)
-    return buffer.getvalue()
 
 
 def mp3_duration(data: bytes) -> float:

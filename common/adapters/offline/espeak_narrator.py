@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import _ctypes
 import ctypes
-import io
 import itertools
 import logging
 import re
 import threading
-import wave
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +40,7 @@ import numpy.typing as npt
 
 from common.domain.assets import Narration, NarrationRequest, WordTiming
 from common.domain.errors import InvalidInputError, ProviderError
+from common.media.wav import mono16_wav
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +145,7 @@ class EspeakNarrator:
         speech = _speak(text, request.language, request.voice, self.rate_wpm, request.seed)
         audio, words = _align(text, speech)
         return Narration(
-            audio=_wav_bytes(audio, speech.rate),
+            audio=mono16_wav(audio.astype("<i2").tobytes(), speech.rate),
             mime="audio/wav",
             duration_s=len(audio) / speech.rate,
             words=words,
@@ -400,14 +399,3 @@ def _split(text: str, a: int, b: int, start: int, end: int) -> list[tuple[int, i
     if any(x >= y for x, y in itertools.pairwise(cuts)):
         return whole  # too short to share
     return [(f, t, cuts[i], cuts[i + 1]) for i, (f, t) in enumerate(tokens)]
-
-
-def _wav_bytes(samples: Samples, rate: int) -> bytes:
-    """A complete WAV file: mono, 16-bit little-endian PCM."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(samples.astype("<i2").tobytes())
-    return buffer.getvalue()
