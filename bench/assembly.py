@@ -4,7 +4,9 @@ Generates inputs (offline illustrations, espeak-ng narration, the offline ambien
 captions, transitions) for two timelines, short (6 scenes, 1080x1920, 30 fps, about 30 s) and long
 (30 scenes, 1080x1920, 30 fps, about 3 minutes), and measures each side by side in one run:
 
-- engine_s: assemble() wall time (graph build, render, encode, thumbnail);
+- engine_s: the product's assembly wall time, as the assembly job runs a first render
+  (common.media.segmented.assemble_segmented, empty segment cache: graph build, render,
+  encode, segments stored, soundtrack, join, thumbnail);
 - encode_floor_s: ffmpeg re-encoding our output with the same codec settings (decode included);
 - naive_moviepy_s: the same timeline assembled the way MoviePy-based peers do it
   (bench/naive_moviepy.py), with the same encoder settings;
@@ -141,12 +143,16 @@ def _cpu_s() -> float:
 
 
 def _engine(timeline_json: str, out: str, result: Any) -> None:
-    from common.media.assemble import assemble
+    """What the assembly job runs for a first render: segmented assembly, nothing cached."""
+    from common.config import Settings
+    from common.media.segmented import FolderSegmentCache, assemble_segmented
     from common.media.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
+    cache = FolderSegmentCache(Path(out) / "segment-cache")
+    workers = Settings.model_fields["segment_workers"].default
     start, cpu = time.perf_counter(), _cpu_s()
-    assemble(timeline, Path(out))
+    assemble_segmented(timeline, Path(out), cache, workers=workers)
     result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
 
 

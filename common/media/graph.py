@@ -33,6 +33,7 @@ __all__ = [
     "build_command",
     "filter_value",
     "frame_grid",
+    "picture_filters",
     "scene_spans",
     "transition_frames",
 ]
@@ -60,17 +61,16 @@ def build_command(
     if timeline.intro is not None or timeline.outro is not None:
         raise ValueError("turn the timeline's cards into scenes first (cards.with_cards)")
     cmd = FfmpegCommand()
-    video = video_filters(cmd, timeline, clip_durations, still_sizes)
+    picture_filters(
+        cmd,
+        timeline,
+        clip_durations=clip_durations,
+        captions_ass=captions_ass,
+        fonts_dir=fonts_dir,
+        still_sizes=still_sizes,
+    )
     first, frames = frame_grid(timeline)[-1]
     total_frames = first + frames
-    tail = f"[{video}]" + "".join(f"{fade}," for fade in _fades(timeline, total_frames))
-    tail += "format=yuv420p"
-    if captions_ass is not None:
-        tail += f",ass=filename={filter_value(str(captions_ass))}"
-        if fonts_dir is not None:
-            tail += f":fontsdir={filter_value(str(fonts_dir))}"
-    cmd.filters.append(f"{tail},setsar=1[vout]")
-
     audio_filters(cmd, timeline, total_frames / timeline.fps, levels=levels)
     cmd.output = [
         "-map", "[vout]", "-map", "[aout]",
@@ -82,6 +82,29 @@ def build_command(
         str(out_path),
     ]  # fmt: skip
     return cmd
+
+
+def picture_filters(
+    cmd: FfmpegCommand,
+    timeline: Timeline,
+    *,
+    clip_durations: Mapping[Path, float],
+    captions_ass: Path | None = None,
+    fonts_dir: Path | None = None,
+    still_sizes: Mapping[Path, tuple[int, int]] | None = None,
+) -> str:
+    """Append the whole picture to `cmd` (scenes, fades, captions, square yuv420p pixels) and
+    return its label, `vout`; the arguments are build_command's."""
+    video = video_filters(cmd, timeline, clip_durations, still_sizes)
+    first, frames = frame_grid(timeline)[-1]
+    tail = f"[{video}]" + "".join(f"{fade}," for fade in _fades(timeline, first + frames))
+    tail += "format=yuv420p"
+    if captions_ass is not None:
+        tail += f",ass=filename={filter_value(str(captions_ass))}"
+        if fonts_dir is not None:
+            tail += f":fontsdir={filter_value(str(fonts_dir))}"
+    cmd.filters.append(f"{tail},setsar=1[vout]")
+    return "vout"
 
 
 def _fades(timeline: Timeline, total_frames: int) -> list[str]:

@@ -2,10 +2,12 @@
 only the segments whose key is not in `cache`.
 
 The same outputs as common.media.assemble.assemble() (video.mp4, thumbnail.jpg, captions),
-made differently: each scene's segment is rendered and encoded on its own (see
-common/media/segments.py for what a segment is and what its key covers), the soundtrack is
-rendered once over the whole timeline, and ffmpeg joins the segments and the soundtrack by
-stream copy. After an edit, only the segments the edit touched are encoded again.
+made differently: the picture is encoded as segments (see common/media/segments.py for what a
+segment is and what its key covers), the soundtrack is rendered once over the whole timeline,
+and ffmpeg joins the segments and the soundtrack by stream copy. A first render, with nothing
+cached, encodes the whole picture in one pass and cuts it into segments at forced IDR frames
+(as fast as a one-pass render); after an edit, only the segments the edit touched are encoded
+again, one process per scene.
 
 The cache is a small port (fetch/store by key) so that media code knows nothing of storage;
 the assembly service backs it with the blob store.
@@ -50,6 +52,7 @@ from common.media.segments import (
     segmentable,
     timeline_files,
     total_frames,
+    whole_command,
 )
 from common.media.thumbnail import make_thumbnail
 from common.media.timeline import Timeline, VideoVisual
@@ -127,8 +130,8 @@ def assemble_segmented(
 ) -> tuple[AssemblyResult, SegmentReport]:
     """Render `timeline` into workdir (video.mp4, thumbnail.jpg, captions) from segments.
 
-    Segments found in `cache` are reused; the others are encoded (`workers` at a time) and
-    stored. `stop` is asked before each segment: when it answers True the render ends with
+    Segments found in `cache` are reused; the others are encoded and stored: all of them in
+    one pass when none is cached, else scene by scene (`workers` scenes at a time). `stop` is asked before each segment: when it answers True the render ends with
     CancelledError (segments already encoded stay cached). The steps around the picture are
     assemble()'s: brand cards made scenes, captions written, clips and audio measured, the
     thumbnail drawn from the story's own first scene.
@@ -247,6 +250,30 @@ def _render(
             cache.store(keys[s.index], parts[s.index])
         return todo
 
+    def encode_whole() -> None:
+        if stop():
+            raise CancelledError("the render was stopped")
+        cmd = whole_command(
+            timeline,
+            scratch / "segment_%03d.mp4",
+            clip_durations=clip_durations,
+            captions_ass=captions.ass if burn else None,
+            fonts_dir=fonts_dir,
+            still_sizes=sizes,
+        )
+        graph = scratch / "whole.graph"
+        graph.write_text(cmd.filter_complex, encoding="utf-8")
+        total_s = total_frames(timeline) / fps
+        run_ffmpeg(
+            cmd.args(graph),
+            progress=lambda f: report_progress(SEGMENTS_SHARE * f),
+            total_s=total_s,
+        )
+        for s in segments:
+            if not parts[s.index].is_file():
+                raise MediaError(f"the one-pass render made no segment {s.name}")
+            cache.store(keys[s.index], parts[s.index])
+
     def soundtrack() -> Path:
         audio = scratch / "audio.m4a"
         levels = measure_levels(timeline_audio(timeline), music=timeline.music_path)
@@ -267,10 +294,15 @@ def _render(
     order = sorted(missing.values(), key=lambda todo: -sum(s.frames for s in todo))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         sound = pool.submit(soundtrack)  # the soundtrack is rendered alongside the pictures
-        for finished in pool.map(encode, order):
-            report.encoded += [s.name for s in finished]
-            done += sum(s.frames for s in finished)
-            report_progress(SEGMENTS_SHARE * done / frames)
+        if len(segments) > 1 and not report.reused:
+            # Nothing cached (a first render): the whole picture in one pass, cut into segments.
+            encode_whole()
+            report.encoded += [s.name for s in segments]
+        else:
+            for finished in pool.map(encode, order):
+                report.encoded += [s.name for s in finished]
+                done += sum(s.frames for s in finished)
+                report_progress(SEGMENTS_SHARE * done / frames)
         audio = sound.result()
     names = [s.name for s in segments]
     report.encoded.sort(key=names.index)

@@ -39,7 +39,7 @@ from typing import Any
 from common.domain.assets import Motion, content_hash
 from common.media.captions import CaptionLayout, Cue, format_ass
 from common.media.ffmpeg import FfmpegCommand
-from common.media.graph import filter_value
+from common.media.graph import filter_value, picture_filters
 from common.media.timeline import ImageVisual, Timeline, TimelineScene
 from common.media.video_graph import (
     SceneSpan,
@@ -378,4 +378,50 @@ def scene_command(
             "-map", f"[v{k}]", *video_codec_args(timeline), "-an",
             "-frames:v", str(seg.frames), str(out_path),
         ]  # fmt: skip
+    return cmd
+
+
+def whole_command(
+    timeline: Timeline,
+    pattern: Path,
+    *,
+    clip_durations: Mapping[Path, float],
+    captions_ass: Path | None = None,
+    fonts_dir: Path | None = None,
+    still_sizes: Mapping[Path, tuple[int, int]] | None = None,
+) -> FfmpegCommand:
+    """One ffmpeg command rendering the whole picture once, by one x264 encoder, and cutting
+    it into every segment: `pattern` (say `segment_%03d.mp4`) numbered like plan_segments.
+
+    For a render with nothing cached, this costs what a one-pass render costs (one encoder,
+    each still decoded once), where a process per scene pays per segment for a process, the
+    stills and an encoder filling and draining its frame threads. Each segment starts with a
+    forced IDR frame (closed GOP), so the segments are those scene_command would make: joined
+    by stream copy, and fit to be joined with segments encoded later on their own. Captions
+    come from the whole timeline's ASS, whose centisecond times are rounded from the video's
+    start rather than the segment's: a word can light up a frame apart from an isolated
+    render's, never more.
+    """
+    fps = timeline.fps
+    starts = [s.first for s in plan_segments(timeline)[1:]]
+    cmd = FfmpegCommand()
+    picture = picture_filters(
+        cmd,
+        timeline,
+        clip_durations=clip_durations,
+        captions_ass=captions_ass,
+        fonts_dir=fonts_dir,
+        still_sizes=still_sizes,
+    )
+    # A key frame is forced on the first frame at or after each time: half a frame early, so
+    # that rounding cannot push it onto the next frame.
+    times = ",".join(f"{(first - 0.5) / fps:.6f}" for first in starts)
+    cmd.output = [
+        "-map", f"[{picture}]", *video_codec_args(timeline), "-forced-idr", "1", "-an",
+        *(["-force_key_frames", times] if starts else []),
+        "-frames:v", str(total_frames(timeline)),
+        "-f", "segment", "-segment_format", "mp4", "-reset_timestamps", "1",
+        *(["-segment_frames", ",".join(map(str, starts))] if starts else []),
+        str(pattern),
+    ]  # fmt: skip
     return cmd

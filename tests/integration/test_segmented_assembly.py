@@ -131,6 +131,22 @@ def test_every_frame_matches_the_one_pass_render_but_for_a_caption_switch(render
     assert np.median(values) > 40
 
 
+def test_a_partly_cached_render_encodes_the_rest_scene_by_scene_like_the_one_pass(renders):
+    timeline, cache, single, _, report, root = renders
+    # Only s02's body cached: the other segments come from one process per scene.
+    partial = FolderSegmentCache(root / "partial-cache")
+    key = report.keys["s02"]
+    partial.store(key, Path(cache.folder) / f"{key}.mp4")
+    video, again = assemble_segmented(timeline, root / "partial", partial, workers=2)
+    assert again.reused == ["s02"] and "s02" not in again.encoded and len(again.encoded) == 6
+    values = [
+        psnr(a, b)
+        for a, b in zip(decode_frames(single.video), decode_frames(video.video), strict=True)
+    ]
+    low = [k for k, v in enumerate(values) if v < JOIN_PSNR_DB]
+    assert len(low) <= 0.05 * len(values), low
+
+
 def test_a_second_render_of_the_same_timeline_encodes_nothing(renders):
     timeline, cache, _, segmented, _, root = renders
     again, report = assemble_segmented(timeline, root / "again", cache)

@@ -19,6 +19,7 @@ from common.media.segments import (
     segmentable,
     timeline_files,
     total_frames,
+    whole_command,
 )
 from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
 from common.media.video_graph import scene_spans
@@ -192,6 +193,22 @@ def test_a_scene_command_renders_once_and_encodes_each_segment_on_its_own():
     chain = next(f for f in alone.filters if f.endswith("[v0]"))
     window = f"trim=start_frame={into.first + shift}:end_frame={hi},setpts=PTS-STARTPTS,"
     assert window + "format=yuv420p" in chain
+
+
+def test_a_whole_command_encodes_once_and_cuts_at_forced_idr_frames_on_segment_starts():
+    tl = timeline(100, 120, 90)
+    starts = [s.first for s in plan_segments(tl)[1:]]
+    cmd = whole_command(tl, Path("/out/segment_%03d.mp4"), clip_durations={})
+    out = cmd.output
+    assert out.count("libx264") == 1 and "[aout]" not in cmd.filter_complex
+    assert out[out.index("-segment_frames") + 1] == ",".join(map(str, starts))
+    forced = [float(t) * FPS for t in out[out.index("-force_key_frames") + 1].split(",")]
+    # Each key frame falls on its segment's first frame, half a frame early: rounding of the
+    # printed time cannot move it.
+    assert forced == pytest.approx([first - 0.5 for first in starts], abs=1e-3)
+    assert out[out.index("-forced-idr") + 1] == "1"
+    assert out[out.index("-frames:v") + 1] == str(total_frames(tl))
+    assert out[-1] == "/out/segment_%03d.mp4"
 
 
 def test_clip_files_count_as_files_of_the_timeline():
