@@ -1,24 +1,26 @@
 """The peers' way of assembling a Timeline, for the benchmark: MoviePy 2, frame by frame in Python.
 
-Modelled on the most used peer, harry0703/MoneyPrinterTurbo (app/services/video.py), which
-encodes twice:
+Modelled on the most used peer, harry0703/MoneyPrinterTurbo (app/services/video.py), whose
+stills go through four encodes:
 
-1. Scenes. Each clip is prepared on its own (fitted to the frame, zoomed frame by frame in
-   Python, its transition applied inside the clip: the "fade in" mode is a fade from black,
-   as no clip sees its neighbour's frames) and written to a temp file with write_videofile;
-   the files are then joined with ffmpeg's concat demuxer.
-2. Final pass. The joined video is opened with VideoFileClip, one TextClip per subtitle line
-   is laid over it in a CompositeVideoClip, the narration and the looped, lowered music are
-   attached, and write_videofile writes the result.
+1. Each still becomes a zoom clip: an ImageClip resized frame by frame in Python, written with
+   write_videofile (its preprocess_video).
+2. Each clip is opened again with VideoFileClip, fitted, given its transition inside the clip
+   (its "fade in" is a fade from black: no clip sees its neighbour's frames) and written to a
+   temp file (combine_videos).
+3. The clip files are joined by ffmpeg's concat demuxer, re-encoding (libx264, yuv420p).
+4. The joined video is opened with VideoFileClip, one TextClip per subtitle line is laid over
+   it in a CompositeVideoClip, the narration and the looped, lowered music are attached, and
+   write_videofile writes the result (generate_video).
 
-This module does the same, as a fair implementation of that approach: each scene's Ken Burns
-frames are one PIL crop-and-resize from a decoded still (bilinear), a scene fades in from black
-over the previous scene's transition and runs until the next one starts (so the scenes end to
-end keep the timeline's frame grid), and every encode uses the engine's settings (libx264 with
-the timeline's preset and crf, yuv420p; AAC 160k at 48 kHz). Where the peer does more work we
-do less: it renders each still to a zoom clip before step 1 and re-encodes while joining, we
-zoom inside the scene encode and join by stream copy, so the measured gap is the approach and
-not a handicap. Not used by the product; bench only.
+This module does the same, as a fair implementation of that approach: the per-frame Ken Burns
+work is one PIL crop-and-resize of the window from a decoded still (bilinear; the peer resizes
+the whole still every frame and crops after), a scene fades in from black over the previous
+scene's transition and runs until the next one starts (so the scenes end to end keep the
+timeline's frame grid), and every encode uses the engine's settings (libx264 with the
+timeline's preset and crf, yuv420p; AAC 160k at 48 kHz), where the peer leaves x264 at its
+defaults. The measured gap is the approach and not a handicap. Not used by the product; bench
+only.
 
 MoviePy reads its ffmpeg from FFMPEG_BINARY when it is imported; naive_assemble() points it at
 the engine's binary (imageio-ffmpeg's, or $STORYGENIUS_FFMPEG) so both encode with one ffmpeg.
@@ -49,7 +51,8 @@ MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 1.5
 def naive_assemble(timeline: Timeline, out: Path) -> Path:
     """Render `timeline` to `out` (an .mp4) the way MoviePy-based peers do, and return `out`.
 
-    Scene files and the joined video live in a temp dir next to `out`, removed at the end.
+    Zoom clips, scene files and the joined video live in a temp dir next to `out`, removed at
+    the end.
     Image scenes only (the benchmark's timelines are stills). Raises MediaError when a scene is
     a video clip, the caption font is missing or ffmpeg fails to join the scenes.
     """
@@ -66,23 +69,29 @@ def naive_assemble(timeline: Timeline, out: Path) -> Path:
     total_s = (grid[-1][0] + grid[-1][1]) / fps
     with tempfile.TemporaryDirectory(prefix=".naive-", dir=out.parent) as tmp:
         work = Path(tmp)
-        # Pass 1: every scene to its own file, until the next scene starts; then join them.
+        # Encodes 1 and 2: each still to a zoom clip, then the clip cut to its scene and faded
+        # in, each to a file of its own. Encode 3: the scene files joined, re-encoded.
         listing = []
         for i, (first, frames) in enumerate(grid):
             shown = grid[i + 1][0] - first if i + 1 < len(grid) else frames
-            scene_file = work / f"scene-{i:03d}.mp4"
-            clip = _scene_clip(timeline, i, frames / fps, shown)
+            zoom_file, scene_file = work / f"zoom-{i:03d}.mp4", work / f"scene-{i:03d}.mp4"
+            zoom = _zoom_clip(timeline, i, frames)
             try:
-                _write(clip, scene_file, timeline)
+                _write(zoom, zoom_file, timeline)
             finally:
-                clip.close()
+                zoom.close()
+            source = VideoFileClip(str(zoom_file), audio=False)
+            try:
+                _write(_scene_clip(timeline, i, source, shown), scene_file, timeline)
+            finally:
+                source.close()
             listing.append(f"file '{scene_file.name}'\n")
         (work / "scenes.txt").write_text("".join(listing))
         joined = work / "joined.mp4"
         run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(work / "scenes.txt"),
-                    "-c", "copy", str(joined)])  # fmt: skip
+                    *_codec_args(timeline), str(joined)])  # fmt: skip
 
-        # Pass 2: the joined video under the caption lines, with the soundtrack.
+        # Encode 4: the joined video under the caption lines, with the soundtrack.
         base = VideoFileClip(str(joined), audio=False)
         video = CompositeVideoClip([base, *_caption_clips(timeline)])
         audio_clips = _audio_clips(timeline, total_s)
@@ -106,6 +115,12 @@ def naive_assemble(timeline: Timeline, out: Path) -> Path:
     return out
 
 
+def _codec_args(timeline: Timeline) -> list[str]:
+    """The engine's x264 settings, as ffmpeg arguments."""
+    return ["-c:v", "libx264", "-preset", timeline.video_preset, "-crf", str(timeline.crf),
+            "-pix_fmt", "yuv420p"]  # fmt: skip
+
+
 def _write(clip: Any, path: Path, timeline: Timeline, **audio: Any) -> None:
     """write_videofile with the engine's encoder settings (no audio unless `audio` says so)."""
     clip.write_videofile(
@@ -121,11 +136,10 @@ def _write(clip: Any, path: Path, timeline: Timeline, **audio: Any) -> None:
     )  # fmt: skip
 
 
-def _scene_clip(timeline: Timeline, index: int, duration_s: float, shown: int) -> Any:
-    """An ImageClip of the scene's first `shown` frames, every one cropped and resized in Python
-    along the motion (paced over the whole `duration_s`), fading in from black over the previous
-    scene's transition."""
-    from moviepy import ImageClip, vfx
+def _zoom_clip(timeline: Timeline, index: int, frames: int) -> Any:
+    """The scene's still as an ImageClip of `frames` frames, every one cropped and resized in
+    Python along the motion."""
+    from moviepy import ImageClip
 
     from common.domain.errors import MediaError
     from common.media.timeline import ImageVisual
@@ -134,10 +148,19 @@ def _scene_clip(timeline: Timeline, index: int, duration_s: float, shown: int) -
     if not isinstance(scene.visual, ImageVisual):
         raise MediaError(f"the naive MoviePy bench renders stills only (scene {scene.id})")
     still = _cover(Image.open(scene.visual.path).convert("RGB"), timeline.width, timeline.height)
+    duration_s = frames / timeline.fps
     # MoviePy writes int(duration * fps) frames: half a frame more keeps float error from
     # dropping one.
-    clip = ImageClip(np.asarray(still), duration=(shown + 0.5) / timeline.fps)
-    clip = clip.transform(_kenburns(scene, still, duration_s, (timeline.width, timeline.height)))
+    clip = ImageClip(np.asarray(still), duration=(frames + 0.5) / timeline.fps)
+    return clip.transform(_kenburns(scene, still, duration_s, (timeline.width, timeline.height)))
+
+
+def _scene_clip(timeline: Timeline, index: int, zoom: Any, shown: int) -> Any:
+    """The zoom clip's first `shown` frames, fading in from black over the previous scene's
+    transition."""
+    from moviepy import vfx
+
+    clip = zoom.with_duration((shown + 0.5) / timeline.fps)
     previous = timeline.scenes[index - 1] if index else None
     if previous is not None and previous.transition != "cut" and previous.transition_s > 0:
         clip = clip.with_effects([vfx.FadeIn(min(previous.transition_s, shown / timeline.fps))])
