@@ -81,8 +81,9 @@ def run_ffmpeg(
     `tail_lines` lines).
 
     With `progress` and `total_s`, ffmpeg reports its position through `-progress pipe:1` and
-    `progress` is called with the done fraction in [0, 1] (1.0 once at the end).
-    Raises MediaError with the stderr tail when ffmpeg exits non-zero or cannot start.
+    `progress` is called with the done fraction in [0, 1] (1.0 once at the end); if it
+    raises, ffmpeg is killed and the exception propagates. Raises MediaError with the stderr
+    tail when ffmpeg exits non-zero or cannot start.
     """
     report = progress is not None and total_s is not None and total_s > 0
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y"]
@@ -105,7 +106,14 @@ def run_ffmpeg(
     drain.start()
     if report:
         assert proc.stdout is not None and progress is not None and total_s is not None
-        _follow_progress(proc.stdout, progress, total_s)
+        try:
+            _follow_progress(proc.stdout, progress, total_s)
+        except BaseException:
+            # `progress` raised (a cancelled render, say): never leave ffmpeg running.
+            proc.kill()
+            proc.wait()
+            drain.join()
+            raise
     returncode = proc.wait()
     drain.join()
     stderr = "\n".join(tail)

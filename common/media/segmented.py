@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 
 # Shares of the progress bar: encoding the segments, then soundtrack, join and thumbnail.
 SEGMENTS_SHARE = 0.9
+# How often a one-pass render asks whether to stop (`stop` may read a database).
+STOP_CHECK_S = 2.0
 
 
 class SegmentCache(Protocol):
@@ -131,8 +133,10 @@ def assemble_segmented(
     """Render `timeline` into workdir (video.mp4, thumbnail.jpg, captions) from segments.
 
     Segments found in `cache` are reused; the others are encoded and stored: all of them in
-    one pass when none is cached, else scene by scene (`workers` scenes at a time). `stop` is asked before each segment: when it answers True the render ends with
-    CancelledError (segments already encoded stay cached). The steps around the picture are
+    one pass when none is cached, else scene by scene (`workers` scenes at a time). `stop` is
+    asked before each scene (every STOP_CHECK_S during a one-pass render): when it answers
+    True the render ends with CancelledError (segments already encoded stay cached; a one-pass
+    render's ffmpeg is killed and stores none). The steps around the picture are
     assemble()'s: brand cards made scenes, captions written, clips and audio measured, the
     thumbnail drawn from the story's own first scene.
     A timeline that cannot be cut into segments (segments.segment_fades) is rendered by
@@ -263,12 +267,17 @@ def _render(
         )
         graph = scratch / "whole.graph"
         graph.write_text(cmd.filter_complex, encoding="utf-8")
-        total_s = total_frames(timeline) / fps
-        run_ffmpeg(
-            cmd.args(graph),
-            progress=lambda f: report_progress(SEGMENTS_SHARE * f),
-            total_s=total_s,
-        )
+        asked = time.monotonic()
+
+        def on_progress(fraction: float) -> None:
+            nonlocal asked
+            report_progress(SEGMENTS_SHARE * fraction)
+            if time.monotonic() - asked >= STOP_CHECK_S:
+                asked = time.monotonic()
+                if stop():  # raising here kills ffmpeg; nothing reaches the cache
+                    raise CancelledError("the render was stopped")
+
+        run_ffmpeg(cmd.args(graph), progress=on_progress, total_s=total_frames(timeline) / fps)
         for s in segments:
             if not parts[s.index].is_file():
                 raise MediaError(f"the one-pass render made no segment {s.name}")

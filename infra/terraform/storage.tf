@@ -34,6 +34,18 @@ resource "google_storage_bucket" "media" {
     }
   }
 
+  # Encoded segments (common/media/segmented.py) are a cache: one older than this is encoded
+  # again if a later edit needs it.
+  lifecycle_rule {
+    condition {
+      age            = var.segment_cache_days
+      matches_prefix = ["cache/segments/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   # Resumable uploads a crashed step never finished.
   lifecycle_rule {
     condition {

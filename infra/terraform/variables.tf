@@ -155,6 +155,12 @@ variable "tmp_retention_days" {
   default     = 1
 }
 
+variable "segment_cache_days" {
+  description = "Encoded segments under cache/segments/ in the media bucket are deleted after this many days."
+  type        = number
+  default     = 30
+}
+
 variable "tick_schedule" {
   description = "Cron schedule of the calendar tick (Cloud Scheduler -> Pub/Sub -> scheduler_tick)."
   type        = string

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -303,6 +305,37 @@ def test_failed_ffmpeg_raises_media_error_with_its_stderr(tmp_path: Path) -> Non
     with pytest.raises(MediaError) as caught:
         run_ffmpeg(["-i", str(tmp_path / "missing.wav"), str(tmp_path / "out.wav")])
     assert "missing.wav" in caught.value.stderr
+
+
+def test_a_progress_callback_that_raises_stops_ffmpeg_at_once(tmp_path: Path) -> None:
+    class Stopped(Exception):
+        pass
+
+    def stop(_fraction: float) -> None:
+        raise Stopped
+
+    # An hour of frames at their real pace: only the kill can end it within seconds.
+    args = ["-re", "-f", "lavfi", "-i", "color=size=64x64:rate=30", "-t", "3600",
+            "-f", "null", "-"]  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        run_ffmpeg(args, progress=stop, total_s=3600)
+    assert time.monotonic() - started < 30
+    assert not child_processes_named("ffmpeg")
+
+
+def child_processes_named(name: str) -> list[int]:
+    """Live (not zombie) children of this process whose command line mentions `name`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z" and name.encode() in cmdline:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_bad_inputs_are_named_before_anything_runs(tmp_path: Path) -> None:

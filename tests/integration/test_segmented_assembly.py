@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 from common.domain.assets import Motion, WordTiming
+from common.domain.errors import CancelledError
+from common.media import segmented
 from common.media.assemble import assemble
 from common.media.ffmpeg import ffmpeg_exe
 from common.media.segmented import FolderSegmentCache, assemble_segmented
@@ -145,6 +147,21 @@ def test_a_partly_cached_render_encodes_the_rest_scene_by_scene_like_the_one_pas
     ]
     low = [k for k, v in enumerate(values) if v < JOIN_PSNR_DB]
     assert len(low) <= 0.05 * len(values), low
+
+
+def test_a_first_render_stopped_midway_raises_and_caches_nothing(media, tmp_path, monkeypatch):
+    monkeypatch.setattr(segmented, "STOP_CHECK_S", 0.0)
+    asked = []
+
+    def stop() -> bool:  # go on at the start, stop at the first check during the pass
+        asked.append(True)
+        return len(asked) > 1
+
+    cache = FolderSegmentCache(tmp_path / "cache")
+    with pytest.raises(CancelledError):
+        assemble_segmented(the_timeline(media), tmp_path / "out", cache, stop=stop)
+    assert len(asked) == 2
+    assert list(Path(cache.folder).iterdir()) == []
 
 
 def test_a_second_render_of_the_same_timeline_encodes_nothing(renders):
