@@ -179,21 +179,52 @@ def _naive(timeline_json: str, out: str, result: Any) -> None:
 
 def _measure(target: Any, *args: object) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MiB, CPU seconds) of target(*args, queue) run in a fresh
-    process."""
+    process.
+
+    Peak RSS is the larger of the biggest single process (exact, from getrusage) and the
+    biggest sum over the process and its descendants seen at once (sampled every 0.1 s): the
+    engine runs the picture's and the soundtrack's ffmpeg side by side, and a job's memory
+    limit applies to their sum.
+    """
     ctx = multiprocessing.get_context("spawn")
     result = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, result))
     proc.start()
+    tree_peak = 0.0
     while True:
         try:
-            seconds, rss, cpu = result.get(timeout=5)
+            seconds, rss, cpu = result.get(timeout=0.1)
             break
         except queue.Empty:
             # A crashed child never answers: stop waiting instead of hanging the bench.
             if not proc.is_alive():
                 raise SystemExit(f"{target.__name__} failed (exit code {proc.exitcode})") from None
+            tree_peak = max(tree_peak, _tree_rss_mib(proc.pid))
     proc.join()
-    return float(seconds), float(rss), float(cpu)
+    return float(seconds), max(float(rss), tree_peak), float(cpu)
+
+
+def _tree_rss_mib(pid: int | None) -> float:
+    """Resident MiB of process `pid` and all its descendants now, read from /proc (0 where
+    there is no /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, frontier = set(), {pid}
+    while frontier:
+        tree |= frontier
+        frontier = {child for child, parent in parents.items() if parent in frontier} - tree
+    pages = 0
+    for member in tree:
+        try:
+            pages += int((Path("/proc") / str(member) / "statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return pages * resource.getpagesize() / 2**20
 
 
 def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
