@@ -51,7 +51,11 @@ class SceneState(StrictModel):
     keyframe: StepState = "pending"
     clip: StepState = "pending"
     clip_source: ClipSource | None = None
-    fallback_reason: str | None = None
+    fallback_reason: str | None = Field(
+        None,
+        description="why the clip fell back to Ken Burns, or the keyframe was drawn again without "
+        "characters or action (keyframe done) or painted offline (keyframe fallback)",
+    )
     narration_key: str | None = Field(None, description="blob key of the narration manifest")
     keyframe_key: str | None = None
     clip_key: str | None = Field(None, description="blob key of a clip file, if any")
@@ -232,7 +236,9 @@ class Job(StrictModel):
             return lo
         steps = 3 * len(self.scenes)
         finished = sum(
-            (s.narration == "done") + (s.keyframe == "done") + (s.clip in ("done", "fallback"))
+            (s.narration == "done")
+            + (s.keyframe in ("done", "fallback"))
+            + (s.clip in ("done", "fallback"))
             for s in self.scenes.values()
         )
         return lo + (hi - lo) * finished // steps

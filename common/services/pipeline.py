@@ -18,11 +18,24 @@ from typing import Any
 from common.config import Settings
 from common.domain.assets import ImageRequest, ScriptRequest, content_hash
 from common.domain.commands import StartJob, StepCommand
-from common.domain.errors import ConflictError, NotFoundError, StoryGeniusError
+from common.domain.errors import (
+    ConflictError,
+    ContentFilteredError,
+    NotFoundError,
+    StoryGeniusError,
+)
 from common.domain.job import STAGE_SPAN, Job, JobError, SceneState, render_for
 from common.domain.story import Story
 from common.domain.usage import Charge, UsageStage, UsageUnit
-from common.ports import BlobStore, Clock, Delivery, JobRunner, Task, TaskQueue
+from common.ports import (
+    BlobStore,
+    Clock,
+    Delivery,
+    ImageGenerator,
+    JobRunner,
+    Task,
+    TaskQueue,
+)
 from common.services.assets import AssetCache
 from common.services.clips import ClipSteps
 from common.services.jobs import JobRepository
@@ -36,8 +49,9 @@ from common.services.scene_requests import (
     keyframe_request,
     narration_request,
     narrator_uses_context,
+    plain_keyframe_request,
 )
-from common.services.scene_sources import scene_upload
+from common.services.scene_sources import own_motion, scene_upload
 from common.services.usage import UsageRecorder
 
 log = logging.getLogger(__name__)
@@ -53,6 +67,15 @@ STEP_STAGE = {
     "step_clip": "scenes",
     "step_assemble": "assembly",
 }
+
+
+def _stand_in_painter() -> ImageGenerator:
+    """The offline painter, for a keyframe the image provider refused twice: it never refuses.
+    Imported here, on the one path that needs it, so a step that never falls back never loads
+    numpy (cold start)."""
+    from common.adapters.offline.painter import OfflineImageGenerator
+
+    return OfflineImageGenerator()
 
 
 class JobFinishedError(ConflictError):
@@ -386,7 +409,11 @@ class Pipeline:
     def step_keyframe(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         assert command.scene_id is not None
         scene_id = command.scene_id
-        if job.scenes[scene_id].keyframe != "done":
+        state = job.scenes[scene_id].keyframe
+        if state == "fallback":  # a stand-in picture: its Ken Burns clip was recorded with it
+            self.finish_scene(job.id, scene_id)
+            return
+        if state != "done":
             story = self.story(job)
             scene = story.scene(scene_id)
             if scene.clip_source == "upload":  # the creator's picture: nothing to paint
@@ -407,17 +434,20 @@ class Pipeline:
 
             def paint() -> dict[str, Any]:
                 self.jobs.update_scene(job.id, scene_id, keyframe="running")
-                asked = Asked(self.providers.images)
-                key = self.assets.image(asked, request)
-                if asked.asked:
-                    usd = self.price("image")
-                    self.charge(
-                        job.id, asked.id, 1, "image", usd,
-                        stage="keyframe", scene_id=scene_id, key=key,
-                    )  # fmt: skip
-                return {"key": key, "origin": asked.origin}
+                return self._paint_keyframe(job, story, scene_id, request)
 
             done = self.ledger.run_once(f"{job.id}:keyframe:{scene_id}", paint)
+            if done.get("stand_in"):
+                # Never a video provider call on a stand-in picture: Ken Burns motion over it
+                # (clip origin cached, as for any scene whose clip nothing generates).
+                self.finish_scene(
+                    job.id, scene_id, keyframe="fallback", keyframe_key=done["key"],
+                    keyframe_origin=done["origin"], clip="fallback", clip_source="kenburns",
+                    clip_origin="cached", clip_key=None, motion=own_motion(job, scene),
+                    fallback_reason=done["reason"],
+                )  # fmt: skip
+                return
+            toned_down = {"fallback_reason": done["reason"]} if "reason" in done else {}
             self.finish_scene(
                 job.id,
                 scene_id,
@@ -425,8 +455,53 @@ class Pipeline:
                 keyframe_key=done["key"],
                 keyframe_origin=done.get("origin"),
                 clip="running",
+                **toned_down,
             )
         self.enqueue("step_clip", job.id, scene_id)
+
+    def _paint_keyframe(
+        self, job: Job, story: Story, scene_id: str, request: ImageRequest
+    ) -> dict[str, Any]:
+        """The scene's keyframe (run once under the ledger): `key` and `origin`, and `reason`
+        when the safety filter refused it. A refusal does not fail the job: the image provider
+        is asked once more, toned down (`plain_keyframe_request`); refused again, the offline
+        painter, which never refuses, paints a stand-in (`stand_in`), uncharged. Other provider
+        errors propagate, for the queue to retry the step."""
+        try:
+            return self._keyframe(job.id, scene_id, request)
+        except ContentFilteredError as refused:
+            first = refused.message
+        plain = plain_keyframe_request(story, scene_id, job.settings)
+        try:
+            done = self._keyframe(job.id, scene_id, plain)
+        except ContentFilteredError as again:
+            log.warning("job %s scene %s: keyframe refused twice: %s", job.id, scene_id, first)
+            return {
+                "key": self.assets.image(_stand_in_painter(), plain),
+                "origin": "generated",  # the provider was asked; it refused
+                "stand_in": True,
+                "reason": f"keyframe refused by the safety filter: {first}; refused again "
+                f"without characters or action: {again.message}; painted offline instead",
+            }
+        log.warning("job %s scene %s: keyframe toned down: %s", job.id, scene_id, first)
+        reason = (
+            f"keyframe refused by the safety filter: {first}; "
+            "drawn again without characters or action"
+        )
+        return {**done, "reason": reason}
+
+    def _keyframe(self, job_id: str, scene_id: str, request: ImageRequest) -> dict[str, Any]:
+        """One keyframe from the image provider (or the cache), charged when the provider made
+        it: under its own content key, so each request asked is charged once."""
+        asked = Asked(self.providers.images)
+        key = self.assets.image(asked, request)
+        if asked.asked:
+            usd = self.price("image")
+            self.charge(
+                job_id, asked.id, 1, "image", usd,
+                stage="keyframe", scene_id=scene_id, key=key,
+            )  # fmt: skip
+        return {"key": key, "origin": asked.origin}
 
     def step_assemble(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         def launch() -> dict[str, Any]:

@@ -200,7 +200,22 @@ class ProjectService:
         return self._store.transaction(apply)
 
     def delete(self, owner: str, project_id: str) -> None:
+        """Delete the owner's project and everything uploaded to it.
+
+        The uploads go first (manifests before the files they describe, so a manifest never
+        outlives its file), the project document last: a crash midway leaves a project that
+        is still there to be deleted again, and that delete finishes the job. A job still
+        running is not stopped: its next step that needs the project or one of its uploads
+        fails it, naming what is missing. The jobs' rendered outputs (``jobs/<id>/``) are
+        kept: schedules may still point at them.
+        """
         self.get(owner, project_id)
+        if self._blobs is not None:  # without a blob store there are no uploads to find
+            from common.services.uploads import upload_prefix  # uploads build on projects
+
+            keys = self._blobs.list(upload_prefix(owner, project_id))
+            for key in sorted(keys, key=lambda k: not k.endswith(".json")):
+                self._blobs.delete(key)
         self._store.delete(COLLECTION, project_id)
 
     def save_story(self, project_id: str, story: Story) -> Project:

@@ -44,6 +44,16 @@ def keyframe_prompt(story: Story, scene: Scene) -> str:
     ).replace("  ", " ")
 
 
+def plain_keyframe_prompt(story: Story, scene: Scene) -> str:
+    """A keyframe prompt toned down for a second try after a safety refusal: the scene's setting
+    in the story's style, with no characters and no action (what was refused is in those)."""
+    place = scene.setting or "the scene's surroundings"
+    return (
+        f"Establishing view of {place}, with no people or figures. {_style_line(story)} "
+        "No text in the image."
+    )
+
+
 def clip_prompt(story: Story, scene: Scene) -> str:
     cast = " ".join(f"{c.name}: {c.description}." for c in characters_in(story, scene))
     return (

@@ -22,7 +22,13 @@ import re
 from common.domain.assets import ClipRequest, ImageRequest, NarrationRequest
 from common.domain.project import ProjectSettings
 from common.domain.story import Story
-from common.services.prompts import NEGATIVE_PROMPT, characters_in, clip_prompt, keyframe_prompt
+from common.services.prompts import (
+    NEGATIVE_PROMPT,
+    characters_in,
+    clip_prompt,
+    keyframe_prompt,
+    plain_keyframe_prompt,
+)
 
 _NUMBERED = re.compile(r"^s(\d+)$")
 
@@ -91,6 +97,24 @@ def keyframe_request(
         setting=scene.setting,
         characters=characters_in(story, scene),
         references=references,
+    )
+
+
+def plain_keyframe_request(story: Story, scene_id: str, settings: ProjectSettings) -> ImageRequest:
+    """The keyframe request asked once more after a safety refusal: the scene's setting and the
+    story's style only, with no characters and no reference images (`plain_keyframe_prompt`)."""
+    scene = story.scene(scene_id)
+    width, height = settings.size
+    return ImageRequest(
+        kind="keyframe",
+        prompt=plain_keyframe_prompt(story, scene),
+        width=width,
+        height=height,
+        aspect=settings.aspect,
+        seed=scene_seed(settings.seed, scene_id),
+        palette=story.style.palette,
+        mood=scene.mood,
+        setting=scene.setting,
     )
 
 

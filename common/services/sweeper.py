@@ -215,7 +215,7 @@ class Sweeper:
             state = job.scenes[scene_id]
             if state.narration != "done":
                 steps.append(("step_narration", scene_id, 0))
-            if state.keyframe != "done":
+            if state.keyframe not in ("done", "fallback"):
                 steps.append(("step_keyframe", scene_id, 0))
             elif state.clip not in ("done", "fallback"):
                 poll = KICK_POLL_BASE * count + 1 if state.clip_operation else 0

@@ -72,7 +72,12 @@ def update_project(request: Any, owner: str, params: dict[str, str]) -> Response
 
 @route("DELETE", "/v1/projects/{project_id}", status=204)
 def delete_project(request: Any, owner: str, params: dict[str, str]) -> Response:
-    """Delete one of the caller's projects."""
+    """Delete one of the caller's projects and everything uploaded to it.
+
+    A delete that fails midway leaves the project in place: deleting it again finishes the job.
+    A job still running is not stopped; it fails at its next step that needs the project. The
+    videos its jobs rendered are kept: schedules may still publish them.
+    """
     services().projects.delete(owner, params["project_id"])
     return "", 204, {}
 

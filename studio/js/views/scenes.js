@@ -172,6 +172,9 @@ function sceneCard(sceneId, getState, onSaved) {
     const noteList = [];
     if (state?.clip === 'fallback') {
       noteList.push(h('p', { class: 'note note-warn' }, h('strong', {}, 'Fell back to Ken Burns: '), state.fallback_reason || 'no reason recorded'));
+    } else if (state?.fallback_reason) {
+      // A keyframe drawn again without its characters after a safety refusal; the clip is AI.
+      noteList.push(h('p', { class: 'note note-warn' }, h('strong', {}, 'Picture toned down: '), state.fallback_reason));
     }
     if (job?.status === 'done' && job.reused_scenes?.length) {
       if (job.regenerated_scenes.includes(sceneId)) noteList.push(h('p', { class: 'note note-new' }, 'Made anew in this render'));
