@@ -103,19 +103,9 @@ def keyframe_request(
 def plain_keyframe_request(story: Story, scene_id: str, settings: ProjectSettings) -> ImageRequest:
     """The keyframe request asked once more after a safety refusal: the scene's setting and the
     story's style only, with no characters and no reference images (`plain_keyframe_prompt`)."""
-    scene = story.scene(scene_id)
-    width, height = settings.size
-    return ImageRequest(
-        kind="keyframe",
-        prompt=plain_keyframe_prompt(story, scene),
-        width=width,
-        height=height,
-        aspect=settings.aspect,
-        seed=scene_seed(settings.seed, scene_id),
-        palette=story.style.palette,
-        mood=scene.mood,
-        setting=scene.setting,
-    )
+    request = keyframe_request(story, scene_id, settings, references=[])
+    prompt = plain_keyframe_prompt(story, story.scene(scene_id))
+    return request.model_copy(update={"prompt": prompt, "characters": []})
 
 
 def clip_request(

@@ -12,24 +12,12 @@ import pytest
 
 from tests.stubs.vertex_server import VertexStub, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
-from tests.support.jobs import OWNER, run_job
+from tests.support.jobs import OWNER, run_job, vertex_settings
 
 pytestmark = pytest.mark.slow
 
 SMALL = {"duration_s": 12, "resolution": "720p"}
 REFUSAL = "IMAGE_SAFETY"
-
-
-def _vertex(stub: VertexStub) -> dict[str, object]:
-    return {
-        "script": "gemini",
-        "images": "gemini",
-        "video": "veo",
-        "google_cloud_project": "p",
-        "vertex_base_url": stub.url,
-        "vertex_retry_delay_s": 0.01,
-        "clip_poll_interval_s": 0.05,
-    }
 
 
 def _script_images(stub: VertexStub, *refused: bool) -> None:
@@ -51,7 +39,7 @@ def _image_requests(stub: VertexStub) -> list[dict[str, object]]:
 
 
 def _run(make_services, stub: VertexStub):
-    svc = make_services(_vertex(stub), queue=DoubleDeliveryQueue(workers=1, max_attempts=3))
+    svc = make_services(vertex_settings(stub), queue=DoubleDeliveryQueue(workers=1, max_attempts=3))
     job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
     return svc, job
 

@@ -9,7 +9,7 @@ import pytest
 from common.domain.commands import CreateProject, StartJob
 from tests.stubs.vertex_server import VideoOutcome, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
-from tests.support.jobs import OWNER, run_job
+from tests.support.jobs import OWNER, run_job, vertex_settings
 from tests.support.probe import ffprobe
 
 pytestmark = pytest.mark.slow
@@ -19,26 +19,13 @@ VEO = "veo-3.1-fast-generate-001"
 REASON = "58061214: person generation withheld"
 
 
-def _vertex(stub, **extra):
-    return {
-        "script": "gemini",
-        "images": "gemini",
-        "video": "veo",
-        "google_cloud_project": "p",
-        "vertex_base_url": stub.url,
-        "vertex_retry_delay_s": 0.01,
-        "clip_poll_interval_s": 0.05,
-        **extra,
-    }
-
-
 def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
     make_services, vertex_stub, tmp_path
 ):
     vertex_stub.story = sample_story(3, storm_scene=2)
     vertex_stub.video_rules.append(("storm", VideoOutcome(polls=2, filtered=[REASON])))
     vertex_stub.next_video(VideoOutcome(polls=3))  # one of the others is slow
-    svc = make_services(_vertex(vertex_stub))
+    svc = make_services(vertex_settings(vertex_stub))
 
     job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
 
@@ -91,7 +78,7 @@ def test_a_clip_start_retried_and_delivered_twice_is_started_and_charged_once(
     vertex_stub.story = sample_story(2)
     vertex_stub.fail("predictLongRunning", 429, 503)
     queue = DoubleDeliveryQueue(workers=4, max_attempts=5)
-    svc = make_services(_vertex(vertex_stub), queue=queue)
+    svc = make_services(vertex_settings(vertex_stub), queue=queue)
 
     job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
 
@@ -112,7 +99,7 @@ def test_a_vertex_story_that_never_fits_fails_the_job_at_the_script_stage(
 ):
     for _ in range(3):
         vertex_stub.answer_text('{"title": "cut off', "MAX_TOKENS")
-    svc = make_services(_vertex(vertex_stub))
+    svc = make_services(vertex_settings(vertex_stub))
     project = svc.projects.create(OWNER, CreateProject(prompt="A fox", settings=SMALL))
 
     job = svc.pipeline.start(OWNER, StartJob(project_id=project.id))
