@@ -208,15 +208,24 @@ class ProjectService:
         running is not stopped: its next step that needs the project or one of its uploads
         fails it, naming what is missing. The jobs' rendered outputs (``jobs/<id>/``) are
         kept: schedules may still point at them.
+
+        An upload racing the delete is caught one way or the other: the uploads are swept again
+        once the project is gone, and an upload checks its project again after writing (see
+        UploadService.receive).
         """
         self.get(owner, project_id)
-        if self._blobs is not None:  # without a blob store there are no uploads to find
-            from common.services.uploads import upload_prefix  # uploads build on projects
-
-            keys = self._blobs.list(upload_prefix(owner, project_id))
-            for key in sorted(keys, key=lambda k: not k.endswith(".json")):
-                self._blobs.delete(key)
+        self._delete_uploads(owner, project_id)
         self._store.delete(COLLECTION, project_id)
+        self._delete_uploads(owner, project_id)
+
+    def _delete_uploads(self, owner: str, project_id: str) -> None:
+        if self._blobs is None:  # without a blob store there are no uploads to find
+            return
+        from common.services.uploads import upload_prefix  # uploads build on projects
+
+        keys = self._blobs.list(upload_prefix(owner, project_id))
+        for key in sorted(keys, key=lambda k: not k.endswith(".json")):
+            self._blobs.delete(key)
 
     def save_story(self, project_id: str, story: Story) -> Project:
         """Attach the written story; bumps the revision."""

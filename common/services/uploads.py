@@ -166,6 +166,13 @@ class UploadService:
             )
             manifest = upload.model_dump_json().encode()
             self._blobs.put(f"{prefix}.json", manifest, "application/json")
+            try:  # the project may have been deleted while this was stored
+                self._projects.get(owner, project_id)
+            except NotFoundError:
+                for written in (f"{prefix}.json", key, poster):
+                    if written is not None:
+                        self._blobs.delete(written)
+                raise
             log.info("upload %s: %s %s, %d bytes", uid, kind, found.mime, size)
             return upload
 

@@ -74,6 +74,32 @@ def test_deleting_a_project_deletes_its_uploads_and_only_its_own(client, svc, tm
     assert svc.blobs.get(other["key"]) == media_files.png()
 
 
+@pytest.mark.parametrize("blob", ["file", "manifest"])
+def test_an_upload_racing_the_delete_of_its_project_leaves_nothing_behind(
+    client, svc, monkeypatch: pytest.MonkeyPatch, blob: str
+):
+    project = create(client, "A fox guards a forest")
+    put, put_file = svc.blobs.put, svc.blobs.put_file
+
+    def deleted_meanwhile(write: Any) -> Any:
+        def racing(key: str, *args: Any, **kwargs: Any) -> str:
+            stored = write(key, *args, **kwargs)
+            if key.endswith(".json") == (blob == "manifest"):  # the project goes right after
+                assert client.delete(f"/v1/projects/{project}", headers=ALICE).status_code == 204
+            return stored
+
+        return racing
+
+    monkeypatch.setattr(svc.blobs, "put", deleted_meanwhile(put))
+    monkeypatch.setattr(svc.blobs, "put_file", deleted_meanwhile(put_file))
+    headers = {**ALICE, "Content-Type": "image/png"}
+    response = client.post(
+        f"/v1/projects/{project}/uploads", data=media_files.png(), headers=headers
+    )
+    assert response.status_code == 404
+    assert svc.blobs.list(upload_prefix(OWNER, project)) == []
+
+
 def test_a_delete_that_dies_midway_is_finished_by_deleting_again(
     client, svc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
