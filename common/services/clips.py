@@ -164,6 +164,9 @@ class ClipSteps:
         log.warning("job %s scene %s falls back to Ken Burns: %s", job.id, scene_id, reason)
         story = self.p.story(job)
         state = job.scenes[scene_id]
+        earlier = state.fallback_reason  # a toned-down keyframe's note stays beside this one
+        if earlier and reason not in earlier:
+            reason = f"{earlier}; {reason}"
         motion = plan_motion(
             scene_seed(job.settings.seed, scene_id),
             story.scene(scene_id).mood,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stubs.vertex_server import VertexStub, sample_story
+from tests.stubs.vertex_server import VertexStub, VideoOutcome, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
 from tests.support.jobs import OWNER, run_job, vertex_settings
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 SMALL = {"duration_s": 12, "resolution": "720p"}
 REFUSAL = "IMAGE_SAFETY"
+VIDEO_REFUSAL = "58061214: person generation withheld"
 
 
 def _script_images(stub: VertexStub, *refused: bool) -> None:
@@ -123,3 +124,21 @@ def test_a_keyframe_drawn_after_a_toned_down_retry_keeps_its_ai_clip(make_servic
     assert cost.units == 5
     keys = [e.key for e in svc.pipeline.usage.events(OWNER, job.id) if e.stage == "keyframe"]
     assert len(keys) == len(set(keys)) == 3
+
+
+def test_a_toned_down_scene_whose_clip_is_filtered_too_keeps_both_reasons(
+    make_services, vertex_stub
+):
+    vertex_stub.story = sample_story(3)
+    _script_images(vertex_stub, False, True, False, False)
+    # Only s02 has the whale in its cast, so only its clip prompt names it.
+    vertex_stub.video_rules.append(("humpback", VideoOutcome(filtered=[VIDEO_REFUSAL])))
+
+    _, job = _run(make_services, vertex_stub)
+
+    assert job.status == "done", job.error
+    state = job.scenes["s02"]
+    assert state.keyframe == "done" and state.clip == "fallback"
+    reason = state.fallback_reason or ""
+    assert "drawn again without characters or action" in reason and VIDEO_REFUSAL in reason
+    assert reason.count(VIDEO_REFUSAL) == 1  # every task was delivered twice
