@@ -97,7 +97,7 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
     from common.config import Settings
     from common.domain.commands import CreateProject, StartJob, UpdateScene
     from common.domain.job import Job, Render
-    from common.services.editor import StoryEditor
+    from common.services.projects.editor import StoryEditor
 
     script, video = Counted(OfflineScriptWriter()), Counted(OfflineVideoGenerator())
     settings = Settings.from_env({}, data_dir=workdir / "data")

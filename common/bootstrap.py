@@ -31,29 +31,29 @@ from common.ports import (
 )
 from common.ports.publisher import Publisher
 from common.ports.tokens import KeySource
-from common.services.analytics import UsageAnalytics
-from common.services.assembly import Assembler
-from common.services.assets import AssetCache
-from common.services.identity import Authenticator, FirebaseTokenVerifier
-from common.services.jobs import JobRepository
-from common.services.ledger import StepLedger
-from common.services.pipeline import Pipeline, Providers
-from common.services.projects import ProjectService
-from common.services.publishing import PublishService
-from common.services.quotas import Quotas
-from common.services.scheduling import ScheduleService
-from common.services.series import SeriesService
-from common.services.step_callers import (
+from common.services.accounts.analytics import UsageAnalytics
+from common.services.accounts.identity import Authenticator, FirebaseTokenVerifier
+from common.services.accounts.quotas import Quotas
+from common.services.accounts.step_callers import (
     TASK_SECRET_HEADER,
     StepCallerVerifier,
     process_task_secret,
 )
-from common.services.step_router import StepRouter
-from common.services.sweeper import Sweeper
-from common.services.tick import Ticker
-from common.services.uploads import UploadService
-from common.services.usage import UsageRecorder
-from common.services.webhooks import WebhookService
+from common.services.accounts.usage import UsageRecorder
+from common.services.calendar.publishing import PublishService
+from common.services.calendar.scheduling import ScheduleService
+from common.services.calendar.series import SeriesService
+from common.services.calendar.tick import Ticker
+from common.services.calendar.webhooks import WebhookService
+from common.services.pipeline.assembly import Assembler
+from common.services.pipeline.assets import AssetCache
+from common.services.pipeline.core import Pipeline, Providers
+from common.services.pipeline.jobs import JobRepository
+from common.services.pipeline.ledger import StepLedger
+from common.services.pipeline.step_router import StepRouter
+from common.services.pipeline.sweeper import Sweeper
+from common.services.projects.projects import ProjectService
+from common.services.projects.uploads import UploadService
 
 log = logging.getLogger(__name__)
 

@@ -64,13 +64,14 @@ class Settings(BaseModel):
     upload_max_clip_s: float = Field(120.0, gt=0, description="longest clip accepted, seconds")
     upload_max_music_s: float = Field(900.0, gt=0, description="longest track accepted")
     segment_workers: int = Field(2, ge=1, le=16, description="segments encoded at once")
-    # The sweeper (common/services/sweeper.py): a job with no write for `stall_after_s` is
+    # The sweeper (common/services/pipeline/sweeper.py): a job with no write for `stall_after_s` is
     # stalled; a step is re-enqueued at most `max_sweeps` times before its job fails.
     stall_after_s: float = Field(1800.0, gt=0)
     max_sweeps: int = Field(3, ge=0, le=100)
 
-    # Credits, daily limits (UTC days) and API rate limits, per user (common/services/quotas.py,
-    # common/services/rate_limit.py). Generous defaults so local demos run; a rate of 0 is off.
+    # Credits, daily limits (UTC days) and API rate limits, per user
+    # (common/services/accounts/quotas.py, rate_limit.py). Generous defaults so local demos run;
+    # a rate of 0 is off.
     credit_grant_usd: float = Field(100.0, ge=0, description="credit a new account starts with")
     daily_videos: int = Field(200, ge=0)
     daily_rendered_s: float = Field(36000.0, ge=0)
@@ -80,7 +81,7 @@ class Settings(BaseModel):
     rate_generate_per_min: float = Field(30.0, ge=0, description="generate/preview/export")
     rate_generate_burst: int = Field(30, ge=1)
 
-    # Calendar, series and publishing (common/services/scheduling.py, series.py, tick.py,
+    # Calendar, series and publishing (common/services/calendar/scheduling.py, series.py, tick.py,
     # publishing.py). Generation starts `lead_per_video_s` x the video's seconds +
     # `lead_margin_s` before its publishing time.
     lead_per_video_s: float = Field(20.0, ge=0, description="estimated generation s per video s")
@@ -111,7 +112,7 @@ class Settings(BaseModel):
     # The account that signs media URLs through IAM signBlob; empty = the runtime's own.
     signer_service_account: str = ""
 
-    # Identity and private steps (common/services/identity.py, step_callers.py)
+    # Identity and private steps (common/services/accounts/identity.py, step_callers.py)
     firebase_project: str = Field("", description="the Firebase project; default: GCP project")
     token_skew_s: float = Field(30.0, ge=0, le=300, description="clock skew allowed on tokens")
     # Shared secret the queue sends to step targets over local HTTP (several processes); empty:

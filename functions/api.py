@@ -16,7 +16,7 @@ from typing import Any
 import functions.routes  # noqa: F401  (registers every route)
 from common.bootstrap import services
 from common.domain.errors import StoryGeniusError, error_fields
-from common.services.rate_limit import RateLimiter
+from common.services.accounts.rate_limit import RateLimiter
 from functions.http import Response, error_response, json_response
 from functions.openapi import Health, openapi_document
 from functions.routing import MAX_BODY_BYTES, ROUTES, PayloadTooLargeError, dump, route
@@ -31,7 +31,7 @@ API_VERSION = "1.0.0"
 
 def identity(request: Any) -> str:
     """The caller's uid: a verified Firebase ID token's `sub`, or in dev mode `Bearer dev:<uid>`
-    or no header at all (uid `local`); see common/services/identity.py."""
+    or no header at all (uid `local`); see common/services/accounts/identity.py."""
     header: str = request.headers.get("Authorization", "")
     return services().authenticator.uid(header)
 
@@ -86,7 +86,7 @@ def handle_api(request: Any) -> Response:
 
 
 def _take_token(owner: str, method: str, path: str) -> None:
-    """Per-user rate limits (429 with Retry-After); see common/services/rate_limit.py."""
+    """Per-user rate limits (429 with Retry-After); see common/services/accounts/rate_limit.py."""
     svc = services()
     RateLimiter(svc.store, svc.clock, svc.settings).take(owner, method, path)
 

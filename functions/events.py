@@ -1,7 +1,8 @@
 """Pub/Sub CloudEvent functions: the calendar tick Cloud Scheduler publishes every minute.
 
 Its payload says nothing we need (the time is the clock's): the function claims and hands on
-whatever is due (common/services/tick.py) and sweeps stuck jobs (common/services/sweeper.py).
+whatever is due (common/services/calendar/tick.py) and sweeps stuck jobs
+(common/services/pipeline/sweeper.py).
 Locally, `python main.py serve` runs the same `run_tick` on a timer (functions/server.py).
 """
 

@@ -132,7 +132,7 @@ class Route:
         if not self.public:
             implied.add(401)
             if self.method in ("POST", "PATCH", "DELETE", "PUT"):
-                implied.add(429)  # per-user rate limits (common/services/rate_limit.py)
+                implied.add(429)  # per-user rate limits (common/services/accounts/rate_limit.py)
         return sorted(implied)
 
 

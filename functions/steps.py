@@ -1,7 +1,7 @@
 """One Cloud Tasks target per pipeline step. Each checks that the pipeline's queue is calling
-(401/403 otherwise: common/services/step_callers.py), parses the envelope, runs the step, and
-answers 2xx when the task is finished with (done, or failed for good and recorded on the job) or
-503 with Retry-After when a retry may help."""
+(401/403 otherwise: common/services/accounts/step_callers.py), parses the envelope, runs the
+step, and answers 2xx when the task is finished with (done, or failed for good and recorded on
+the job) or 503 with Retry-After when a retry may help."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ STEPS = (
     "step_keyframe",
     "step_clip",
     "step_assemble",
-    "step_publish",  # a scheduled video goes out (common/services/publishing.py)
+    "step_publish",  # a scheduled video goes out (common/services/calendar/publishing.py)
 )
 
 

@@ -24,7 +24,7 @@ from common.bootstrap import services
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
 from common.ports import Document, DocumentStore
-from common.services.jobs import COLLECTION
+from common.services.pipeline.jobs import COLLECTION
 from functions.http import Response, StreamedResponse
 from functions.routing import dump, route
 

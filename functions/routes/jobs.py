@@ -9,8 +9,8 @@ from common.domain.base import StrictModel
 from common.domain.commands import StartExport, StartJob, parse
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
-from common.services.idempotency import HEADER as IDEMPOTENCY_KEY
-from common.services.idempotency import IdempotencyKeys
+from common.services.accounts.idempotency import HEADER as IDEMPOTENCY_KEY
+from common.services.accounts.idempotency import IdempotencyKeys
 from functions.http import Response, json_response
 from functions.openapi import JobAccepted
 from functions.routing import dump, json_body, route

@@ -17,7 +17,7 @@ from common.domain.commands import (
 )
 from common.domain.project import Project
 from common.domain.story import Story
-from common.services.editor import StoryEditor
+from common.services.projects.editor import StoryEditor
 from functions.http import Response, json_response
 from functions.openapi import ProjectList
 from functions.routing import dump, json_body, route

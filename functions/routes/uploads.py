@@ -10,7 +10,7 @@ from common.bootstrap import services
 from common.domain.base import StrictModel
 from common.domain.commands import parse
 from common.domain.uploads import UPLOAD_TYPES, Upload, UploadList
-from common.services.uploads import UploadTooLargeError
+from common.services.projects.uploads import UploadTooLargeError
 from functions.http import Response, json_response
 from functions.routing import dump, route
 

@@ -32,7 +32,7 @@ locals {
     STORYGENIUS_ASSEMBLE_JOB          = local.assemble_job_name
     # Steps are private (run.invoker: the tasks account only, below): Cloud Run checks each
     # task's OIDC token and strips its signature; the step still checks its claims
-    # (common/services/step_callers.py).
+    # (common/services/accounts/step_callers.py).
     STORYGENIUS_STEPS_BEHIND_IAM = "true"
   }
 

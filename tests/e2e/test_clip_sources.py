@@ -23,7 +23,7 @@ from common.config import Settings
 from common.domain.assets import ClipOperation, ClipRequest
 from common.domain.job import Job
 from common.media.graph import frame_grid
-from common.services.assets import BlobSegmentCache
+from common.services.pipeline.assets import BlobSegmentCache
 from tests.support import media_files
 from tests.support.media_checks import frames_at
 from tests.support.probe import band_energy, decode_audio, ffprobe, stream

@@ -15,7 +15,7 @@ import pytest
 from common.bootstrap import Services
 from common.domain.commands import StepCommand
 from common.ports import Delivery
-from common.services.uploads import upload_prefix
+from common.services.projects.uploads import upload_prefix
 from tests.support import media_files
 from tests.support.api import ALICE, api_client, installed
 from tests.support.fakes import RecordingQueue

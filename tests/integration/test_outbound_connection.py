@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from common.adapters.http.outbound_urls import open_vetted_connection
 from common.domain.errors import InvalidInputError
-from common.services.outbound_urls import open_vetted_connection
 from tests.support.keys import key_pair
 
 HOST = "hooks.example.test"

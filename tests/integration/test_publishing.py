@@ -19,8 +19,8 @@ from common.domain.job import Job, JobError, JobOutputs
 from common.domain.publishing import SetWebhook
 from common.domain.schedule import CreateSchedule, MoveSchedule, PublishCommand
 from common.ports import Delivery
-from common.services.scheduling import job_id_for
-from common.services.webhooks import WebhookService
+from common.services.calendar.scheduling import job_id_for
+from common.services.calendar.webhooks import WebhookService
 from tests.support.api import installed
 from tests.support.calendar import FakeClock, loopback_publisher, receiver, verify  # noqa: F401
 from tests.support.fakes import RecordingQueue

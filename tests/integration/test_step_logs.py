@@ -13,7 +13,7 @@ import pytest
 from common.domain.commands import CreateProject, StartJob
 from common.logs import JsonFormatter, configure_json_logging
 from common.ports import Delivery
-from common.services.step_callers import TASK_SECRET_HEADER, process_task_secret
+from common.services.accounts.step_callers import TASK_SECRET_HEADER, process_task_secret
 from tests.support.api import installed
 from tests.support.fakes import RecordingQueue
 

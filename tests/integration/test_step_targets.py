@@ -10,10 +10,10 @@ from common.bootstrap import install
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.commands import CreateProject, StartJob
 from common.domain.errors import ProviderError
-from common.services.step_callers import TASK_SECRET_HEADER, process_task_secret
+from common.services.accounts.step_callers import TASK_SECRET_HEADER, process_task_secret
 from tests.support.fakes import RecordingQueue
 
-# What the pipeline's queue sends locally (common/services/step_callers.py).
+# What the pipeline's queue sends locally (common/services/accounts/step_callers.py).
 QUEUE = {TASK_SECRET_HEADER: process_task_secret()}
 
 

@@ -176,7 +176,7 @@ def test_a_body_without_a_length_is_cut_off_at_the_limit(svc, project):
             return len(buffer)
 
     body = Endless()
-    from common.services.uploads import UploadTooLargeError
+    from common.services.projects.uploads import UploadTooLargeError
 
     with pytest.raises(UploadTooLargeError):
         svc.uploads.receive("alice", project["id"], body, content_type="image/png")

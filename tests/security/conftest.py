@@ -10,7 +10,7 @@ from PIL import Image
 
 from common.domain.commands import CreateProject, StartJob
 from common.domain.story import Scene, Story, StyleBible
-from common.services.step_callers import TASK_SECRET_HEADER, process_task_secret
+from common.services.accounts.step_callers import TASK_SECRET_HEADER, process_task_secret
 from tests.support.api import api_client, installed
 from tests.support.fakes import RecordingQueue
 from tests.support.keys import NOW, SettableClock, StaticKeys, firebase_claims, key_pair, sign_jwt

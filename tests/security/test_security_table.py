@@ -38,12 +38,12 @@ import functions_framework
 import pytest
 from werkzeug.serving import make_server
 
+from common.adapters.http.outbound_urls import check_webhook_url, vet_webhook_url
 from common.domain.commands import StepCommand
 from common.domain.errors import InvalidInputError
 from common.media.captions import CaptionLayout, CaptionWord, Cue, format_ass
 from common.ports import Delivery
-from common.services.outbound_urls import check_webhook_url, vet_webhook_url
-from common.services.step_callers import TASK_SECRET_HEADER
+from common.services.accounts.step_callers import TASK_SECRET_HEADER
 from tests.security.conftest import (
     ALICE,
     BASE,

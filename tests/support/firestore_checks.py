@@ -300,7 +300,7 @@ def case_problems(rows: list[dict[str, str]], rules: dict[str, str]) -> list[str
 def code_collections() -> set[str]:
     """Collections the services name (module constants ending in COLLECTION)."""
     names = set()
-    for path in (ROOT / "common" / "services").glob("*.py"):
+    for path in (ROOT / "common" / "services").rglob("*.py"):
         for node in ast.parse(path.read_text()).body:
             if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)):
                 continue

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from common.domain.brand import BrandKit
 from common.domain.project import ProjectSettings
 from common.domain.story import Scene, Story, StyleBible
-from common.services.branding import brand_fields
+from common.services.projects.branding import brand_fields
 
 UPLOAD = "u" + "0123456789abcdef01234567"
 

@@ -81,7 +81,7 @@ def test_scene_progress_counts_three_steps_per_scene():
 
 
 def test_job_writes_name_only_the_scene_fields_that_changed():
-    from common.services.jobs import changed_paths
+    from common.services.pipeline.jobs import changed_paths
 
     before = {"progress": 10, "scenes": {"s1": {"clip": "running", "narration": "done"}},
               "cost": {"espeak-ng/1.52": {"units": 1}}}  # fmt: skip

@@ -19,15 +19,15 @@ from common.domain.errors import InvalidInputError, NotFoundError
 from common.domain.job import Job, SceneState, render_for
 from common.domain.project import ProjectSettings
 from common.domain.story import Character, Scene, Story, StyleBible
-from common.services.editor import SceneNotFoundError, StoryEditor, next_scene_id
-from common.services.projects import NoStoryError, ProjectService, StaleRevisionError
-from common.services.scene_requests import (
+from common.services.pipeline.scene_requests import (
     clip_request,
     keyframe_request,
     narration_request,
     narrator_uses_context,
     scene_seed,
 )
+from common.services.projects.editor import SceneNotFoundError, StoryEditor, next_scene_id
+from common.services.projects.projects import NoStoryError, ProjectService, StaleRevisionError
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SETTINGS = ProjectSettings(duration_s=20, resolution="720p", seed=7)

@@ -10,7 +10,7 @@ import pytest
 from common.adapters.local.sqlite_store import SqliteDocumentStore
 from common.domain.assets import content_hash
 from common.domain.errors import InvalidInputError, NotFoundError
-from common.services.idempotency import (
+from common.services.accounts.idempotency import (
     COLLECTION,
     IdempotencyKeys,
     RequestInProgressError,

@@ -7,7 +7,7 @@ import pytest
 
 from common.adapters.gcp.google_tokens import GoogleSignedTokens
 from common.domain.errors import UnauthenticatedError
-from common.services.identity import Authenticator, FirebaseTokenVerifier, bearer_token
+from common.services.accounts.identity import Authenticator, FirebaseTokenVerifier, bearer_token
 from tests.support.keys import NOW, SettableClock, StaticKeys, firebase_claims, key_pair, sign_jwt
 
 PROJECT = "demo-genius"

@@ -179,7 +179,7 @@ def test_a_removed_index_is_reported_for_its_file():
     doc["indexes"] = [ix for ix in doc["indexes"] if ix["collectionGroup"] != "projects"]
     problems = index_problems(queries, _index_sources(doc=doc))
     assert len(problems) == 2
-    assert problems[0].startswith("common/services/projects.py:")
+    assert problems[0].startswith("common/services/projects/projects.py:")
     assert problems[0].endswith(f"projects needs index {PROJECTS_INDEX} in firestore.indexes.json")
     assert problems[1] == (
         f"index ('projects', 'COLLECTION', {PROJECTS_INDEX}) is in terraform, "
@@ -189,7 +189,7 @@ def test_a_removed_index_is_reported_for_its_file():
     del tf["locals"]["firestore_indexes"]["projects_owner_created_at"]
     problems = index_problems(queries, _index_sources(tf=tf))
     assert len(problems) == 2
-    assert problems[0].startswith("common/services/projects.py:")
+    assert problems[0].startswith("common/services/projects/projects.py:")
     assert problems[0].endswith(f"projects needs index {PROJECTS_INDEX} in terraform")
     assert problems[1].endswith("is in firestore.indexes.json, not in terraform")
 

@@ -9,7 +9,7 @@ import pytest
 
 from common.adapters.local.sqlite_store import SqliteDocumentStore
 from common.domain.errors import RetryableError
-from common.services.ledger import StepLedger
+from common.services.pipeline.ledger import StepLedger
 
 
 class Clock:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from common.domain.errors import InvalidInputError
-from common.services.outbound_urls import (
+from common.adapters.http.outbound_urls import (
     check_webhook_url,
     is_public_address,
     vet_webhook_url,
 )
+from common.domain.errors import InvalidInputError
 
 
 def resolves_to(*addresses: str):

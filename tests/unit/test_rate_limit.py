@@ -9,7 +9,7 @@ import pytest
 from common.adapters.local.sqlite_store import SqliteDocumentStore
 from common.config import Settings
 from common.domain.quota import RateLimitedError
-from common.services.rate_limit import RateLimiter
+from common.services.accounts.rate_limit import RateLimiter
 
 GENERATE = ("POST", "/v1/projects/{project_id}/generate")
 CREATE = ("POST", "/v1/projects")

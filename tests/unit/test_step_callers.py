@@ -9,7 +9,7 @@ import pytest
 
 from common.adapters.gcp.google_tokens import GoogleSignedTokens
 from common.domain.errors import PermissionDeniedError, UnauthenticatedError
-from common.services.step_callers import (
+from common.services.accounts.step_callers import (
     SIGNATURE_REMOVED,
     TASK_SECRET_HEADER,
     StepCallerVerifier,

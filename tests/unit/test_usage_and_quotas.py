@@ -19,8 +19,8 @@ from common.domain.quota import (
 )
 from common.domain.story import Scene, Story, StyleBible
 from common.domain.usage import COLLECTION, Charge, usage_event_id
-from common.services.quotas import Quotas, estimate_job
-from common.services.usage import UsageRecorder
+from common.services.accounts.quotas import Quotas, estimate_job
+from common.services.accounts.usage import UsageRecorder
 
 
 class Clock:

@@ -98,7 +98,7 @@ class CloudTasksQueue:
     `queue_for` maps a target to a queue id (default: `queue_id` with `queue_prefix`). The SDK
     client is built on first use unless one is given (tests pass an emulator client). `headers`
     go with every task: the local task secret where there is no service account to sign an
-    OIDC token (emulator; see common/services/step_callers.py).
+    OIDC token (emulator; see common/services/accounts/step_callers.py).
     """
 
     def __init__(

@@ -1,7 +1,7 @@
 """WebhookPublisher: the Publisher port as a signed HTTPS POST to the user's URL.
 
 The URL is vetted when it is saved and again when it is used, and the connection goes to the
-very address that was vetted (common/services/outbound_urls.py: https only, public addresses
+very address that was vetted (common/adapters/http/outbound_urls.py: https only, public addresses
 only, no redirects followed). The body is signed with HMAC-SHA256 over "<timestamp>.<body>"
 (the scheme is documented in common/domain/publishing.py).
 """
@@ -15,6 +15,15 @@ import ssl
 import time
 from datetime import datetime
 
+from common.adapters.http.outbound_urls import (
+    AddressPolicy,
+    Resolver,
+    check_webhook_url,
+    is_public_address,
+    open_vetted_connection,
+    resolve_host,
+    vet_webhook_url,
+)
 from common.domain.errors import InvalidInputError
 from common.domain.publishing import (
     DELIVERY_HEADER,
@@ -24,15 +33,6 @@ from common.domain.publishing import (
     TIMESTAMP_HEADER,
     PublishedEvent,
     Receipt,
-)
-from common.services.outbound_urls import (
-    AddressPolicy,
-    Resolver,
-    check_webhook_url,
-    is_public_address,
-    open_vetted_connection,
-    resolve_host,
-    vet_webhook_url,
 )
 
 USER_AGENT = "StoryGenius-Webhook/1"

@@ -41,9 +41,9 @@ from common.domain.schedule import (
     stamp,
 )
 from common.ports import Clock, DocumentStore, Task, TaskQueue, Transaction
-from common.services.jobs import JobRepository
-from common.services.pipeline import JobFinishedError, Pipeline
-from common.services.projects import ProjectService, new_id
+from common.services.pipeline.core import JobFinishedError, Pipeline
+from common.services.pipeline.jobs import JobRepository
+from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class ScheduleClosedError(ConflictError):
 
 
 class SeriesHooks(Protocol):
-    """What a series adds to its runs' schedules (common/services/series.py)."""
+    """What a series adds to its runs' schedules (common/services/calendar/series.py)."""
 
     def project_for(self, schedule: Schedule) -> str:
         """The id of the run's project, made on first call (idempotent)."""

@@ -17,11 +17,11 @@ from common.domain.errors import ProviderError
 from common.domain.job import AssetOrigin, Job
 from common.media.motion import plan_motion
 from common.ports import Delivery
-from common.services.scene_requests import clip_request, scene_seed
-from common.services.scene_sources import finish_own_clip
+from common.services.pipeline.scene_requests import clip_request, scene_seed
+from common.services.pipeline.scene_sources import finish_own_clip
 
 if TYPE_CHECKING:
-    from common.services.pipeline import Pipeline
+    from common.services.pipeline.core import Pipeline
 
 log = logging.getLogger(__name__)
 

@@ -39,9 +39,9 @@ from common.domain.series import (
     UpdateSeries,
 )
 from common.ports import Clock, DocumentStore, Transaction
-from common.services.projects import ProjectService, new_id
-from common.services.scheduling import COLLECTION as SCHEDULES
-from common.services.scheduling import ScheduleService, schedule_data
+from common.services.calendar.scheduling import COLLECTION as SCHEDULES
+from common.services.calendar.scheduling import ScheduleService, schedule_data
+from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
 

@@ -48,7 +48,7 @@ class ProjectService:
         if project_id is None or self._blobs is None:
             message = "upload the track to the project first, then set it"
             raise InvalidInputError(f"{field}: {message}", {field: message})
-        from common.services.uploads import load_upload  # uploads build on projects
+        from common.services.projects.uploads import load_upload  # uploads build on projects
 
         self.get(owner, project_id)  # another owner's project is a 404, as ever
         try:
@@ -221,7 +221,7 @@ class ProjectService:
     def _delete_uploads(self, owner: str, project_id: str) -> None:
         if self._blobs is None:  # without a blob store there are no uploads to find
             return
-        from common.services.uploads import upload_prefix  # uploads build on projects
+        from common.services.projects.uploads import upload_prefix  # uploads build on projects
 
         keys = self._blobs.list(upload_prefix(owner, project_id))
         for key in sorted(keys, key=lambda k: not k.endswith(".json")):

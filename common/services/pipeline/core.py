@@ -36,23 +36,23 @@ from common.ports import (
     Task,
     TaskQueue,
 )
-from common.services.assets import AssetCache
-from common.services.clips import ClipSteps
-from common.services.jobs import JobRepository
-from common.services.ledger import StepInProgressError, StepLedger
-from common.services.projects import NoStoryError, ProjectService, new_id
-from common.services.prompts import characters_in, reference_prompt
-from common.services.providers import Asked
-from common.services.providers import Providers as Providers  # built by bootstrap
-from common.services.quotas import Quotas, estimate_job
-from common.services.scene_requests import (
+from common.services.accounts.quotas import Quotas, estimate_job
+from common.services.accounts.usage import UsageRecorder
+from common.services.pipeline.assets import AssetCache
+from common.services.pipeline.clips import ClipSteps
+from common.services.pipeline.jobs import JobRepository
+from common.services.pipeline.ledger import StepInProgressError, StepLedger
+from common.services.pipeline.prompts import characters_in, reference_prompt
+from common.services.pipeline.providers import Asked
+from common.services.pipeline.providers import Providers as Providers  # built by bootstrap
+from common.services.pipeline.scene_requests import (
     keyframe_request,
     narration_request,
     narrator_uses_context,
     plain_keyframe_request,
 )
-from common.services.scene_sources import own_motion, scene_upload
-from common.services.usage import UsageRecorder
+from common.services.pipeline.scene_sources import own_motion, scene_upload
+from common.services.projects.projects import NoStoryError, ProjectService, new_id
 
 log = logging.getLogger(__name__)
 

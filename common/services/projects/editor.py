@@ -29,8 +29,8 @@ from common.domain.commands import (
 from common.domain.errors import InvalidInputError, NotFoundError
 from common.domain.project import Project
 from common.domain.story import Story, StyleBible
-from common.services.projects import ProjectService
-from common.services.uploads import UploadService
+from common.services.projects.projects import ProjectService
+from common.services.projects.uploads import UploadService
 
 MAX_SCENES = 60
 _NUMBERED = re.compile(r"^s(\d+)$")

@@ -6,7 +6,7 @@ gets one job. One record per owner and key in the `idempotency` collection, its 
 both, claimed with a conditional create so that of two concurrent requests only one starts the
 work; the other waits for the record to complete. A failed start deletes the record so a retry
 starts clean. Records live `ttl_s` (a day); `expires_at` can drive a Firestore TTL policy.
-(The pattern of AWS Powertools' idempotency layer, as in common/services/ledger.py.)
+(The pattern of AWS Powertools' idempotency layer, as in common/services/pipeline/ledger.py.)
 """
 
 from __future__ import annotations

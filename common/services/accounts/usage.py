@@ -17,8 +17,15 @@ from common.domain.job import CostLine, Job
 from common.domain.quota import USAGE_DAYS
 from common.domain.usage import COLLECTION, Charge, UsageEvent
 from common.ports import Clock, DocumentStore, Transaction
-from common.services.quotas import JOBS, day_of, debit, read_account, read_day, write_account
-from common.services.quotas import write_day as _write_day
+from common.services.accounts.quotas import (
+    JOBS,
+    day_of,
+    debit,
+    read_account,
+    read_day,
+    write_account,
+)
+from common.services.accounts.quotas import write_day as _write_day
 
 __all__ = ["COLLECTION", "USAGE_DAYS", "UsageRecorder"]
 

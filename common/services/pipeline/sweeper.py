@@ -2,8 +2,8 @@
 
 Run by the scheduler tick (`Sweeper.sweep(now)`), it looks for two things:
 
-- Steps whose in-progress claim expired (common/services/ledger.py): the delivery that held it
-  died before recording a result, and the queue has given up redelivering it. The step is
+- Steps whose in-progress claim expired (common/services/pipeline/ledger.py): the delivery that
+  held it died before recording a result, and the queue has given up redelivering it. The step is
   enqueued again under a name made of the claim's expiry, so each expiry is swept once however
   many sweepers run; the new delivery takes the expired claim over. After `max_sweeps` expiries
   of the same step its job fails, naming the stage, the scene and why.
@@ -25,15 +25,15 @@ from typing import Any
 
 from common.domain.job import Job, JobError
 from common.ports import DocumentStore, Transaction
-from common.services.ledger import COLLECTION as LEDGER
-from common.services.ledger import COMPLETED
-from common.services.pipeline import STEP_STAGE, Pipeline
+from common.services.pipeline.core import STEP_STAGE, Pipeline
+from common.services.pipeline.ledger import COLLECTION as LEDGER
+from common.services.pipeline.ledger import COMPLETED
 
 log = logging.getLogger(__name__)
 
 SWEEPS = "sweeps"
 
-# Ledger keys are `job:kind[:scene]` (common/services/pipeline.py, clips.py); API idempotency
+# Ledger keys are `job:kind[:scene]` (common/services/pipeline/core.py, clips.py); API idempotency
 # records share the collection under hashed ids and never match.
 _LEDGER_KEY = re.compile(
     r"^(?P<job>[A-Za-z0-9_-]+):(?P<kind>script|references|narration|keyframe|clip-start|assemble)"

@@ -16,9 +16,9 @@ from common.domain.commands import StepCommand, parse
 from common.domain.errors import InvalidInputError, StoryGeniusError
 from common.domain.schedule import PublishCommand
 from common.ports import Delivery, Task
-from common.services.pipeline import STEP_STAGE, Pipeline
-from common.services.publishing import PublishService
-from common.services.scheduling import PUBLISH_STEP
+from common.services.calendar.publishing import PublishService
+from common.services.calendar.scheduling import PUBLISH_STEP
+from common.services.pipeline.core import STEP_STAGE, Pipeline
 
 log = logging.getLogger("storygenius.steps")
 

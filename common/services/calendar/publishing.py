@@ -34,10 +34,10 @@ from common.domain.schedule import (
 )
 from common.ports import BlobStore, Clock, Delivery, Task, TaskQueue
 from common.ports.publisher import Publisher
-from common.services.jobs import JobRepository
-from common.services.projects import ProjectService
-from common.services.scheduling import PUBLISH_STEP, ScheduleService
-from common.services.webhooks import WebhookService
+from common.services.calendar.scheduling import PUBLISH_STEP, ScheduleService
+from common.services.calendar.webhooks import WebhookService
+from common.services.pipeline.jobs import JobRepository
+from common.services.projects.projects import ProjectService
 
 log = logging.getLogger(__name__)
 

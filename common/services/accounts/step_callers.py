@@ -31,7 +31,7 @@ from typing import Any
 from common.domain.errors import PermissionDeniedError, UnauthenticatedError
 from common.ports import Clock
 from common.ports.tokens import TokenDecoder
-from common.services.identity import DEFAULT_SKEW_S, bearer_token, numeric_claim
+from common.services.accounts.identity import DEFAULT_SKEW_S, bearer_token, numeric_claim
 
 TASK_SECRET_HEADER = "X-StoryGenius-Task-Secret"
 GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")

@@ -8,8 +8,9 @@ Each step is one indexed query (`status ==`, `next_at <=`, ordered, limited to `
 tick with nothing due costs three empty queries. Claims are transactions conditional on the
 state the query saw: a tick delivered twice, or two ticks at once, claim each item once, and
 what a claim enqueues is named after it. A timed task (Cloud Tasks schedule_time) publishes at
-the exact moment when one was made; the tick is the safety net. See common/services/series.py
-and scheduling.py for what happens to runs missed during downtime.
+the exact moment when one was made; the tick is the safety net. See
+common/services/calendar/series.py and scheduling.py for what happens to runs missed during
+downtime.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from common.config import Settings
 from common.domain.errors import StoryGeniusError
 from common.domain.schedule import stamp
 from common.ports import Clock
-from common.services.scheduling import ScheduleService
-from common.services.series import SeriesService
+from common.services.calendar.scheduling import ScheduleService
+from common.services.calendar.series import SeriesService
 
 log = logging.getLogger(__name__)
 

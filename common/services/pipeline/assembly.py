@@ -29,11 +29,11 @@ from common.domain.job import Job, JobError, JobOutputs
 from common.domain.story import Story
 from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
 from common.ports import BlobStore, Clock
-from common.services.assets import AssetCache, BlobSegmentCache
-from common.services.branding import brand_fields
-from common.services.jobs import JobRepository
-from common.services.projects import ProjectService
-from common.services.uploads import load_upload
+from common.services.pipeline.assets import AssetCache, BlobSegmentCache
+from common.services.pipeline.jobs import JobRepository
+from common.services.projects.branding import brand_fields
+from common.services.projects.projects import ProjectService
+from common.services.projects.uploads import load_upload
 
 log = logging.getLogger(__name__)
 

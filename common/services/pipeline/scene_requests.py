@@ -1,7 +1,7 @@
 """What each scene's provider requests are made of, and nothing else.
 
-The content-hash cache (common/services/assets.py) keys every provider result by its request,
-so these functions decide what an edit regenerates. The rules:
+The content-hash cache (common/services/pipeline/assets.py) keys every provider result by its
+request, so these functions decide what an edit regenerates. The rules:
 
 - A keyframe depends on the scene's visual inputs (visual prompt, setting, characters, mood),
   the style bible, the project's frame and seed, and the scene's own seed: never on narration.
@@ -22,7 +22,7 @@ import re
 from common.domain.assets import ClipRequest, ImageRequest, NarrationRequest
 from common.domain.project import ProjectSettings
 from common.domain.story import Story
-from common.services.prompts import (
+from common.services.pipeline.prompts import (
     NEGATIVE_PROMPT,
     characters_in,
     clip_prompt,

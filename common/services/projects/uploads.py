@@ -33,7 +33,7 @@ from common.domain.uploads import (
     upload_id,
 )
 from common.ports import BlobStore, Clock
-from common.services.projects import ProjectService
+from common.services.projects.projects import ProjectService
 
 log = logging.getLogger(__name__)
 

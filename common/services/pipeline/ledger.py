@@ -25,7 +25,7 @@ COMPLETED = "completed"
 
 class StepInProgressError(RetryableError):
     """Another delivery holds the step's claim. If its holder died, the claim expires and the
-    sweeper (common/services/sweeper.py) enqueues the step again."""
+    sweeper (common/services/pipeline/sweeper.py) enqueues the step again."""
 
     code = "step_in_progress"
 

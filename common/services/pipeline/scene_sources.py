@@ -1,7 +1,7 @@
 """Where a scene's moving picture comes from when it is not the video provider (`clip_source`).
 
 - `kenburns`: the painted keyframe with Ken Burns motion; the video provider is never asked.
-- `upload`: the creator's own file (common/services/uploads.py). An image is the scene's
+- `upload`: the creator's own file (common/services/projects/uploads.py). An image is the scene's
   keyframe (nothing is painted) and gets Ken Burns motion; a clip is the scene's clip, fitted by
   the assembly graph like a generated one (trimmed, slowed within limits, held, cover-cropped
   to any frame), and its first frame is the keyframe.
@@ -22,11 +22,11 @@ from common.domain.story import Scene
 from common.domain.uploads import Upload
 from common.media.motion import plan_motion
 from common.ports import BlobStore
-from common.services.scene_requests import scene_seed
-from common.services.uploads import load_upload
+from common.services.pipeline.scene_requests import scene_seed
+from common.services.projects.uploads import load_upload
 
 if TYPE_CHECKING:
-    from common.services.pipeline import Pipeline
+    from common.services.pipeline.core import Pipeline
 
 
 class MissingUploadError(InvalidInputError):

@@ -1,0 +1,1 @@
+"""Outbound HTTP: the SSRF-hardened client for URLs users give us."""

@@ -1,0 +1,1 @@
+"""The calendar: schedules, recurring series, the tick, publishing and webhooks."""

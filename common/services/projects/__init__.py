@@ -1,0 +1,1 @@
+"""Projects and their stories: create, edit, uploads, brand kit."""
