@@ -38,6 +38,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: $(VENV)/.dev fonts emulators browser lint
 	$(PY) -m pytest -q

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from common.adapters.blob_keys import key_problem
 from common.ports import BlobStore
+from common.ports.blob_keys import key_problem
 
 MEDIA_PREFIX = "/media/"
 # Links expire on the hour, between one and two hours from when they are made: links made

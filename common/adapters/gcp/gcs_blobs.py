@@ -1,7 +1,7 @@
 """GcsBlobStore: the BlobStore port on a Cloud Storage bucket.
 
 A key becomes the object name unchanged, after the same checks the folder store applies
-(`common.adapters.blob_keys`), so keys move between the two backends as they are.
+(`common.ports.blob_keys`), so keys move between the two backends as they are.
 
 Atomicity comes with the service: an object write creates a new generation that becomes visible
 only when its upload completes (one request, or the last chunk of a resumable session), so
@@ -34,7 +34,6 @@ from google.cloud import storage
 from google.cloud.storage import exceptions as storage_exceptions
 from google.cloud.storage.retry import DEFAULT_RETRY
 
-from common.adapters.blob_keys import TEMP_PREFIX, check_key, key_problem
 from common.domain.errors import (
     InvalidInputError,
     NotFoundError,
@@ -42,6 +41,7 @@ from common.domain.errors import (
     RetryableError,
     StoryGeniusError,
 )
+from common.ports.blob_keys import TEMP_PREFIX, check_key, key_problem
 
 # The client sends files up to this size in one multipart request and larger ones through a
 # resumable session; we give those sessions a bounded chunk so one failed request resends at

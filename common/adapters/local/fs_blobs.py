@@ -16,8 +16,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from common.adapters.blob_keys import TEMP_PREFIX, key_problem
 from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from common.ports.blob_keys import TEMP_PREFIX, key_problem
 
 _COPY_CHUNK = 1 << 20
 

@@ -1,4 +1,5 @@
-"""Blob keys: the one rule every BlobStore adapter applies before it touches storage.
+"""Blob keys: the one rule every BlobStore adapter applies before it touches storage (and the
+local media route before it serves a file). It lives with the port, above the adapters (STYLE 3).
 
 A key is a relative, '/'-separated path such as ``jobs/<id>/video.mp4``. Every adapter refuses
 the same malformed keys, so a key that works on the local folder works in Cloud Storage and back.
