@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
+from common.domain.pacing import MAX_SCENES
 from common.domain.project import (
     MAX_PROMPT_CHARS,
     Aspect,
@@ -205,7 +206,7 @@ class ReorderScenes(StrictModel):
     """The story's scenes in a new order: every scene id, once each."""
 
     revision: int = Field(ge=0, description=REVISION_DOC)
-    order: list[str] = Field(min_length=1, max_length=60)
+    order: list[str] = Field(min_length=1, max_length=MAX_SCENES)
 
 
 # -- jobs ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from common.domain.base import StrictModel
 from common.domain.brand import BrandKit
+from common.domain.pacing import MAX_VIDEO_S, MIN_VIDEO_S
 from common.domain.story import Story
 from common.domain.text import UserMultiline, UserText
 from common.domain.text import clean_text as clean_text  # re-exported: commands use it
@@ -20,8 +21,6 @@ RenderResolution = Literal["360p", "720p", "1080p"]
 CaptionStyle = Literal["highlight", "plain", "none"]
 Transition = Literal["crossfade", "dip", "slide", "cut"]
 
-MIN_SECONDS = 10
-MAX_SECONDS = 180
 MAX_PROMPT_CHARS = 2000
 
 # Short side in pixels for each resolution; the long side follows from the aspect.
@@ -41,7 +40,7 @@ def frame_size(aspect: str, resolution: str) -> tuple[int, int]:
 class ProjectSettings(StrictModel):
     """What the creator chose for a project. Defaults make a 30 s vertical short."""
 
-    duration_s: int = Field(30, ge=MIN_SECONDS, le=MAX_SECONDS, description="target length")
+    duration_s: int = Field(30, ge=MIN_VIDEO_S, le=MAX_VIDEO_S, description="target length")
     aspect: Aspect = "9:16"
     resolution: Resolution = "1080p"
     language: str = Field("auto", pattern=r"^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$")

@@ -7,11 +7,11 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from common.domain.base import StrictModel
+from common.domain.pacing import MAX_SCENES, ClipSeconds
 from common.domain.text import UserMultiline, UserText
 
 Beat = Literal["hook", "development", "turn", "resolution"]
 Mood = Literal["calm", "hopeful", "tense", "joyful", "melancholy", "mysterious", "triumphant"]
-ClipSeconds = Literal[4, 6, 8]
 SceneTransition = Literal["crossfade", "dip", "slide", "cut"]
 SceneClipSource = Literal["ai", "kenburns", "upload"]
 
@@ -82,7 +82,7 @@ class Story(StrictModel):
     logline: UserText = Field("", max_length=500)
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     style: StyleBible
-    scenes: list[Scene] = Field(min_length=1, max_length=60)
+    scenes: list[Scene] = Field(min_length=1, max_length=MAX_SCENES)
 
     @model_validator(mode="after")
     def _consistent(self) -> Story:

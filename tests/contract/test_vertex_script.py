@@ -8,9 +8,9 @@ import json
 import pytest
 
 from common.adapters.vertex.script import GeminiScriptWriter
-from common.adapters.vertex.script_schema import speech_seconds
 from common.domain.assets import ScriptRequest
 from common.domain.errors import ContentFilteredError, InvalidInputError, ProviderError
+from common.domain.pacing import ELEVENLABS_RATES
 from tests.stubs.vertex_server import sample_story
 
 MODEL = "gemini-2.5-flash"
@@ -67,7 +67,7 @@ def test_the_answer_becomes_a_story_with_scene_ids_slugged_casts_and_fitting_cli
     assert story.scenes[1].characters == ["mara", "the_whale"]  # "Mara" matched by name
     assert story.style.palette[0] == "#1b3a4b"
     for scene in story.scenes:
-        assert speech_seconds(scene.narration, "en") + 0.8 <= scene.clip_seconds or (
+        assert ELEVENLABS_RATES.seconds(scene.narration, "en") + 0.8 <= scene.clip_seconds or (
             scene.clip_seconds == 8
         )
     assert story.scenes[2].clip_seconds == 8

@@ -9,18 +9,19 @@ import pytest
 from PIL import Image
 
 from common.adapters.vertex.images import fit_image, image_mime, nearest_aspect
-from common.adapters.vertex.script_schema import (
-    StoryDraft,
-    StoryProblem,
-    fitting_clip,
-    speech_seconds,
-    to_story,
-)
+from common.adapters.vertex.script_schema import StoryDraft, StoryProblem
+from common.adapters.vertex.script_schema import to_story as map_story
 from common.adapters.vertex.veo import decode_name, encode_name
 from common.domain.assets import ScriptRequest
+from common.domain.pacing import ELEVENLABS_RATES
 from tests.stubs.vertex_server import sample_story
 
 REQUEST = ScriptRequest(prompt="A keeper and a whale", duration_s=15)
+
+
+def to_story(draft: StoryDraft, request: ScriptRequest):
+    """The draft mapped for an ElevenLabs narrator (2.5 words a second)."""
+    return map_story(draft, request, ELEVENLABS_RATES)
 
 
 def _draft(**changes) -> StoryDraft:
@@ -58,16 +59,6 @@ def test_a_clip_too_short_for_its_line_is_lengthened_and_never_shortened():
     assert story.scenes[0].clip_seconds == 8
     assert story.scenes[1].clip_seconds == 4
     assert story.scenes[2].clip_seconds == 6  # 11 words: 4.4 s + padding
-
-
-def test_clip_lengths_fit_narration_and_padding():
-    assert [fitting_clip(s) for s in (1.0, 3.2, 3.3, 5.2, 7.2, 12.0)] == [4, 4, 6, 6, 8, 8]
-
-
-def test_speech_is_estimated_from_characters_for_chinese_and_words_otherwise():
-    assert speech_seconds("one two three four five", "en") == pytest.approx(2.0)
-    assert speech_seconds("灯塔守护者遇见了鲸鱼", "zh") == pytest.approx(10 / 4.0)
-    assert speech_seconds("uno dos tres", "es-MX") == pytest.approx(1.2)
 
 
 @pytest.mark.parametrize(

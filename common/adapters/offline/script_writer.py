@@ -26,6 +26,7 @@ from common.adapters.offline.script_cast import (
     en_context,
     zh_context,
 )
+from common.adapters.offline.script_fitting import Piece, fit_scene, plan_beats, spread
 from common.adapters.offline.script_framing import (
     FRAMES,
     logline,
@@ -56,18 +57,6 @@ from common.adapters.offline.script_lines_intl import (
     ar_day_lines,
     zh_day_lines,
 )
-from common.adapters.offline.script_pacing import (
-    MAX_NARRATION_S,
-    PADDING_S,
-    RATES,
-    Piece,
-    clip_for,
-    fit_scene,
-    plan_beats,
-    scene_count,
-    speech_units,
-    spread,
-)
 from common.adapters.offline.script_premise import Figure, Premise, clean_prompt, detect_language
 from common.adapters.offline.script_read_en import analyse_en
 from common.adapters.offline.script_read_intl import analyse_ar, analyse_zh
@@ -75,9 +64,18 @@ from common.adapters.offline.script_settings import CATEGORY_TONE, SETTINGS, Set
 from common.adapters.offline.script_topics import new_episode
 from common.domain.assets import ScriptRequest
 from common.domain.errors import InvalidInputError
+from common.domain.pacing import (
+    ESPEAK_RATES,
+    MAX_NARRATION_S,
+    MAX_VIDEO_S,
+    MIN_VIDEO_S,
+    PADDING_S,
+    SpeakingRates,
+    clip_for,
+    scene_count,
+)
 from common.domain.story import Beat, Character, Scene, Story, StyleBible
 
-MIN_DURATION_S, MAX_DURATION_S = 5, 300
 _SUPPORTED = ("en", "zh", "ar")
 _BEATS: tuple[Beat, ...] = ("hook", "development", "turn", "resolution")
 _HERO_KEYS = {"P", "he", "him", "his", "himself"}
@@ -104,35 +102,42 @@ class OfflineScriptWriter:
 
     id = "offline-writer/1"
 
+    def __init__(self, rates: SpeakingRates = ESPEAK_RATES) -> None:
+        # The narrator that will speak the story: scenes are sized at its speaking rates.
+        self.rates = rates
+
     def write(self, request: ScriptRequest) -> Story:
         """A complete story for the prompt, sized to the requested duration.
 
         Raises InvalidInputError naming `prompt` (empty, or nothing left once emoji are removed)
-        or `duration_s` (outside 5..300 s).
+        or `duration_s` (outside the video lengths common/domain/pacing.py allows).
         """
         text = clean_prompt(request.prompt)
-        if not MIN_DURATION_S <= request.duration_s <= MAX_DURATION_S:
+        if not MIN_VIDEO_S <= request.duration_s <= MAX_VIDEO_S:
             raise InvalidInputError(
-                f"duration_s must be between {MIN_DURATION_S} and {MAX_DURATION_S} seconds",
-                fields={"duration_s": f"must be between {MIN_DURATION_S} and {MAX_DURATION_S}"},
+                f"duration_s must be between {MIN_VIDEO_S} and {MAX_VIDEO_S} seconds",
+                fields={"duration_s": f"must be between {MIN_VIDEO_S} and {MAX_VIDEO_S}"},
             )
         if request.avoid_topics:  # a series' next episode: not a title told before
             return new_episode(
                 request, lambda r: self.write(r.model_copy(update={"avoid_topics": []}))
             )
         language = story_language(request.language, text)
-        return _Draft(analyse(text), language, request).story()
+        return _Draft(analyse(text), language, request, self.rates).story()
 
 
 class _Draft:
     """One story being written: what every scene shares."""
 
-    def __init__(self, premise: Premise, language: str, request: ScriptRequest) -> None:
+    def __init__(
+        self, premise: Premise, language: str, request: ScriptRequest, rates: SpeakingRates
+    ) -> None:
         if premise.category == "friendship" and premise.other is None:
             # "wants a friend": the friend will be someone who lives there
             kinds = [k for k in HELPERS[premise.setting] if k != premise.hero.kind]
             premise = replace(premise, other=Figure(kinds[0], ""))
         self.premise, self.language, self.request = premise, language, request
+        self.rates = rates
         self.picker = Picker(premise.text.lower(), request.seed)  # "A cat" tells "a cat"'s story
         self.count = scene_count(request.duration_s)
         self.setting: Setting = SETTINGS[premise.setting]
@@ -159,7 +164,7 @@ class _Draft:
         """Plan the beats, share the lines over the scenes, and size each scene's narration."""
         beats = plan_beats(self.count)
         short = "development" not in beats
-        rate = RATES[self.language]
+        rate = self.rates.rate(self.language)
         nominal = max(1.0, (self.request.duration_s / self.count - PADDING_S) * rate)
         groups: list[list[Piece]] = []
         for beat in _BEATS:
@@ -174,8 +179,10 @@ class _Draft:
         for index, (beat, lines) in enumerate(zip(beats, groups, strict=True)):
             target = (self.request.duration_s - spent) / (self.count - index) - PADDING_S
             target = min(max(target, 1.0), MAX_NARRATION_S)
-            narration = fit_scene(lines, self._fillers(beat), used, target, self.language)
-            spent += speech_units(narration, self.language) / rate + PADDING_S
+            narration = fit_scene(
+                lines, self._fillers(beat), used, target, self.language, self.rates
+            )
+            spent += self.rates.seconds(narration, self.language) + PADDING_S
             scenes.append(self._scene(index, beats, narration, lines))
         return Story(
             title=self.title, language=self.language, scenes=scenes,
@@ -259,7 +266,7 @@ class _Draft:
             visual_prompt=self._visual_prompt(index, beat, template, in_shot, place),
             on_screen_text=on_screen, mood=scene_mood(self.category, beat, last),
             setting=place[:300], characters=[m.id for m in self.cast if m.id in in_shot],
-            clip_seconds=clip_for(speech_units(narration, self.language) / RATES[self.language]),
+            clip_seconds=clip_for(self.rates.seconds(narration, self.language)),
         )  # fmt: skip
 
     def _visual_prompt(

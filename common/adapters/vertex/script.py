@@ -24,6 +24,7 @@ from common.adapters.vertex.script_schema import (
 )
 from common.domain.assets import ScriptRequest
 from common.domain.errors import ContentFilteredError, InvalidInputError, ProviderError
+from common.domain.pacing import ELEVENLABS_RATES, SpeakingRates
 from common.domain.story import Story
 
 if TYPE_CHECKING:
@@ -65,12 +66,21 @@ def check_refusal(provider: str, response: Any) -> None:
 class GeminiScriptWriter:
     """ScriptWriter on a Gemini model (`client` is a google-genai client on Vertex AI)."""
 
-    def __init__(self, client: genai.Client, model: str, *, attempts: int = 3) -> None:
+    def __init__(
+        self,
+        client: genai.Client,
+        model: str,
+        *,
+        attempts: int = 3,
+        rates: SpeakingRates = ELEVENLABS_RATES,
+    ) -> None:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
         self._client = client
         self._model = model
         self._attempts = attempts
+        # The narrator that will read the story: the prompt and the length check use its rates.
+        self._rates = rates
         self.id = f"gemini/{model}"
 
     def write(self, request: ScriptRequest) -> Story:
@@ -79,9 +89,9 @@ class GeminiScriptWriter:
             raise InvalidInputError("the prompt is empty", fields={"prompt": "must not be empty"})
         feedback = ""
         for attempt in range(1, self._attempts + 1):
-            response = self._ask(script_prompt(request, feedback), request.seed)
+            response = self._ask(script_prompt(request, self._rates, feedback), request.seed)
             try:
-                return to_story(self._draft(response), request)
+                return to_story(self._draft(response), request, self._rates)
             except StoryProblem as exc:
                 feedback = str(exc)
                 log.warning(

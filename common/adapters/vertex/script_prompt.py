@@ -3,13 +3,15 @@ visual prompts a video model can film."""
 
 from __future__ import annotations
 
-from common.adapters.vertex.script_schema import (
-    PADDING_S,
-    WORDS_PER_S,
-    scene_count,
-    words_for,
-)
+from common.adapters.vertex.script_schema import words_for
 from common.domain.assets import ScriptRequest
+from common.domain.pacing import (
+    CHARACTER_LANGUAGES,
+    PADDING_S,
+    SpeakingRates,
+    base_language,
+    scene_count,
+)
 
 _FRAMING = {
     "9:16": "vertical 9:16 frame: keep the subject centred, room above and below",
@@ -30,8 +32,24 @@ def _language_line(language: str) -> str:
     )
 
 
-def script_prompt(request: ScriptRequest, feedback: str = "") -> str:
-    """The prompt for one story; `feedback` says what was wrong with the previous answer."""
+def _pacing_line(request: ScriptRequest, rates: SpeakingRates) -> str:
+    """How much a clip holds, in the words (or characters) of the story's language."""
+    language = request.language if request.language != "auto" else "en"
+    unit = "characters" if base_language(language) in CHARACTER_LANGUAGES else "words"
+    per_minute = rates.rate(language) * 60
+    sizes = {clip: words_for(clip, rates, language) for clip in (4, 6, 8)}
+    return (
+        f"Pacing: the narrator reads about {per_minute:.0f} {unit} a minute and each scene needs "
+        f"{PADDING_S:g} s of silence around its line. A 4 s clip holds about {sizes[4]} {unit}, "
+        f"a 6 s clip about {sizes[6]}, an 8 s clip about {sizes[8]}. Set `clip_seconds` to the "
+        "shortest clip that holds the scene's narration; never write more than an 8 s clip "
+        "holds. The narration of all scenes together must fill the target length."
+    )
+
+
+def script_prompt(request: ScriptRequest, rates: SpeakingRates, feedback: str = "") -> str:
+    """The prompt for one story, sized for a narrator speaking at `rates`; `feedback` says what
+    was wrong with the previous answer."""
     scenes = scene_count(request.duration_s)
     framing = _FRAMING.get(request.aspect, _FRAMING["9:16"])
     lines = [
@@ -45,12 +63,7 @@ def script_prompt(request: ScriptRequest, feedback: str = "") -> str:
         "Story: a hook in the first scene, development, a turn, and a resolution in the last "
         "scene (the `beat` of each scene). Concrete, visual, one clear idea per scene.",
         "",
-        "Pacing: the narrator reads about "
-        f"{WORDS_PER_S * 60:.0f} words a minute and each scene needs {PADDING_S} s of silence "
-        f"around its line. A 4 s clip holds about {words_for(4)} words, a 6 s clip about "
-        f"{words_for(6)}, an 8 s clip about {words_for(8)}. Set `clip_seconds` to the shortest "
-        "clip that holds the scene's narration; never write more than an 8 s clip holds. The "
-        "narration of all scenes together must fill the target length.",
+        _pacing_line(request, rates),
         "",
         "Style bible (`style`): one visual style for every image"
         f" ({request.visual_style}), a palette of 3 to 8 #rrggbb colours, the lighting, and at "

@@ -18,21 +18,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from common.domain.assets import ScriptRequest
-from common.domain.story import Beat, Character, ClipSeconds, Mood, Scene, Story, StyleBible
+from common.domain.pacing import (
+    CLIP_SECONDS,
+    LENGTH_TOLERANCE,
+    MAX_SCENES,
+    PADDING_S,
+    ClipSeconds,
+    SpeakingRates,
+    clip_for,
+    planned_length,
+    scene_count,
+)
+from common.domain.story import Beat, Character, Mood, Scene, Story, StyleBible
 
-# Speaking rates of a narrator (ElevenLabs reads about 150 words a minute): words per second,
-# or characters per second for scripts written without spaces.
-WORDS_PER_S = 2.5
-CHARS_PER_S = {"zh": 4.0, "ja": 5.0}
-PADDING_S = 0.8  # lead-in and tail around a scene's narration
-CLIPS: tuple[ClipSeconds, ...] = (4, 6, 8)
-_CLIP_OF: dict[str, ClipSeconds] = {"4": 4, "6": 6, "8": 8}
-SECONDS_PER_SCENE = 6
-# How far the story's spoken length may stray from the requested duration.
-DURATION_TOLERANCE = (0.6, 1.5)
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_CLIP_OF: dict[str, ClipSeconds] = {str(c): c for c in CLIP_SECONDS}
 _SLUG_BAD = re.compile(r"[^a-z0-9_-]+")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
@@ -86,34 +85,12 @@ class StoryDraft(BaseModel):
     logline: str = Field(description="one sentence")
     language: str = Field(description="language code of the narration, e.g. 'en', 'es', 'zh'")
     style: DraftStyle
-    scenes: list[DraftScene] = Field(min_length=1, max_length=60)
+    scenes: list[DraftScene] = Field(min_length=1, max_length=MAX_SCENES)
 
 
-def speech_seconds(text: str, language: str) -> float:
-    """Seconds a narrator takes to say `text` (an estimate from words or characters)."""
-    base = language.split("-")[0]
-    if base in CHARS_PER_S:
-        chars = len(_CJK.findall(text))
-        return chars / CHARS_PER_S[base] + len(_WORD.findall(_CJK.sub(" ", text))) / WORDS_PER_S
-    return len(_WORD.findall(text)) / WORDS_PER_S
-
-
-def words_for(clip: ClipSeconds) -> int:
-    """About how many words a scene filmed as a `clip`-second clip can say."""
-    return max(1, int((clip - PADDING_S) * WORDS_PER_S))
-
-
-def scene_count(duration_s: int) -> int:
-    """About one scene per six seconds, at least two."""
-    return max(2, min(60, round(duration_s / SECONDS_PER_SCENE)))
-
-
-def fitting_clip(seconds: float) -> ClipSeconds:
-    """The shortest clip that holds `seconds` of narration and its padding (8 at most)."""
-    for clip in CLIPS:
-        if seconds + PADDING_S <= clip:
-            return clip
-    return CLIPS[-1]
+def words_for(clip: ClipSeconds, rates: SpeakingRates, language: str) -> int:
+    """About how many words (or characters) a scene filmed as a `clip`-second clip can say."""
+    return rates.units_in(clip - PADDING_S, language)
 
 
 def _slug(text: str) -> str:
@@ -144,8 +121,9 @@ def _characters(draft: StoryDraft) -> tuple[list[Character], dict[str, str]]:
     return characters, names
 
 
-def to_story(draft: StoryDraft, request: ScriptRequest) -> Story:
-    """The Story a draft describes, repaired where that is mechanical; StoryProblem otherwise."""
+def to_story(draft: StoryDraft, request: ScriptRequest, rates: SpeakingRates) -> Story:
+    """The Story a draft describes, repaired where that is mechanical; StoryProblem otherwise.
+    Lengths are estimated at `rates`, the speaking rates of the narrator that will read it."""
     language = (request.language if request.language != "auto" else draft.language).strip()
     if not _LANGUAGE.match(language):
         raise StoryProblem(f"language must be a code like 'en' or 'pt-BR', got {language!r}")
@@ -153,7 +131,10 @@ def to_story(draft: StoryDraft, request: ScriptRequest) -> Story:
         characters, names = _characters(draft)
     except ValidationError as exc:
         raise StoryProblem("style.characters: " + validation_summary(exc)) from exc
-    scenes = [_scene(number, s, names, language) for number, s in enumerate(draft.scenes, 1)]
+    scenes = [
+        _scene(number, s, names, rates.seconds(s.narration, language))
+        for number, s in enumerate(draft.scenes, 1)
+    ]
     try:
         story = Story(
             title=draft.title.strip()[:200],
@@ -169,18 +150,18 @@ def to_story(draft: StoryDraft, request: ScriptRequest) -> Story:
         )
     except ValidationError as exc:
         raise StoryProblem(validation_summary(exc)) from exc
-    check_duration(story, request.duration_s)
+    check_duration(story, request.duration_s, rates)
     return story
 
 
-def _scene(number: int, s: DraftScene, names: dict[str, str], language: str) -> Scene:
+def _scene(number: int, s: DraftScene, names: dict[str, str], spoken_s: float) -> Scene:
     cast = [names.get(ref.strip().lower()) or names.get(_slug(ref) or "?") for ref in s.characters]
     unknown = [ref for ref, cid in zip(s.characters, cast, strict=True) if cid is None]
     if unknown:
         raise StoryProblem(
             f"scene {number} names characters that are not in style.characters: {unknown}"
         )
-    clip = max(_CLIP_OF[s.clip_seconds], fitting_clip(speech_seconds(s.narration, language)))
+    clip = max(_CLIP_OF[s.clip_seconds], clip_for(spoken_s))
     try:
         return Scene(
             id=f"s{number:02d}",
@@ -197,20 +178,15 @@ def _scene(number: int, s: DraftScene, names: dict[str, str], language: str) -> 
         raise StoryProblem(f"scene {number}: {validation_summary(exc)}") from exc
 
 
-def spoken_length(story: Story) -> float:
-    """Estimated seconds of the finished video: each scene's narration plus its padding."""
-    return sum(speech_seconds(s.narration, story.language) + PADDING_S for s in story.scenes)
-
-
-def check_duration(story: Story, duration_s: int) -> None:
+def check_duration(story: Story, duration_s: int, rates: SpeakingRates) -> None:
     """StoryProblem when the narration is far longer or shorter than the requested duration."""
-    length = spoken_length(story)
-    low, high = DURATION_TOLERANCE
+    length = planned_length([s.narration for s in story.scenes], story.language, rates)
+    low, high = LENGTH_TOLERANCE
     if not low * duration_s <= length <= high * duration_s:
         raise StoryProblem(
             f"the narration runs about {length:.0f} s but the video must last about "
             f"{duration_s} s: write about {scene_count(duration_s)} scenes of about "
-            f"{words_for(6)} words each"
+            f"{words_for(6, rates, story.language)} words each"
         )
 
 

@@ -27,12 +27,12 @@ from common.domain.commands import (
     parse,
 )
 from common.domain.errors import InvalidInputError, NotFoundError
+from common.domain.pacing import MAX_SCENES
 from common.domain.project import Project
 from common.domain.story import Story, StyleBible
 from common.services.projects.projects import ProjectService
 from common.services.projects.uploads import UploadService
 
-MAX_SCENES = 60
 _NUMBERED = re.compile(r"^s(\d+)$")
 
 

@@ -1,9 +1,9 @@
-"""Pacing for offline stories: how many scenes, which beats, and how much narration each carries.
+"""Fitting offline stories to their length: which beats the scenes tell, and which wordings each
+scene says so that its narration fills its share of the video.
 
-Speech is estimated at the offline narrator's rates: English about 2.6 words/s (espeak-ng at
-~165 wpm), Chinese about 4.5 characters/s, Arabic about 2.2 words/s. A scene lasts its narration
-plus PADDING_S and is filmed as a clip of 4, 6 or 8 s, so no scene may say more than
-8 - PADDING_S seconds of words.
+The numbers (speaking rates, padding, clip lengths, scene counts) are common/domain/pacing.py's;
+this module only composes lines to meet them. A scene lasts its narration plus the padding and is
+filmed as a clip of 4, 6 or 8 s, so no scene says more than MAX_NARRATION_S of words.
 """
 
 from __future__ import annotations
@@ -13,46 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations, product
 
-from common.domain.story import Beat, ClipSeconds
+from common.domain.pacing import MAX_NARRATION_S, SpeakingRates, clip_for, speech_units
+from common.domain.story import Beat
 
-# Words (en, ar) or characters (zh) per second as the offline narrator (espeak-ng, 165 wpm)
-# actually speaks them, measured on generated stories: English 2.9, Chinese 3.3, Arabic 1.7.
-RATES = {"en": 2.85, "zh": 3.35, "ar": 1.75}
-PADDING_S = 0.8
-CLIPS: tuple[ClipSeconds, ...] = (4, 6, 8)
-MAX_NARRATION_S = CLIPS[-1] - PADDING_S
-SECONDS_PER_SCENE = 6
-MIN_SCENES, MAX_SCENES = 2, 30
-
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_LATIN_OR_DIGITS = re.compile(r"[A-Za-z0-9]+")
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
-
-
-def speech_units(text: str, language: str) -> int:
-    """What the rate counts: Han characters (plus Latin words) for zh, words otherwise."""
-    if language == "zh":
-        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-        return han + len(_LATIN_OR_DIGITS.findall(text))
-    return len(_WORD.findall(text))
-
-
-def estimate_speech_seconds(text: str, language: str) -> float:
-    """Seconds the offline narrator needs to say `text` (unknown languages as English)."""
-    return speech_units(text, language) / RATES.get(language, RATES["en"])
-
-
-def clip_for(narration_s: float) -> ClipSeconds:
-    """The shortest clip that holds the narration and its padding."""
-    for clip in CLIPS:
-        if narration_s + PADDING_S <= clip + 1e-9:
-            return clip
-    return CLIPS[-1]
-
-
-def scene_count(duration_s: float) -> int:
-    """About one scene per six seconds, at least two and at most thirty."""
-    return min(MAX_SCENES, max(MIN_SCENES, int(duration_s / SECONDS_PER_SCENE + 0.5)))
 
 
 def plan_beats(count: int) -> list[Beat]:
@@ -127,14 +91,19 @@ def spread(
 
 
 def fit_scene(
-    lines: list[Piece], fillers: list[Piece], used: Counter[str], target_s: float, language: str
+    lines: list[Piece],
+    fillers: list[Piece],
+    used: Counter[str],
+    target_s: float,
+    language: str,
+    rates: SpeakingRates,
 ) -> str:
     """The scene's narration: wordings and fillers whose length is closest to `target_s`.
 
     Never longer than MAX_NARRATION_S. Fillers said less often before (`used` counts what the
     story has said so far) are preferred; what this scene says is added to `used`.
     """
-    rate = RATES[language]
+    rate = rates.rate(language)
     limit = MAX_NARRATION_S * rate
     lines = _trim(lines, language, min(limit, target_s * rate * 1.25))
     pool = sorted(fillers, key=lambda f: used[f.texts[0]])[:6]  # stable: keeps the story's order

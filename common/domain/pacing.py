@@ -1,0 +1,161 @@
+"""Pacing: how long words take to say, how scenes are padded and filmed, how many a video has.
+
+One owner for the numbers the script writers, quotas, the editor, the pipeline and assembly must
+agree on (STYLE 15). The first round had them in three places with three answers: 10-180 s here,
+5-300 s in the offline writer, a 0.6-1.5x tolerance in the Gemini mapping; padding written twice;
+a scene's length computed one way by the narration step (a transition added even before a cut,
+no frame rounding) and another by assembly. Now a scene's length is computed once, by
+`scene_length`, stored on the job by the narration step and read by assembly.
+
+A scene on screen is: lead-in silence, its narration, a tail of silence, then (unless it is the
+last scene or cuts) the transition into the next scene, which overlaps the next scene's start.
+Lengths are whole frames, so a scene that only moved in time keeps its encoded segment.
+
+Speech is estimated per narrator (`SpeakingRates`): the offline narrator (espeak-ng at 165 wpm)
+measured on generated stories says English at 2.85 words/s, Chinese at 3.35 characters/s, Arabic
+at 1.75 words/s; ElevenLabs voices read about 150 words a minute (2.5 words/s), Chinese about
+4 and Japanese about 5 characters a second. Languages written without spaces are counted in
+characters, every other one in words, whoever speaks them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+ClipSeconds = Literal[4, 6, 8]
+# The clip lengths the video model makes (Veo 3.1: 4, 6 or 8 s), shortest first.
+CLIP_SECONDS: tuple[ClipSeconds, ...] = (4, 6, 8)
+
+# The length a creator may ask for, and what an edited story may grow to.
+MIN_VIDEO_S = 10
+MAX_VIDEO_S = 180
+
+# Silence around a scene's narration (assembly starts the voice LEAD_IN_S into the scene).
+LEAD_IN_S = 0.3
+TAIL_S = 0.5
+PADDING_S = LEAD_IN_S + TAIL_S
+# The most narration one clip carries: the longest clip less the padding.
+MAX_NARRATION_S = CLIP_SECONDS[-1] - PADDING_S
+# How long a transition (crossfade, dip, slide) overlaps the next scene; a cut overlaps nothing.
+TRANSITION_S = 0.5
+# Frames per second of every render: scene lengths are whole frames of it.
+FPS = 30
+
+# Scenes a writer plans: about one per SECONDS_PER_SCENE of video, within the planned bounds.
+SECONDS_PER_SCENE = 6
+MIN_SCENES = 2
+MAX_PLANNED_SCENES = 30
+# The most scenes a story may have (a model's answer, the editor).
+MAX_SCENES = 60
+# How far a written story's spoken length may stray from the requested duration before the
+# writer asks again (the Gemini writer; the offline writer lands within about 15%).
+LENGTH_TOLERANCE = (0.6, 1.5)
+
+# Scripts written without spaces between words: counted in characters (Han, kana, Thai, Lao,
+# Khmer, Myanmar); a language is counted in characters when its text is in one of them.
+_CHAR_SCRIPT = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff"
+    r"\u1000-\u109f]"
+)
+CHARACTER_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "yue"})
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def base_language(language: str) -> str:
+    """The primary subtag of a language tag, lower case: 'zh-CN' -> 'zh'."""
+    return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+
+
+def speech_units(text: str, language: str) -> int:
+    """What a speaking rate counts: characters (plus any words among them) for languages written
+    without spaces, words for every other one."""
+    if base_language(language) in CHARACTER_LANGUAGES:
+        chars = len(_CHAR_SCRIPT.findall(text))
+        return chars + len(_WORD.findall(_CHAR_SCRIPT.sub(" ", text)))
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class SpeakingRates:
+    """How fast one narrator speaks: speech units (see `speech_units`) per second by language,
+    with a default for languages counted in words and one for those counted in characters."""
+
+    name: str
+    per_language: Mapping[str, float] = field(default_factory=dict)
+    words_per_s: float = 2.5
+    chars_per_s: float = 4.0
+
+    def rate(self, language: str) -> float:
+        """Units a second for `language` (its primary subtag)."""
+        base = base_language(language)
+        if base in self.per_language:
+            return self.per_language[base]
+        return self.chars_per_s if base in CHARACTER_LANGUAGES else self.words_per_s
+
+    def seconds(self, text: str, language: str) -> float:
+        """Seconds this narrator needs to say `text`."""
+        return speech_units(text, language) / self.rate(language)
+
+    def units_in(self, seconds: float, language: str) -> int:
+        """About how many units this narrator says in `seconds` (at least one)."""
+        return max(1, int(seconds * self.rate(language)))
+
+
+# The offline narrator (espeak-ng, 165 wpm), measured on generated stories.
+ESPEAK_RATES = SpeakingRates(
+    "espeak-ng", {"en": 2.85, "zh": 3.35, "ar": 1.75}, words_per_s=2.85, chars_per_s=3.35
+)
+# ElevenLabs voices (multilingual v2, about 150 words a minute).
+ELEVENLABS_RATES = SpeakingRates("elevenlabs", {"zh": 4.0, "ja": 5.0}, 2.5, 4.0)
+
+
+def clip_for(narration_s: float) -> ClipSeconds:
+    """The shortest clip that holds `narration_s` of narration and its padding (the longest
+    clip when none does)."""
+    for clip in CLIP_SECONDS:
+        if narration_s + PADDING_S <= clip + 1e-9:
+            return clip
+    return CLIP_SECONDS[-1]
+
+
+def scene_count(duration_s: float) -> int:
+    """Scenes a writer plans for a video of `duration_s`: about one per six seconds (halves
+    round up), at least MIN_SCENES, at most MAX_PLANNED_SCENES."""
+    planned = math.floor(duration_s / SECONDS_PER_SCENE + 0.5)
+    return min(MAX_PLANNED_SCENES, max(MIN_SCENES, planned))
+
+
+def on_frames(seconds: float, fps: int = FPS) -> float:
+    """`seconds` rounded to whole frames."""
+    return round(seconds * fps) / fps
+
+
+def spoken_length(narration_s: float, fps: int = FPS) -> float:
+    """A scene's own time on screen, in whole frames: lead-in, narration, tail."""
+    return on_frames(LEAD_IN_S + narration_s + TAIL_S, fps)
+
+
+def transition_overlap(transition: str, *, last: bool, fps: int = FPS) -> float:
+    """How long a scene overlaps the next one: nothing after the last scene or before a cut."""
+    return 0.0 if last or transition == "cut" else on_frames(TRANSITION_S, fps)
+
+
+def scene_length(narration_s: float, transition: str, *, last: bool, fps: int = FPS) -> float:
+    """How long a scene's picture lasts, in whole frames: its spoken length plus the transition
+    that overlaps the next scene."""
+    return spoken_length(narration_s, fps) + transition_overlap(transition, last=last, fps=fps)
+
+
+def video_length(narration_s: list[float], fps: int = FPS) -> float:
+    """The finished video's length for scenes narrated this long (overlaps counted once)."""
+    return sum(spoken_length(n, fps) for n in narration_s)
+
+
+def planned_length(narrations: list[str], language: str, rates: SpeakingRates) -> float:
+    """The video's length as planned from its scenes' words: what estimates and limits count
+    before anything is spoken."""
+    return video_length([rates.seconds(text, language) for text in narrations])
