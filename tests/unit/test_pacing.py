@@ -1,4 +1,4 @@
-"""Pacing: the one source of speaking rates, padding, clip lengths, scene counts and scene lengths."""
+"""Pacing: one source of speaking rates, padding, clip lengths, scene counts and lengths."""
 
 from __future__ import annotations
 
