@@ -30,10 +30,12 @@ from common.ports import (
     VideoGenerator,
 )
 from common.ports.publisher import Publisher
+from common.ports.secrets import KeyWrapper
 from common.ports.tokens import KeySource
 from common.services.accounts.analytics import UsageAnalytics
 from common.services.accounts.identity import Authenticator, FirebaseTokenVerifier
 from common.services.accounts.quotas import Quotas
+from common.services.accounts.secrets import SecretBox
 from common.services.accounts.step_callers import (
     TASK_SECRET_HEADER,
     StepCallerVerifier,
@@ -81,6 +83,7 @@ class Services:
     analytics: UsageAnalytics
     steps: StepRouter
     uploads: UploadService
+    secrets: SecretBox
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -101,9 +104,10 @@ class LocalJobRunner:
 
 def _store(settings: Settings) -> DocumentStore:
     if settings.store == "sqlite":
+        from common.adapters.crypto.local_key import private_dir
         from common.adapters.local.sqlite_store import SqliteDocumentStore
 
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)  # 0700: documents, media and the key file are private
         return SqliteDocumentStore(settings.database_path)
     from common.adapters.gcp.firestore_store import FirestoreDocumentStore
 
@@ -195,6 +199,18 @@ def _step_callers(settings: Settings, clock: Clock, keys: KeySource | None) -> S
         trust_stripped_signatures=settings.steps_behind_iam,
         skew_s=settings.token_skew_s,
     )
+
+
+def _key_wrapper(settings: Settings) -> KeyWrapper:
+    """The key-encryption key of secrets at rest: Cloud KMS when a key is named, else the
+    owner-only key file."""
+    if settings.kms_key:
+        from common.adapters.crypto.kms import KmsKeyWrapper
+
+        return KmsKeyWrapper(settings.kms_key)
+    from common.adapters.crypto.local_key import LocalKeyFile
+
+    return LocalKeyFile(settings.key_file)
 
 
 def _runner(settings: Settings) -> JobRunner | None:
@@ -327,6 +343,7 @@ def build_services(
     firebase_keys: KeySource | None = None,
     oidc_keys: KeySource | None = None,
     publisher: Publisher | None = None,
+    key_wrapper: KeyWrapper | None = None,
 ) -> Services:
     """Build and wire every service. Any argument given replaces the adapter settings choose."""
     settings = settings or Settings.from_env()
@@ -368,7 +385,10 @@ def build_services(
     )
     if local_runner is not None:
         local_runner.assembler = assembler
-    calendar = _calendar(settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher)
+    box = SecretBox(key_wrapper or _key_wrapper(settings))
+    calendar = _calendar(
+        settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher, box
+    )
     bind = getattr(queue, "bind", None)
     if bind is not None:
         bind(calendar.steps.deliver)
@@ -394,6 +414,7 @@ def build_services(
         analytics=UsageAnalytics(store),
         steps=calendar.steps,
         uploads=UploadService(settings, projects, blobs, clock),
+        secrets=box,
     )
 
 
@@ -417,6 +438,7 @@ def _calendar(
     blobs: BlobStore,
     queue: TaskQueue,
     publisher: Publisher | None,
+    box: SecretBox,
 ) -> _Calendar:
     """Schedules, series, publishing and the tick, wired to each other and the pipeline."""
     if publisher is None:
@@ -436,7 +458,7 @@ def _calendar(
         store=store, clock=clock, settings=settings, projects=projects, schedules=schedules
     )
     schedules.hooks = series  # a series' runs report back to it
-    webhooks = WebhookService(store, clock, publisher)
+    webhooks = WebhookService(store, clock, publisher, box)
     publishing = PublishService(
         settings=settings,
         clock=clock,

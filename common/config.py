@@ -100,6 +100,12 @@ class Settings(BaseModel):
     webhook_timeout_s: float = Field(10.0, gt=0, le=60)
     webhook_retry_s: float = Field(10.0, ge=0, description="first webhook retry delay; doubles")
 
+    # Secrets at rest (common/services/accounts/secrets.py): envelope encryption under a Cloud KMS
+    # key (projects/P/locations/L/keyRings/R/cryptoKeys/K), or, when empty, under an owner-only
+    # key file (default: <data_dir>/keys/secrets.key).
+    kms_key: str = ""
+    secrets_key_file: Path | None = None
+
     # Cloud wiring (used by the gcp adapters)
     google_cloud_project: str = ""
     region: str = "us-central1"
@@ -194,6 +200,10 @@ class Settings(BaseModel):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def key_file(self) -> Path:
+        return self.secrets_key_file or self.data_dir / "keys" / "secrets.key"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -253,7 +253,10 @@ def test_fs_failed_write_leaves_old_blob_and_no_temp_file(
     assert files == ["jobs/a.bin"]
 
 
-def test_fs_blob_files_are_readable_by_others(tmp_path: Path) -> None:
+def test_fs_blob_files_and_a_new_folder_are_the_owners_alone(tmp_path: Path) -> None:
     store = FsBlobStore(tmp_path / "blobs")
     store.put("a.bin", b"x")
-    assert (store.root / "a.bin").stat().st_mode & 0o044 == 0o044
+    store.put_file("b.bin", tmp_path / "blobs" / "a.bin")
+    for name in ("a.bin", "b.bin"):
+        assert (store.root / name).stat().st_mode & 0o777 == 0o600
+    assert store.root.stat().st_mode & 0o777 == 0o700

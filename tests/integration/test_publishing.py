@@ -171,7 +171,7 @@ def test_a_failed_job_fails_its_schedule_naming_the_stage(world):
 
 def test_the_guard_refuses_loopback_and_plain_http_without_the_override(make_services):
     svc = make_services()  # the production publisher: public https only
-    webhooks = WebhookService(svc.store, svc.clock, WebhookPublisher())
+    webhooks = WebhookService(svc.store, svc.clock, WebhookPublisher(), svc.secrets)
     for url, why in [
         ("https://127.0.0.1:8443/hook", "not a public address"),
         ("http://hooks.example.com/hook", "must use https"),

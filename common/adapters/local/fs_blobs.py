@@ -27,7 +27,7 @@ class FsBlobStore:
 
     def __init__(self, root: Path | str) -> None:
         self._root = Path(root).resolve()
-        self._root.mkdir(parents=True, exist_ok=True)
+        self._root.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     @property
     def root(self) -> Path:
@@ -130,7 +130,7 @@ def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o644)  # mkstemp's 0600 would hide media from other readers
+            # mkstemp's 0600 stays: media in the data folder are the owner's alone (issue 16).
             fill(out)
             out.flush()
             os.fsync(out.fileno())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -76,7 +77,9 @@ class SqliteDocumentStore:
 
     def __init__(self, path: Path | str, *, poll_interval_s: float = 0.25) -> None:
         self._path = Path(path).resolve()
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Owner-only from the first byte (SQLite gives its -wal and -shm files the same mode).
+        os.close(os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600))
         self._poll_interval_s = poll_interval_s
         self._write_lock = _file_lock(self._path)
         self._local = threading.local()

@@ -1,0 +1,1 @@
+"""Key-encryption keys for envelope encryption: a local key file, or Cloud KMS."""
