@@ -18,14 +18,12 @@ from common.config import Settings
 from common.ports import (
     BlobStore,
     Clock,
-    Delivery,
     DocumentStore,
     ImageGenerator,
     JobRunner,
     Narrator,
     ScriptWriter,
     SystemClock,
-    Task,
     TaskQueue,
     VideoGenerator,
 )
@@ -33,8 +31,10 @@ from common.ports.publisher import Publisher
 from common.ports.secrets import KeyWrapper
 from common.ports.tokens import KeySource
 from common.services.accounts.analytics import UsageAnalytics
+from common.services.accounts.idempotency import IdempotencyKeys
 from common.services.accounts.identity import Authenticator, FirebaseTokenVerifier
 from common.services.accounts.quotas import Quotas
+from common.services.accounts.rate_limit import RateLimiter
 from common.services.accounts.secrets import SecretBox
 from common.services.accounts.step_callers import (
     TASK_SECRET_HEADER,
@@ -54,6 +54,8 @@ from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import StepLedger
 from common.services.pipeline.step_router import StepRouter
 from common.services.pipeline.sweeper import Sweeper
+from common.services.projects.editor import StoryEditor
+from common.services.projects.media_links import MediaLinks
 from common.services.projects.projects import ProjectService
 from common.services.projects.uploads import UploadService
 
@@ -84,6 +86,10 @@ class Services:
     steps: StepRouter
     uploads: UploadService
     secrets: SecretBox
+    editor: StoryEditor
+    media_links: MediaLinks
+    idempotency: IdempotencyKeys
+    rate_limits: RateLimiter
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -211,6 +217,21 @@ def _key_wrapper(settings: Settings) -> KeyWrapper:
     from common.adapters.crypto.local_key import LocalKeyFile
 
     return LocalKeyFile(settings.key_file)
+
+
+def _media_links(settings: Settings, blobs: BlobStore, clock: Clock) -> MediaLinks:
+    """Links to media: the store's signed URLs, or the local server's signed /media links
+    over the folder store (its signing key in the data folder, read on first use)."""
+    from common.adapters.local.fs_blobs import FsBlobStore
+    from common.adapters.local.link_signer import signer_for
+
+    return MediaLinks(
+        blobs,
+        signer_for(settings.data_dir),
+        clock,
+        base_url=settings.public_base_url,
+        local_root=blobs.root if isinstance(blobs, FsBlobStore) else None,
+    )
 
 
 def _runner(settings: Settings) -> JobRunner | None:
@@ -386,9 +407,11 @@ def build_services(
     if local_runner is not None:
         local_runner.assembler = assembler
     box = SecretBox(key_wrapper or _key_wrapper(settings))
+    media_links = _media_links(settings, blobs, clock)
     calendar = _calendar(
-        settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher, box
+        settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher, box, media_links
     )
+    uploads = UploadService(settings, projects, blobs, clock)
     bind = getattr(queue, "bind", None)
     if bind is not None:
         bind(calendar.steps.deliver)
@@ -413,8 +436,12 @@ def build_services(
         ticker=calendar.ticker,
         analytics=UsageAnalytics(store),
         steps=calendar.steps,
-        uploads=UploadService(settings, projects, blobs, clock),
         secrets=box,
+        uploads=uploads,
+        editor=StoryEditor(projects, uploads),
+        media_links=media_links,
+        idempotency=IdempotencyKeys(store, clock),
+        rate_limits=RateLimiter(store, clock, settings),
     )
 
 
@@ -439,6 +466,7 @@ def _calendar(
     queue: TaskQueue,
     publisher: Publisher | None,
     box: SecretBox,
+    media_links: MediaLinks,
 ) -> _Calendar:
     """Schedules, series, publishing and the tick, wired to each other and the pipeline."""
     if publisher is None:
@@ -469,15 +497,11 @@ def _calendar(
         queue=queue,
         publisher=publisher,
         webhooks=webhooks,
+        link=media_links.public,
     )
     ticker = Ticker(clock=clock, settings=settings, schedules=schedules, series=series)
     steps = StepRouter(pipeline, publishing)
     return _Calendar(schedules, series, webhooks, publishing, ticker, steps)
-
-
-def dispatch(svc: Services, task: Task, delivery: Delivery) -> None:
-    """Deliver one task to its step handler (the local twin of functions/steps.py)."""
-    svc.steps.deliver(task, delivery)
 
 
 _lock = threading.Lock()

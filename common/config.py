@@ -128,6 +128,10 @@ class Settings(BaseModel):
     # checked the OIDC token's signature and stripped it; the step still checks its claims.
     steps_behind_iam: bool = False
 
+    # The local server (`python main.py serve`): its own address, for links it shares outside
+    # the API (a published video's /media link); `serve` sets it from --host/--port.
+    public_base_url: str = ""
+
     # Providers
     vertex_base_url: str = ""
     gemini_script_model: str = "gemini-2.5-flash"

@@ -1,25 +1,37 @@
 """The public REST API (`/v1`), one HTTPS function. Routes translate JSON into commands, call one
 service, and map results and errors to status codes; no business logic lives here.
 
-Every route is registered with `route(...)`, which records its body and response models: the
-router dispatches on that registry and `GET /v1/openapi.json` describes it (functions/openapi.py).
-Errors always have one shape, `{"error": {"code", "message", "fields"}}`; bad input is a 4xx,
-never a 500. Another user's project or job is a 404, as if it did not exist.
+Every route is registered with `route(...)`, which records its body, query and response models:
+the router dispatches on that registry, parses the body and query into those models once, and
+`GET /v1/openapi.json` describes it (functions/openapi.py). Errors always have one shape,
+`{"error": {"code", "message", "fields"}}`; bad input is a 4xx, never a 500. Another user's
+project or job is a 404, as if it did not exist.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Mapping
 from typing import Any
+
+from flask import Request
 
 import functions.routes  # noqa: F401  (registers every route)
 from common.bootstrap import services
+from common.domain.commands import parse
 from common.domain.errors import StoryGeniusError, error_fields
-from common.services.accounts.rate_limit import RateLimiter
-from functions.http import Response, error_response, json_response
-from functions.openapi import Health, openapi_document
-from functions.routing import MAX_BODY_BYTES, ROUTES, PayloadTooLargeError, dump, route
+from functions.http import Response, error_status, json_response
+from functions.openapi import Health, Route, openapi_document
+from functions.routing import (
+    MAX_BODY_BYTES,
+    ROUTES,
+    BodyTooLargeError,
+    Call,
+    dump,
+    json_body,
+    route,
+)
 
 __all__ = ["MAX_BODY_BYTES", "ROUTES", "handle_api", "openapi_spec"]
 
@@ -29,21 +41,14 @@ API_TITLE = "Story-Genius API"
 API_VERSION = "1.0.0"
 
 
-def identity(request: Any) -> str:
-    """The caller's uid: a verified Firebase ID token's `sub`, or in dev mode `Bearer dev:<uid>`
-    or no header at all (uid `local`); see common/services/accounts/identity.py."""
-    header: str = request.headers.get("Authorization", "")
-    return services().authenticator.uid(header)
-
-
 @route("GET", "/v1/health", response=Health, public=True)
-def health(request: Any, owner: str, params: dict[str, str]) -> Response:
+def health(call: Call[None, None]) -> Response:
     """Liveness: answers when the function is up; needs no sign-in."""
     return json_response(dump(Health()))
 
 
 @route("GET", "/v1/openapi.json", public=True)
-def openapi(request: Any, owner: str, params: dict[str, str]) -> Response:
+def openapi(call: Call[None, None]) -> Response:
     """This API described as an OpenAPI 3.1 document."""
     return json_response(openapi_spec())
 
@@ -54,7 +59,7 @@ def openapi_spec() -> dict[str, Any]:
     return openapi_document(ROUTES, title=API_TITLE, version=API_VERSION)
 
 
-def handle_api(request: Any) -> Response:
+def handle_api(request: Request) -> Response:
     """Route one request. Unknown paths are 404, known paths with another method 405."""
     # Firebase Hosting forwards `/api/v1/...` whole to this function: the prefix is not ours.
     path = request.path.removeprefix("/api").rstrip("/") or "/"
@@ -67,12 +72,7 @@ def handle_api(request: Any) -> Response:
             allowed.append(r.method)
             continue
         try:
-            if not r.raw_body and (request.content_length or 0) > MAX_BODY_BYTES:
-                raise PayloadTooLargeError()
-            owner = "" if r.public else identity(request)
-            if not r.public:
-                _take_token(owner, r.method, r.path)
-            return r.handler(request, owner, match.groupdict())
+            return _call(r, request, match.groupdict())
         except StoryGeniusError as exc:
             return _error(exc)
         except Exception:
@@ -85,19 +85,26 @@ def handle_api(request: Any) -> Response:
     return _error_body("not_found", f"no route {path}", 404)
 
 
-def _take_token(owner: str, method: str, path: str) -> None:
-    """Per-user rate limits (429 with Retry-After); see common/services/accounts/rate_limit.py."""
+def _call(r: Route, request: Request, params: Mapping[str, str]) -> Response:
+    """Check the caller, take a rate-limit token (429 with Retry-After), parse the query and
+    body into the route's models, then run the handler."""
+    if not r.raw_body and (request.content_length or 0) > MAX_BODY_BYTES:
+        raise BodyTooLargeError()
     svc = services()
-    RateLimiter(svc.store, svc.clock, svc.settings).take(owner, method, path)
+    owner = ""
+    if not r.public:
+        # A verified Firebase ID token's `sub`, or in dev mode `Bearer dev:<uid>` or no header
+        # at all (uid `local`); see common/services/accounts/identity.py.
+        owner = svc.authenticator.uid(request.headers.get("Authorization", ""))
+        svc.rate_limits.take(owner, r.method, r.path)
+    query = None if r.query is None else parse(r.query, request.args.to_dict())
+    body = None if r.body is None else parse(r.body, json_body(request))
+    return r.handler(Call(request, svc, owner, params, body, query))
 
 
 def _error(exc: StoryGeniusError) -> Response:
     """The error answer for `exc`: its status from functions/http.py, the API's one shape."""
-    headers: dict[str, str] = {}
-    if isinstance(exc, PayloadTooLargeError):
-        status = 413
-    else:
-        _, status, headers = error_response(exc)
+    status, headers = error_status(exc)
     return _error_body(exc.code, exc.message, status, headers, error_fields(exc))
 
 

@@ -15,8 +15,15 @@ import os
 import queue
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: `python main.py --help` stays fast
+    from common.bootstrap import Services
+    from common.domain.errors import InvalidInputError
+    from common.domain.job import Job
+    from common.ports import Document
 
 OWNER = "local"
 
@@ -89,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _fail_input(exc: Any) -> int:
-    fields = getattr(exc, "fields", {}) or {}
+def _fail_input(exc: InvalidInputError) -> int:
+    fields = exc.fields
     if fields:
         name, message = next(iter(fields.items()))
         print(f"error: {FLAG_FOR_FIELD.get(name, name)}: {message}", file=sys.stderr)
@@ -99,7 +106,7 @@ def _fail_input(exc: Any) -> int:
     return 2
 
 
-def provider_choices(value: str, env: Any) -> dict[str, str]:
+def provider_choices(value: str, env: Mapping[str, str]) -> dict[str, str]:
     """The provider settings `--providers` asks for; InvalidInputError naming the flag when a
     name is unknown or what it needs is not in the environment."""
     from common.domain.errors import InvalidInputError
@@ -141,9 +148,12 @@ def make(args: argparse.Namespace) -> int:
             },
         )
         from common.bootstrap import build_services, provider_setup_problems
-        from common.config import Settings
+        from common.config import PREFIX, Settings
 
-        settings = Settings.from_env(**provider_choices(args.providers, os.environ))
+        chosen = provider_choices(args.providers, os.environ)
+        settings = Settings.from_env(
+            {**os.environ, **{f"{PREFIX}{name.upper()}": value for name, value in chosen.items()}}
+        )
         problems = provider_setup_problems(settings)
         if problems:
             raise InvalidInputError(problems[0], fields={"--providers": problems[0]})
@@ -177,13 +187,13 @@ def make(args: argparse.Namespace) -> int:
     return 0
 
 
-def _follow(services: Any, job_id: str, *, quiet: bool) -> Any:
+def _follow(services: Services, job_id: str, *, quiet: bool) -> Job:
     """Watch the job document until it ends, drawing one progress bar per stage in turn."""
     from tqdm import tqdm
 
     from common.domain.job import STAGE_SPAN, JobError
 
-    snapshots: queue.Queue[Any] = queue.Queue()
+    snapshots: queue.Queue[Document | None] = queue.Queue()
     unsubscribe = services.store.watch("jobs", job_id, snapshots.put)
     labels = {
         "script": "writing script",
@@ -237,7 +247,7 @@ def _follow(services: Any, job_id: str, *, quiet: bool) -> Any:
         close_bar(complete=False)
 
 
-def _export(services: Any, job: Any, out: Path) -> None:
+def _export(services: Services, job: Job, out: Path) -> None:
     """Copy the outputs into `out` so that each file appears whole or not at all."""
     out.mkdir(parents=True, exist_ok=True)
     files = {
@@ -249,6 +259,8 @@ def _export(services: Any, job: Any, out: Path) -> None:
     with tempfile.TemporaryDirectory(dir=out, prefix=".partial-") as tmp:
         staged = []
         for name, key in files.items():
+            if key is None:
+                raise ValueError(f"job {job.id} is done but has no {name}")
             dest = Path(tmp) / name
             services.blobs.download(key, dest)
             staged.append((dest, out / name))

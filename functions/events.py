@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.domain.errors import InvalidInputError
 from functions.envelope import tick_event
+
+if TYPE_CHECKING:
+    from common.bootstrap import Services
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +34,13 @@ def handle_scheduler_tick(event: Any) -> None:
     run_tick(services())
 
 
-def run_tick(svc: Any) -> None:
+def run_tick(svc: Services) -> None:
     """One tick: claim what is due, then sweep stuck jobs."""
     svc.ticker.tick()
     svc.sweeper.sweep()
 
 
-def start_timer(svc: Any, interval_s: float) -> threading.Event:
+def start_timer(svc: Services, interval_s: float) -> threading.Event:
     """Run `run_tick` every `interval_s` on a daemon thread (the local stand-in for Cloud
     Scheduler); set the returned event to stop it. A failing tick is logged and the timer
     goes on: the next tick retries whatever was due."""

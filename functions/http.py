@@ -13,6 +13,7 @@ from common.domain.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
     StoryGeniusError,
     UnauthenticatedError,
@@ -23,6 +24,8 @@ from common.domain.quota import PaymentRequiredError, RateLimitedError
 # sent (the job event stream), which functions-framework passes through as it is.
 Response = tuple[str, int, dict[str, str]] | StreamedResponse
 
+__all__ = ["Response", "StreamedResponse", "error_response", "error_status", "json_response"]
+
 JSON = {"Content-Type": "application/json"}
 
 
@@ -30,34 +33,36 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return json.dumps(body, ensure_ascii=False), status, {**JSON, **(headers or {})}
 
 
-def error_response(exc: StoryGeniusError) -> Response:
-    """400/404/409 for what the caller got wrong, 503 + Retry-After for what may pass."""
-    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
-    headers: dict[str, str] = {}
+def error_status(exc: StoryGeniusError) -> tuple[int, dict[str, str]]:
+    """400/404/409/413 for what the caller got wrong, 503 + Retry-After for what may pass; the
+    status and the headers that go with it."""
     if isinstance(exc, InvalidInputError):
-        status = 400
+        return 400, {}
+    if isinstance(exc, NotFoundError):
+        return 404, {}
+    if isinstance(exc, UnauthenticatedError):
+        return 401, {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, PermissionDeniedError):
+        return 403, {}
+    if isinstance(exc, AlreadyExistsError | ConflictError):
+        return 409, {}
+    if isinstance(exc, PayloadTooLargeError):
+        return 413, {}
+    if isinstance(exc, PaymentRequiredError):
+        return 402, {}  # insufficient_credits / quota_exceeded, the shortfall in fields
+    if isinstance(exc, RateLimitedError):
+        return 429, {"Retry-After": str(max(1, math.ceil(exc.retry_after_s)))}
+    if exc.retryable:
+        return 503, {"Retry-After": str(int(getattr(exc, "retry_after_s", 5) or 5))}
+    return 500, {}
+
+
+def error_response(exc: StoryGeniusError) -> Response:
+    """The error's status and headers (error_status), its body in the one error shape."""
+    status, headers = error_status(exc)
+    body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    if isinstance(exc, InvalidInputError | PaymentRequiredError | RateLimitedError):
         body["fields"] = exc.fields
-    elif isinstance(exc, NotFoundError):
-        status = 404
-    elif isinstance(exc, UnauthenticatedError):
-        status = 401
-        headers["WWW-Authenticate"] = "Bearer"
-    elif isinstance(exc, PermissionDeniedError):
-        status = 403
-    elif isinstance(exc, AlreadyExistsError | ConflictError):
-        status = 409
-    elif isinstance(exc, PaymentRequiredError):
-        status = 402  # insufficient_credits / quota_exceeded, the shortfall in fields
-        body["fields"] = exc.fields
-    elif isinstance(exc, RateLimitedError):
-        status = 429
-        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after_s)))
-        body["fields"] = exc.fields
-    elif exc.retryable:
-        status = 503
-        headers["Retry-After"] = str(int(getattr(exc, "retry_after_s", 5) or 5))
-    else:
-        status = 500
     return json_response({"error": body}, status, headers)
 
 

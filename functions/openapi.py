@@ -14,7 +14,7 @@ import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -22,7 +22,11 @@ from common.domain.base import StrictModel
 from common.domain.project import Project
 from functions.http import Response
 
-Handler = Callable[[Any, str, dict[str, str]], Response]
+if TYPE_CHECKING:
+    from functions.routing import Call
+
+# A route handler: the call (functions/routing.py) in, the answer out.
+Handler = Callable[["Call[Any, Any]"], Response]
 
 # What a path parameter ({project_id}, {job_id}) may hold; the router matches the same pattern.
 ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
@@ -97,13 +101,13 @@ class Route:
     method: str
     path: str
     handler: Handler
-    body: type[BaseModel] | None = None
+    body: type[StrictModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
     errors: tuple[int, ...] = ()
     headers: tuple[str, ...] = ()
     public: bool = False
-    query: type[BaseModel] | None = None
+    query: type[StrictModel] | None = None
     media_type: str = "application/json"
     # Media types of a raw (non-JSON) request body the handler reads and limits itself.
     raw_body: tuple[str, ...] = ()

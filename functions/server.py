@@ -11,16 +11,21 @@ link at `/media/...` (functions/media.py).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from functions.steps import STEPS
 
+# A WSGI application: (environ, start_response) -> body chunks.
+WsgiApp = Any
+
 MAIN = str(Path(__file__).resolve().parents[1] / "main.py")
 STUDIO = Path(__file__).resolve().parents[1] / "studio"
 
 
-def create_app() -> Any:
+def create_app() -> WsgiApp:
     """A WSGI app mounting the functions-framework app of each target."""
     import functions_framework
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -32,64 +37,61 @@ def create_app() -> Any:
     return _studio(DispatcherMiddleware(api, {**steps, "/media": _media}))
 
 
-def _media(environ: dict[str, Any], start_response: Any) -> Any:
+def _media(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     """The folder store's media by signed link, on the services of this process."""
     from common.bootstrap import services
     from functions.media import media_app
 
-    svc = services()
-    return media_app(svc.blobs, svc.settings.data_dir)(environ, start_response)
+    result: Iterable[bytes] = media_app(services().media_links)(environ, start_response)
+    return result
 
 
-def _studio(app: Any) -> Any:
+def _studio(app: WsgiApp) -> WsgiApp:
     """The Studio's static files at `/` (index.html for `/`); every other path goes to `app`."""
     from werkzeug.middleware.shared_data import SharedDataMiddleware
 
     # max-age 0 with ETags: an edited page is picked up at once, unchanged files answer 304.
     static = SharedDataMiddleware(app, {"/": str(STUDIO)}, cache_timeout=0)
 
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if environ.get("PATH_INFO") in ("", "/"):
             environ["PATH_INFO"] = "/index.html"
-        return static(environ, start_response)
+        result: Iterable[bytes] = static(environ, start_response)
+        return result
 
     return wsgi
 
 
-def _root_path(app: Any) -> Any:
+def _root_path(app: WsgiApp) -> WsgiApp:
     """A mounted target sees `/tasks/step_x` as an empty path; give it `/` (no redirect)."""
 
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if not environ.get("PATH_INFO"):
             environ["PATH_INFO"] = "/"
-        return app(environ, start_response)
+        result: Iterable[bytes] = app(environ, start_response)
+        return result
 
     return wsgi
-
-
-def _media_links(svc: Any, base_url: str) -> Any:
-    """Public links of published videos, served here: the folder store's file:// URLs become
-    signed `/media/...` links of this server (a cloud store's signed URLs stay as they are)."""
-    from functions.media import media_link
-
-    def link(key: str, expires_s: int) -> str:
-        now = svc.clock.now()
-        url: str = media_link(
-            svc.blobs, key, int(now.timestamp()) + expires_s, now, svc.settings.data_dir
-        )
-        return url if "://" in url else base_url + url
-
-    return link
 
 
 def serve(host: str, port: int) -> int:
     from werkzeug.serving import run_simple
 
-    from common.bootstrap import services
+    from common.bootstrap import build_services, install
+    from common.config import Settings
+    from common.logs import configure_json_logging
     from functions.events import start_timer
 
-    svc = services()  # build before the first request: the in-process queue starts its workers
-    svc.publishing.link = _media_links(svc, f"http://{host}:{port}")
+    configure_json_logging(os.environ.get("STORYGENIUS_LOG_LEVEL") or "INFO")
+
+    # Links this server shares (a published video's) point at itself, unless the environment
+    # names another address (a proxy in front).
+    settings = Settings.from_env()
+    if not settings.public_base_url:
+        settings = Settings.from_env(public_base_url=f"http://{host}:{port}")
+    # Built before the first request: the in-process queue starts its workers.
+    svc = build_services(settings)
+    install(svc)
     start_timer(svc, svc.settings.tick_interval_s)  # Cloud Scheduler's tick, locally
     print(
         f"serving http://{host}:{port}/ (the Studio; API at /v1, steps at /tasks/<step>)",

@@ -33,6 +33,16 @@ class NotFoundError(StoryGeniusError):
     code = "not_found"
 
 
+class PayloadTooLargeError(StoryGeniusError):
+    """A request body over its limit (413); `fields` names `body` and the limit."""
+
+    code = "payload_too_large"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or {"body": message}
+
+
 class ConflictError(StoryGeniusError):
     """A precondition failed: stale version, document already exists, state does not allow it."""
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from common.bootstrap import services
 from common.domain.quota import AccountView
 from functions.http import Response, json_response
-from functions.routing import dump, route
+from functions.routing import Call, dump, route
 
 
 @route("GET", "/v1/account", response=AccountView)
-def get_account(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_account(call: Call[None, None]) -> Response:
     """The caller's credit and today's usage.
 
     `balance_usd` is what is left after every provider call so far; `held_usd` is what jobs
@@ -20,4 +17,4 @@ def get_account(request: Any, owner: str, params: dict[str, str]) -> Response:
     requested seconds, Veo seconds and dollars against `limits`. A job that does not fit is
     refused with 402 `insufficient_credits` or `quota_exceeded`.
     """
-    return json_response(dump(services().pipeline.quotas.view(owner)))
+    return json_response(dump(call.svc.pipeline.quotas.view(call.owner)))

@@ -6,11 +6,8 @@ the result as JSON (another user's schedule or series is a 404, as if it did not
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from common.bootstrap import services
 from common.domain.analytics import UsageQuery, UsageReport
-from common.domain.commands import parse
 from common.domain.errors import InvalidInputError
 from common.domain.publishing import SetWebhook, WebhookCreated, WebhookView
 from common.domain.schedule import (
@@ -27,7 +24,7 @@ from common.domain.schedule import (
 )
 from common.domain.series import CreateSeries, SeriesList, SeriesView, UpdateSeries
 from functions.http import Response, json_response
-from functions.routing import dump, json_body, route
+from functions.routing import Call, dump, route
 
 DEFAULT_CALENDAR_DAYS = 31
 MAX_RANGE_DAYS = 366
@@ -63,7 +60,7 @@ def _range(
 @route(
     "POST", "/v1/schedules", body=CreateSchedule, response=ScheduleView, status=201, errors=(404,)
 )
-def create_schedule(request: Any, owner: str, params: dict[str, str]) -> Response:
+def create_schedule(call: Call[CreateSchedule, None]) -> Response:
     """Publish one of your projects at a time: it is generated ahead, published on time.
 
     `publish_at` with an offset is that instant; without one it is a wall-clock time in
@@ -71,26 +68,24 @@ def create_schedule(request: Any, owner: str, params: dict[str, str]) -> Respons
     (`publish_at_local`). Generation starts the lead time before (it grows with the video's
     duration). A time in the past is a 400 naming `publish_at`; another user's project a 404.
     """
-    command = parse(CreateSchedule, json_body(request))
-    schedule = services().schedules.create(owner, command)
+    schedule = call.svc.schedules.create(call.owner, call.body)
     return json_response(dump(ScheduleView.of(schedule)), 201)
 
 
 @route("GET", "/v1/schedules", query=CalendarQuery, response=Calendar)
-def list_schedules(request: Any, owner: str, params: dict[str, str]) -> Response:
+def list_schedules(call: Call[None, CalendarQuery]) -> Response:
     """Your calendar: schedules publishing in [from, to), and the planned runs of your series.
 
     `from` and `to` are dates (whole days in `timezone`) or date-times; by default the 31 days
     from today. Every time is also shown in `timezone`. At most 366 days at once.
     """
-    query = parse(CalendarQuery, request.args.to_dict())
-    svc = services()
+    query, svc = call.query, call.svc
     tz = zone(query.timezone)
     today = svc.clock.now().astimezone(tz).replace(tzinfo=None)
     midnight = localize(today.replace(hour=0, minute=0, second=0, microsecond=0), tz)
     start, end = _range(query.from_, query.to, query.timezone, midnight, DEFAULT_CALENDAR_DAYS)
     schedules = [
-        ScheduleView.of(s, query.timezone) for s in svc.schedules.calendar(owner, start, end)
+        ScheduleView.of(s, query.timezone) for s in svc.schedules.calendar(call.owner, start, end)
     ]
     planned = [
         PlannedRun(
@@ -100,7 +95,7 @@ def list_schedules(request: Any, owner: str, params: dict[str, str]) -> Response
             publish_at_local=local_text(when, tz),
             local_date=when.astimezone(tz).date().isoformat(),
         )
-        for series, when in svc.series.planned(owner, start, end)
+        for series, when in svc.series.planned(call.owner, start, end)
     ]
     calendar = Calendar(
         start=start, end=end, timezone=query.timezone, schedules=schedules, planned=planned
@@ -109,9 +104,9 @@ def list_schedules(request: Any, owner: str, params: dict[str, str]) -> Response
 
 
 @route("GET", "/v1/schedules/{schedule_id}", response=ScheduleView)
-def get_schedule(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_schedule(call: Call[None, None]) -> Response:
     """One of your schedules: its status, job, public link and webhook delivery log."""
-    schedule = services().schedules.get(owner, params["schedule_id"])
+    schedule = call.svc.schedules.get(call.owner, call.params["schedule_id"])
     return json_response(dump(ScheduleView.of(schedule)))
 
 
@@ -122,22 +117,21 @@ def get_schedule(request: Any, owner: str, params: dict[str, str]) -> Response:
     response=ScheduleView,
     errors=(409,),
 )
-def move_schedule(request: Any, owner: str, params: dict[str, str]) -> Response:
+def move_schedule(call: Call[MoveSchedule, None]) -> Response:
     """Move a schedule to another time (and zone) before it is published.
 
     A schedule already published, failed or cancelled is a 409 `schedule_closed`. A schedule
     whose video is being made keeps its job and publishes at the new time.
     """
-    command = parse(MoveSchedule, json_body(request))
-    schedule = services().schedules.move(owner, params["schedule_id"], command)
+    schedule = call.svc.schedules.move(call.owner, call.params["schedule_id"], call.body)
     return json_response(dump(ScheduleView.of(schedule)))
 
 
 @route("DELETE", "/v1/schedules/{schedule_id}", status=204, errors=(409,))
-def cancel_schedule(request: Any, owner: str, params: dict[str, str]) -> Response:
+def cancel_schedule(call: Call[None, None]) -> Response:
     """Cancel a schedule (and its job, if it is being made); it stays in the calendar as
     cancelled. A published one is a 409 `schedule_closed`."""
-    services().schedules.cancel(owner, params["schedule_id"])
+    call.svc.schedules.cancel(call.owner, call.params["schedule_id"])
     return "", 204, {}
 
 
@@ -145,7 +139,7 @@ def cancel_schedule(request: Any, owner: str, params: dict[str, str]) -> Respons
 
 
 @route("POST", "/v1/series", body=CreateSeries, response=SeriesView, status=201)
-def create_series(request: Any, owner: str, params: dict[str, str]) -> Response:
+def create_series(call: Call[CreateSeries, None]) -> Response:
     """Start a series: a new video on `theme` at every occurrence of `cadence`.
 
     `cadence`: `{"kind": "daily", "time": "09:00"}`, `{"kind": "weekly", "days": ["mon",
@@ -154,45 +148,43 @@ def create_series(request: Any, owner: str, params: dict[str, str]) -> Response:
     new story (the next of `topics`, and never an earlier run's topic or title), generates it
     and publishes it on time; a run that fails is recorded and the series goes on.
     """
-    command = parse(CreateSeries, json_body(request))
-    svc = services()
-    series = svc.series.create(owner, command)
+    svc = call.svc
+    series = svc.series.create(call.owner, call.body)
     return json_response(dump(svc.series.view(series)), 201)
 
 
 @route("GET", "/v1/series", response=SeriesList)
-def list_series(request: Any, owner: str, params: dict[str, str]) -> Response:
+def list_series(call: Call[None, None]) -> Response:
     """Your series, newest first, each with its next runs and recent history."""
-    svc = services()
-    views = [svc.series.view(s) for s in svc.series.of_owner(owner)]
+    svc = call.svc
+    views = [svc.series.view(s) for s in svc.series.of_owner(call.owner)]
     return json_response(dump(SeriesList(series=views)))
 
 
 @route("GET", "/v1/series/{series_id}", response=SeriesView)
-def get_series(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_series(call: Call[None, None]) -> Response:
     """One of your series: cadence, next runs, run history, failures."""
-    svc = services()
-    return json_response(dump(svc.series.view(svc.series.get(owner, params["series_id"]))))
+    series = call.svc.series.get(call.owner, call.params["series_id"])
+    return json_response(dump(call.svc.series.view(series)))
 
 
 @route("PATCH", "/v1/series/{series_id}", body=UpdateSeries, response=SeriesView)
-def update_series(request: Any, owner: str, params: dict[str, str]) -> Response:
+def update_series(call: Call[UpdateSeries, None]) -> Response:
     """Pause (`{"status": "paused"}`), resume (`"active"`) or change a series.
 
     Resuming, or a new cadence or zone, plans the next run from now (runs missed while paused
     are not made). `settings` merge field by field; `topics` replaces the list.
     """
-    command = parse(UpdateSeries, json_body(request))
-    svc = services()
-    series = svc.series.update(owner, params["series_id"], command)
+    svc = call.svc
+    series = svc.series.update(call.owner, call.params["series_id"], call.body)
     return json_response(dump(svc.series.view(series)))
 
 
 @route("DELETE", "/v1/series/{series_id}", status=204)
-def delete_series(request: Any, owner: str, params: dict[str, str]) -> Response:
+def delete_series(call: Call[None, None]) -> Response:
     """Delete a series. Its runs not started yet are cancelled; runs already being made still
     publish (cancel them in the calendar)."""
-    services().series.delete(owner, params["series_id"])
+    call.svc.series.delete(call.owner, call.params["series_id"])
     return "", 204, {}
 
 
@@ -200,7 +192,7 @@ def delete_series(request: Any, owner: str, params: dict[str, str]) -> Response:
 
 
 @route("PUT", "/v1/webhook", body=SetWebhook, response=WebhookCreated)
-def set_webhook(request: Any, owner: str, params: dict[str, str]) -> Response:
+def set_webhook(call: Call[SetWebhook, None]) -> Response:
     """Announce your published videos to `url` (https, on the public internet).
 
     Answers the signing secret, this once: each delivery carries `X-StoryGenius-Timestamp` and
@@ -208,20 +200,19 @@ def set_webhook(request: Any, owner: str, params: dict[str, str]) -> Response:
     webhook again makes a new secret. A URL that is not https or reaches a private address is a
     400 naming `url`.
     """
-    command = parse(SetWebhook, json_body(request))
-    return json_response(dump(services().webhooks.set(owner, command)))
+    return json_response(dump(call.svc.webhooks.set(call.owner, call.body)))
 
 
 @route("GET", "/v1/webhook", response=WebhookView, errors=(404,))
-def get_webhook(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_webhook(call: Call[None, None]) -> Response:
     """Your webhook: its URL and the last characters of its secret (404 when none is set)."""
-    return json_response(dump(services().webhooks.get(owner)))
+    return json_response(dump(call.svc.webhooks.get(call.owner)))
 
 
 @route("DELETE", "/v1/webhook", status=204)
-def delete_webhook(request: Any, owner: str, params: dict[str, str]) -> Response:
+def delete_webhook(call: Call[None, None]) -> Response:
     """Stop announcing published videos."""
-    services().webhooks.delete(owner)
+    call.svc.webhooks.delete(call.owner)
     return "", 204, {}
 
 
@@ -229,14 +220,13 @@ def delete_webhook(request: Any, owner: str, params: dict[str, str]) -> Response
 
 
 @route("GET", "/v1/analytics/usage", query=UsageQuery, response=UsageReport)
-def usage(request: Any, owner: str, params: dict[str, str]) -> Response:
+def usage(call: Call[None, UsageQuery]) -> Response:
     """Your usage in [from, to), in total and per project (or of one `project_id`).
 
     Videos made and seconds rendered, jobs by status, failures by stage, average time per
     stage, and every provider's calls, units and cost. By default the last 30 days.
     """
-    query = parse(UsageQuery, request.args.to_dict())
-    svc = services()
+    query, svc = call.query, call.svc
     now = svc.clock.now()
     end_default = now + timedelta(seconds=1)
     start_default = now - timedelta(days=DEFAULT_USAGE_DAYS)
@@ -250,5 +240,5 @@ def usage(request: Any, owner: str, params: dict[str, str]) -> Response:
             start_default,
             DEFAULT_USAGE_DAYS,
         )
-    report = svc.analytics.report(owner, start, end, query.project_id)
+    report = svc.analytics.report(call.owner, start, end, query.project_id)
     return json_response(dump(report))

@@ -20,13 +20,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from common.bootstrap import services
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
 from common.ports import Document, DocumentStore
 from common.services.pipeline.jobs import COLLECTION
 from functions.http import Response, StreamedResponse
-from functions.routing import dump, route
+from functions.routing import Call, dump, route
 
 HEARTBEAT_S = 15.0
 # Ends a stream that has run this long (the client reconnects and gets the current job): no
@@ -110,7 +109,7 @@ class JobEventStream:
 
 
 @route("GET", "/v1/jobs/{job_id}/events", response=Job, media_type=EVENT_STREAM)
-def job_events(request: Any, owner: str, params: dict[str, str]) -> Response:
+def job_events(call: Call[None, None]) -> Response:
     """Watch one of the caller's jobs live, as server-sent events.
 
     Each `event: job` carries the whole job document (as `GET /v1/jobs/{job_id}` answers it) in
@@ -123,8 +122,7 @@ def job_events(request: Any, owner: str, params: dict[str, str]) -> Response:
     Send the same `Authorization` header as for every other route (read the stream with
     fetch(); EventSource cannot send headers). Another user's job is a 404.
     """
-    svc = services()
-    job_id = params["job_id"]
+    svc, owner, job_id = call.svc, call.owner, call.params["job_id"]
     job = svc.jobs.find(job_id)
     if job is None or job.owner != owner:
         raise NotFoundError(f"job {job_id} not found")

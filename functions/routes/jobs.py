@@ -4,28 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.bootstrap import services
 from common.domain.base import StrictModel
 from common.domain.commands import StartExport, StartJob, parse
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
 from common.services.accounts.idempotency import HEADER as IDEMPOTENCY_KEY
-from common.services.accounts.idempotency import IdempotencyKeys
 from functions.http import Response, json_response
 from functions.openapi import JobAccepted
-from functions.routing import dump, json_body, route
+from functions.routing import Call, dump, route
 
 # -- jobs -------------------------------------------------------------------------------------
 
 
-def _start_job(request: Any, owner: str, command: StartJob) -> Response:
+def _start_job(call: Call[Any, Any], command: StartJob) -> Response:
     """Start a job, honouring the Idempotency-Key header; 202 {job_id}."""
-    svc = services()
-    # Stateless over the store; cheap enough to build per request.
-    keys = IdempotencyKeys(svc.store, svc.clock)
-    outcome = keys.run(
+    svc, owner = call.svc, call.owner
+    outcome = svc.idempotency.run(
         owner,
-        request.headers.get(IDEMPOTENCY_KEY),
+        call.request.headers.get(IDEMPOTENCY_KEY),
         {"route": command.kind, **command.model_dump(mode="json", exclude_none=True)},
         lambda: svc.pipeline.start(owner, command).id,
     )
@@ -41,7 +37,7 @@ def _start_job(request: Any, owner: str, command: StartJob) -> Response:
     errors=(402, 409),
     headers=(IDEMPOTENCY_KEY,),
 )
-def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
+def generate(call: Call[None, None]) -> Response:
     """Start making the project's video; watch the returned job.
 
     On an edited project, only the assets whose inputs changed are made again; the job lists
@@ -52,7 +48,7 @@ def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
     `Idempotent-Replayed: true`. A request still starting under the same key is waited for,
     briefly, then answered 409 `request_in_progress`.
     """
-    return _start_job(request, owner, parse(StartJob, {"project_id": params["project_id"]}))
+    return _start_job(call, parse(StartJob, {"project_id": call.params["project_id"]}))
 
 
 @route(
@@ -63,14 +59,14 @@ def generate(request: Any, owner: str, params: dict[str, str]) -> Response:
     errors=(402, 409),
     headers=(IDEMPOTENCY_KEY,),
 )
-def preview(request: Any, owner: str, params: dict[str, str]) -> Response:
+def preview(call: Call[None, None]) -> Response:
     """Start a quick low-resolution render (360p, fast encoder); watch the returned job.
 
     It reuses every asset already made (and makes what is missing); `outputs.preview` maps
     each scene to its picture as soon as that exists, before the video is done.
     """
-    command = parse(StartJob, {"project_id": params["project_id"], "kind": "preview"})
-    return _start_job(request, owner, command)
+    command = parse(StartJob, {"project_id": call.params["project_id"], "kind": "preview"})
+    return _start_job(call, command)
 
 
 @route(
@@ -82,17 +78,16 @@ def preview(request: Any, owner: str, params: dict[str, str]) -> Response:
     errors=(402, 409),
     headers=(IDEMPOTENCY_KEY,),
 )
-def export(request: Any, owner: str, params: dict[str, str]) -> Response:
+def export(call: Call[StartExport, None]) -> Response:
     """Render the story at another aspect (9:16, 16:9, 1:1) or resolution (720p, 1080p).
 
     Provider assets are reused, not made again: pictures and clips are cropped to the new
     frame. The job's outputs carry its own video, thumbnail and captions. 404 `no_story` until
     the project has a story.
     """
-    body = parse(StartExport, json_body(request))
-    given = body.model_dump(exclude_none=True)
-    command = parse(StartJob, {"project_id": params["project_id"], "kind": "export", **given})
-    return _start_job(request, owner, command)
+    given = call.body.model_dump(exclude_none=True)
+    command = parse(StartJob, {"project_id": call.params["project_id"], "kind": "export", **given})
+    return _start_job(call, command)
 
 
 class JobList(StrictModel):
@@ -102,27 +97,27 @@ class JobList(StrictModel):
 
 
 @route("GET", "/v1/projects/{project_id}/jobs", response=JobList)
-def list_jobs(request: Any, owner: str, params: dict[str, str]) -> Response:
+def list_jobs(call: Call[None, None]) -> Response:
     """The jobs of one of the caller's projects, newest first (the last 20)."""
-    project = services().projects.get(owner, params["project_id"])
-    jobs = services().jobs.for_project(owner, project.id)
+    project = call.svc.projects.get(call.owner, call.params["project_id"])
+    jobs = call.svc.jobs.for_project(call.owner, project.id)
     return json_response(dump(JobList(jobs=jobs)))
 
 
 @route("GET", "/v1/jobs/{job_id}", response=Job)
-def get_job(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_job(call: Call[None, None]) -> Response:
     """One of the caller's jobs: status, stage, progress, per-scene state, outputs, error."""
-    job = services().jobs.find(params["job_id"])
-    if job is None or job.owner != owner:
-        raise NotFoundError(f"job {params['job_id']} not found")
+    job = call.svc.jobs.find(call.params["job_id"])
+    if job is None or job.owner != call.owner:
+        raise NotFoundError(f"job {call.params['job_id']} not found")
     return json_response(dump(job))
 
 
 @route("POST", "/v1/jobs/{job_id}/cancel", response=Job, status=202, errors=(409,))
-def cancel_job(request: Any, owner: str, params: dict[str, str]) -> Response:
+def cancel_job(call: Call[None, None]) -> Response:
     """Cancel a job: it is marked cancelled at once and its pending steps do not run.
 
     A job that has already ended is a 409 `job_finished`, with its status in `fields.status`.
     """
-    job = services().pipeline.cancel(owner, params["job_id"])
+    job = call.svc.pipeline.cancel(call.owner, call.params["job_id"])
     return json_response(dump(job), 202)

@@ -7,13 +7,12 @@ from typing import Any
 
 from pydantic import Field
 
-from common.bootstrap import services
 from common.domain.base import StrictModel
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
+from common.services.projects.media_links import link_expiry
 from functions.http import Response, json_response
-from functions.media import link_expiry, media_link
-from functions.routing import dump, route
+from functions.routing import Call, dump, route
 
 
 class JobMedia(StrictModel):
@@ -50,7 +49,7 @@ def job_media_keys(job: Job) -> dict[str, Any]:
 
 
 @route("GET", "/v1/jobs/{job_id}/media", response=JobMedia)
-def job_media(request: Any, owner: str, params: dict[str, str]) -> Response:
+def job_media(call: Call[None, None]) -> Response:
     """Links to one of the caller's jobs' media: video, thumbnail, captions (SRT, WebVTT),
     each scene's keyframe and clip, the reference pictures; what does not exist yet is left
     out.
@@ -59,16 +58,14 @@ def job_media(request: Any, owner: str, params: dict[str, str]) -> Response:
     own `/media/...` route. Links made within the same hour are the same (browsers cache
     them), and each is valid for one to two hours: ask again for fresh ones.
     """
-    svc = services()
-    job = svc.jobs.find(params["job_id"])
-    if job is None or job.owner != owner:
-        raise NotFoundError(f"job {params['job_id']} not found")
-    now = svc.clock.now()
-    expires = link_expiry(now)
-    data_dir = svc.settings.data_dir
+    svc = call.svc
+    job = svc.jobs.find(call.params["job_id"])
+    if job is None or job.owner != call.owner:
+        raise NotFoundError(f"job {call.params['job_id']} not found")
+    expires = link_expiry(svc.clock.now())
 
     def link(key: str) -> str:
-        return media_link(svc.blobs, key, expires, now, data_dir)
+        return svc.media_links.link(key, expires)
 
     keys = job_media_keys(job)
     media = JobMedia(

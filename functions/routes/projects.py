@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from common.bootstrap import services
 from common.domain.commands import (
     CreateProject,
     DeleteScene,
@@ -13,40 +10,37 @@ from common.domain.commands import (
     UpdateProject,
     UpdateScene,
     UpdateStyle,
-    parse,
 )
 from common.domain.project import Project
 from common.domain.story import Story
-from common.services.projects.editor import StoryEditor
 from functions.http import Response, json_response
 from functions.openapi import ProjectList
-from functions.routing import dump, json_body, route
+from functions.routing import Call, dump, route
 
 
 @route("POST", "/v1/projects", body=CreateProject, response=Project, status=201)
-def create_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+def create_project(call: Call[CreateProject, None]) -> Response:
     """Create a project from a prompt, an optional title and settings."""
-    command = parse(CreateProject, json_body(request))
-    project = services().projects.create(owner, command)
+    project = call.svc.projects.create(call.owner, call.body)
     return json_response(dump(project), 201)
 
 
 @route("GET", "/v1/projects", response=ProjectList)
-def list_projects(request: Any, owner: str, params: dict[str, str]) -> Response:
+def list_projects(call: Call[None, None]) -> Response:
     """The caller's projects, newest first."""
-    projects = services().projects.list(owner)
+    projects = call.svc.projects.list(call.owner)
     return json_response(dump(ProjectList(projects=projects)))
 
 
 @route("GET", "/v1/projects/{project_id}", response=Project)
-def get_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_project(call: Call[None, None]) -> Response:
     """One of the caller's projects."""
-    project = services().projects.get(owner, params["project_id"])
+    project = call.svc.projects.get(call.owner, call.params["project_id"])
     return json_response(dump(project))
 
 
 @route("PATCH", "/v1/projects/{project_id}", body=UpdateProject, response=Project, errors=(409,))
-def update_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+def update_project(call: Call[UpdateProject, None]) -> Response:
     """Change a project's title, prompt or settings.
 
     A partial update: fields left out keep their value, `settings` merges field by field, and
@@ -65,31 +59,30 @@ def update_project(request: Any, owner: str, params: dict[str, str]) -> Response
     (`POST /v1/projects/{id}/uploads`) under the narration; `""` plays none. An id that is no
     music upload of this project is a 400 naming `settings.music_upload`.
     """
-    command = parse(UpdateProject, json_body(request))
-    project = services().projects.update(owner, params["project_id"], command)
+    project = call.svc.projects.update(call.owner, call.params["project_id"], call.body)
     return json_response(dump(project))
 
 
 @route("DELETE", "/v1/projects/{project_id}", status=204)
-def delete_project(request: Any, owner: str, params: dict[str, str]) -> Response:
+def delete_project(call: Call[None, None]) -> Response:
     """Delete one of the caller's projects and everything uploaded to it.
 
     A delete that fails midway leaves the project in place: deleting it again finishes the job.
     A job still running is not stopped; it fails at its next step that needs the project. The
     videos its jobs rendered are kept: schedules may still publish them.
     """
-    services().projects.delete(owner, params["project_id"])
+    call.svc.projects.delete(call.owner, call.params["project_id"])
     return "", 204, {}
 
 
 @route("GET", "/v1/projects/{project_id}/story", response=Story)
-def get_story(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_story(call: Call[None, None]) -> Response:
     """The project's written story: title, style bible and scenes.
 
     404 `no_story` until generate has written one (and again after the prompt or settings
     change).
     """
-    story = services().projects.story(owner, params["project_id"])
+    story = call.svc.projects.story(call.owner, call.params["project_id"])
     return json_response(dump(story))
 
 
@@ -101,12 +94,6 @@ def get_story(request: Any, owner: str, params: dict[str, str]) -> Response:
 # new revision. A story that would not be valid after the edit is a 400 naming the field.
 
 
-def _editor() -> StoryEditor:
-    # Stateless over the project service; cheap enough to build per request.
-    svc = services()
-    return StoryEditor(svc.projects, svc.uploads)
-
-
 @route(
     "PATCH",
     "/v1/projects/{project_id}/scenes/{scene_id}",
@@ -114,7 +101,7 @@ def _editor() -> StoryEditor:
     response=Project,
     errors=(409,),
 )
-def update_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+def update_scene(call: Call[UpdateScene, None]) -> Response:
     """Edit one scene: narration, visual prompt, on-screen text, mood, setting, characters,
     clip length, transition or clip source.
 
@@ -129,8 +116,8 @@ def update_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
     this scene and re-times its captions but keeps its picture and clip; a new visual prompt,
     setting, mood or cast repaints its keyframe and clip.
     """
-    command = parse(UpdateScene, json_body(request))
-    project = _editor().update_scene(owner, params["project_id"], params["scene_id"], command)
+    project_id, scene_id = call.params["project_id"], call.params["scene_id"]
+    project = call.svc.editor.update_scene(call.owner, project_id, scene_id, call.body)
     return json_response(dump(project))
 
 
@@ -142,13 +129,12 @@ def update_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
     status=201,
     errors=(409,),
 )
-def insert_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+def insert_scene(call: Call[InsertScene, None]) -> Response:
     """Insert a new scene at `index` (0 = first; left out = at the end).
 
     The scene's `id` is made up when left out. Other scenes keep their pictures and clips.
     """
-    command = parse(InsertScene, json_body(request))
-    project = _editor().insert_scene(owner, params["project_id"], command)
+    project = call.svc.editor.insert_scene(call.owner, call.params["project_id"], call.body)
     return json_response(dump(project), 201)
 
 
@@ -159,10 +145,10 @@ def insert_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
     response=Project,
     errors=(409,),
 )
-def delete_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
+def delete_scene(call: Call[None, DeleteScene]) -> Response:
     """Delete one scene (`?revision=` required); a story keeps at least one scene."""
-    command = parse(DeleteScene, request.args.to_dict())
-    project = _editor().delete_scene(owner, params["project_id"], params["scene_id"], command)
+    project_id, scene_id = call.params["project_id"], call.params["scene_id"]
+    project = call.svc.editor.delete_scene(call.owner, project_id, scene_id, call.query)
     return json_response(dump(project))
 
 
@@ -173,25 +159,23 @@ def delete_scene(request: Any, owner: str, params: dict[str, str]) -> Response:
     response=Project,
     errors=(409,),
 )
-def reorder_scenes(request: Any, owner: str, params: dict[str, str]) -> Response:
+def reorder_scenes(call: Call[ReorderScenes, None]) -> Response:
     """Put the scenes in a new order: `order` lists every scene id once.
 
     Scenes keep their pictures and clips when they move.
     """
-    command = parse(ReorderScenes, json_body(request))
-    project = _editor().reorder_scenes(owner, params["project_id"], command)
+    project = call.svc.editor.reorder_scenes(call.owner, call.params["project_id"], call.body)
     return json_response(dump(project))
 
 
 @route(
     "PATCH", "/v1/projects/{project_id}/style", body=UpdateStyle, response=Project, errors=(409,)
 )
-def update_style(request: Any, owner: str, params: dict[str, str]) -> Response:
+def update_style(call: Call[UpdateStyle, None]) -> Response:
     """Edit the style bible: visual style, palette, lighting, characters (a whole list).
 
     A character that scenes still name cannot be removed (400 naming `characters`). A change
     here repaints the scenes that depend on it at the next generate.
     """
-    command = parse(UpdateStyle, json_body(request))
-    project = _editor().update_style(owner, params["project_id"], command)
+    project = call.svc.editor.update_style(call.owner, call.params["project_id"], call.body)
     return json_response(dump(project))

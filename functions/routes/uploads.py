@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
-from common.bootstrap import services
 from common.domain.base import StrictModel
-from common.domain.commands import parse
 from common.domain.uploads import UPLOAD_TYPES, Upload, UploadList
-from common.services.projects.uploads import UploadTooLargeError
 from functions.http import Response, json_response
-from functions.routing import dump, route
+from functions.routing import Call, dump, route
 
 
 class UploadQuery(StrictModel):
@@ -27,7 +22,7 @@ class UploadQuery(StrictModel):
     response=Upload,
     status=201,
 )
-def create_upload(request: Any, owner: str, params: dict[str, str]) -> Response:
+def create_upload(call: Call[None, UploadQuery]) -> Response:
     """Upload an image, a clip or a music track to a project: the body is the file's bytes.
 
     Send the file itself as the body (not multipart), with its type as `Content-Type`:
@@ -44,31 +39,27 @@ def create_upload(request: Any, owner: str, params: dict[str, str]) -> Response:
     is the same upload. Behind Cloud Functions a request body is limited to 32 MiB whatever
     the setting.
     """
-    query = parse(UploadQuery, request.args.to_dict())
-    try:
-        upload = services().uploads.receive(
-            owner,
-            params["project_id"],
-            request.stream,
-            content_type=request.headers.get("Content-Type", ""),
-            content_length=request.content_length,
-            filename=query.filename,
-        )
-    except UploadTooLargeError as exc:
-        error = {"code": exc.code, "message": exc.message, "fields": exc.fields}
-        return json_response({"error": error}, 413)
+    request = call.request
+    upload = call.svc.uploads.receive(
+        call.owner,
+        call.params["project_id"],
+        request.stream,
+        content_type=request.headers.get("Content-Type", ""),
+        content_length=request.content_length,
+        filename=call.query.filename,
+    )
     return json_response(dump(upload), 201)
 
 
 @route("GET", "/v1/projects/{project_id}/uploads", response=UploadList)
-def list_uploads(request: Any, owner: str, params: dict[str, str]) -> Response:
+def list_uploads(call: Call[None, None]) -> Response:
     """The project's uploads, newest first."""
-    uploads = services().uploads.list(owner, params["project_id"])
+    uploads = call.svc.uploads.list(call.owner, call.params["project_id"])
     return json_response(dump(UploadList(uploads=uploads)))
 
 
 @route("GET", "/v1/projects/{project_id}/uploads/{upload_id}", response=Upload)
-def get_upload(request: Any, owner: str, params: dict[str, str]) -> Response:
+def get_upload(call: Call[None, None]) -> Response:
     """One of the project's uploads."""
-    upload = services().uploads.get(owner, params["project_id"], params["upload_id"])
+    upload = call.svc.uploads.get(call.owner, call.params["project_id"], call.params["upload_id"])
     return json_response(dump(upload))

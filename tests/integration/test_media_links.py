@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.test import Client
 
+from common.adapters.local.link_signer import signer_for
 from common.domain.job import SceneState
-from functions.media import signer_for
 from functions.server import create_app
 from tests.support.api import ALICE, BOB, installed
 from tests.support.fakes import RecordingQueue

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from common.adapters.local.fs_blobs import FsBlobStore
 from common.adapters.webhook.publisher import WebhookPublisher
 from common.domain.commands import CreateProject, parse
-from common.domain.errors import InvalidInputError
+from common.domain.errors import InvalidInputError, StoryGeniusError
 from common.domain.job import Job, JobError, JobOutputs
 from common.domain.publishing import SetWebhook
 from common.domain.schedule import CreateSchedule, MoveSchedule, PublishCommand
@@ -214,13 +215,15 @@ def test_under_serve_the_public_link_is_a_signed_media_link_of_the_local_server(
 ):
     from werkzeug.test import Client
 
-    from functions.server import _media_links, create_app
+    from functions.server import create_app
 
     # The media route checks expiry against the real time: start the clock at it.
     start = datetime.now(UTC).replace(microsecond=0)
     clock = FakeClock(start)
-    svc = make_services(SETTINGS, clock=clock, publisher=loopback_publisher(receiver))
-    svc.publishing.link = _media_links(svc, "http://127.0.0.1:8080")
+    served_at = {"public_base_url": "http://127.0.0.1:8080"}  # what `serve` sets
+    svc = make_services(
+        {**SETTINGS, **served_at}, clock=clock, publisher=loopback_publisher(receiver)
+    )
     publish_at = start + timedelta(hours=2)
     schedule = _scheduled(svc, publish_at=publish_at)
     _generate_and_publish(svc, clock, publish_at)
@@ -233,15 +236,27 @@ def test_under_serve_the_public_link_is_a_signed_media_link_of_the_local_server(
     assert served.data == svc.blobs.get(f"jobs/{job_id_for(schedule.id)}/video.mp4")
 
 
-def test_a_link_that_cannot_be_made_fails_the_schedule_naming_publish(world):
-    from common.domain.errors import StoryGeniusError
+class UnsignedBlobs(FsBlobStore):
+    """A bucket without signing credentials: its files are there, no URL can be made."""
 
-    svc, clock, hook = world
-
-    def cannot_sign(key: str, expires_s: int) -> str:  # a bucket without signing credentials
+    def url(self, key: str, expires_s: int = 3600) -> str:
         raise StoryGeniusError(f"cannot sign a URL for {key}: no signing credentials")
 
-    svc.publishing.link = cannot_sign
+
+def test_a_link_that_cannot_be_made_fails_the_schedule_naming_publish(
+    make_services,
+    receiver,  # noqa: F811
+    tmp_path,
+):
+    clock = FakeClock(NOW)
+    svc = make_services(
+        SETTINGS,
+        clock=clock,
+        publisher=loopback_publisher(receiver),
+        blobs=UnsignedBlobs(tmp_path / "unsigned"),
+    )
+    receiver.secret = svc.webhooks.set(OWNER, SetWebhook(url=receiver.url)).secret
+    hook = receiver
     schedule = _scheduled(svc)
     _generate_and_publish(svc, clock)
 

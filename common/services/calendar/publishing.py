@@ -60,6 +60,7 @@ class PublishService:
         queue: TaskQueue,
         publisher: Publisher,
         webhooks: WebhookService,
+        link: Callable[[str, int], str],
     ) -> None:
         self._settings = settings
         self._clock = clock
@@ -70,9 +71,9 @@ class PublishService:
         self._queue = queue
         self._publisher = publisher
         self._webhooks = webhooks
-        # (blob key, seconds valid) -> the public link: the store's signed URL; `serve` swaps in
-        # its own signed /media links (a folder store's file:// URL is no link to share).
-        self.link: Callable[[str, int], str] = lambda key, expires_s: blobs.url(key, expires_s)
+        # (blob key, seconds valid) -> the public link: the store's signed URL, or under `serve`
+        # its own signed /media links (common/services/projects/media_links.py).
+        self._link = link
 
     def handle(self, command: PublishCommand, delivery: Delivery) -> None:
         """One delivery of step_publish. Returns when the task is finished with; raises
@@ -152,7 +153,7 @@ class PublishService:
         generating: a cancel or another delivery that got there first wins)."""
         assert job.outputs.video is not None
         expiry = self._settings.publish_link_expiry_s
-        video_url = self.link(job.outputs.video, expiry)
+        video_url = self._link(job.outputs.video, expiry)
         title = self._title(schedule, job)
         webhook = self._webhooks.find(schedule.owner)
 
@@ -202,7 +203,7 @@ class PublishService:
             series_id=schedule.series_id,
             title=schedule.title,
             video_url=schedule.public_url,
-            thumbnail_url=None if thumbnail is None else self.link(thumbnail, expiry),
+            thumbnail_url=None if thumbnail is None else self._link(thumbnail, expiry),
             link_expires_at=schedule.link_expires_at,
             duration_s=job.outputs.duration_s,
             publish_at=schedule.publish_at,

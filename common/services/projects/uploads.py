@@ -21,10 +21,15 @@ import logging
 import re
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import IO, NoReturn
 
 from common.config import Settings
-from common.domain.errors import InvalidInputError, MediaError, NotFoundError, StoryGeniusError
+from common.domain.errors import (
+    InvalidInputError,
+    MediaError,
+    NotFoundError,
+    PayloadTooLargeError,
+)
 from common.domain.uploads import (
     UPLOAD_ID_PATTERN,
     UPLOAD_TYPES,
@@ -57,14 +62,14 @@ _MUSIC_CONTAINERS = {"mp3", "wav", "ogg", "mp4", "mov"}
 _ACCEPTED = "png, jpeg or webp images; mp4, mov or webm clips; mp3, wav, m4a or ogg music"
 
 
-class UploadTooLargeError(StoryGeniusError):
+class UploadTooLargeError(PayloadTooLargeError):
     """The body is larger than its kind's limit (answered 413, naming `body`)."""
 
-    code = "payload_too_large"
-
     def __init__(self, kind: UploadKind, limit: int) -> None:
-        super().__init__(f"the {kind} is larger than {_mb(limit)}")
-        self.fields = {"body": f"larger than {_mb(limit)}, the limit for {kind} uploads"}
+        super().__init__(
+            f"the {kind} is larger than {_mb(limit)}",
+            {"body": f"larger than {_mb(limit)}, the limit for {kind} uploads"},
+        )
 
 
 def upload_prefix(owner: str, project_id: str) -> str:
@@ -104,7 +109,7 @@ class UploadService:
         self,
         owner: str,
         project_id: str,
-        body: BinaryIO,
+        body: IO[bytes],
         *,
         content_type: str,
         content_length: int | None = None,
@@ -221,7 +226,7 @@ class _Found:
         self.mime, self.duration_s, self.width, self.height = mime, duration_s, width, height
 
 
-def _spool(body: BinaryIO, path: Path, kind: UploadKind, limit: int) -> tuple[int, str, bytes]:
+def _spool(body: IO[bytes], path: Path, kind: UploadKind, limit: int) -> tuple[int, str, bytes]:
     """Copy `body` to `path` in chunks: (size, SHA-256 hex, first bytes). Stops with
     UploadTooLargeError as soon as more than `limit` bytes came."""
     from common.media.sniff import HEAD_BYTES

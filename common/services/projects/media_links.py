@@ -1,0 +1,75 @@
+"""Links a browser can load media from: the one place a blob key becomes a URL.
+
+In the cloud, media lives in a private bucket and a link is the store's V4 signed URL
+(`BlobStore.url`). The local folder store's `url` is a `file://` path no web page may load, so
+locally a link is `/media/<key>?expires=<unix time>&signature=<HMAC>`, served read-only by the
+local server (functions/media.py), which checks the signature here. Links the API answers are
+relative to the server (same origin as the Studio); links shared outside it (a published video)
+are absolute, on `base_url`, the local server's own address.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from common.ports import BlobStore, Clock
+from common.ports.blob_keys import key_problem
+from common.ports.media_links import LinkSigner
+
+MEDIA_PREFIX = "/media/"
+# Links expire on the hour, between one and two hours from when they are made: links made
+# within the same hour are the same, so a browser's cache keeps images and video it has.
+LINK_BUCKET_S = 3600
+
+
+def link_expiry(now: datetime) -> int:
+    """The expiry (unix seconds) of links made at `now`: the end of the next full hour."""
+    return (int(now.timestamp()) // LINK_BUCKET_S + 2) * LINK_BUCKET_S
+
+
+class MediaLinks:
+    """Signed media links over one blob store (stateless: built once by bootstrap).
+
+    `local_root` is the folder the local server's `/media` route serves (the folder store's
+    root), None when the store signs its own URLs; `base_url` is the local server's address.
+    """
+
+    def __init__(
+        self,
+        blobs: BlobStore,
+        signer: LinkSigner,
+        clock: Clock,
+        *,
+        base_url: str = "",
+        local_root: Path | None = None,
+    ) -> None:
+        self._blobs = blobs
+        self._signer = signer
+        self._clock = clock
+        self._base_url = base_url.rstrip("/")
+        self.local_root = local_root
+
+    def link(self, key: str, expires: int) -> str:
+        """A URL for `key` that works until `expires` (unix seconds): the store's own signed URL
+        when it is a web URL, else a signed `/media/...` path of the local server."""
+        now = int(self._clock.now().timestamp())
+        url = self._blobs.url(key, max(1, expires - now))
+        if url.startswith(("https://", "http://")):
+            return url
+        signature = self._signer.sign(key, expires)
+        return f"{MEDIA_PREFIX}{quote(key)}?expires={expires}&signature={signature}"
+
+    def public(self, key: str, expires_s: int) -> str:
+        """A link for `key` valid `expires_s` seconds, to share outside the API: absolute, on
+        the local server's address when there is one (else the store's own URL)."""
+        if not self._base_url:
+            return self._blobs.url(key, expires_s)
+        now = int(self._clock.now().timestamp())
+        url = self.link(key, now + expires_s)
+        return url if "://" in url else self._base_url + url
+
+    def allows(self, key: str, expires: int, signature: str, now: float) -> bool:
+        """Whether a `/media/<key>` request carries a valid, unexpired link of ours."""
+        return key_problem(key) is None and self._signer.valid(key, expires, signature, now)
