@@ -14,7 +14,7 @@ import functions_framework
 from functions.api import handle_api
 from functions.events import handle_scheduler_tick
 from functions.http import framework_error
-from functions.steps import handle_step
+from functions.steps import step_targets
 
 # While functions-framework loads this module it routes these to the app it is building (outside
 # it, e.g. `import main`, they are no-ops).
@@ -27,39 +27,9 @@ def api(request: Any) -> Any:
     return handle_api(request)
 
 
-@functions_framework.http
-def step_script(request: Any) -> Any:
-    return handle_step("step_script", request)
-
-
-@functions_framework.http
-def step_references(request: Any) -> Any:
-    return handle_step("step_references", request)
-
-
-@functions_framework.http
-def step_narration(request: Any) -> Any:
-    return handle_step("step_narration", request)
-
-
-@functions_framework.http
-def step_keyframe(request: Any) -> Any:
-    return handle_step("step_keyframe", request)
-
-
-@functions_framework.http
-def step_clip(request: Any) -> Any:
-    return handle_step("step_clip", request)
-
-
-@functions_framework.http
-def step_assemble(request: Any) -> Any:
-    return handle_step("step_assemble", request)
-
-
-@functions_framework.http
-def step_publish(request: Any) -> Any:
-    return handle_step("step_publish", request)
+# One target per step of the registry (common/domain/steps.py), named after the step:
+# `--target` finds each like any function defined here.
+globals().update(step_targets())
 
 
 @functions_framework.cloud_event

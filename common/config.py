@@ -154,7 +154,7 @@ class Settings(BaseModel):
     elevenlabs_timeout_s: float = Field(60.0, gt=0, description="one HTTP request")
     elevenlabs_max_attempts: int = Field(3, ge=1, le=10, description="tries of one narration")
     elevenlabs_backoff_s: float = Field(1.0, ge=0, description="first retry delay; doubles")
-    # All tries of one narration end by then: keep it below step_narration's function timeout.
+    # All tries of one narration end by then: keep it below the narration step's function timeout.
     elevenlabs_deadline_s: float = Field(100.0, gt=0)
     prices: Prices = Field(default_factory=Prices)
 

@@ -1,28 +1,24 @@
-"""One Cloud Tasks target per pipeline step. Each checks that the pipeline's queue is calling
-(401/403 otherwise: common/services/accounts/step_callers.py), parses the envelope, runs the
-step, and answers 2xx when the task is finished with (done, or failed for good and recorded on
-the job) or 503 with Retry-After when a retry may help."""
+"""One Cloud Tasks target per step of the registry (common/domain/steps.py). Each checks that the
+pipeline's queue is calling (401/403 otherwise: common/services/accounts/step_callers.py),
+parses the envelope, runs the step, and answers 2xx when the task is finished with (done, or
+failed for good and recorded on the job) or 503 with Retry-After when a retry may help."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+import functions_framework
+
 from common.domain.errors import InvalidInputError, StoryGeniusError
+from common.domain.steps import STEPS as SPECS
 from functions.envelope import task_delivery, task_payload
 from functions.http import Response, error_response, json_response
 
 log = logging.getLogger(__name__)
 
-STEPS = (
-    "step_script",
-    "step_references",
-    "step_narration",
-    "step_keyframe",
-    "step_clip",
-    "step_assemble",
-    "step_publish",  # a scheduled video goes out (common/services/calendar/publishing.py)
-)
+STEPS = tuple(spec.name for spec in SPECS)
 
 
 def handle_step(step: str, request: Any) -> Response:
@@ -47,3 +43,22 @@ def handle_step(step: str, request: Any) -> Response:
     except StoryGeniusError as exc:
         return error_response(exc)
     return json_response({"ok": True})
+
+
+def step_target(step: str) -> Callable[[Any], Response]:
+    """The functions-framework HTTP target of one step: a module-level function of main.py named
+    after the step (functions-framework finds a target by that name and registers its kind by
+    the function's `__name__`)."""
+
+    def target(request: Any) -> Response:
+        return handle_step(step, request)
+
+    target.__name__ = target.__qualname__ = step
+    target.__doc__ = f"The {step} task target."
+    functions_framework.http(target)  # registers the name as an HTTP target
+    return target
+
+
+def step_targets() -> dict[str, Callable[[Any], Response]]:
+    """Every step's target, by name, for main.py to define at module level."""
+    return {step: step_target(step) for step in STEPS}

@@ -225,7 +225,7 @@ class CalendarQuery(StrictModel):
 
 
 class PublishCommand(StrictModel):
-    """The payload of a `step_publish` task: which schedule, ids only."""
+    """The payload of a publish step task: which schedule, ids only."""
 
     schedule_id: str = Field(pattern=ID_PATTERN)
     wait: int = Field(0, ge=0, description="how many times it waited for the video so far")

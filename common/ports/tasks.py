@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Task:
-    """One delivery of `payload` to the step `target` (e.g. ``step_clip``).
+    """One delivery of `payload` to the step `target` (a step of common/domain/steps.py).
 
     `name` de-duplicates: a second task with the same name is dropped while the first is known.
     `delay_s` schedules it for later (Veo polling). Payloads carry ids, never media.

@@ -36,7 +36,8 @@ locals {
     STORYGENIUS_STEPS_BEHIND_IAM = "true"
   }
 
-  # One function per step target (functions/steps.py STEPS), sized for what the step does.
+  # One function per step of the registry (common/domain/steps.py), with the resources it
+  # declares (tests/unit/test_infra_consistency.py compares them).
   # cpu = null takes the default for the memory (256M: 0.167 vCPU, 512M: 0.333).
   steps = {
     # one Gemini call, or the offline story writer

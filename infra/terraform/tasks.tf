@@ -1,4 +1,4 @@
-# Cloud Tasks queues, one per step class (QUEUE_CLASSES in common/adapters/gcp/cloud_tasks.py:
+# Cloud Tasks queues, one per step class (the step registry, common/domain/steps.py:
 # "<tasks_queue_prefix>-<class>"), each limited to what its provider tolerates.
 #
 # max_attempts is the same everywhere and equals STORYGENIUS_MAX_ATTEMPTS: a handler treats

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from common.adapters.local.inprocess_queue import InProcessTaskQueue
+from common.domain import steps
 from tests.support.fakes import DoubleDeliveryQueue, FailingNarrator, RefusingVideo, SlowVideo
 from tests.support.jobs import run_job
 from tests.support.probe import ffprobe
@@ -130,7 +131,7 @@ def test_unknown_or_finished_jobs_ignore_forged_tasks(make_services):
     from common.ports import Delivery
 
     svc = make_services()
-    svc.pipeline.handle("step_script", StepCommand(job_id="nope"), Delivery())
+    svc.pipeline.handle(steps.SCRIPT, StepCommand(job_id="nope"), Delivery())
     assert isinstance(svc.queue, InProcessTaskQueue)
     assert svc.queue.wait_idle(5)
     assert svc.store.query("jobs") == []

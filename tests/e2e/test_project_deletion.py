@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from common.bootstrap import Services
+from common.domain import steps
 from common.domain.commands import StepCommand
 from common.ports import Delivery
 from common.services.projects.uploads import upload_prefix
@@ -140,7 +141,7 @@ def test_a_project_with_a_job_in_flight_is_deleted_and_the_job_fails_at_its_next
 
     assert isinstance(svc.queue, RecordingQueue)
     (task,) = svc.queue.tasks  # the job's first step, not yet delivered
-    svc.pipeline.handle(task.target, StepCommand(**task.payload), Delivery())
+    svc.pipeline.handle(steps.BY_NAME[task.target], StepCommand(**task.payload), Delivery())
     failed = client.get(f"/v1/jobs/{job}", headers=ALICE).get_json()
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "not_found"

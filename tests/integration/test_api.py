@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from common.domain import steps
 from common.domain.commands import StepCommand
 from common.domain.story import Scene, Story, StyleBible
 from common.ports import Delivery
@@ -342,7 +343,7 @@ def test_cancelling_a_job_marks_it_cancelled_and_its_steps_do_nothing(client, sv
     assert client.get(f"/v1/jobs/{job_id}", headers=ALICE).get_json() == job
 
     # The queued first step is delivered after the cancel: it must not run.
-    svc.pipeline.handle("step_script", StepCommand(job_id=job_id), Delivery())
+    svc.pipeline.handle(steps.SCRIPT, StepCommand(job_id=job_id), Delivery())
     assert svc.jobs.get(job_id).status == "cancelled"
     assert svc.projects.get("alice", project["id"]).story is None
     assert [t.target for t in queue.tasks] == ["step_script"]

@@ -7,6 +7,7 @@ import functions_framework
 import pytest
 
 from common.bootstrap import install
+from common.domain import steps
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.commands import CreateProject, StartJob
 from common.domain.errors import ProviderError
@@ -39,7 +40,7 @@ def narration_task(make_services):
 
     for target in ("step_script", "step_references"):
         task = next(t for t in queue.tasks if t.target == target)
-        svc.pipeline.handle(target, _command(task.payload), Delivery())
+        svc.pipeline.handle(steps.BY_NAME[target], _command(task.payload), Delivery())
     task = next(t for t in queue.tasks if t.target == "step_narration")
     client = functions_framework.create_app("step_narration", "main.py").test_client()
     yield svc, job.id, task, client

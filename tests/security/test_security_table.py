@@ -39,6 +39,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from common.adapters.http.outbound_urls import check_webhook_url, vet_webhook_url
+from common.domain import steps
 from common.domain.commands import StepCommand
 from common.domain.errors import InvalidInputError
 from common.media.captions import CaptionLayout, CaptionWord, Cue, format_ass
@@ -153,7 +154,7 @@ def test_every_route_naming_a_project_or_job_is_in_the_table(world):
 
 
 def _run_script_step(w: World) -> None:
-    w.svc.pipeline.handle("step_script", StepCommand(job_id=w.job.id), Delivery())
+    w.svc.pipeline.handle(steps.SCRIPT, StepCommand(job_id=w.job.id), Delivery())
 
 
 def _end_job(w: World) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from common.adapters.gcp.cloud_tasks import DISPATCH_DEADLINE_S
 from common.config import Prices, Settings
 from common.domain.errors import InvalidInputError
+from common.domain.steps import DEFAULT_QUEUE_CLASS
+from common.domain.steps import STEPS as SPECS
 from functions.steps import STEPS
 from tests.support.terraform_model import (
     ROOT,
@@ -53,16 +54,23 @@ def settings_variables() -> set[str]:
     return recorder.asked
 
 
-def function_targets(main_py: Path = ROOT / "main.py") -> dict[str, str]:
-    """Module-level functions of main.py decorated functions_framework.http / .cloud_event."""
-    targets = {}
-    for node in ast.parse(main_py.read_text()).body:
-        if isinstance(node, ast.FunctionDef):
-            for deco in node.decorator_list:
-                name = ast.unparse(deco)
-                if name in ("functions_framework.http", "functions_framework.cloud_event"):
-                    targets[node.name] = name.rsplit(".", 1)[1]
-    return targets
+def function_targets() -> dict[str, str]:
+    """The targets main.py defines for functions-framework (its own, and those it generates from
+    the step registry), by the kind the framework registered them as: http or cloud_event."""
+    import types
+
+    from functions_framework import _function_registry
+
+    import main
+
+    kinds = {"http": "http", "cloudevent": "cloud_event"}
+    return {
+        name: kinds[_function_registry.REGISTRY_MAP[name]]
+        for name, value in vars(main).items()
+        if isinstance(value, types.FunctionType)
+        and value.__name__ == name
+        and name in _function_registry.REGISTRY_MAP
+    }
 
 
 def function_problems(targets: dict[str, str], deployed: dict[str, Function]) -> list[str]:
@@ -146,6 +154,31 @@ def step_problems(tf: TF) -> list[str]:
             continue  # env_problems names it
         if not fn.timeout_s < min(lease, DISPATCH_DEADLINE_S):
             problems.append(f"{step}: timeout {fn.timeout_s}s outlives the step lease or deadline")
+    return problems
+
+
+def resource_problems(tf: TF) -> list[str]:
+    """Each step's function is deployed with the resources the step registry declares, and
+    Terraform's queue classes are the registry's (plus the default)."""
+    deployed = deployed_functions(tf)
+    problems = []
+    for spec in SPECS:
+        fn = deployed.get(spec.name)
+        if fn is None:
+            continue  # function_problems names it
+        want = spec.resources
+        for field, have, expect in (
+            ("memory", fn.memory, want.memory),
+            ("cpu", fn.cpu, want.cpu),
+            ("timeout_s", fn.timeout_s, want.timeout_s),
+            ("max_instances", fn.max_instances, want.max_instances),
+        ):
+            if have != expect:
+                problems.append(f"{spec.name}: {field} {have!r} in terraform, {expect!r} in code")
+    classes = set(tf["locals"].get("queues", {}))
+    wanted = {spec.queue for spec in SPECS} | {DEFAULT_QUEUE_CLASS}
+    problems += [f"queue class {c} is not in terraform" for c in sorted(wanted - classes)]
+    problems += [f"queue class {c} is not in the registry" for c in sorted(classes - wanted)]
     return problems
 
 

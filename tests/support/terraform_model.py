@@ -165,6 +165,9 @@ class Function:
     timeout_s: int
     env: dict[str, str]
     secret_env: set[str]
+    memory: str | None = None
+    cpu: str | None = None
+    max_instances: int | None = None
 
 
 def deployed_functions(tf: TF, variables: dict[str, Any] | None = None) -> dict[str, Function]:
@@ -188,6 +191,9 @@ def deployed_functions(tf: TF, variables: dict[str, Any] | None = None) -> dict[
                 secret_env={
                     ev.value(s["key"]) for s in service.get("secret_environment_variables", [])
                 },
+                memory=ev.value(service.get("available_memory")),
+                cpu=ev.value(service.get("available_cpu")),
+                max_instances=ev.value(service.get("max_instance_count")),
             )
     return found
 

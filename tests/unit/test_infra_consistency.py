@@ -40,6 +40,7 @@ from tests.support.infra_checks import (
     invoker_problems,
     per_video_costs,
     queue_problems,
+    resource_problems,
     step_problems,
     tick_problems,
 )
@@ -131,6 +132,21 @@ def test_steps_run_in_the_base_url_region_and_finish_within_their_lease():
     assert step_problems(tf) == []
     tf["locals"]["steps"]["step_keyframe"]["timeout_s"] = 3600
     assert step_problems(tf) == ["step_keyframe: timeout 3600s outlives the step lease or deadline"]
+
+
+def test_step_functions_get_the_resources_and_queue_classes_the_step_registry_declares():
+    tf = terraform()
+    assert resource_problems(tf) == []
+    tf["locals"]["steps"]["step_clip"]["memory"] = "1Gi"
+    tf["locals"]["steps"]["step_keyframe"]["cpu"] = None
+    tf["locals"]["queues"]["thumbnails"] = tf["locals"]["queues"]["default"]
+    del tf["locals"]["queues"]["voice"]
+    assert resource_problems(tf) == [
+        "step_keyframe: cpu None in terraform, '1' in code",
+        "step_clip: memory '1Gi' in terraform, '512M' in code",
+        "queue class voice is not in terraform",
+        "queue class thumbnails is not in the registry",
+    ]
 
 
 def test_the_scheduler_topic_triggers_the_tick():

@@ -9,6 +9,7 @@ import pytest
 
 from common.domain.commands import CreateProject, StartJob
 from common.domain.job import SceneState
+from common.services.pipeline.results import Written
 from tests.support.fakes import RecordingQueue
 
 LEASE_S = 60
@@ -73,7 +74,9 @@ def test_the_requeued_step_takes_the_expired_claim_over(world):
     clock.t += timedelta(seconds=LEASE_S + 1)
     svc.sweeper.sweep()
 
-    assert svc.pipeline.ledger.run_once(key, lambda: {"ran": True}) == {"ran": True}
+    ran = svc.pipeline.ledger.run_once(key, Written, Written)
+    assert svc.store.get("idempotency", key).data["status"] == "completed"
+    assert ran == Written()
 
 
 def test_a_step_whose_claim_keeps_expiring_fails_the_job_naming_stage_scene_and_reason(world):

@@ -1,7 +1,7 @@
 """CloudRunJobRunner: the JobRunner port as a Cloud Run job execution (the assembly container).
 
 Assembly runs ffmpeg for minutes, longer than a step function should hold a request, so the
-`step_assemble` target only starts an execution of the job with ``--job-id`` and returns. The
+assembly step only starts an execution of the job with ``--job-id`` and returns. The
 execution reports through the job document, so nothing waits on the returned operation.
 Only this module imports the Cloud Run SDK.
 """

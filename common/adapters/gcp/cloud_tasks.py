@@ -29,21 +29,10 @@ from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpc
 from google.protobuf import duration_pb2, timestamp_pb2
 
 from common.domain.errors import InvalidInputError, ProviderError, RetryableError
+from common.domain.steps import DEFAULT_QUEUE_CLASS, QUEUE_CLASSES
 from common.ports.tasks import Task
 
 log = logging.getLogger(__name__)
-
-# Step target -> queue class; the queue id is "<prefix>-<class>" (Terraform creates the same).
-QUEUE_CLASSES: dict[str, str] = {
-    "step_script": "script",
-    "step_references": "images",
-    "step_keyframe": "images",
-    "step_narration": "voice",
-    "step_clip": "video",
-    "step_assemble": "assemble",
-    "step_publish": "publish",  # webhooks: their own retry backoff and rate
-}
-DEFAULT_QUEUE_CLASS = "default"
 
 MAX_PAYLOAD_BYTES = 64 * 1024  # Cloud Tasks allows 100 KB for the whole task; payloads are ids
 MAX_DELAY_S = 30 * 24 * 3600.0  # schedule_time may be at most 30 days ahead
@@ -64,7 +53,8 @@ Client = tasks_v2.CloudTasksClient
 
 
 def queue_id(prefix: str, target: str) -> str:
-    """The queue a step target's tasks go to: ``<prefix>-<class>`` (``-default`` if unknown)."""
+    """The queue a step target's tasks go to: ``<prefix>-<class>``, the class the step
+    registry gives it (``-default`` if unknown); Terraform creates the same queues."""
     return f"{prefix}-{QUEUE_CLASSES.get(target, DEFAULT_QUEUE_CLASS)}"
 
 

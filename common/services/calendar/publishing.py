@@ -1,6 +1,6 @@
-"""step_publish: a scheduled video goes out at its time.
+"""The publish step: a scheduled video goes out at its time.
 
-A delivery of `step_publish` (a task timed for the publishing moment, or one the tick enqueued
+A delivery of the publish step (a task timed for the publishing moment, or one the tick enqueued
 as its safety net) does what the schedule's state calls for, and is idempotent:
 
 - not due yet (a task for a time the schedule was moved from): nothing;
@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from common.config import Settings
+from common.domain import steps
 from common.domain.errors import RetryableError, StoryGeniusError
 from common.domain.job import Job
 from common.domain.publishing import PublishedEvent
@@ -34,7 +35,7 @@ from common.domain.schedule import (
 )
 from common.ports import BlobStore, Clock, Delivery, Task, TaskQueue
 from common.ports.publisher import Publisher
-from common.services.calendar.scheduling import PUBLISH_STEP, ScheduleService
+from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.webhooks import WebhookService
 from common.services.pipeline.jobs import JobRepository
 from common.services.projects.projects import ProjectService
@@ -76,11 +77,11 @@ class PublishService:
         self._link = link
 
     def handle(self, command: PublishCommand, delivery: Delivery) -> None:
-        """One delivery of step_publish. Returns when the task is finished with; raises
+        """One delivery of the publish step. Returns when the task is finished with; raises
         RetryableError when the webhook should be tried again."""
         schedule = self._schedules.find(command.schedule_id)
         if schedule is None:
-            log.warning("step_publish: schedule %s does not exist", command.schedule_id)
+            log.warning("publish: schedule %s does not exist", command.schedule_id)
             return
         now = self._clock.now()
         if schedule.status == "scheduled" and now >= schedule.generate_at:
@@ -141,7 +142,7 @@ class PublishService:
         slot = int(now.timestamp() // poll)
         self._queue.enqueue(
             Task(
-                PUBLISH_STEP,
+                steps.PUBLISH.name,
                 {"schedule_id": schedule.id, "wait": command.wait + 1},
                 name=f"{schedule.id}-publish-wait-{slot}",
                 delay_s=poll,

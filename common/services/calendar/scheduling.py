@@ -1,7 +1,7 @@
 """The calendar: schedules that generate a project ahead of time and publish it at a moment.
 
     scheduled --(generate_at: the tick claims it, starts the job)--> generating
-    generating --(publish_at: a timed task or the tick's claim -> step_publish)--> published
+    generating --(publish_at: a timed task or the tick's claim -> the publish step)--> published
     any open status --> failed (the job failed, or it could not start) | cancelled | skipped
 
 Every change of status is a transaction conditional on the status it changes from, so of two
@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from common.config import Settings
+from common.domain import steps
 from common.domain.commands import StartJob
 from common.domain.errors import (
     AlreadyExistsError,
@@ -41,14 +42,14 @@ from common.domain.schedule import (
     stamp,
 )
 from common.ports import Clock, DocumentStore, Task, TaskQueue, Transaction
-from common.services.pipeline.core import JobFinishedError, Pipeline
+from common.services.pipeline.dispatch import Pipeline
+from common.services.pipeline.errors import JobFinishedError
 from common.services.pipeline.jobs import JobRepository
 from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "schedules"
-PUBLISH_STEP = "step_publish"
 START_RETRY_S = 60.0  # a start that failed for a passing reason is tried again after this
 
 
@@ -308,7 +309,7 @@ class ScheduleService:
                 job = self._jobs.find(schedule.job_id)
                 if job is not None and job.status == "queued":
                     # Created, then the process died before its first step was enqueued.
-                    self._pipeline.enqueue("step_script", job.id)
+                    self._pipeline.enqueue(steps.SCRIPT, job.id)
         except StoryGeniusError as exc:
             if exc.retryable:
                 self._retry_start(schedule, exc)
@@ -351,7 +352,7 @@ class ScheduleService:
             return False
         if claimed:
             name = f"{schedule.id}-publish-claim{schedule.claims}"
-            self._queue.enqueue(Task(PUBLISH_STEP, {"schedule_id": schedule.id}, name=name))
+            self._queue.enqueue(Task(steps.PUBLISH.name, {"schedule_id": schedule.id}, name=name))
         return bool(claimed)
 
     def enqueue_exact(self, schedule: Schedule) -> None:
@@ -366,7 +367,7 @@ class ScheduleService:
             return
         digits = stamp(schedule.publish_at).replace("-", "").replace(":", "")
         task = Task(
-            PUBLISH_STEP,
+            steps.PUBLISH.name,
             {"schedule_id": schedule.id},
             name=f"{schedule.id}-publish-at-{digits}",
             delay_s=max(0.0, delay),

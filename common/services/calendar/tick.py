@@ -2,7 +2,7 @@
 
     1. series whose next run's generation time has come: claim the run (its schedule is made);
     2. schedules whose generation time has come: claim, start the job;
-    3. schedules whose publishing time has come: claim, enqueue step_publish.
+    3. schedules whose publishing time has come: claim, enqueue the publish step.
 
 Each step is one indexed query (`status ==`, `next_at <=`, ordered, limited to `tick_batch`), so a
 tick with nothing due costs three empty queries. Claims are transactions conditional on the

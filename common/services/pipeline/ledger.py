@@ -3,6 +3,10 @@
 One record per `job:step:scene`, claimed with a conditional create and held "in progress" until a
 lease expires; then it holds the step's result. A failed step deletes its record so a retry starts
 clean. (The pattern of AWS Powertools' idempotency layer, on our DocumentStore.)
+
+Results are pydantic models, one per step (each step's module declares its own): a replayed
+delivery reads back exactly the type the first one returned, and a record the code can no longer
+read fails loudly instead of flowing on as a half-understood dict.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from common.domain.errors import RetryableError
+from common.domain.steps import StepSpec
 from common.ports import Clock, DocumentStore
 from common.services.claims import claim
 
@@ -22,12 +29,21 @@ COLLECTION = "idempotency"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 
+R = TypeVar("R", bound=BaseModel)
+
 
 class StepInProgressError(RetryableError):
     """Another delivery holds the step's claim. If its holder died, the claim expires and the
     sweeper (common/services/pipeline/sweeper.py) enqueues the step again."""
 
     code = "step_in_progress"
+
+
+def ledger_key(step: StepSpec, job_id: str, scene_id: str | None = None) -> str:
+    """The ledger key of one step's effect for a job (and scene): `job:kind[:scene]`, the
+    kind from the step registry (the sweeper parses it back)."""
+    assert step.ledger is not None, f"{step.name} keeps no ledger"
+    return ":".join(p for p in (job_id, step.ledger, scene_id) if p)
 
 
 def _ledger_id(key: str) -> str:
@@ -41,17 +57,18 @@ class StepLedger:
         self._clock = clock
         self._lease = timedelta(seconds=lease_s)
 
-    def run_once(self, key: str, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """Run `fn` once for `key` and return its result; later calls return the recorded result.
+    def run_once(self, key: str, result: type[R], fn: Callable[[], R]) -> R:
+        """Run `fn` once for `key` and return its result (a `result`); later calls return the
+        recorded result, read back as a `result`.
 
         While another delivery holds the claim, raises RetryableError so the queue retries later.
         If `fn` raises, the claim is released and the exception propagates.
         """
         recorded = self._claim(key)
         if recorded is not None:
-            return recorded
+            return result.model_validate(recorded)
         try:
-            result = fn()
+            done = fn()
         except BaseException:
             self._store.delete(COLLECTION, _ledger_id(key))
             raise
@@ -61,12 +78,12 @@ class StepLedger:
             # expires_at None: a result never expires (and a merging store drops the lease).
             {
                 "status": COMPLETED,
-                "result": result,
+                "result": done.model_dump(mode="json"),
                 "completed_at": self._now_iso(),
                 "expires_at": None,
             },
         )
-        return result
+        return done
 
     def forget(self, key: str) -> None:
         """Drop the record so the step runs again (used when its inputs change)."""

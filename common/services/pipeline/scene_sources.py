@@ -13,8 +13,6 @@ blob key carries its content hash, so changing the file re-renders that scene al
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from common.domain.assets import ClipSource, Motion
 from common.domain.errors import InvalidInputError, NotFoundError
 from common.domain.job import Job
@@ -22,11 +20,9 @@ from common.domain.story import Scene
 from common.domain.uploads import Upload
 from common.media.motion import plan_motion
 from common.ports import BlobStore
+from common.services.pipeline.context import StepContext
 from common.services.pipeline.scene_requests import scene_seed
 from common.services.projects.uploads import load_upload
-
-if TYPE_CHECKING:
-    from common.services.pipeline.core import Pipeline
 
 
 class MissingUploadError(InvalidInputError):
@@ -55,12 +51,12 @@ def own_motion(job: Job, scene: Scene) -> Motion:
     )
 
 
-def finish_own_clip(pipeline: Pipeline, job: Job, scene: Scene) -> None:
+def finish_own_clip(ctx: StepContext, blobs: BlobStore, job: Job, scene: Scene) -> None:
     """Record the clip of a scene whose `clip_source` is not `ai`: nothing is generated."""
     if scene.clip_source == "upload":
-        upload = scene_upload(pipeline.blobs, job, scene)
+        upload = scene_upload(blobs, job, scene)
         if upload.kind == "clip":
-            pipeline.finish_scene(
+            ctx.finish_scene(
                 job.id, scene.id, clip="done", clip_source="uploaded", clip_origin="cached",
                 clip_key=upload.key, motion=None,
             )  # fmt: skip
@@ -68,7 +64,7 @@ def finish_own_clip(pipeline: Pipeline, job: Job, scene: Scene) -> None:
         source: ClipSource = "uploaded"
     else:
         source = "kenburns"
-    pipeline.finish_scene(
+    ctx.finish_scene(
         job.id, scene.id, clip="done", clip_source=source, clip_origin="cached",
         clip_key=None, motion=own_motion(job, scene),
     )  # fmt: skip

@@ -2,56 +2,66 @@
 log line per delivery (step, job, stage, scene, attempt, latency, outcome).
 
 Both ways a step is delivered come through here: the in-process queue (bootstrap binds
-`StepRouter.deliver`) and the HTTP step functions (functions/steps.py calls `run`).
+`StepRouter.deliver`) and the HTTP step functions (functions/steps.py calls `run`). The targets
+it knows are the step registry's (common/domain/steps.py); bootstrap hands it one handler per
+registered step and it refuses to be built with one missing.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from common.domain import steps
+from common.domain.base import StrictModel
 from common.domain.commands import StepCommand, parse
 from common.domain.errors import InvalidInputError, StoryGeniusError
 from common.domain.schedule import PublishCommand
+from common.domain.steps import StepSpec
 from common.ports import Delivery, Task
-from common.services.calendar.publishing import PublishService
-from common.services.calendar.scheduling import PUBLISH_STEP
-from common.services.pipeline.core import STEP_STAGE, Pipeline
 
 log = logging.getLogger("storygenius.steps")
 
-PIPELINE_STEPS = tuple(STEP_STAGE)
-STEPS = (*PIPELINE_STEPS, PUBLISH_STEP)
+# A handler gets the step's parsed payload (the registry's `payload` model).
+Handler = Callable[[Any, Delivery], None]
+
+
+def _labels(spec: StepSpec, command: StrictModel) -> dict[str, Any]:
+    """What a delivery's log line says about the work it carries."""
+    if isinstance(command, StepCommand):
+        return {"job_id": command.job_id, "stage": spec.stage, "scene": command.scene_id}
+    if isinstance(command, PublishCommand):
+        return {"schedule_id": command.schedule_id}
+    return {}
 
 
 class StepRouter:
-    def __init__(self, pipeline: Pipeline, publishing: PublishService) -> None:
-        self._pipeline = pipeline
-        self._publishing = publishing
+    def __init__(self, handlers: Mapping[StepSpec, Handler]) -> None:
+        unbound = [s.name for s in steps.STEPS if s not in handlers]
+        if unbound:
+            raise ValueError(f"steps without a handler: {unbound}")
+        self._handlers = dict(handlers)
 
     def deliver(self, task: Task, delivery: Delivery) -> None:
         """The in-process queue's dispatch function."""
         self.run(task.target, task.payload, delivery)
 
     def run(self, step: str, payload: Mapping[str, Any], delivery: Delivery) -> None:
-        """Run one delivery of `step`. Raises InvalidInputError for a malformed payload (the
-        caller drops the task) and retryable errors for the queue to deliver again."""
+        """Run one delivery of `step`. Raises InvalidInputError for a malformed payload or an
+        unknown step (the caller drops the task) and retryable errors for the queue to deliver
+        again."""
         started = time.monotonic()
         fields: dict[str, Any] = {"step": step, "attempt": delivery.attempt}
         outcome = "ok"
         try:
-            if step == PUBLISH_STEP:
-                publish = parse(PublishCommand, dict(payload))
-                fields["schedule_id"] = publish.schedule_id
-                self._publishing.handle(publish, delivery)
-            elif step in PIPELINE_STEPS:
-                command = parse(StepCommand, dict(payload))
-                fields.update(job_id=command.job_id, stage=STEP_STAGE[step], scene=command.scene_id)
-                self._pipeline.handle(step, command, delivery)
-            else:
+            spec = steps.find(step)
+            if spec is None:
                 raise InvalidInputError(f"unknown step {step!r}", fields={"step": step})
+            command = parse(spec.payload, dict(payload))
+            fields.update(_labels(spec, command))
+            self._handlers[spec](command, delivery)
         except InvalidInputError as exc:
             outcome = "dropped"
             fields["error"] = exc.message

@@ -23,30 +23,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from common.config import Settings
+from common.domain import steps
 from common.domain.job import Job, JobError
-from common.ports import DocumentStore, Transaction
-from common.services.pipeline.core import STEP_STAGE, Pipeline
+from common.domain.steps import StepSpec
+from common.ports import Clock, DocumentStore, Transaction
+from common.services.pipeline.context import StepQueue
+from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import COLLECTION as LEDGER
-from common.services.pipeline.ledger import COMPLETED
+from common.services.pipeline.ledger import COMPLETED, StepLedger, ledger_key
 
 log = logging.getLogger(__name__)
 
 SWEEPS = "sweeps"
 
-# Ledger keys are `job:kind[:scene]` (common/services/pipeline/core.py, clips.py); API idempotency
-# records share the collection under hashed ids and never match.
+# Ledger keys are `job:kind[:scene]` (common/services/pipeline/ledger.py), the kinds those of the
+# step registry; API idempotency records share the collection under hashed ids and never match.
 _LEDGER_KEY = re.compile(
-    r"^(?P<job>[A-Za-z0-9_-]+):(?P<kind>script|references|narration|keyframe|clip-start|assemble)"
-    r"(?::(?P<scene>[a-z0-9_-]+))?$"
+    r"^(?P<job>[A-Za-z0-9_-]+):(?P<kind>"
+    + "|".join(re.escape(kind) for kind in steps.BY_LEDGER)
+    + r")(?::(?P<scene>[a-z0-9_-]+))?$"
 )
-KIND_STEP = {
-    "script": "step_script",
-    "references": "step_references",
-    "narration": "step_narration",
-    "keyframe": "step_keyframe",
-    "clip-start": "step_clip",
-    "assemble": "step_assemble",
-}
 # Kicked clip polls are numbered from here (times the kick), clear of the names of the polls
 # the job already made: a repeated name would be dropped as a duplicate.
 KICK_POLL_BASE = 1000
@@ -66,13 +63,26 @@ def _stamp(moment: datetime) -> str:
 
 
 class Sweeper:
-    def __init__(self, pipeline: Pipeline, store: DocumentStore) -> None:
-        self.p = pipeline
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        store: DocumentStore,
+        clock: Clock,
+        jobs: JobRepository,
+        ledger: StepLedger,
+        queue: StepQueue,
+    ) -> None:
+        self._settings = settings
         self._store = store
+        self._clock = clock
+        self._jobs = jobs
+        self._ledger = ledger
+        self._queue = queue
 
     def sweep(self, now: datetime | None = None) -> SweepReport:
         """Requeue steps whose claim expired and kick stalled jobs (see the module doc)."""
-        now = now or self.p.clock.now()
+        now = now or self._clock.now()
         report = SweepReport()
         busy = self._expired_claims(now, report)
         self._stalled_jobs(now, busy, report)
@@ -101,26 +111,26 @@ class Sweeper:
             if expires > now:
                 busy.add(job_id)
                 continue
-            job = self.p.jobs.find(job_id)
+            job = self._jobs.find(job_id)
             if job is None or job.terminal:
                 # Nothing will run for it again (steps ignore ended jobs): drop the dead claim
                 # so the next sweeps do not read it.
                 self._store.delete("idempotency", doc.id)
                 continue
             busy.add(job_id)
-            self._requeue(job, KIND_STEP[kind], scene_id, doc.id, expires, report)
+            self._requeue(job, steps.BY_LEDGER[kind], scene_id, doc.id, expires, report)
         return busy
 
     def _requeue(
         self,
         job: Job,
-        step: str,
+        step: StepSpec,
         scene_id: str | None,
         claim_id: str,
         expires: datetime,
         report: SweepReport,
     ) -> None:
-        limit = self.p.settings.max_sweeps
+        limit = self._settings.max_sweeps
         seen = expires.isoformat()
 
         def decide(tx: Transaction) -> tuple[int, bool]:
@@ -137,22 +147,23 @@ class Sweeper:
             return int(record["count"]), True
 
         count, fresh = self._store.transaction(decide)
-        where = f"{step} of scene {scene_id}" if scene_id else step
+        where = f"{step.name} of scene {scene_id}" if scene_id else step.name
         if count == 0:
             reason = f"{where} stopped without finishing {limit + 1} times (its claim expired)"
-            self._fail(job, STEP_STAGE[step], scene_id, "step_stalled", reason, report)
+            assert step.stage is not None  # only job steps keep ledger records
+            self._fail(job, step.stage, scene_id, "step_stalled", reason, report)
             return
         # Enqueued again when seen before (a sweep may have died between its record and its
         # enqueue): the name is the same, so the queue drops it if it has it.
         tag = f"sweep-{_stamp(expires)}"
-        self.p.enqueue(step, job.id, scene_id, tag=tag)
+        self._queue.enqueue(step, job.id, scene_id, tag=tag)
         if fresh:
-            report.requeued.append("-".join(p for p in (job.id, step, scene_id, tag) if p))
+            report.requeued.append("-".join(p for p in (job.id, step.name, scene_id, tag) if p))
 
     # -- stalled jobs -----------------------------------------------------------------------
 
     def _stalled_jobs(self, now: datetime, busy: set[str], report: SweepReport) -> None:
-        stall = timedelta(seconds=self.p.settings.stall_after_s)
+        stall = timedelta(seconds=self._settings.stall_after_s)
         for status in ("queued", "running"):
             for doc in self._store.query("jobs", [("status", "==", status)]):
                 job = Job.model_validate(doc.data)
@@ -161,7 +172,7 @@ class Sweeper:
                 self._kick(job, now, stall, report)
 
     def _kick(self, job: Job, now: datetime, stall: timedelta, report: SweepReport) -> None:
-        limit = self.p.settings.max_sweeps
+        limit = self._settings.max_sweeps
         updated = job.updated_at.isoformat()
 
         def decide(tx: Transaction) -> int | None:
@@ -194,33 +205,33 @@ class Sweeper:
             self._fail(job, stage, scene if stage == "scenes" else None, "stalled", reason, report)
             return
         for step, scene_id, poll in self._next_steps(job, count):
-            self.p.enqueue(step, job.id, scene_id, poll=poll, tag=f"kick{count}")
+            self._queue.enqueue(step, job.id, scene_id, poll=poll, tag=f"kick{count}")
         report.kicked.append(job.id)
 
-    def _next_steps(self, job: Job, count: int) -> list[tuple[str, str | None, int]]:
+    def _next_steps(self, job: Job, count: int) -> list[tuple[StepSpec, str | None, int]]:
         """The steps a job's state says come next (handlers skip what is done)."""
         if job.stage in ("queued", "script") or not job.scenes:
-            return [("step_script", None, 0)]
+            return [(steps.SCRIPT, None, 0)]
         if job.stage == "references":
-            return [("step_references", None, 0)]
+            return [(steps.REFERENCES, None, 0)]
         if job.stage == "assembly" or all(s.ready for s in job.scenes.values()):
             # A launched assembly that never finished: launch it again.
-            key = f"{job.id}:assemble"
+            key = ledger_key(steps.ASSEMBLE, job.id)
             record = self._store.get(LEDGER, key)
             if record is not None and record.data.get("status") == COMPLETED:
-                self.p.ledger.forget(key)
-            return [("step_assemble", None, 0)]
-        steps: list[tuple[str, str | None, int]] = []
+                self._ledger.forget(key)
+            return [(steps.ASSEMBLE, None, 0)]
+        next_steps: list[tuple[StepSpec, str | None, int]] = []
         for scene_id in job.scene_ids:
             state = job.scenes[scene_id]
             if state.narration != "done":
-                steps.append(("step_narration", scene_id, 0))
+                next_steps.append((steps.NARRATION, scene_id, 0))
             if state.keyframe not in ("done", "fallback"):
-                steps.append(("step_keyframe", scene_id, 0))
+                next_steps.append((steps.KEYFRAME, scene_id, 0))
             elif state.clip not in ("done", "fallback"):
                 poll = KICK_POLL_BASE * count + 1 if state.clip_operation else 0
-                steps.append(("step_clip", scene_id, poll))
-        return steps
+                next_steps.append((steps.CLIP, scene_id, poll))
+        return next_steps
 
     def _fail(
         self,
@@ -232,5 +243,5 @@ class Sweeper:
         report: SweepReport,
     ) -> None:
         error = JobError(stage=stage, scene=scene_id, code=code, message=reason, retryable=False)
-        self.p.jobs.fail(job.id, error)
+        self._jobs.fail(job.id, error)
         report.failed[job.id] = reason

@@ -9,37 +9,53 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
 
+from common.config import Settings
+from common.domain import steps
 from common.domain.assets import ClipOperation, ClipRequest, ClipResult
 from common.domain.commands import StepCommand
 from common.domain.errors import ProviderError
 from common.domain.job import AssetOrigin, Job
 from common.media.motion import plan_motion
-from common.ports import Delivery
+from common.ports import BlobStore, Clock, Delivery
+from common.services.pipeline.assets import AssetCache
+from common.services.pipeline.context import StepContext
+from common.services.pipeline.ledger import ledger_key
+from common.services.pipeline.providers import Providers
+from common.services.pipeline.results import ClipStarted
 from common.services.pipeline.scene_requests import clip_request, scene_seed
 from common.services.pipeline.scene_sources import finish_own_clip
-
-if TYPE_CHECKING:
-    from common.services.pipeline.core import Pipeline
 
 log = logging.getLogger(__name__)
 
 
-class ClipSteps:
-    def __init__(self, pipeline: Pipeline) -> None:
-        self.p = pipeline
+class ClipStep:
+    def __init__(
+        self,
+        ctx: StepContext,
+        providers: Providers,
+        assets: AssetCache,
+        blobs: BlobStore,
+        clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self._ctx = ctx
+        self._providers = providers
+        self._assets = assets
+        self._blobs = blobs
+        self._clock = clock
+        self._settings = settings
 
-    def step_clip(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+    def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         assert command.scene_id is not None
         scene_id = command.scene_id
         state = job.scenes[scene_id]
         if state.clip in ("done", "fallback"):
-            self.p.finish_scene(job.id, scene_id)
+            self._ctx.finish_scene(job.id, scene_id)
             return
-        scene = self.p.story(job).scene(scene_id)
+        scene = self._ctx.story(job).scene(scene_id)
         if scene.clip_source != "ai":  # Ken Burns or the creator's upload: no provider call
-            finish_own_clip(self.p, job, scene)
+            finish_own_clip(self._ctx, self._blobs, job, scene)
             return
         if command.poll == 0:
             self._start(job, scene_id, delivery)
@@ -52,54 +68,53 @@ class ClipSteps:
         state = job.scenes[scene_id]
         assert state.keyframe_key is not None
         return clip_request(
-            self.p.story(job),
+            self._ctx.story(job),
             scene_id,
             job.settings,
             keyframe_key=state.keyframe_key,
-            image_uri=self.p.blobs.uri(state.keyframe_key),
+            image_uri=self._blobs.uri(state.keyframe_key),
             output_prefix=f"jobs/{job.id}/clips/{scene_id}/",
         )
 
     def _start(self, job: Job, scene_id: str, delivery: Delivery) -> None:
+        ctx = self._ctx
         request = self._request(job, scene_id)
-        video = self.p.providers.video
-        cache_key = self.p.assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
+        video = self._providers.video
+        cache_key = self._assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
 
-        def start() -> dict[str, Any]:
-            cached = self.p.assets.find_clip(cache_key)
+        def start() -> ClipStarted:
+            cached = self._assets.find_clip(cache_key)
             if cached is not None:
-                return {"result": cached.model_dump(mode="json")}
-            begun = self.p.jobs.get(job.id).scenes[scene_id].clip_operation
+                return ClipStarted(result=cached)
+            begun = ctx.jobs.get(job.id).scenes[scene_id].clip_operation
             if begun is not None:
                 # A delivery that died after starting the generation: poll it, never pay twice.
-                return {"operation": ClipOperation(name=begun).model_dump(mode="json")}
+                return ClipStarted(operation=ClipOperation(name=begun))
             try:
                 op = video.start(request)
             except ProviderError as exc:
                 if exc.retryable and not delivery.last_attempt:
                     raise
-                return {"failed": f"{exc.code}: {exc.message}"}
+                return ClipStarted(failed=f"{exc.code}: {exc.message}")
             # Recorded at once, before anything else can fail: see `begun` above.
-            deadline = self.p.clock.now() + timedelta(seconds=self.p.settings.clip_deadline_s)
-            self.p.jobs.update_scene(
-                job.id, scene_id, clip_operation=op.name, clip_deadline=deadline
-            )
-            usd = request.duration_s * self.p.price("video_second")
-            self.p.charge(
+            deadline = self._clock.now() + timedelta(seconds=self._settings.clip_deadline_s)
+            ctx.jobs.update_scene(job.id, scene_id, clip_operation=op.name, clip_deadline=deadline)
+            usd = request.duration_s * ctx.price("video_second")
+            ctx.charge(
                 job.id, video.id, request.duration_s, "second", usd,
                 stage="clip", scene_id=scene_id, key=cache_key,
             )  # fmt: skip
-            return {"operation": op.model_dump(mode="json")}
+            return ClipStarted(operation=op)
 
-        started = self.p.ledger.run_once(f"{job.id}:clip-start:{scene_id}", start)
-        if "result" in started:
-            result = ClipResult.model_validate(started["result"])
-            self._done(job, scene_id, result, cache_key, origin="cached")
-        elif "failed" in started:
-            self._fallback(job, scene_id, f"clip generation failed: {started['failed']}")
+        key = ledger_key(steps.CLIP, job.id, scene_id)
+        started = ctx.ledger.run_once(key, ClipStarted, start)
+        if started.result is not None:
+            self._done(job, scene_id, started.result, cache_key, origin="cached")
+        elif started.failed is not None:
+            self._fallback(job, scene_id, f"clip generation failed: {started.failed}")
         else:
-            op = ClipOperation.model_validate(started["operation"])
-            self._settle(job, scene_id, op, cache_key, poll=0)
+            assert started.operation is not None
+            self._settle(job, scene_id, started.operation, cache_key, poll=0)
 
     def _poll(self, job: Job, scene_id: str, poll: int, delivery: Delivery) -> None:
         state = job.scenes[scene_id]
@@ -108,10 +123,10 @@ class ClipSteps:
             self._start(job, scene_id, delivery)
             return
         request = self._request(job, scene_id)
-        video = self.p.providers.video
-        cache_key = self.p.assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
-        if state.clip_deadline is not None and self.p.clock.now() > state.clip_deadline:
-            limit = int(self.p.settings.clip_deadline_s)
+        video = self._providers.video
+        cache_key = self._assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
+        if state.clip_deadline is not None and self._clock.now() > state.clip_deadline:
+            limit = int(self._settings.clip_deadline_s)
             self._fallback(job, scene_id, f"clip generation timed out after {limit} s")
             return
         try:
@@ -127,12 +142,12 @@ class ClipSteps:
         self, job: Job, scene_id: str, op: ClipOperation, cache_key: str, poll: int
     ) -> None:
         if not op.done:
-            self.p.enqueue(
-                "step_clip",
+            self._ctx.enqueue(
+                steps.CLIP,
                 job.id,
                 scene_id,
                 poll=poll + 1,
-                delay_s=self.p.settings.clip_poll_interval_s,
+                delay_s=self._settings.clip_poll_interval_s,
             )
         elif op.filtered:
             self._fallback(
@@ -148,8 +163,8 @@ class ClipSteps:
     def _done(
         self, job: Job, scene_id: str, result: ClipResult, cache_key: str, origin: AssetOrigin
     ) -> None:
-        self.p.assets.save_clip(cache_key, result)
-        self.p.finish_scene(
+        self._assets.save_clip(cache_key, result)
+        self._ctx.finish_scene(
             job.id,
             scene_id,
             clip="done",
@@ -162,7 +177,7 @@ class ClipSteps:
     def _fallback(self, job: Job, scene_id: str, reason: str) -> None:
         """Ken Burns motion over the keyframe instead of a generated clip."""
         log.warning("job %s scene %s falls back to Ken Burns: %s", job.id, scene_id, reason)
-        story = self.p.story(job)
+        story = self._ctx.story(job)
         state = job.scenes[scene_id]
         earlier = state.fallback_reason  # a toned-down keyframe's note stays beside this one
         if earlier and reason not in earlier:
@@ -172,7 +187,7 @@ class ClipSteps:
             story.scene(scene_id).mood,
             state.duration_s or 6.0,
         )
-        self.p.finish_scene(
+        self._ctx.finish_scene(
             job.id,
             scene_id,
             clip="fallback",

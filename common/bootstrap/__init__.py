@@ -1,0 +1,238 @@
+"""The one place adapters are chosen and built, from Settings.
+
+`build_services(settings, **overrides)` returns everything wired; tests pass overrides (a store,
+a clock, a provider) instead of patching. Nothing is built at import time; `services()` builds
+once per process, on first use (a function instance's cold start). Backends and identity are
+chosen in backends.py, providers in providers.py, the calendar's services in calendar.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+from common.bootstrap.backends import (
+    LocalJobRunner,
+    build_authenticator,
+    build_blobs,
+    build_key_wrapper,
+    build_media_links,
+    build_queue,
+    build_runner,
+    build_step_callers,
+    build_store,
+)
+from common.bootstrap.calendar import build_calendar
+from common.bootstrap.providers import (
+    provider_factories,
+    provider_setup_problems,
+    stand_in_painter,
+)
+from common.config import Settings
+from common.domain import steps
+from common.ports import (
+    BlobStore,
+    Clock,
+    DocumentStore,
+    ImageGenerator,
+    JobRunner,
+    Narrator,
+    ScriptWriter,
+    SystemClock,
+    TaskQueue,
+    VideoGenerator,
+)
+from common.ports.publisher import Publisher
+from common.ports.secrets import KeyWrapper
+from common.ports.tokens import KeySource
+from common.services.accounts.analytics import UsageAnalytics
+from common.services.accounts.idempotency import IdempotencyKeys
+from common.services.accounts.identity import Authenticator
+from common.services.accounts.quotas import Quotas
+from common.services.accounts.rate_limit import RateLimiter
+from common.services.accounts.secrets import SecretBox
+from common.services.accounts.step_callers import StepCallerVerifier
+from common.services.accounts.usage import UsageRecorder
+from common.services.calendar.publishing import PublishService
+from common.services.calendar.scheduling import ScheduleService
+from common.services.calendar.series import SeriesService
+from common.services.calendar.tick import Ticker
+from common.services.calendar.webhooks import WebhookService
+from common.services.pipeline.assembly import Assembler
+from common.services.pipeline.assets import AssetCache
+from common.services.pipeline.dispatch import Pipeline
+from common.services.pipeline.jobs import JobRepository
+from common.services.pipeline.ledger import StepLedger
+from common.services.pipeline.providers import Providers
+from common.services.pipeline.step_router import StepRouter
+from common.services.pipeline.sweeper import Sweeper
+from common.services.projects.editor import StoryEditor
+from common.services.projects.media_links import MediaLinks
+from common.services.projects.projects import ProjectService
+from common.services.projects.uploads import UploadService
+
+__all__ = ["Services", "build_services", "install", "provider_setup_problems", "services"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: DocumentStore
+    blobs: BlobStore
+    queue: TaskQueue
+    clock: Clock
+    projects: ProjectService
+    jobs: JobRepository
+    assets: AssetCache
+    pipeline: Pipeline
+    assembler: Assembler
+    sweeper: Sweeper
+    authenticator: Authenticator
+    step_callers: StepCallerVerifier
+    schedules: ScheduleService
+    series: SeriesService
+    webhooks: WebhookService
+    publishing: PublishService
+    ticker: Ticker
+    analytics: UsageAnalytics
+    steps: StepRouter
+    uploads: UploadService
+    secrets: SecretBox
+    editor: StoryEditor
+    media_links: MediaLinks
+    idempotency: IdempotencyKeys
+    rate_limits: RateLimiter
+
+    def close(self) -> None:
+        close = getattr(self.queue, "close", None)
+        if close is not None:
+            close()
+
+
+def build_services(
+    settings: Settings | None = None,
+    *,
+    store: DocumentStore | None = None,
+    blobs: BlobStore | None = None,
+    queue: TaskQueue | None = None,
+    runner: JobRunner | None = None,
+    clock: Clock | None = None,
+    script: ScriptWriter | None = None,
+    images: ImageGenerator | None = None,
+    video: VideoGenerator | None = None,
+    voice: Narrator | None = None,
+    firebase_keys: KeySource | None = None,
+    oidc_keys: KeySource | None = None,
+    publisher: Publisher | None = None,
+    key_wrapper: KeyWrapper | None = None,
+) -> Services:
+    """Build and wire every service. Any argument given replaces the adapter settings choose."""
+    settings = settings or Settings.from_env()
+    store = store or build_store(settings)
+    blobs = blobs or build_blobs(settings)
+    queue = queue or build_queue(settings)
+    clock = clock or SystemClock()
+    providers = Providers(provider_factories(settings, blobs))
+    given = {"script": script, "images": images, "video": video, "voice": voice}
+    for name, provider in given.items():
+        if provider is not None:
+            providers.replace(name, provider)
+    runner = runner or build_runner(settings)
+    local_runner = None
+    if runner is None:
+        local_runner = LocalJobRunner()
+        runner = local_runner
+
+    projects = ProjectService(store, clock, blobs)
+    jobs = JobRepository(store, clock, settings.progress_interval_s)
+    assets = AssetCache(blobs)
+    ledger = StepLedger(store, clock, settings.step_lease_s)
+    pipeline = Pipeline(
+        settings=settings,
+        projects=projects,
+        jobs=jobs,
+        ledger=ledger,
+        assets=assets,
+        blobs=blobs,
+        queue=queue,
+        runner=runner,
+        providers=providers,
+        clock=clock,
+        usage=UsageRecorder(store, clock, settings),
+        quotas=Quotas(store, clock, settings),
+        stand_in=stand_in_painter,
+    )
+    assembler = Assembler(
+        settings=settings, projects=projects, jobs=jobs, assets=assets, blobs=blobs, clock=clock
+    )
+    if local_runner is not None:
+        local_runner.assembler = assembler
+    box = SecretBox(key_wrapper or build_key_wrapper(settings))
+    media_links = build_media_links(settings, blobs, clock)
+    calendar = build_calendar(
+        settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher, box, media_links
+    )
+    uploads = UploadService(settings, projects, blobs, clock)
+    router = StepRouter({**pipeline.step_handlers(), steps.PUBLISH: calendar.publishing.handle})
+    bind = getattr(queue, "bind", None)
+    if bind is not None:
+        bind(router.deliver)
+    sweeper = Sweeper(
+        settings=settings, store=store, clock=clock, jobs=jobs, ledger=ledger, queue=pipeline.queue
+    )
+    return Services(
+        settings=settings,
+        store=store,
+        blobs=blobs,
+        queue=queue,
+        clock=clock,
+        projects=projects,
+        jobs=jobs,
+        assets=assets,
+        pipeline=pipeline,
+        assembler=assembler,
+        sweeper=sweeper,
+        authenticator=build_authenticator(settings, clock, firebase_keys),
+        step_callers=build_step_callers(settings, clock, oidc_keys),
+        schedules=calendar.schedules,
+        series=calendar.series,
+        webhooks=calendar.webhooks,
+        publishing=calendar.publishing,
+        ticker=calendar.ticker,
+        analytics=UsageAnalytics(store),
+        steps=router,
+        secrets=box,
+        uploads=uploads,
+        editor=StoryEditor(projects, uploads),
+        media_links=media_links,
+        idempotency=IdempotencyKeys(store, clock),
+        rate_limits=RateLimiter(store, clock, settings),
+    )
+
+
+_lock = threading.Lock()
+_services: Services | None = None
+
+
+def services() -> Services:
+    """The process's services, built on first use from the environment."""
+    global _services
+    with _lock:
+        if _services is None:
+            from common.logs import configure_json_logging
+
+            # A process serving functions (cloud, `serve`) logs JSON lines Cloud Logging reads.
+            configure_json_logging(os.environ.get("STORYGENIUS_LOG_LEVEL") or "INFO")
+            _services = build_services()
+        return _services
+
+
+def install(svc: Services | None) -> None:
+    """Make `svc` the process's services (tests and the local server); None forgets them."""
+    global _services
+    with _lock:
+        _services = svc

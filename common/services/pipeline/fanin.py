@@ -1,0 +1,68 @@
+"""The fan-in: scenes finish in any order, on any instance; assembly is enqueued exactly once,
+by whichever scene completes the set. And the assembly step, which only launches the runner."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from common.domain import steps
+from common.domain.commands import StepCommand
+from common.domain.job import STAGE_SPAN, Job
+from common.ports import Delivery, JobRunner
+from common.services.pipeline.jobs import JobRepository
+from common.services.pipeline.ledger import StepLedger, ledger_key
+from common.services.pipeline.results import Launched
+
+if TYPE_CHECKING:
+    from common.services.pipeline.context import StepQueue
+
+
+class FanIn:
+    def __init__(self, jobs: JobRepository, queue: StepQueue) -> None:
+        self._jobs = jobs
+        self._queue = queue
+
+    def finish_scene(self, job_id: str, scene_id: str, **fields: Any) -> None:
+        """Record a scene's progress; when every scene is ready, enqueue assembly exactly once.
+
+        The check runs in a transaction, so of two scenes finishing together only one sees
+        "all ready and not yet enqueued". The enqueue itself carries a deterministic name, so
+        re-running this after a crash between commit and enqueue is safe.
+        """
+
+        def apply(job: Job) -> bool:
+            if job.terminal:
+                return False
+            scene = job.scenes[scene_id]
+            for name, value in fields.items():
+                setattr(scene, name, value)
+            if job.kind == "preview" and scene.keyframe_key is not None:
+                # A preview shows each scene's picture as soon as it exists.
+                job.outputs.preview[scene_id] = scene.keyframe_key
+            job.sort_scene_origins()
+            job.progress = max(job.progress, job.scene_progress())
+            ready = all(s.ready for s in job.scenes.values())
+            if ready and not job.assemble_enqueued:
+                job.assemble_enqueued = True
+                job.stage = "assembly"
+                job.progress = max(job.progress, STAGE_SPAN["assembly"][0])
+            return ready and job.assemble_enqueued
+
+        _, enqueue = self._jobs.mutate(job_id, apply)
+        if enqueue:
+            self._queue.enqueue(steps.ASSEMBLE, job_id)
+
+
+class AssembleStep:
+    """Starts the assembly once per job (in-process, or a Cloud Run job execution)."""
+
+    def __init__(self, ledger: StepLedger, runner: JobRunner) -> None:
+        self._ledger = ledger
+        self._runner = runner
+
+    def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        def launch() -> Launched:
+            self._runner.run_assembly(job.id)
+            return Launched()
+
+        self._ledger.run_once(ledger_key(steps.ASSEMBLE, job.id), Launched, launch)

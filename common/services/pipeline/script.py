@@ -1,0 +1,70 @@
+"""The script step: the project's story, written once, then snapshotted into the job.
+
+A project that already has a story (written earlier, or edited) keeps it: a generate renders what
+the creator sees. The snapshot makes edits during the job go to the next one.
+"""
+
+from __future__ import annotations
+
+from common.domain import steps
+from common.domain.assets import ScriptRequest, content_hash
+from common.domain.commands import StepCommand
+from common.domain.errors import StoryGeniusError
+from common.domain.job import STAGE_SPAN, Job, SceneState
+from common.ports import Delivery
+from common.services.pipeline.context import StepContext
+from common.services.pipeline.ledger import ledger_key
+from common.services.pipeline.providers import Providers
+from common.services.pipeline.results import Written
+from common.services.projects.projects import ProjectService
+
+
+class ScriptStep:
+    def __init__(self, ctx: StepContext, projects: ProjectService, providers: Providers) -> None:
+        self._ctx = ctx
+        self._projects = projects
+        self._providers = providers
+
+    def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
+        ctx = self._ctx
+
+        def write() -> Written:
+            ctx.jobs.mark_running(job.id, "script")
+            project = self._projects.load(job.project_id)
+            if project.story is None:
+                settings = project.settings
+                writer = self._providers.script
+                request = ScriptRequest(
+                    prompt=project.prompt,
+                    duration_s=settings.duration_s,
+                    language=settings.language,
+                    visual_style=settings.visual_style,
+                    aspect=settings.aspect,
+                    seed=settings.seed,
+                    avoid_topics=project.avoid_topics,
+                )
+                story = writer.write(request)
+                self._projects.save_story(project.id, story)
+                key = content_hash("script", writer.id, request.model_dump(mode="json"))
+                usd = ctx.price("script")
+                ctx.charge(job.id, writer.id, 1, "call", usd, stage="script", key=key)
+            return Written()
+
+        ctx.ledger.run_once(ledger_key(steps.SCRIPT, job.id), Written, write)
+        project = self._projects.load(job.project_id)
+        if job.story is None and project.story is None:
+            raise StoryGeniusError(f"project {project.id} has no story yet")
+
+        def to_references(j: Job) -> None:
+            if j.story is None:  # a repeated delivery keeps the first snapshot
+                j.story = project.story
+                j.story_revision = project.revision
+            story = ctx.story(j)
+            if not j.scenes:
+                j.scene_ids = [s.id for s in story.scenes]
+                j.scenes = {s.id: j.scenes.get(s.id) or SceneState() for s in story.scenes}
+            j.stage = "references"
+            j.progress = max(j.progress, STAGE_SPAN["references"][0])
+
+        ctx.jobs.mutate(job.id, to_references)
+        ctx.enqueue(steps.REFERENCES, job.id)
