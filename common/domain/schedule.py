@@ -50,6 +50,10 @@ Instant = Annotated[
 ]
 
 
+# Years a query's `from`/`to` may name.
+QUERY_YEARS = range(1970, 3000)
+
+
 def zone(name: str, field: str = "timezone") -> ZoneInfo:
     """The IANA time zone `name`; InvalidInputError naming `field` when there is none."""
     try:
@@ -92,11 +96,14 @@ def local_text(value: datetime, tz: ZoneInfo) -> str:
 
 def parse_when(text: str, tz: ZoneInfo, field: str, *, end_of_day: bool = False) -> datetime:
     """A point in time from a query string: an ISO datetime (with an offset, or naive in `tz`)
-    or a date (its start in `tz`; with `end_of_day`, the start of the next day)."""
+    or a date (its start in `tz`; with `end_of_day`, the start of the next day), in the years
+    QUERY_YEARS (so that a range a year long around it is still a date: 9999-12-31 plus a day
+    is not)."""
     value = (text or "").strip().replace(" ", "+")  # '+' in a query string arrives as a space
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
+            _check_year(day.year, field)
             if end_of_day:
                 day += timedelta(days=1)
             return localize(datetime.combine(day, time()), tz)
@@ -104,7 +111,14 @@ def parse_when(text: str, tz: ZoneInfo, field: str, *, end_of_day: bool = False)
     except ValueError as exc:
         why = "must be an ISO date (2026-03-29) or date-time (2026-03-29T09:00:00+01:00)"
         raise InvalidInputError(f"{field}: {why}", fields={field: why}) from exc
+    _check_year(parsed.year, field)
     return to_utc(parsed) if parsed.tzinfo is not None else localize(parsed, tz)
+
+
+def _check_year(year: int, field: str) -> None:
+    if year not in QUERY_YEARS:
+        why = f"must be in the years {QUERY_YEARS.start} to {QUERY_YEARS.stop - 1}"
+        raise InvalidInputError(f"{field}: {why}", fields={field: why})
 
 
 def resolve_publish_at(value: datetime, timezone: str, field: str = "publish_at") -> datetime:
