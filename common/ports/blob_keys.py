@@ -34,9 +34,17 @@ def key_problem(key: str) -> str | None:
     return None
 
 
+class BlobKeyError(InvalidInputError):
+    """A malformed key. The key is not repeated in the message: it may carry an owner's ids and
+    says where the server keeps things, which is nobody's business outside it."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(f"bad blob key: {problem}", fields={"key": problem})
+
+
 def check_key(key: str) -> str:
-    """`key` itself when well formed; InvalidInputError naming the ``key`` field otherwise."""
+    """`key` itself when well formed; BlobKeyError naming the ``key`` field otherwise."""
     problem = key_problem(key)
     if problem is not None:
-        raise InvalidInputError(f"bad blob key {key!r}: {problem}", fields={"key": problem})
+        raise BlobKeyError(problem)
     return key

@@ -16,8 +16,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
-from common.ports.blob_keys import TEMP_PREFIX, key_problem
+from common.domain.errors import ConflictError, NotFoundError
+from common.ports.blob_keys import TEMP_PREFIX, BlobKeyError, key_problem
 
 _COPY_CHUNK = 1 << 20
 
@@ -104,7 +104,7 @@ class FsBlobStore:
             if resolved == self._root or not resolved.is_relative_to(self._root):
                 problem = "must stay inside the blob root"
         if problem is not None:
-            raise InvalidInputError(f"bad blob key {key!r}: {problem}", fields={"key": problem})
+            raise BlobKeyError(problem)
         return resolved
 
     def _write(self, key: str, fill: Callable[[BinaryIO], object]) -> None:

@@ -259,12 +259,12 @@ def _inspect(path: Path, head: bytes, kind: UploadKind, settings: Settings) -> _
         try:
             still = probe_still(path)
         except MediaError as exc:
-            _refuse(exc.message)
+            _unreadable(exc, f"{sniffed.container} image")
         return _Found(sniffed.mime, width=still.width, height=still.height)
     try:
         info = probe_media(path)
     except MediaError as exc:
-        _refuse(exc.message)
+        _unreadable(exc, f"{sniffed.container} {sniffed.family}")
     found: UploadKind = "clip" if info.has_video else "music"
     if not info.has_video and not info.has_audio:
         _refuse("the file has neither picture nor sound")
@@ -295,6 +295,13 @@ def _inspect(path: Path, head: bytes, kind: UploadKind, settings: Settings) -> _
 
 def _refuse(message: str) -> NoReturn:
     raise InvalidInputError(f"body: {message}", {"body": message})
+
+
+def _unreadable(exc: MediaError, what: str) -> NoReturn:
+    """Refuse content that starts like `what` but does not decode. The decoder's own words name
+    the server's temp files: they go to the log, the caller hears what was wrong."""
+    log.info("upload refused, %s does not decode: %s", what, exc.message)
+    _refuse(f"the content starts like a {what} but does not decode (damaged or cut short)")
 
 
 def _mb(size: int) -> str:
