@@ -73,6 +73,11 @@ class Settings(BaseModel):
     # (common/services/accounts/quotas.py, rate_limit.py). Generous defaults so local demos run;
     # a rate of 0 is off.
     credit_grant_usd: float = Field(100.0, ge=0, description="credit a new account starts with")
+    # Anonymous sign-ins (Firebase `sign_in_provider` "anonymous") cost nothing to make: they
+    # start with this instead. Providers accepted at all: comma-separated `sign_in_provider`
+    # values (password, google.com, apple.com, phone, anonymous, custom, ...); empty = any.
+    anonymous_credit_usd: float = Field(0.0, ge=0)
+    sign_in_providers: str = ""
     daily_videos: int = Field(200, ge=0)
     daily_rendered_s: float = Field(36000.0, ge=0)
     daily_veo_s: float = Field(600.0, ge=0)

@@ -94,8 +94,9 @@ def _call(r: Route, request: Request, params: Mapping[str, str]) -> Response:
     owner = ""
     if not r.public:
         # A verified Firebase ID token's `sub`, or in dev mode `Bearer dev:<uid>` or no header
-        # at all (uid `local`); see common/services/accounts/identity.py.
-        owner = svc.authenticator.uid(request.headers.get("Authorization", ""))
+        # at all (uid `local`); see common/services/accounts/identity.py and sign_in.py.
+        identity = svc.authenticator.identify(request.headers.get("Authorization", ""))
+        owner = svc.sign_in.admit(identity)
         svc.rate_limits.take(owner, r.method, r.path)
     query = None if r.query is None else parse(r.query, request.args.to_dict())
     body = None if r.body is None else parse(r.body, json_body(request))

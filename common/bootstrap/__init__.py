@@ -53,6 +53,7 @@ from common.services.accounts.identity import Authenticator
 from common.services.accounts.quotas import Quotas
 from common.services.accounts.rate_limit import RateLimiter
 from common.services.accounts.secrets import SecretBox
+from common.services.accounts.sign_in import SignInPolicy
 from common.services.accounts.step_callers import StepCallerVerifier
 from common.services.accounts.usage import UsageRecorder
 from common.services.calendar.publishing import PublishService
@@ -106,6 +107,7 @@ class Services:
     media_links: MediaLinks
     idempotency: IdempotencyKeys
     rate_limits: RateLimiter
+    sign_in: SignInPolicy
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -211,6 +213,7 @@ def build_services(
         media_links=media_links,
         idempotency=IdempotencyKeys(store, clock),
         rate_limits=RateLimiter(store, clock, settings),
+        sign_in=SignInPolicy(settings, pipeline.quotas),
     )
 
 

@@ -9,13 +9,17 @@ a story, a job and an upload, Bob her neighbour).
 | `from`/`to` of /v1/schedules, /v1/analytics/usage    |                                          |
 | an upload that starts like a PNG or an MP4 and does  | 400 naming `body`, saying what is wrong; |
 | not decode                                           | no server path, temp file or blob key    |
+| a Firebase token whose `sub` is `alice/<project>`    | 401; nothing lands in Alice's uploads    |
+| (or any uid not letters, digits, _ and -, <= 128)    |                                          |
+| a new anonymous Firebase sign-in                     | starts with no credit (a setting)        |
+| a sign-in provider not in STORYGENIUS_SIGN_IN_...    | 403 permission_denied                    |
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import ALICE, error_of
+from tests.security.conftest import ALICE, error_of, token
 
 # What an error body must never show: where the server keeps things.
 INTERNALS = ("/tmp", "storygenius-upload", "uploads/", ".storygenius", "Traceback")
@@ -73,3 +77,59 @@ def test_an_upload_that_does_not_decode_says_so_without_naming_server_paths(
     error = error_of(response, 400)
     assert "does not decode" in error["fields"]["body"]
     assert_no_internals(response)
+
+
+# -- identity -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "uid", ["alice/{project}", "../alice", "alice bob", "a" * 129, "ålice", "alice\n"]
+)
+def test_a_token_whose_uid_is_not_an_opaque_key_is_refused(world, uid):
+    forged = token(uid.format(project=world.project.id))
+    response = world.api.post(
+        f"/v1/projects/{world.project.id}/uploads",
+        data=world.png,
+        content_type="image/png",
+        headers=forged,
+    )
+    assert error_of(response, 401)["code"] == "unauthenticated"
+    listed = world.api.get(f"/v1/projects/{world.project.id}/uploads", headers=ALICE)
+    assert [u["id"] for u in listed.get_json()["uploads"]] == [world.upload_id]
+
+
+def _signed_in_with(provider: str, uid: str) -> dict[str, str]:
+    return token(uid, firebase={"identities": {}, "sign_in_provider": provider})
+
+
+def test_an_anonymous_sign_in_starts_with_no_credit_and_a_real_one_with_the_grant(world):
+    anonymous = world.api.get("/v1/account", headers=_signed_in_with("anonymous", "anon1"))
+    assert anonymous.status_code == 200, anonymous.get_data(as_text=True)
+    assert anonymous.get_json()["balance_usd"] == 0
+    again = world.api.get("/v1/account", headers=_signed_in_with("anonymous", "anon1"))
+    assert again.get_json()["balance_usd"] == 0
+    person = world.api.get("/v1/account", headers=_signed_in_with("google.com", "carol"))
+    assert person.get_json()["balance_usd"] == world.svc.settings.credit_grant_usd > 0
+
+
+def test_a_sign_in_provider_not_accepted_is_a_403(make_services):
+    from common.bootstrap import Services
+    from tests.security.conftest import FIREBASE, PROJECT
+    from tests.support.api import api_client, installed
+    from tests.support.keys import NOW, SettableClock, StaticKeys
+
+    svc: Services = make_services(
+        {
+            "auth": "firebase",
+            "google_cloud_project": PROJECT,
+            "sign_in_providers": "password,google.com",
+        },
+        clock=SettableClock(NOW),
+        firebase_keys=StaticKeys(FIREBASE),
+    )
+    with installed(svc):
+        api = api_client()
+        refused = api.get("/v1/projects", headers=_signed_in_with("anonymous", "anon3"))
+        assert error_of(refused, 403)["code"] == "permission_denied"
+        accepted = api.get("/v1/projects", headers=_signed_in_with("google.com", "dave"))
+        assert accepted.status_code == 200

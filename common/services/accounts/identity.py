@@ -8,19 +8,28 @@ verifying it with a third-party library, it is accepted when:
 - `iss` is `https://securetoken.google.com/<project>` and `aud` is `<project>`;
 - `exp` is in the future and `iat` in the past (allowing `skew_s` of clock difference);
 - `auth_time` (when the user signed in) is present and in the past;
-- `sub`, the user's uid, is a non-empty string of at most 128 characters.
+- `sub`, the user's uid, has the shape of every uid here (UID: letters, digits, `_` and `-`, at
+  most 128; Firebase's own are 28 alphanumerics).
 
-The uid then scopes every read and write. Revocation (a disabled user, signed-out sessions) is
-not checked here: that needs the Admin SDK's revocation check, a network call per request; tokens
-live an hour.
+The uid then scopes every read and write, and is used only as an opaque key: it names documents
+and storage prefixes (`uploads/<uid>/...`), so a uid such as `alice/<project>` from any identity
+source is refused before it can reach one (401).
+
+Revocation (a disabled user, signed-out sessions) is not checked here: that needs the Admin
+SDK's revocation check, a network call per request; tokens live an hour.
 
 Dev mode (local backends): `Authorization: Bearer dev:<uid>`, or no header at all for `local`.
+
+An `Identity` also says how the user signed in (the token's `firebase.sign_in_provider`:
+`password`, `google.com`, `anonymous`, ...; `dev` in dev mode): which providers are accepted and
+what credit a new account starts with is policy (common/services/accounts/sign_in.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from common.domain.errors import UnauthenticatedError
@@ -30,8 +39,23 @@ from common.ports.tokens import TokenDecoder
 FIREBASE_ISSUER = "https://securetoken.google.com/"
 MAX_UID_CHARS = 128
 DEFAULT_SKEW_S = 30.0
-DEV_UID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Every uid, whoever vouches for it: safe as a document id and a storage path segment.
+UID = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_UID_CHARS}}}")
 LOCAL_UID = "local"
+DEV_PROVIDER = "dev"
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A verified caller: the uid and how they signed in (`anonymous`, `password`, ...)."""
+
+    uid: str
+    provider: str
+
+    @property
+    def anonymous(self) -> bool:
+        return self.provider == ANONYMOUS
 
 
 def bearer_token(authorization: str) -> str | None:
@@ -80,12 +104,24 @@ class FirebaseTokenVerifier:
         if numeric_claim(claims, "auth_time") - self.skew_s > now:
             raise UnauthenticatedError("the token's sign-in time is in the future (auth_time)")
         sub = claims.get("sub")
-        if not isinstance(sub, str) or not sub.strip() or len(sub) > MAX_UID_CHARS:
+        if not isinstance(sub, str) or not sub.strip():
             raise UnauthenticatedError("the token names no user (sub)")
+        if not UID.fullmatch(sub):
+            raise UnauthenticatedError(
+                f"the token's user id (sub) is not a uid: letters, digits, _ and -, "
+                f"at most {MAX_UID_CHARS}"
+            )
         return claims
 
     def uid(self, token: str) -> str:
-        return str(self.verify(token)["sub"])
+        return self.identify(token).uid
+
+    def identify(self, token: str) -> Identity:
+        """The verified caller of `token`, with the provider they signed in with."""
+        claims = self.verify(token)
+        firebase = claims.get("firebase")
+        provider = firebase.get("sign_in_provider") if isinstance(firebase, Mapping) else None
+        return Identity(str(claims["sub"]), provider if isinstance(provider, str) else "")
 
 
 class Authenticator:
@@ -101,15 +137,23 @@ class Authenticator:
 
     def uid(self, authorization: str) -> str:
         """The verified uid; UnauthenticatedError when the header is missing or does not verify."""
+        return self.identify(authorization).uid
+
+    def identify(self, authorization: str) -> Identity:
+        """The verified caller; UnauthenticatedError when the header is missing or does not
+        verify, or names a uid of the wrong shape."""
         if self.mode == "dev":
             if not authorization.strip():
-                return LOCAL_UID
+                return Identity(LOCAL_UID, DEV_PROVIDER)
             token = bearer_token(authorization) or ""
-            if token.startswith("dev:") and DEV_UID.fullmatch(token[4:]):
-                return token[4:]
-            raise UnauthenticatedError("sign in: Authorization: Bearer dev:<uid> (dev mode)")
+            if token.startswith("dev:") and UID.fullmatch(token[4:]):
+                return Identity(token[4:], DEV_PROVIDER)
+            raise UnauthenticatedError(
+                "sign in: Authorization: Bearer dev:<uid> (dev mode; a uid is letters, digits, "
+                f"_ and -, at most {MAX_UID_CHARS})"
+            )
         id_token = bearer_token(authorization)
         if id_token is None:
             raise UnauthenticatedError("sign in: Authorization: Bearer <Firebase ID token>")
         assert self.firebase is not None
-        return self.firebase.uid(id_token)
+        return self.firebase.identify(id_token)

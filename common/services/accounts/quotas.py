@@ -224,6 +224,18 @@ class Quotas:
             limits=self.limits,
         )
 
+    def open(self, owner: str, grant: float) -> None:
+        """Open the owner's account with `grant` as its starting credit, unless it exists (an
+        existing account is left as it is). For sign-ins that start with another credit than
+        `credit_grant_usd` (common/services/accounts/sign_in.py)."""
+        now = self._clock.now()
+
+        def run(tx: Transaction) -> None:
+            if read_account(tx, owner) is None:
+                write_account(tx, new_account(owner, grant, now))
+
+        self._store.transaction(run)
+
     def grant(self, owner: str, usd: float) -> Account:
         """Add credit to the owner's account (operators and tests)."""
         now = self._clock.now()
