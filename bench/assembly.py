@@ -77,9 +77,9 @@ def make_timeline(workdir: Path, size: Size = SHORT) -> Timeline:
     Every scene gets its own painting, narration and motion; transitions cycle through
     crossfade, dip-to-black and slide.
     """
-    from common.adapters.offline.espeak_narrator import EspeakNarrator
     from common.adapters.offline.painter import OfflineImageGenerator
-    from common.adapters.offline.script_writer import OfflineScriptWriter
+    from common.adapters.offline.voice import EspeakNarrator
+    from common.adapters.offline.writer import OfflineScriptWriter
     from common.domain.assets import ImageRequest, NarrationRequest, ScriptRequest
     from common.media.motion import plan_motion
     from common.media.music import ambient_bed

@@ -92,7 +92,7 @@ def minus(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
 
 def run(dev: bool, workdir: Path) -> dict[str, Any]:
     from common.adapters.offline.kenburns import OfflineVideoGenerator
-    from common.adapters.offline.script_writer import OfflineScriptWriter
+    from common.adapters.offline.writer import OfflineScriptWriter
     from common.bootstrap import build_services
     from common.config import Settings
     from common.domain.commands import CreateProject, StartJob, UpdateScene

@@ -66,7 +66,7 @@ def provider_factories(settings: Settings, blobs: BlobStore) -> dict[str, Callab
 
     def script() -> ScriptWriter:
         if settings.script == "offline":
-            from common.adapters.offline.script_writer import OfflineScriptWriter
+            from common.adapters.offline.writer import OfflineScriptWriter
 
             return OfflineScriptWriter()
         from common.adapters.vertex.script import GeminiScriptWriter
@@ -100,7 +100,7 @@ def provider_factories(settings: Settings, blobs: BlobStore) -> dict[str, Callab
 
     def voice() -> Narrator:
         if settings.voice == "offline":
-            from common.adapters.offline.espeak_narrator import EspeakNarrator
+            from common.adapters.offline.voice import EspeakNarrator
 
             return EspeakNarrator()
         from common.adapters.elevenlabs.narrator import ElevenLabsNarrator

@@ -19,10 +19,10 @@ import pytest
 
 from common.adapters.local.fs_blobs import FsBlobStore
 from common.adapters.local.sqlite_store import SqliteDocumentStore
-from common.adapters.offline.espeak_narrator import EspeakNarrator
 from common.adapters.offline.kenburns import OfflineVideoGenerator
 from common.adapters.offline.painter import OfflineImageGenerator
-from common.adapters.offline.script_writer import OfflineScriptWriter
+from common.adapters.offline.voice import EspeakNarrator
+from common.adapters.offline.writer import OfflineScriptWriter
 from common.domain.commands import CreateProject, StartJob
 from common.domain.usage import UsageEvent
 from tests.support.faults import (

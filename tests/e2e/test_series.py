@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from common.adapters.offline.espeak_narrator import EspeakNarrator
+from common.adapters.offline.voice import EspeakNarrator
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.commands import parse
 from common.domain.errors import ProviderError

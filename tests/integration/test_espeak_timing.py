@@ -13,7 +13,7 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from common.adapters.offline.espeak_narrator import EspeakNarrator
+from common.adapters.offline.voice import EspeakNarrator
 from common.domain.assets import Narration, NarrationRequest
 
 STORY = (

@@ -65,7 +65,7 @@ def story_cases() -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def stories() -> dict[str, str]:
-    from common.adapters.offline.script_writer import OfflineScriptWriter
+    from common.adapters.offline.writer import OfflineScriptWriter
     from common.domain.assets import ScriptRequest
 
     writer = OfflineScriptWriter()
@@ -81,7 +81,7 @@ def pictures() -> dict[str, str]:
     from PIL import Image
 
     from common.adapters.offline.painter import OfflineImageGenerator
-    from common.adapters.offline.script_writer import OfflineScriptWriter
+    from common.adapters.offline.writer import OfflineScriptWriter
     from common.domain.assets import ImageRequest, ScriptRequest
 
     writer, painter = OfflineScriptWriter(), OfflineImageGenerator()
@@ -117,7 +117,7 @@ NARRATIONS = (
 
 
 def narrations() -> dict[str, str]:
-    from common.adapters.offline.espeak_narrator import EspeakNarrator
+    from common.adapters.offline.voice import EspeakNarrator
     from common.domain.assets import NarrationRequest
 
     narrator = EspeakNarrator()

@@ -13,7 +13,9 @@ import wave
 
 import pytest
 
-from common.adapters.offline.espeak_narrator import EspeakNarrator, _RawWord, _spans, _split
+from common.adapters.offline.voice import EspeakNarrator
+from common.adapters.offline.voice.library import RawWord
+from common.adapters.offline.voice.timing import split_words, word_spans
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.errors import InvalidInputError, ProviderError
 
@@ -232,43 +234,43 @@ def test_concurrent_narrations_match_sequential_ones(narrator):
 # ---- word events to text spans, with events espeak produces for odd input ----------------------
 
 
-def texts(text: str, events: list[_RawWord]) -> list[str]:
-    return [text[a:b].strip() for a, b, _ in _spans(text, events)]
+def texts(text: str, events: list[RawWord]) -> list[str]:
+    return [text[a:b].strip() for a, b, _ in word_spans(text, events)]
 
 
 def test_events_inside_a_word_join_it():
     # "1,234" is read as several words whose events overlap the token.
     text = "Paid 1,234 now"
-    events = [_RawWord(0, 4, 0), _RawWord(5, 7, 300), _RawWord(6, 8, 500), _RawWord(7, 10, 700)]
+    events = [RawWord(0, 4, 0), RawWord(5, 7, 300), RawWord(6, 8, 500), RawWord(7, 10, 700)]
 
-    assert texts(text, [*events, _RawWord(11, 14, 900)]) == ["Paid", "1,234", "now"]
+    assert texts(text, [*events, RawWord(11, 14, 900)]) == ["Paid", "1,234", "now"]
 
 
 def test_an_event_on_whitespace_joins_the_word_before():
     # An emoji is read as several words; espeak may place the later ones on the space after it.
     text = "Smile 😀 please"
-    events = [_RawWord(0, 5, 0), _RawWord(6, 7, 300), _RawWord(7, 8, 600), _RawWord(8, 14, 900)]
+    events = [RawWord(0, 5, 0), RawWord(6, 7, 300), RawWord(7, 8, 600), RawWord(8, 14, 900)]
 
     assert texts(text, events) == ["Smile", "😀", "please"]
 
 
 def test_an_event_heard_no_later_than_the_word_before_joins_it():
     text = "Smile 😀 please"
-    events = [_RawWord(0, 5, 0), _RawWord(6, 7, 300), _RawWord(8, 14, 300)]
+    events = [RawWord(0, 5, 0), RawWord(6, 7, 300), RawWord(8, 14, 300)]
 
     assert texts(text, events) == ["Smile", "😀 please"]
 
 
 def test_unspoken_tokens_stay_with_a_neighbouring_word():
     text = '— "Yes," she said — twice.'
-    events = [_RawWord(3, 6, 0), _RawWord(9, 12, 300), _RawWord(13, 17, 500), _RawWord(20, 25, 900)]
+    events = [RawWord(3, 6, 0), RawWord(9, 12, 300), RawWord(13, 17, 500), RawWord(20, 25, 900)]
 
     assert texts(text, events) == ['— "Yes,"', "she", "said —", "twice."]
 
 
 def test_words_inside_unspaced_text_split_at_their_events():
     text = "我们一起去。"
-    events = [_RawWord(0, 1, 0), _RawWord(1, 2, 200), _RawWord(2, 3, 400), _RawWord(4, 5, 900)]
+    events = [RawWord(0, 1, 0), RawWord(1, 2, 200), RawWord(2, 3, 400), RawWord(4, 5, 900)]
 
     assert texts(text, events) == ["我", "们", "一起", "去。"]
 
@@ -276,7 +278,7 @@ def test_words_inside_unspaced_text_split_at_their_events():
 def test_a_shared_event_is_split_by_letters_and_unspoken_tokens_stay_attached():
     text = " on the — rocks "
 
-    parts = _split(text, 0, len(text), 1000, 1900)
+    parts = split_words(text, 0, len(text), 1000, 1900)
 
     assert [(text[a:b], s, e) for a, b, s, e in parts] == [
         ("on", 1000, 1180),  # 2 of 10 letters
@@ -288,4 +290,4 @@ def test_a_shared_event_is_split_by_letters_and_unspoken_tokens_stay_attached():
 def test_a_span_too_short_to_share_stays_one_word():
     text = "of the"
 
-    assert _split(text, 0, len(text), 10, 12) == [(0, 6, 10, 12)]
+    assert split_words(text, 0, len(text), 10, 12) == [(0, 6, 10, 12)]

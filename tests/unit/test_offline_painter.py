@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from common.adapters.offline.painter import OfflineImageGenerator
-from common.adapters.offline.painter_looks import character_look
-from common.adapters.offline.painter_style import choose_scenery, choose_sky, hex_colour
+from common.adapters.offline.painter.looks import character_look
+from common.adapters.offline.painter.style import choose_scenery, choose_sky, hex_colour
 from common.domain.assets import ImageRequest
 from common.domain.story import Character
 from common.ports.providers import ImageGenerator

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from common.adapters.offline.script_writer import OfflineScriptWriter
+from common.adapters.offline.writer import OfflineScriptWriter
 from common.domain.assets import ScriptRequest
 from common.domain.errors import InvalidInputError
 from common.domain.story import Story
