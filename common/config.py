@@ -111,6 +111,28 @@ class Settings(BaseModel):
     kms_key: str = ""
     secrets_key_file: Path | None = None
 
+    # Connected accounts and posting to platforms (common/services/accounts/connections.py,
+    # common/services/calendar/posting.py). OAuth clients come from the environment (Secret
+    # Manager fills it in the cloud); the redirect URI is <public_base_url>/v1/connections/callback.
+    public_base_url: str = Field("http://localhost:8080", description="the API as browsers see it")
+    youtube_client_id: str = ""
+    youtube_client_secret: str = Field("", repr=False)
+    tiktok_client_key: str = ""
+    tiktok_client_secret: str = Field("", repr=False)
+    instagram_client_id: str = ""
+    instagram_client_secret: str = Field("", repr=False)
+    # Stand-ins for the platforms (tests): every endpoint of one platform on one base URL.
+    youtube_base_url: str = ""
+    tiktok_base_url: str = ""
+    instagram_base_url: str = ""
+    platform_timeout_s: float = Field(60.0, gt=0, description="one HTTP request to a platform")
+    # TikTok lets unaudited apps post only privately (SELF_ONLY): true once TikTok audited yours.
+    tiktok_audited: bool = False
+    tiktok_inits_per_minute: int = Field(6, ge=1, description="TikTok's per-token init limit")
+    youtube_chunk_bytes: int = Field(8 * 1024 * 1024, ge=256 * 1024, description="x 256 KiB")
+    post_max_attempts: int = Field(8, ge=1, le=50, description="tries of one post")
+    post_retry_s: float = Field(60.0, ge=0, description="first retry of a post; doubles")
+
     # Cloud wiring (used by the gcp adapters)
     google_cloud_project: str = ""
     region: str = "us-central1"

@@ -25,6 +25,7 @@ from common.bootstrap.backends import (
     build_store,
 )
 from common.bootstrap.calendar import build_calendar
+from common.bootstrap.connections import build_connections
 from common.bootstrap.providers import (
     provider_factories,
     provider_setup_problems,
@@ -48,6 +49,7 @@ from common.ports.publisher import Publisher
 from common.ports.secrets import KeyWrapper
 from common.ports.tokens import KeySource
 from common.services.accounts.analytics import UsageAnalytics
+from common.services.accounts.connections import ConnectionService
 from common.services.accounts.idempotency import IdempotencyKeys
 from common.services.accounts.identity import Authenticator
 from common.services.accounts.quotas import Quotas
@@ -103,6 +105,7 @@ class Services:
     steps: StepRouter
     uploads: UploadService
     secrets: SecretBox
+    connections: ConnectionService
     editor: StoryEditor
     media_links: MediaLinks
     idempotency: IdempotencyKeys
@@ -208,6 +211,7 @@ def build_services(
         analytics=UsageAnalytics(store),
         steps=router,
         secrets=box,
+        connections=build_connections(settings, store, clock, box),
         uploads=uploads,
         editor=StoryEditor(projects, uploads),
         media_links=media_links,

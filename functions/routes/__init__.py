@@ -1,5 +1,14 @@
 """The API's routes, one module per area; importing this package registers them all."""
 
-from functions.routes import account, calendar, events, jobs, media, projects, uploads
+from functions.routes import (
+    account,
+    calendar,
+    connections,
+    events,
+    jobs,
+    media,
+    projects,
+    uploads,
+)
 
-__all__ = ["account", "calendar", "events", "jobs", "media", "projects", "uploads"]
+__all__ = ["account", "calendar", "connections", "events", "jobs", "media", "projects", "uploads"]
