@@ -113,7 +113,7 @@ class Settings(BaseModel):
 
     # Connected accounts and posting to platforms (common/services/accounts/connections.py,
     # common/services/calendar/posting.py). OAuth clients come from the environment (Secret
-    # Manager fills it in the cloud); the redirect URI is <public_base_url>/v1/connections/callback.
+    # Manager fills it in the cloud); the redirect URI is <public_base_url>/v1/oauth/callback.
     public_base_url: str = Field("http://localhost:8080", description="the API as browsers see it")
     youtube_client_id: str = ""
     youtube_client_secret: str = Field("", repr=False)

@@ -46,14 +46,14 @@ def list_connections(request: Any, owner: str, params: dict[str, str]) -> Respon
 )
 def start_connection(request: Any, owner: str, params: dict[str, str]) -> Response:
     """Start connecting `youtube`, `tiktok` or `instagram`: send the browser to
-    `authorize_url`; the platform returns it to `/v1/connections/callback`, and from there to
+    `authorize_url`; the platform returns it to `/v1/oauth/callback`, and from there to
     `return_to`. Within 10 minutes, once."""
     command = parse(StartConnection, json_body(request))
     started = services().connections.start(owner, params["platform"], command)
     return json_response(dump(started))
 
 
-@route("GET", "/v1/connections/callback", query=CallbackQuery, response=Connected, public=True)
+@route("GET", "/v1/oauth/callback", query=CallbackQuery, response=Connected, public=True)
 def connection_callback(request: Any, owner: str, params: dict[str, str]) -> Response:
     """Where the platform sends the browser back (the OAuth redirect URI). Signed in by the
     one-time `state`, not by a token. Redirects to the `return_to` given at the start (with

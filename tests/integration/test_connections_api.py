@@ -17,7 +17,7 @@ from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.calendar import FakeClock
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
-CALLBACK = "https%3A%2F%2Fstudio.example.com%2Fapi%2Fv1%2Fconnections%2Fcallback"
+CALLBACK = "https%3A%2F%2Fstudio.example.com%2Fapi%2Fv1%2Foauth%2Fcallback"
 
 
 def youtube_settings(stub) -> dict[str, object]:
@@ -47,7 +47,7 @@ def connect(client, stub, headers=ALICE, return_to="/#/accounts"):
     started = client.post("/v1/connections/youtube", json={"return_to": return_to}, headers=headers)
     assert started.status_code == 200, started.get_json()
     query = stub.consent(started.get_json()["authorize_url"])
-    return client.get("/v1/connections/callback", query_string=query)
+    return client.get("/v1/oauth/callback", query_string=query)
 
 
 def test_connecting_youtube_uses_pkce_and_lands_back_on_the_studio(world):
@@ -59,12 +59,10 @@ def test_connecting_youtube_uses_pkce_and_lands_back_on_the_studio(world):
     assert url.startswith(f"{stub.url}/o/oauth2/v2/auth?")
     for part in ("code_challenge_method=S256", "access_type=offline", "youtube.upload"):
         assert part in url
-    assert (
-        "redirect_uri=https%3A%2F%2Fstudio.example.com%2Fapi%2Fv1%2Fconnections%2Fcallback" in url
-    )
+    assert "redirect_uri=https%3A%2F%2Fstudio.example.com%2Fapi%2Fv1%2Foauth%2Fcallback" in url
 
     query = stub.consent(url)
-    answer = client.get("/v1/connections/callback", query_string=query)
+    answer = client.get("/v1/oauth/callback", query_string=query)
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/#/accounts?connected=youtube"
     [token_call] = stub.of("token")
@@ -80,7 +78,7 @@ def test_connecting_youtube_uses_pkce_and_lands_back_on_the_studio(world):
     assert shown["tiktok"] == {**shown["tiktok"], "status": "not_connected", "configured": False}
     assert views(client, BOB)["youtube"]["status"] == "not_connected"  # Bob sees none of it
 
-    again = client.get("/v1/connections/callback", query_string=query)
+    again = client.get("/v1/oauth/callback", query_string=query)
     assert again.status_code == 400 and again.get_json()["error"]["fields"] == {
         "state": "unknown or already used"
     }
@@ -161,16 +159,16 @@ def test_bad_platforms_states_and_unconfigured_clients_are_4xx_naming_the_field(
         "/v1/connections/youtube", json={"return_to": "//evil.example"}, headers=ALICE
     )
     assert bad.status_code == 400 and "return_to" in bad.get_json()["error"]["fields"]
-    assert client.get("/v1/connections/callback").status_code == 400
+    assert client.get("/v1/oauth/callback").status_code == 400
     started = client.post("/v1/connections/youtube", json={}, headers=ALICE).get_json()
     query = stub.consent(started["authorize_url"])
     clock.advance(minutes=11)
-    late = client.get("/v1/connections/callback", query_string=query)
+    late = client.get("/v1/oauth/callback", query_string=query)
     assert late.status_code == 400 and "expired" in late.get_json()["error"]["fields"]["state"]
     denied = client.post("/v1/connections/youtube", json={}, headers=ALICE).get_json()
     state = stub.consent(denied["authorize_url"])["state"]
     refused = client.get(
-        "/v1/connections/callback", query_string={"state": state, "error": "access_denied"}
+        "/v1/oauth/callback", query_string={"state": state, "error": "access_denied"}
     )
     assert refused.status_code == 400 and refused.get_json()["error"]["fields"] == {
         "error": "access_denied"
