@@ -113,8 +113,8 @@ class Settings(BaseModel):
 
     # Connected accounts and posting to platforms (common/services/accounts/connections.py,
     # common/services/calendar/posting.py). OAuth clients come from the environment (Secret
-    # Manager fills it in the cloud); the redirect URI is <public_base_url>/v1/oauth/callback.
-    public_base_url: str = Field("http://localhost:8080", description="the API as browsers see it")
+    # Manager fills it in the cloud); the redirect URI is <public_base_url>/v1/oauth/callback
+    # (public_base_url below: the site as browsers see it, e.g. https://studio.example.com/api).
     youtube_client_id: str = ""
     youtube_client_secret: str = Field("", repr=False)
     tiktok_client_key: str = ""
@@ -156,7 +156,8 @@ class Settings(BaseModel):
     steps_behind_iam: bool = False
 
     # The local server (`python main.py serve`): its own address, for links it shares outside
-    # the API (a published video's /media link); `serve` sets it from --host/--port.
+    # the API (a published video's /media link); `serve` sets it from --host/--port. The OAuth
+    # redirect URI is made from it too (DEFAULT_PUBLIC_BASE_URL when empty).
     public_base_url: str = ""
 
     # Providers

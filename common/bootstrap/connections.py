@@ -10,6 +10,8 @@ from common.services.accounts.connections import ConnectionService
 from common.services.accounts.secrets import SecretBox
 
 CALLBACK_PATH = "/v1/oauth/callback"
+# Where `make serve` listens: the redirect URI to register for local use.
+DEFAULT_PUBLIC_BASE_URL = "http://localhost:8080"
 
 
 def oauth_clients(settings: Settings) -> dict[str, OAuthClient]:
@@ -42,5 +44,6 @@ def build_connections(
         clock=clock,
         box=box,
         clients=oauth_clients(settings),
-        redirect_uri=settings.public_base_url.rstrip("/") + CALLBACK_PATH,
+        redirect_uri=(settings.public_base_url or DEFAULT_PUBLIC_BASE_URL).rstrip("/")
+        + CALLBACK_PATH,
     )

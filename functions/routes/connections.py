@@ -3,19 +3,17 @@ sends the browser back to, and disconnect. Tokens never appear in any answer."""
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from common.bootstrap import services
-from common.domain.commands import parse
+from common.domain.base import StrictModel
 from common.domain.connections import ConnectionList, ConnectStarted, Disconnected, StartConnection
 from functions.http import Response, json_response
-from functions.routing import dump, json_body, route
+from functions.routing import Call, dump, route
 
 
-class CallbackQuery(BaseModel):
-    """What the platform appends to the redirect URI (other parameters it adds are ignored)."""
+class CallbackQuery(StrictModel):
+    """What the platform appends to the redirect URI (the other parameters platforms add, such
+    as Google's `scope` and `authuser`, are ignored)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -24,16 +22,16 @@ class CallbackQuery(BaseModel):
     error: str | None = Field(None, max_length=200)
 
 
-class Connected(BaseModel):
+class Connected(StrictModel):
     platform: str
     status: str
 
 
 @route("GET", "/v1/connections", response=ConnectionList)
-def list_connections(request: Any, owner: str, params: dict[str, str]) -> Response:
+def list_connections(call: Call[None, None]) -> Response:
     """Your accounts on each platform: connected, `reconnect` (the platform revoked access:
     connect again) or `not_connected`, and whether this server can connect it at all."""
-    views = services().connections.list(owner)
+    views = call.svc.connections.list(call.owner)
     return json_response(dump(ConnectionList(connections=views)))
 
 
@@ -44,22 +42,21 @@ def list_connections(request: Any, owner: str, params: dict[str, str]) -> Respon
     response=ConnectStarted,
     errors=(404,),
 )
-def start_connection(request: Any, owner: str, params: dict[str, str]) -> Response:
+def start_connection(call: Call[StartConnection, None]) -> Response:
     """Start connecting `youtube`, `tiktok` or `instagram`: send the browser to
     `authorize_url`; the platform returns it to `/v1/oauth/callback`, and from there to
     `return_to`. Within 10 minutes, once."""
-    command = parse(StartConnection, json_body(request))
-    started = services().connections.start(owner, params["platform"], command)
+    started = call.svc.connections.start(call.owner, call.params["platform"], call.body)
     return json_response(dump(started))
 
 
 @route("GET", "/v1/oauth/callback", query=CallbackQuery, response=Connected, public=True)
-def connection_callback(request: Any, owner: str, params: dict[str, str]) -> Response:
+def connection_callback(call: Call[None, CallbackQuery]) -> Response:
     """Where the platform sends the browser back (the OAuth redirect URI). Signed in by the
     one-time `state`, not by a token. Redirects to the `return_to` given at the start (with
     `?connected=<platform>`), else answers JSON."""
-    query = parse(CallbackQuery, request.args.to_dict())
-    state = services().connections.callback(query.state, query.code, query.error)
+    query = call.query
+    state = call.svc.connections.callback(query.state, query.code, query.error)
     if state.return_to:
         joiner = "&" if "?" in state.return_to else "?"
         location = f"{state.return_to}{joiner}connected={state.platform}"
@@ -68,7 +65,7 @@ def connection_callback(request: Any, owner: str, params: dict[str, str]) -> Res
 
 
 @route("DELETE", "/v1/connections/{platform}", response=Disconnected, errors=(404,))
-def disconnect(request: Any, owner: str, params: dict[str, str]) -> Response:
+def disconnect(call: Call[None, None]) -> Response:
     """Disconnect: the grant is revoked at the platform (where it has a way to) and the tokens
     forgotten; scheduled posts to it stop."""
-    return json_response(dump(services().connections.disconnect(owner, params["platform"])))
+    return json_response(dump(call.svc.connections.disconnect(call.owner, call.params["platform"])))
