@@ -75,19 +75,67 @@ export async function request(method, path, { body, headers = {}, signal } = {})
   return res.json();
 }
 
+/** A file's bytes as the body (not multipart), its type as Content-Type; JSON answered. */
+async function upload(path, file, signal) {
+  const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream', ...(await authHeaders()) };
+  let res;
+  try {
+    res = await fetch(base + path, { method: 'POST', headers, body: file, signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', `Cannot reach the API at ${base} (${err.message}).`);
+  }
+  if (!res.ok) throw await errorOf(res);
+  return res.json();
+}
+
+let openapi = null; // the server's OpenAPI document, read once
+
+function describeApi() {
+  if (!openapi) openapi = request('GET', '/openapi.json').catch(() => ({ paths: {}, components: {} }));
+  return openapi;
+}
+
+/**
+ * Whether the server has a route (its OpenAPI document says so), e.g.
+ * `await hasRoute('POST', '/projects/{project_id}/script')`: screens offer only what the API
+ * can do, without probing it with requests that 404.
+ */
+export async function hasRoute(method, path) {
+  const doc = await describeApi();
+  return Boolean(doc.paths?.[`/v1${path}`]?.[method.toLowerCase()]);
+}
+
+/** Whether the API's model `schema` (e.g. CreateSeries) has the property `name`. */
+export async function schemaHas(schema, name) {
+  const doc = await describeApi();
+  return Boolean(doc.components?.schemas?.[schema]?.properties?.[name]);
+}
+
 const enc = encodeURIComponent;
+const revision = (r) => `revision=${enc(r)}`;
+const once = () => ({ 'Idempotency-Key': crypto.randomUUID() });
 
 export const api = {
   listProjects: () => request('GET', '/projects'),
   createProject: (body) => request('POST', '/projects', { body }),
   getProject: (id) => request('GET', `/projects/${enc(id)}`),
+  updateProject: (id, body) => request('PATCH', `/projects/${enc(id)}`, { body }),
+  deleteProject: (id) => request('DELETE', `/projects/${enc(id)}`),
   listJobs: (id) => request('GET', `/projects/${enc(id)}/jobs`),
+  writeScript: (id) => request('POST', `/projects/${enc(id)}/script`, { headers: once() }),
   updateScene: (id, sceneId, body) =>
     request('PATCH', `/projects/${enc(id)}/scenes/${enc(sceneId)}`, { body }),
-  start: (id, kind = 'generate') =>
-    request('POST', `/projects/${enc(id)}/${kind}`, {
-      headers: { 'Idempotency-Key': crypto.randomUUID() },
-    }),
+  insertScene: (id, body) => request('POST', `/projects/${enc(id)}/scenes`, { body }),
+  deleteScene: (id, sceneId, rev) =>
+    request('DELETE', `/projects/${enc(id)}/scenes/${enc(sceneId)}?${revision(rev)}`),
+  reorderScenes: (id, body) => request('POST', `/projects/${enc(id)}/scenes:reorder`, { body }),
+  /** kind: generate, preview, storyboard, or exports (with {aspect, resolution}). */
+  start: (id, kind = 'generate', body = undefined) =>
+    request('POST', `/projects/${enc(id)}/${kind}`, { body, headers: once() }),
+  listUploads: (id) => request('GET', `/projects/${enc(id)}/uploads`),
+  upload: (id, file, signal) =>
+    upload(`/projects/${enc(id)}/uploads?filename=${enc((file.name || '').slice(0, 200))}`, file, signal),
   getJob: (id) => request('GET', `/jobs/${enc(id)}`),
   cancelJob: (id) => request('POST', `/jobs/${enc(id)}/cancel`),
   jobMedia: (id) => request('GET', `/jobs/${enc(id)}/media`),
@@ -95,6 +143,15 @@ export const api = {
     request('GET', `/schedules?from=${enc(from)}&to=${enc(to)}&timezone=${enc(timezone)}`),
   createSchedule: (body) => request('POST', '/schedules', { body }),
   deleteSchedule: (id) => request('DELETE', `/schedules/${enc(id)}`),
+  listSeries: () => request('GET', '/series'),
+  getSeries: (id) => request('GET', `/series/${enc(id)}`),
+  createSeries: (body) => request('POST', '/series', { body }),
+  updateSeries: (id, body) => request('PATCH', `/series/${enc(id)}`, { body }),
+  deleteSeries: (id) => request('DELETE', `/series/${enc(id)}`),
+  listTemplates: () => request('GET', '/templates'),
+  createTemplate: (body) => request('POST', '/templates', { body }),
+  deleteTemplate: (id) => request('DELETE', `/templates/${enc(id)}`),
+  listVoices: (language) => request('GET', `/voices?language=${enc(language)}`),
 };
 
 /**

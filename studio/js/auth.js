@@ -4,8 +4,9 @@
 // `Authorization: Bearer dev:<uid>`; the Studio sends the dev uid shown in its header
 // (kept in localStorage, "local" by default: the same user as `python main.py make`).
 //
-// With Firebase Auth (the cloud), put a `config.json` next to index.html naming a module that
-// signs the user in and hands out ID tokens:
+// With Firebase Auth (the cloud), set `tokenModule` in the `config.json` next to index.html
+// (shipped with every key null: the defaults) to a module that signs the user in and hands out
+// ID tokens:
 //   {"apiBase": "/api/v1", "tokenModule": "./firebase-auth.js"}
 // where firebase-auth.js (yours; the Studio ships none, so it has no Firebase dependency)
 // exports `async function getIdToken()` returning the current user's Firebase ID token (e.g.

@@ -54,33 +54,44 @@ export function clearErrors(form) {
   if (alert) alert.hidden = true;
 }
 
-/** Show `error` (an ApiError or any Error) on `form`; focus the first bad field. */
+/**
+ * Show `error` (an ApiError or any Error) on `form`, each problem once: a field's next to the
+ * field (the alert then only names the fields to fix), the rest in the alert. Focus the first
+ * bad field.
+ */
 export function showErrors(form, error) {
   clearErrors(form);
   const alert = form.querySelector('.alert');
   const fields = (error && error.fields) || {};
   const unplaced = [];
+  const placed = [];
   let first = null;
   for (const [name, message] of Object.entries(fields)) {
     const holder = findField(form, name);
-    if (!holder) {
+    const slot = holder && holder.querySelector('.field-error');
+    if (!slot) {
       unplaced.push(`${name}: ${message}`);
       continue;
     }
-    const slot = holder.querySelector('.field-error');
-    slot.textContent = message;
+    slot.textContent = slot.hidden ? message : `${slot.textContent}; ${message}`;
     slot.hidden = false;
     const control = holder.querySelector('input, textarea, select');
-    if (control) {
-      for (const c of holder.querySelectorAll('input, textarea, select')) {
-        c.setAttribute('aria-invalid', 'true');
-      }
-      first = first || control;
-    }
+    for (const c of holder.querySelectorAll('input, textarea, select')) c.setAttribute('aria-invalid', 'true');
+    const label = holder.querySelector('label, legend, .label');
+    if (!placed.some(([h2]) => h2 === holder)) placed.push([holder, label ? label.textContent : name, control]);
+    first = first || control;
   }
   if (alert) {
-    fill(alert, h('strong', {}, error.message || String(error)));
-    if (unplaced.length) alert.append(h('ul', {}, unplaced.map((t) => h('li', {}, t))));
+    const children = [];
+    if (!placed.length || unplaced.length) children.push(h('strong', {}, unplaced.length && placed.length ? 'Some values need a change:' : error.message || String(error)));
+    if (unplaced.length && (placed.length || Object.keys(fields).length > 1)) children.push(h('ul', {}, unplaced.map((t) => h('li', {}, t))));
+    if (placed.length) {
+      children.push(h('p', { class: 'alert-fields' }, placed.length === 1 ? 'Check the field marked below: ' : `Check the ${placed.length} fields marked below: `,
+        placed.map(([, label, control], i) => [i ? ', ' : '', control
+          ? h('a', { href: '#', onclick: (event) => { event.preventDefault(); control.focus(); } }, label)
+          : label])));
+    }
+    fill(alert, children);
     alert.hidden = false;
   }
   (first || alert)?.focus?.();

@@ -1,4 +1,4 @@
-// The Studio: a hash router over four screens, and the header's identity field.
+// The Studio: a hash router over its screens, and the header's identity field.
 
 import { configureApi } from './api.js';
 import { devUid, identityLabel, initAuth, setDevUid, usesDevIdentity } from './auth.js';
@@ -7,6 +7,8 @@ import { renderCalendar } from './views/calendar.js';
 import { renderCreate } from './views/create.js';
 import { renderProject } from './views/project.js';
 import { renderProjects } from './views/projects.js';
+import { renderSeries } from './views/series.js';
+import { renderTemplates } from './views/templates.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -18,9 +20,11 @@ const ROUTES = [
   [/^\/new$/, 'new', renderCreate],
   [/^\/projects\/([\w-]+)(?:\/jobs\/([\w-]+))?$/, 'projects', renderProject],
   [/^\/calendar$/, 'calendar', renderCalendar],
+  [/^\/templates$/, 'templates', renderTemplates],
+  [/^\/series(?:\/([\w-]+))?$/, 'series', renderSeries],
 ];
 
-/** An optional config.json next to index.html: {apiBase, tokenModule, watchModule}. */
+/** config.json next to index.html: {apiBase, tokenModule, watchModule}, each null for the default. */
 async function loadConfig() {
   try {
     const res = await fetch('config.json', { cache: 'no-store' });
@@ -51,7 +55,7 @@ async function route() {
   current = screen;
   const match = ROUTES.map(([re, nav, view]) => [path.match(re), nav, view]).find(([m]) => m);
   for (const link of document.querySelectorAll('[data-nav]')) {
-    if (match && link.dataset.nav === match[1] && !(match[1] === 'projects' && path !== '/')) {
+    if (match && link.dataset.nav === match[1] && !(match[1] === 'projects' && path !== '/') && !(match[1] === 'series' && path !== '/series')) {
       link.setAttribute('aria-current', 'page');
     } else {
       link.removeAttribute('aria-current');

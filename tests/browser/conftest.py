@@ -1,33 +1,47 @@
-"""Fixtures of the browser tests: a served Studio and a Chromium page, both per module."""
+"""Fixtures of the browser tests: one served Studio and one Chromium for the run, a fresh page
+per test acting as its own dev user, at a laptop's or a phone's size."""
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.harness import ARTIFACTS, launch, missing_browser, studio_server
+from tests.browser.harness import (
+    ARTIFACTS,
+    VIEWPORTS,
+    Api,
+    launch,
+    missing_browser,
+    studio_server,
+)
+from tests.browser.seeds import Seeds
+
+_users = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def studio_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The data folder (SQLite file, media) the served Studio uses."""
     return tmp_path_factory.mktemp("studio") / "data"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def studio(studio_data: Path) -> Iterator[str]:
     """The base URL of `python main.py serve` on a fresh data folder."""
     reason = missing_browser()
     if reason:
         pytest.skip(reason)
-    with studio_server(studio_data, ARTIFACTS / "server.log") as base:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with studio_server(studio_data, ARTIFACTS / f"server-{worker}.log") as base:
         yield base
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(studio: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -38,26 +52,70 @@ def browser(studio: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page (1280x900, en-US, UTC); JavaScript errors on it fail the test."""
+def uid(request: pytest.FixtureRequest) -> str:
+    """This test's own dev user: it sees only what it made."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+    return f"t{worker}-{next(_users)}-{request.node.name[:24]}".replace("[", "-").replace("]", "")[
+        :64
+    ]
+
+
+@pytest.fixture
+def api(studio: str, uid: str) -> Api:
+    """The REST API as this test's user."""
+    return Api(studio, uid)
+
+
+@pytest.fixture
+def seeds(studio_data: Path, api: Api, tmp_path: Path) -> Iterator[Seeds]:
+    """Documents written straight into the served store, as this test's user."""
+    seeded = Seeds(studio_data, api, tmp_path)
+    yield seeded
+    seeded.close()
+
+
+@pytest.fixture(params=["desktop"])
+def viewport(request: pytest.FixtureRequest) -> str:
+    """The window's size: override with `@pytest.mark.parametrize("viewport", [...],
+    indirect=True)` to run a test at the phone's size too."""
+    return str(request.param)
+
+
+@pytest.fixture
+def page(browser: Any, uid: str, viewport: str) -> Iterator[Any]:
+    """A fresh page (en-US, UTC) as this test's user; JavaScript errors and failed loads of the
+    Studio's own files fail the test."""
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="UTC"
+        viewport=VIEWPORTS[viewport], locale="en-US", timezone_id="UTC", accept_downloads=True
     )
+    context.add_init_script(f"localStorage.setItem('storygenius.devUid', {uid!r})")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A 404 for a file of the Studio itself (an optional config, a module) is a defect; API
+    # answers are the page's business.
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status == 404 and "/v1/" not in r.url and "/media/" not in r.url
+            else None
+        ),
+    )
     page.set_default_timeout(30_000)
     yield page
     context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"errors on the page: {errors}"
 
 
 @pytest.fixture(scope="session")
 def shots() -> Any:
-    """Save a screenshot under out/test-artifacts/studio/ (kept after the run)."""
+    """Save a screenshot under out/test-artifacts/studio/ (kept after the run), named with the
+    window's size."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def shot(page: Any, name: str) -> None:
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
     return shot

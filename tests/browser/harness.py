@@ -2,12 +2,17 @@
 
 `python main.py serve` runs in a subprocess on a free port with its own data folder and the
 offline providers; Chromium is `/usr/bin/chromium` (infra/scripts/install-browser.sh installs
-it), driven by Playwright.
+it), driven by Playwright. One server serves a whole run: each test acts as its own dev user
+(`Authorization: Bearer dev:<uid>`, the Studio's "Dev user" field), so tests see only their
+own projects.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +23,9 @@ from tests.support.processes import ROOT, free_port, local_server
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = ROOT / "out" / "test-artifacts" / "studio"
+
+# The two screens every page is checked on: a laptop and a phone (iPhone 12-15 CSS pixels).
+VIEWPORTS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 # Variables that would point the server at other backends or providers than the defaults.
 _FOREIGN = ("STORYGENIUS_", "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "GOOGLE_")
@@ -50,13 +58,75 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+class Api:
+    """The served REST API as one dev user: seeds what a test needs without the page."""
+
+    def __init__(self, base: str, uid: str) -> None:
+        self.base = base
+        self.uid = uid
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.base}/v1{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer dev:{self.uid}"},
+        )
+        with urllib.request.urlopen(request) as answer:
+            text = answer.read()
+        return json.loads(text) if text else None
+
+    def has_route(self, method: str, path: str) -> bool:
+        """Whether the server's OpenAPI document lists the route (a backend may not have landed)."""
+        paths = self.call("GET", "/openapi.json")["paths"]
+        return method.lower() in paths.get(f"/v1{path}", {})
+
+    def status_of(self, method: str, path: str, body: Any = None) -> int:
+        try:
+            self.call(method, path, body)
+        except urllib.error.HTTPError as answer:
+            return answer.code
+        return 200
+
+
+# Horizontal overflow as a person meets it: the page scrolls sideways. Names what sticks out.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = document.documentElement.scrollWidth;
+  if (wide <= width) return null;
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > width + 1 && el.offsetParent !== null) {
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      out.push(`${name} right=${Math.round(r.right)}`);
+    }
+  }
+  return `page is ${wide} px wide in a ${width} px window: ${out.slice(0, 6).join('; ')}`;
+}"""
+
+
+def assert_no_overflow(page: Any) -> None:
+    """The page does not scroll sideways at its window's width."""
+    problem = page.evaluate(OVERFLOW)
+    assert problem is None, problem
+
+
 def create_video(page: Any, prompt: str, seconds: int, aspect: str, resolution: str) -> None:
-    """Fill the New video form (the page must be on it) and click Generate video."""
+    """Fill the New video form (the page must be on it) and click its render button."""
+    fill_video_form(page, prompt, seconds, aspect, resolution)
+    render = page.get_by_role("button", name="Render now")
+    if not render.count():
+        render = page.get_by_role("button", name="Generate video")
+    render.click()
+
+
+def fill_video_form(page: Any, prompt: str, seconds: int, aspect: str, resolution: str) -> None:
     page.get_by_label("What is your video about?").fill(prompt)
     page.get_by_label("Length (seconds)", exact=True).fill(str(seconds))
     page.locator(f'.choice:has(input[value="{aspect}"])').click()
     page.locator(f'.choice:has(input[value="{resolution}"])').click()
-    page.get_by_role("button", name="Generate video").click()
 
 
 PLAYABLE = (

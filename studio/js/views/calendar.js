@@ -1,10 +1,13 @@
-// Calendar: when each project is published. A month grid of schedules (GET /v1/schedules) and
-// a form to schedule a project (POST /v1/schedules {project_id, publish_at, timezone}).
-// On a server without the scheduling routes, it says so instead.
+// Calendar: when each project is published. A month grid of schedules and series runs
+// (GET /v1/schedules) with, below it, the month's list (readable and clickable on a phone,
+// where a day's cell is too narrow for a title), and a form to schedule a project
+// (POST /v1/schedules {project_id, publish_at, timezone}). On a server without the scheduling
+// routes, it says so instead.
 
 import { api } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
 import { alertBox, clearErrors, field, showErrors } from '../forms.js';
+import { browserZone, inZone, messageInZone, wallToInstant, zoneSelect } from '../zones.js';
 
 const STATUS_TEXT = {
   scheduled: 'Scheduled',
@@ -19,23 +22,24 @@ const STATUS_TEXT = {
 const pad = (n) => String(n).padStart(2, '0');
 const isoDate = (y, m, d) => `${y}-${pad(m + 1)}-${pad(d)}`;
 
-function browserZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
-function zones() {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC', browserZone()];
-  }
-}
-
 /** Today's date in `timeZone` as [year, monthIndex, day]. */
 function today(timeZone) {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  const [y, m, d] = parts.split('-').map(Number);
+  const [y, m, d] = dayIn(new Date().toISOString(), timeZone).split('-').map(Number);
   return [y, m - 1, d];
+}
+
+function dayIn(iso, timeZone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+/** What an event is called and where it leads. */
+function describe(s, names) {
+  const series = s.theme ? `Series: ${s.theme}` : 'Series run';
+  const name = (s.project_id && names.get(s.project_id)) || s.title || s.topic || (s.series_id ? series : 'Project');
+  const href = s.project_id
+    ? `#/projects/${s.project_id}${s.job_id ? `/jobs/${s.job_id}` : ''}`
+    : s.series_id ? `#/series/${s.series_id}` : null;
+  return { name, href };
 }
 
 export async function renderCalendar(main, { query, signal }) {
@@ -45,6 +49,7 @@ export async function renderCalendar(main, { query, signal }) {
   let month = tm;
   let projects = [];
   const grid = h('div', { class: 'calendar-grid' });
+  const agenda = h('section', { class: 'agenda', 'aria-labelledby': 'agenda-title' });
   const monthTitle = h('h2', { id: 'month-title', 'aria-live': 'polite' });
   const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
   const unavailableNote = h('div', { class: 'notice', role: 'status', hidden: true });
@@ -63,7 +68,7 @@ export async function renderCalendar(main, { query, signal }) {
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Publishing calendar'), h('p', { class: 'lede' }, `Times shown in ${timeZone}.`))),
     notice,
     unavailableNote,
-    h('div', { class: 'calendar-layout' }, h('section', { class: 'card', 'aria-labelledby': 'month-title' }, nav, grid), formBox),
+    h('div', { class: 'calendar-layout' }, h('div', { class: 'calendar-main' }, h('section', { class: 'card', 'aria-labelledby': 'month-title' }, nav, grid), agenda), formBox),
   );
 
   function move(step) {
@@ -77,11 +82,13 @@ export async function renderCalendar(main, { query, signal }) {
     fill(unavailableNote, h('strong', {}, 'Scheduling isn’t available on this server.'), ' It does not serve the /v1/schedules routes; videos can still be made and downloaded.');
     unavailableNote.hidden = false;
     fill(formBox);
+    fill(agenda);
     fill(grid, monthGrid(year, month, new Map(), [ty, tm, td]));
   }
 
   async function load() {
-    monthTitle.textContent = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(new Date(year, month, 1));
+    const label = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(new Date(year, month, 1));
+    monthTitle.textContent = label;
     // Dates count whole days in `timezone`: the first to the last day of the month.
     const from = isoDate(year, month, 1);
     const last = isoDate(year, month, new Date(year, month + 1, 0).getDate());
@@ -99,13 +106,18 @@ export async function renderCalendar(main, { query, signal }) {
       schedules = [];
     }
     if (signal.aborted) return;
+    schedules.sort((a, b) => new Date(a.publish_at) - new Date(b.publish_at));
     const byDay = new Map();
     for (const s of schedules) {
       const day = s.local_date || dayIn(s.publish_at, timeZone);
       if (!byDay.has(day)) byDay.set(day, []);
       byDay.get(day).push(s);
     }
-    fill(grid, monthGrid(year, month, byDay, [ty, tm, td], { projects, onCancel }));
+    const names = new Map(projects.map((p) => [p.id, p.title || p.story?.title || p.prompt]));
+    fill(grid, monthGrid(year, month, byDay, [ty, tm, td], { names, onCancel }));
+    fill(agenda, h('h2', { id: 'agenda-title' }, `In ${label}`), schedules.length
+      ? h('ul', { class: 'agenda-list' }, schedules.map((s) => agendaItem(s, names, timeZone, onCancel)))
+      : h('p', { class: 'muted' }, 'Nothing is scheduled this month.'));
     return undefined;
   }
 
@@ -136,12 +148,26 @@ export async function renderCalendar(main, { query, signal }) {
   return undefined;
 }
 
-function dayIn(iso, timeZone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+function cancelButton(s, onCancel) {
+  return onCancel && (s.status || 'scheduled') === 'scheduled'
+    ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Cancel the ${formatWhen(s.publish_at, s.timezone)} publish`, onclick: () => onCancel(s) }, '×')
+    : null;
 }
 
-function monthGrid(year, month, byDay, [ty, tm, td], { projects = [], onCancel } = {}) {
-  const names = new Map(projects.map((p) => [p.id, p.title || p.story?.title || p.prompt]));
+function agendaItem(s, names, timeZone, onCancel) {
+  const { name, href } = describe(s, names);
+  const status = s.status || 'scheduled';
+  return h(
+    'li',
+    { class: `agenda-item event-${status}` },
+    h('time', { datetime: s.publish_at }, formatWhen(s.publish_at, timeZone)),
+    href ? h('a', { href }, name) : h('span', {}, name),
+    h('span', { class: 'agenda-status' }, STATUS_TEXT[status] || status),
+    cancelButton(s, onCancel),
+  );
+}
+
+function monthGrid(year, month, byDay, [ty, tm, td], { names = new Map(), onCancel } = {}) {
   const first = new Date(year, month, 1);
   const startDay = (first.getDay() + 6) % 7; // weeks start on Monday
   const days = new Date(year, month + 1, 0).getDate();
@@ -160,16 +186,15 @@ function monthGrid(year, month, byDay, [ty, tm, td], { projects = [], onCancel }
         { class: isToday ? 'today' : null, 'aria-current': isToday ? 'date' : null },
         h('span', { class: 'day' }, d),
         items.length
-          ? h('ul', { class: 'events' }, items.map((s) => h('li', { class: `event event-${s.status || 'scheduled'}` },
-              h('time', { datetime: s.publish_at }, (s.publish_at_local || '').slice(11, 16) || new Date(s.publish_at).toTimeString().slice(0, 5)),
-              ' ',
-              s.project_id
-                ? h('a', { href: `#/projects/${s.project_id}` }, names.get(s.project_id) || s.title || 'Project')
-                : h('span', { class: 'event-title' }, s.title || s.topic || (s.theme ? `Series: ${s.theme}` : 'Series run')),
-              h('span', { class: 'visually-hidden' }, `, ${STATUS_TEXT[s.status] || s.status || ''}`),
-              onCancel && (s.status || 'scheduled') === 'scheduled'
-                ? h('button', { type: 'button', class: 'icon-btn', 'aria-label': `Cancel the ${formatWhen(s.publish_at, s.timezone)} publish`, onclick: () => onCancel(s) }, '×')
-                : null)))
+          ? h('ul', { class: 'events' }, items.map((s) => {
+              const { name, href } = describe(s, names);
+              return h('li', { class: `event event-${s.status || 'scheduled'}`, title: name },
+                h('time', { datetime: s.publish_at }, (s.publish_at_local || '').slice(11, 16) || new Date(s.publish_at).toTimeString().slice(0, 5)),
+                ' ',
+                href ? h('a', { href }, name) : h('span', { class: 'event-title' }, name),
+                h('span', { class: 'visually-hidden' }, `, ${STATUS_TEXT[s.status] || s.status || ''}`),
+                cancelButton(s, onCancel));
+            }))
           : null,
       ),
     );
@@ -191,7 +216,7 @@ function scheduleForm({ projects, timeZone, preselect, onCreated }) {
     : h('option', { value: '' }, 'No projects yet'));
   const tomorrow = new Date(Date.now() + 86400000);
   const when = h('input', { type: 'datetime-local', value: `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T09:00` });
-  const zone = h('select', {}, zones().map((z) => h('option', { value: z, selected: z === timeZone }, z)));
+  const zone = zoneSelect(timeZone);
   const done = h('p', { class: 'success', role: 'status' });
   const form = h(
     'form',
@@ -199,7 +224,7 @@ function scheduleForm({ projects, timeZone, preselect, onCreated }) {
     h('h2', { id: 'schedule-heading' }, 'Schedule a publish'),
     alertBox(),
     field({ label: 'Project', field: 'project_id', control: project }),
-    field({ label: 'Publish at', field: 'publish_at', control: when, hint: 'Generation starts early enough to be ready.' }),
+    field({ label: 'Publish at', field: 'publish_at', control: when, hint: 'In the time zone below. Generation starts early enough to be ready.' }),
     field({ label: 'Time zone', field: 'timezone', control: zone }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Schedule')),
     done,
@@ -208,6 +233,20 @@ function scheduleForm({ projects, timeZone, preselect, onCreated }) {
     event.preventDefault();
     clearErrors(form);
     done.textContent = '';
+    if (!project.value) {
+      showErrors(form, { message: 'Make a project first.', fields: { project_id: 'there is no project to publish yet' } });
+      return;
+    }
+    if (!when.value) {
+      showErrors(form, { message: 'Choose when to publish.', fields: { publish_at: 'choose a date and a time' } });
+      return;
+    }
+    const at = wallToInstant(when.value, zone.value);
+    if (at.getTime() <= Date.now()) {
+      const why = `must be in the future: it is ${inZone(at, zone.value)}, now is ${inZone(new Date(), zone.value)}`;
+      showErrors(form, { message: `Publish at ${why}.`, fields: { publish_at: why } });
+      return;
+    }
     const button = form.querySelector('[type=submit]');
     button.disabled = true;
     try {
@@ -220,7 +259,9 @@ function scheduleForm({ projects, timeZone, preselect, onCreated }) {
       if (err.noRoute) {
         showErrors(form, { message: 'Scheduling isn’t available on this server.', fields: {} });
       } else {
-        showErrors(form, err);
+        // The API speaks UTC; the person chose a zone.
+        const fields = Object.fromEntries(Object.entries(err.fields || {}).map(([k, v]) => [k, messageInZone(v, zone.value)]));
+        showErrors(form, { message: messageInZone(err.message, zone.value), fields });
       }
     } finally {
       button.disabled = false;

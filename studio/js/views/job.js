@@ -2,6 +2,8 @@
 
 import { h, fill, formatSeconds, formatUsd, formatWhen } from '../dom.js';
 import { resolveLink } from '../api.js';
+import { slug } from '../checks.js';
+import { etaTracker, formatLeft } from '../eta.js';
 
 const STAGES = [
   ['script', 'Script'],
@@ -17,7 +19,8 @@ const STATUS_TEXT = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
-const KIND_TEXT = { generate: 'Render', preview: 'Quick preview (360p)', export: 'Export' };
+const KIND_TEXT = { generate: 'Render', preview: 'Quick preview (360p)', export: 'Export', storyboard: 'Storyboard', script: 'Script' };
+export const TERMINAL = ['done', 'failed', 'cancelled'];
 
 export function announce(text) {
   const box = document.getElementById('announcer');
@@ -32,6 +35,7 @@ export function jobPanel({ onCancel }) {
   const progress = h('progress', { max: 100, value: 0, id: 'job-progress', 'aria-labelledby': 'job-progress-label' });
   const percent = h('span', { class: 'percent', id: 'job-percent' }, '0%');
   const stageText = h('span', { id: 'job-progress-label' }, 'Progress');
+  const left = h('p', { class: 'eta muted small', id: 'job-eta', 'aria-live': 'off' });
   const steps = h(
     'ol',
     { class: 'stages', 'aria-label': 'Stages' },
@@ -48,6 +52,7 @@ export function jobPanel({ onCancel }) {
     meta,
     steps,
     h('div', { class: 'progress-row' }, stageText, progress, percent),
+    left,
     fallbacks,
     error,
     cost,
@@ -55,6 +60,7 @@ export function jobPanel({ onCancel }) {
   );
   let spoken = '';
   let timer = null;
+  const eta = etaTracker();
 
   function elapsed(job) {
     if (!job.started_at) return '';
@@ -66,14 +72,22 @@ export function jobPanel({ onCancel }) {
     title.textContent = KIND_TEXT[job.kind] || 'Render';
     status.textContent = STATUS_TEXT[job.status] || job.status;
     status.className = `pill pill-${job.status}`;
-    const running = !['done', 'failed', 'cancelled'].includes(job.status);
-    const renderLine = `${job.render.width}×${job.render.height} · started ${formatWhen(job.created_at)}`;
+    const running = !TERMINAL.includes(job.status);
+    const size = job.render ? `${job.render.width}×${job.render.height} · ` : '';
+    const renderLine = `${size}started ${formatWhen(job.created_at)}`;
     meta.textContent = running ? renderLine : `${renderLine} · took ${elapsed(job)}`;
+    eta.observe(job);
+    const tick = () => {
+      left.textContent = running ? formatLeft(eta.secondsLeft(job)) : '';
+      left.hidden = !left.textContent;
+    };
+    tick();
     clearInterval(timer);
     if (running && job.started_at) {
       timer = setInterval(() => {
         if (!el.isConnected) return clearInterval(timer);
         meta.textContent = `${renderLine} · ${elapsed(job)} so far`;
+        tick();
         return undefined;
       }, 1000);
     }
@@ -83,6 +97,8 @@ export function jobPanel({ onCancel }) {
     const stageLabel = (STAGES.find(([id]) => id === job.stage) || [, 'Queued'])[1];
     stageText.textContent = running ? `${stageLabel}…` : STATUS_TEXT[job.status];
     const at = STAGES.findIndex(([id]) => id === job.stage);
+    // A storyboard stops at the pictures: no assembly.
+    steps.querySelector('[data-stage="assembly"]').hidden = job.kind === 'storyboard';
     for (const [i, li] of [...steps.children].entries()) {
       li.className = i < at || job.stage === 'done' ? 'done' : i === at ? (job.status === 'failed' ? 'failed' : 'current') : '';
       if (i === at && running) li.setAttribute('aria-current', 'step');
@@ -137,24 +153,32 @@ export function jobPanel({ onCancel }) {
   return { el, update, stop: () => clearInterval(timer) };
 }
 
-/** The finished video with its captions track, and download links. */
+/**
+ * The video with its captions track, and download links named after the title.
+ * `update(job, media, {title, latestKeyframe, previous})`: `previous` ({job, media}) is an
+ * earlier render shown, playable, while `job` makes the next one.
+ */
 export function player() {
   const stage = h('div', { class: 'screen' }, h('p', { class: 'screen-empty' }, 'No video yet.'));
+  const note = h('p', { class: 'screen-note', role: 'status', hidden: true });
   const downloads = h('ul', { class: 'downloads', 'aria-label': 'Downloads', hidden: true });
-  const el = h('section', { class: 'player', 'aria-label': 'Video' }, stage, downloads);
-  let shownFor = null;
+  const el = h('section', { class: 'player', 'aria-label': 'Video' }, note, stage, downloads);
+  let shown = null; // "job id|title" of the video on show
 
-  function setFrame(job) {
-    const { width, height } = job.render;
+  function setFrame(render) {
+    if (!render) return;
+    const { width, height } = render;
     stage.style.aspectRatio = `${width} / ${height}`;
     stage.dataset.shape = width > height ? 'wide' : width < height ? 'tall' : 'square';
   }
 
-  function update(job, media, { title, latestKeyframe } = {}) {
-    setFrame(job);
-    if (media && media.video) {
-      if (shownFor === job.id) return;
-      shownFor = job.id;
+  function showVideo(job, media, title) {
+    setFrame(job.render);
+    const memo = `${job.id}|${title}`;
+    if (shown === memo) return;
+    const sameVideo = shown && shown.split('|')[0] === job.id;
+    shown = memo;
+    if (!sameVideo) {
       const lang = job.story?.language || 'en';
       // Captions burned into the picture already show; the track is there to switch on (and
       // for players and search that read text), shown at once only when none are burned in.
@@ -167,7 +191,8 @@ export function player() {
           playsinline: true,
           poster: media.thumbnail ? resolveLink(media.thumbnail) : null,
           src: resolveLink(media.video),
-          'aria-label': `${title}: the finished video`,
+          dataset: { job: job.id },
+          'aria-label': `${title}: the video`,
         },
         media.captions_vtt
           ? h('track', { kind: 'captions', src: resolveLink(media.captions_vtt), srclang: lang, label: `Captions (${lang})`, default: !burned })
@@ -175,30 +200,48 @@ export function player() {
       );
       stage.dataset.memo = '';
       fill(stage, video);
-      const slug = (title || 'video').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'video';
-      const links = [
-        ['video', 'Video', 'MP4', `${slug}.mp4`],
-        ['thumbnail', 'Thumbnail', 'JPG', `${slug}.jpg`],
-        ['captions_srt', 'Captions', 'SRT', `${slug}.srt`],
-        ['captions_vtt', 'Captions', 'VTT', `${slug}.vtt`],
-      ].filter(([key]) => media[key]);
-      fill(
-        downloads,
-        links.map(([key, label, type, name]) =>
-          h('li', {}, h('a', { class: 'btn btn-small', href: resolveLink(media[key]), download: name, dataset: { download: key } }, `${label} `, h('span', { class: 'type' }, type))),
-        ),
-        job.outputs.duration_s ? h('li', { class: 'muted small' }, `${formatSeconds(job.outputs.duration_s)} · ${job.outputs.width}×${job.outputs.height}`) : null,
-      );
-      downloads.hidden = false;
+    }
+    const name = slug(title);
+    const links = [
+      ['video', 'Video', 'MP4', `${name}.mp4`],
+      ['thumbnail', 'Thumbnail', 'JPG', `${name}.jpg`],
+      ['captions_srt', 'Captions', 'SRT', `${name}.srt`],
+      ['captions_vtt', 'Captions', 'VTT', `${name}.vtt`],
+    ].filter(([key]) => media[key]);
+    fill(
+      downloads,
+      links.map(([key, label, type, file]) =>
+        h('li', {}, h('a', { class: 'btn btn-small', href: resolveLink(media[key]), download: file, dataset: { download: key } }, `${label} `, h('span', { class: 'type' }, type))),
+      ),
+      job.outputs.duration_s ? h('li', { class: 'muted small' }, `${formatSeconds(job.outputs.duration_s)} · ${job.outputs.width}×${job.outputs.height}`) : null,
+    );
+    downloads.hidden = false;
+  }
+
+  function update(job, media, { title = '', latestKeyframe = null, previous = null } = {}) {
+    const running = !TERMINAL.includes(job.status);
+    if (media && media.video) {
+      note.hidden = true;
+      showVideo(job, media, title);
       return;
     }
-    shownFor = null;
+    if (running && previous?.media?.video) {
+      // The last render stays playable while this one is made.
+      note.hidden = false;
+      note.textContent = 'Playing the previous render: the new one replaces it when it is ready.';
+      showVideo(previous.job, previous.media, title);
+      return;
+    }
+    note.hidden = true;
+    setFrame(job.render);
+    shown = null;
     downloads.hidden = true;
     const memo = `${job.id}|${job.status}|${latestKeyframe || ''}`;
     if (stage.dataset.memo === memo) return;
     stage.dataset.memo = memo;
-    const running = !['done', 'failed', 'cancelled'].includes(job.status);
-    const text = running ? 'Your video appears here when it is ready.' : job.status === 'done' ? 'Loading the video…' : 'This render made no video.';
+    const text = running
+      ? job.kind === 'storyboard' ? 'The storyboard’s pictures appear below as they are painted.' : 'Your video appears here when it is ready.'
+      : job.status === 'done' ? (job.kind === 'storyboard' ? 'The storyboard is ready below.' : 'Loading the video…') : 'This render made no video.';
     fill(
       stage,
       latestKeyframe ? h('img', { class: 'screen-still', src: resolveLink(latestKeyframe), alt: '' }) : null,

@@ -1,20 +1,38 @@
-// One project: its settings, the job being watched live (or the last one), the video, the
-// scenes with their text editable, a re-render, and earlier renders.
+// One project, from prompt to video: write the script (and edit it), make the storyboard
+// (pictures and the cost of the render), render; or "Render now" in one click. The job being
+// made is watched live; the last video stays playable while a new one renders; scenes are
+// edited, added, moved and removed; sound, brand kit and uploads; earlier renders.
 
-import { api, watchJob } from '../api.js';
+import { api, hasRoute, watchJob } from '../api.js';
 import { h, fill, formatAgo } from '../dom.js';
-import { jobPanel, player, announce } from './job.js';
+import { jobPanel, player, announce, TERMINAL } from './job.js';
+import { projectMenu } from './project-menu.js';
+import { soundAndBrand } from './project-media.js';
 import { sceneBoard } from './scenes.js';
 import { settingsSummary } from './settings.js';
+import { uploadsStore } from './uploads.js';
 
-const TERMINAL = ['done', 'failed', 'cancelled'];
+const LABELS = {
+  script: 'Write the script',
+  storyboard: 'Make the storyboard',
+  render: 'Render video',
+  generate: 'Generate video',
+  rerender: 'Re-render',
+};
+const STEPS = [['script', 'Script'], ['storyboard', 'Storyboard'], ['video', 'Video']];
 
-export async function renderProject(main, { params: [projectId, jobId], signal }) {
+export async function renderProject(main, { params: [projectId, jobId], query, signal }) {
   fill(main, h('h1', {}, 'Project'), h('p', { class: 'loading' }, 'Loading…'));
   let project;
   let jobs;
+  let caps;
   try {
-    [project, { jobs }] = await Promise.all([api.getProject(projectId), api.listJobs(projectId)]);
+    [project, { jobs }, caps] = await Promise.all([
+      api.getProject(projectId),
+      api.listJobs(projectId),
+      capabilities(),
+    ]);
+    if (jobId && !jobs.some((j) => j.id === jobId)) jobs = [await api.getJob(jobId), ...jobs];
   } catch (err) {
     if (signal.aborted) return undefined;
     fill(main, h('h1', {}, 'Project'), h('div', { class: 'alert', role: 'alert' }, err.message), h('p', {}, h('a', { href: '#/' }, 'Back to your projects')));
@@ -22,62 +40,125 @@ export async function renderProject(main, { params: [projectId, jobId], signal }
   }
   if (signal.aborted) return undefined;
 
-  const state = { project, job: null, media: null, edited: new Set() };
+  const state = { project, jobs, job: null, media: null, previous: null, edited: new Set() };
   const selected = jobId ? jobs.find((j) => j.id === jobId) : jobs[0];
+  const uploads = uploadsStore(project.id);
   const title = h('h1', {});
-  const prompt = h('p', { class: 'lede' });
+  const prompt = h('p', { class: 'lede clamp prompt-text' });
+  const more = h('button', { type: 'button', class: 'btn btn-link small', hidden: true, 'aria-expanded': 'false' }, 'Show the whole prompt');
+  let expanded = false;
+  more.addEventListener('click', () => {
+    expanded = !expanded;
+    more.textContent = expanded ? 'Show less' : 'Show the whole prompt';
+    more.setAttribute('aria-expanded', String(expanded));
+    renderHeader();
+  });
   const chips = h('p', { class: 'chips' });
   const pageAlert = h('div', { class: 'alert', role: 'alert', tabindex: '-1', hidden: true });
+  const runningNote = h('p', { class: 'notice small', role: 'status', hidden: true });
+  const stepper = h('ol', { class: 'stepper', 'aria-label': 'From prompt to video', hidden: !caps.script });
   const editedBanner = h('div', { class: 'banner', role: 'status', hidden: true });
-  const primary = h('button', { type: 'button', class: 'btn btn-primary', dataset: { action: 'generate' }, onclick: () => start('generate') }, 'Generate video');
-  const preview = h('button', { type: 'button', class: 'btn', onclick: () => start('preview') }, 'Quick preview');
+  const primary = h('button', { type: 'button', class: 'btn btn-primary', dataset: { action: 'primary' }, onclick: () => act(phase()) });
+  const renderNow = h('button', { type: 'button', class: 'btn', onclick: () => act('generate') }, 'Render now');
+  const preview = h('button', { type: 'button', class: 'btn', onclick: () => act('preview') }, 'Quick preview');
   const schedule = h('a', { class: 'btn', href: `#/calendar?project=${project.id}` }, 'Schedule publishing');
+  const menu = projectMenu({ getProject: () => state.project, canTemplate: caps.templates, onError: showProblem });
   const history = h('nav', { class: 'history', 'aria-label': 'Renders of this project' });
 
   const panel = jobPanel({ onCancel: cancel });
   const screen = player();
-  const board = sceneBoard({ onSaved });
+  const board = sceneBoard({ onSaved, uploads, caps, onProblem: showProblem, onRewrite: caps.script ? () => act('script') : null });
+  const media = soundAndBrand({ getProject: () => state.project, uploads, onSaved: (p) => onSaved(p, null) });
+
+  const running = () => state.jobs.find((j) => !TERMINAL.includes(j.status)) || null;
+  const done = (...kinds) => state.jobs.some((j) => j.status === 'done' && kinds.includes(j.kind));
+
+  /** What the main button does next. */
+  function phase() {
+    if (!state.project.story) return caps.script ? 'script' : 'generate';
+    if (done('generate', 'export')) return 'rerender';
+    if (caps.storyboard && !done('storyboard', 'preview')) return 'storyboard';
+    return caps.script ? 'render' : 'generate';
+  }
+
+  function showProblem(message) {
+    fill(pageAlert, message);
+    pageAlert.hidden = false;
+    pageAlert.focus();
+  }
 
   function renderHeader() {
     const p = state.project;
-    title.textContent = p.title || p.story?.title || state.job?.story?.title || p.prompt;
+    const named = p.title || p.story?.title || state.job?.story?.title;
+    // Until the script names it, the prompt is the heading; either way it is clamped to a few
+    // lines until asked for whole.
+    title.textContent = named || p.prompt;
+    title.classList.toggle('clamp', !named && !expanded);
     prompt.textContent = p.prompt;
+    prompt.hidden = !named;
+    prompt.classList.toggle('clamp', !expanded);
+    more.hidden = p.prompt.length < (named ? 140 : 90) && !p.prompt.includes('\n');
     fill(chips, settingsSummary(p.settings).map((t) => h('span', { class: 'chip' }, t)));
-    primary.textContent = state.job ? 'Re-render' : 'Generate video';
+    const next = phase();
+    const busy = running();
+    primary.textContent = LABELS[next === 'generate' && done('generate') ? 'rerender' : next];
+    for (const b of [primary, renderNow, preview]) b.disabled = Boolean(busy);
+    renderNow.hidden = !['script', 'storyboard'].includes(next);
+    preview.hidden = !p.story || next === 'storyboard';
+    runningNote.hidden = !busy;
+    if (busy) {
+      const watching = state.job && busy.id === state.job.id;
+      fill(runningNote, watching
+        ? `${busy.kind === 'storyboard' ? 'The storyboard' : 'A render'} is running; start another when it ends.`
+        : h('span', {}, 'A job of this project is running. ', h('a', { href: `#/projects/${p.id}/jobs/${busy.id}` }, 'Watch it')));
+    }
     const n = state.edited.size;
-    editedBanner.hidden = n === 0;
+    editedBanner.hidden = n === 0 || !done('generate', 'export');
     fill(editedBanner, `You changed ${n} scene${n === 1 ? '' : 's'}. Re-render to see and hear ${n === 1 ? 'it' : 'them'}: only what changed is made again. `,
-      h('button', { type: 'button', class: 'btn btn-primary btn-small', onclick: () => start('generate') }, 'Re-render now'));
+      h('button', { type: 'button', class: 'btn btn-primary btn-small', disabled: Boolean(busy), onclick: () => act('generate') }, 'Re-render now'));
+    const reached = { script: Boolean(p.story), storyboard: done('storyboard', 'preview', 'generate', 'export'), video: done('generate', 'export') };
+    const current = next === 'script' ? 'script' : next === 'storyboard' ? 'storyboard' : 'video';
+    fill(stepper, STEPS.map(([id, label], i) => h('li', {
+      class: reached[id] ? 'done' : id === current ? 'current' : '',
+      'aria-current': id === current ? 'step' : null,
+    }, h('span', { class: 'step-n', 'aria-hidden': 'true' }, reached[id] ? '✓' : i + 1), label)));
   }
 
   function renderHistory() {
-    fill(
-      history,
-      jobs.length > 1 || (jobs.length === 1 && !state.job)
-        ? [
-            h('h2', {}, 'Renders'),
-            h('ul', {}, jobs.map((j) => h('li', {}, h('a', {
-              href: `#/projects/${project.id}/jobs/${j.id}`,
-              'aria-current': state.job && j.id === state.job.id ? 'true' : null,
-            }, `${j.kind === 'preview' ? 'Preview' : j.kind === 'export' ? 'Export' : 'Render'} · ${j.status} · `, h('time', { datetime: j.created_at }, formatAgo(j.created_at)))))),
-          ]
-        : [],
-    );
+    const shown = state.jobs.filter((j) => j.kind !== 'script');
+    fill(history, shown.length > 1 || (shown.length === 1 && !state.job)
+      ? [h('h2', {}, 'Renders'), h('ul', {}, shown.map((j) => h('li', {}, h('a', {
+          href: `#/projects/${state.project.id}/jobs/${j.id}`,
+          'aria-current': state.job && j.id === state.job.id ? 'true' : null,
+        }, `${KIND_NAMES[j.kind] || 'Render'} · ${j.status} · `, h('time', { datetime: j.created_at }, formatAgo(j.created_at))))))]
+      : []);
   }
 
-  async function start(kind) {
-    primary.disabled = true;
-    preview.disabled = true;
+  async function act(kind) {
+    for (const b of [primary, renderNow, preview]) b.disabled = true;
     pageAlert.hidden = true;
     try {
-      const { job_id: newJob } = await api.start(project.id, kind);
-      location.hash = `#/projects/${project.id}/jobs/${newJob}`;
+      if (kind === 'script') {
+        announce('Writing the script…');
+        const answer = await api.writeScript(state.project.id);
+        if (answer && answer.job_id) {
+          location.hash = `#/projects/${state.project.id}/jobs/${answer.job_id}`;
+          return;
+        }
+        state.project = await api.getProject(state.project.id);
+        state.edited.clear();
+        announce('The script is written: read it, edit it, then make the storyboard.');
+        renderHeader();
+        board.update({ project: state.project });
+        return;
+      }
+      const route = kind === 'rerender' || kind === 'render' ? 'generate' : kind;
+      const { job_id: newJob } = await api.start(state.project.id, route);
+      location.hash = `#/projects/${state.project.id}/jobs/${newJob}`;
     } catch (err) {
-      fill(pageAlert, err.message);
-      pageAlert.hidden = false;
-      pageAlert.focus();
-      primary.disabled = false;
-      preview.disabled = false;
+      const other = err.status === 409 && (err.fields?.job_id || err.fields?.running_job);
+      showProblem(other ? h('span', {}, `${err.message} `, h('a', { href: `#/projects/${state.project.id}/jobs/${other}` }, 'Watch that job')) : err.message);
+      renderHeader();
     }
   }
 
@@ -86,8 +167,7 @@ export async function renderProject(main, { params: [projectId, jobId], signal }
     try {
       await api.cancelJob(state.job.id);
     } catch (err) {
-      fill(pageAlert, err.message);
-      pageAlert.hidden = false;
+      showProblem(err.message);
     }
   }
 
@@ -99,6 +179,7 @@ export async function renderProject(main, { params: [projectId, jobId], signal }
     }
     renderHeader();
     board.update({ project: saved });
+    media.update(saved);
   }
 
   // Media links are asked for when the job references media it had not before.
@@ -109,10 +190,10 @@ export async function renderProject(main, { params: [projectId, jobId], signal }
     if (keys === mediaSeen || mediaBusy) return;
     mediaBusy = true;
     try {
-      const media = await api.jobMedia(job.id);
+      const answer = await api.jobMedia(job.id);
       mediaSeen = keys;
       if (!stopped) {
-        state.media = media;
+        state.media = answer;
         showJob();
       }
     } catch {
@@ -123,70 +204,107 @@ export async function renderProject(main, { params: [projectId, jobId], signal }
     }
   }
 
+  /** The last finished video before the watched job, shown while (or when) it has none. */
+  async function loadPrevious() {
+    const at = state.jobs.indexOf(state.job);
+    const earlier = state.jobs.slice(at + 1).find((j) => j.status === 'done' && j.outputs?.video);
+    if (!earlier) return;
+    try {
+      state.previous = { job: earlier, media: await api.jobMedia(earlier.id) };
+      if (!stopped) showJob();
+    } catch {
+      // no previous video to show
+    }
+  }
+
   function latestKeyframe() {
     const job = state.job;
     if (!job || !state.media) return null;
-    const ids = [...job.scene_ids].reverse();
-    const id = ids.find((sid) => state.media.keyframes[sid]);
+    const id = [...job.scene_ids].reverse().find((sid) => state.media.keyframes[sid]);
     return id ? state.media.keyframes[id] : null;
   }
 
   function showJob() {
     const job = state.job;
-    panel.update(job);
-    screen.update(job, state.media, { title: title.textContent, latestKeyframe: latestKeyframe() });
-    board.update({ job, media: state.media, project: state.project });
     renderHeader();
+    panel.update(job);
+    const previous = state.media?.video ? null : state.previous;
+    screen.update(job, state.media, { title: title.textContent, latestKeyframe: latestKeyframe(), previous });
+    board.update({ job, media: state.media, project: state.project });
   }
 
   let stopped = false;
   let stopWatch = () => {};
   if (selected) {
     state.job = selected;
-    const known = jobs.findIndex((j) => j.id === selected.id);
     stopWatch = watchJob(selected.id, {
       onJob: async (job) => {
         if (stopped) return;
+        const wasRunning = !TERMINAL.includes(state.job.status);
         state.job = job;
-        jobs[known] = job;
-        if (TERMINAL.includes(job.status)) {
+        state.jobs = state.jobs.map((j) => (j.id === job.id ? job : j));
+        if (TERMINAL.includes(job.status) && wasRunning) {
           renderHistory();
           // The pipeline wrote the story (and its revision): edits start from it.
-          api.getProject(project.id).then((p) => { if (!stopped) { state.project = p; board.update({ project: p }); renderHeader(); } }).catch(() => {});
+          api.getProject(state.project.id).then((p) => { if (!stopped) { state.project = p; state.edited.clear(); showJob(); media.update(p); } }).catch(() => {});
         } else if (job.story && !state.project.story) {
-          api.getProject(project.id).then((p) => { if (!stopped) { state.project = p; board.update({ project: p }); } }).catch(() => {});
+          api.getProject(state.project.id).then((p) => { if (!stopped) { state.project = p; board.update({ project: p }); renderHeader(); } }).catch(() => {});
         }
         showJob();
         refreshMedia(job);
       },
-      onError: (err) => {
-        fill(pageAlert, err.message);
-        pageAlert.hidden = false;
-      },
+      onError: (err) => showProblem(err.message),
     });
   }
 
   const body = state.job
-    ? h('div', { class: 'studio-grid' }, screen.el, panel.el)
-    : h('div', { class: 'card empty' }, h('p', { class: 'empty-title' }, 'Not rendered yet.'), h('p', {}, 'Generate the video to write the story, paint the scenes and voice them.'));
+    ? h('div', { class: 'studio-grid' }, panel.el, screen.el)
+    : h('div', { class: 'card empty' }, h('p', { class: 'empty-title' }, state.project.story ? 'The script is ready.' : 'Nothing made yet.'),
+        h('p', {}, caps.script
+          ? 'Write the script to read and edit it before anything is painted; or render the whole video now.'
+          : 'Generate the video to write the story, paint the scenes and voice them.'));
 
   fill(
     main,
-    h('div', { class: 'page-head' }, h('div', {}, title, prompt, chips), h('div', { class: 'actions' }, primary, preview, schedule)),
+    h('div', { class: 'page-head project-head' },
+      h('div', { class: 'project-intro' }, title, prompt, more, chips),
+      h('div', { class: 'actions' }, primary, renderNow, preview, schedule, menu.el)),
+    stepper,
     pageAlert,
+    runningNote,
     editedBanner,
     body,
     board.el,
+    media.el,
     history,
   );
-  renderHeader();
+  const problem = query.get('problem');
+  if (problem) showProblem(problem);
   renderHistory();
-  if (state.job) showJob();
-  else board.update({ project: state.project });
+  if (state.job) {
+    showJob();
+    loadPrevious();
+  } else {
+    renderHeader();
+    board.update({ project: state.project });
+  }
+  media.update(state.project);
 
   return () => {
     stopped = true;
     stopWatch();
     panel.stop();
   };
+}
+
+const KIND_NAMES = { preview: 'Preview', export: 'Export', storyboard: 'Storyboard', generate: 'Render' };
+
+/** What this server can do beyond rendering, from its OpenAPI document. */
+async function capabilities() {
+  const [script, storyboard, templates] = await Promise.all([
+    hasRoute('POST', '/projects/{project_id}/script'),
+    hasRoute('POST', '/projects/{project_id}/storyboard'),
+    hasRoute('POST', '/templates'),
+  ]);
+  return { script, storyboard, templates };
 }

@@ -1,8 +1,26 @@
-// Projects: the caller's projects, newest first.
+// Projects: the caller's projects, newest first, as cards with the last video's thumbnail and
+// the state of the last job; each can be opened, duplicated or deleted.
 
-import { api } from '../api.js';
+import { api, resolveLink } from '../api.js';
 import { h, fill, formatAgo } from '../dom.js';
 import { settingsSummary } from './settings.js';
+import { duplicateProject } from './project-menu.js';
+
+const STATE_TEXT = { queued: 'Queued', running: 'Rendering', done: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
+const KIND_TEXT = { storyboard: 'Storyboard', preview: 'Preview', export: 'Export', generate: 'Video' };
+
+/** At most `limit` calls at once: a page of cards asks for their jobs without a burst. */
+function limiter(limit) {
+  let active = 0;
+  const waiting = [];
+  const next = () => {
+    if (active >= limit || !waiting.length) return;
+    active += 1;
+    const [fn, resolve, reject] = waiting.shift();
+    fn().then(resolve, reject).finally(() => { active -= 1; next(); });
+  };
+  return (fn) => new Promise((resolve, reject) => { waiting.push([fn, resolve, reject]); next(); });
+}
 
 export async function renderProjects(main, { signal }) {
   fill(main, h('h1', {}, 'Your projects'), h('p', { class: 'loading' }, 'Loading projects…'));
@@ -19,7 +37,7 @@ export async function renderProjects(main, { signal }) {
     'div',
     { class: 'page-head' },
     h('h1', {}, 'Your projects'),
-    h('a', { class: 'btn btn-primary', href: '#/new' }, 'New video'),
+    h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/templates' }, 'Templates'), h('a', { class: 'btn btn-primary', href: '#/new' }, 'New video')),
   );
   if (!projects.length) {
     fill(
@@ -29,30 +47,65 @@ export async function renderProjects(main, { signal }) {
         'div',
         { class: 'empty' },
         h('p', { class: 'empty-title' }, 'No projects yet.'),
-        h('p', {}, 'Type a prompt, pick a length and a shape, and the Studio makes a narrated short.'),
+        h('p', {}, 'Type a prompt, read the script, approve the pictures, and the Studio makes a narrated short.'),
         h('a', { class: 'btn btn-primary', href: '#/new' }, 'Start with a prompt'),
       ),
     );
     return;
   }
-  fill(
-    main,
-    header,
-    h('ul', { class: 'project-grid', 'aria-label': 'Projects' }, projects.map(projectCard)),
-  );
+  const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const grid = h('ul', { class: 'project-grid', 'aria-label': 'Projects' });
+  const queue = limiter(3);
+  const actions = {
+    async duplicate(project) {
+      try {
+        const copy = await duplicateProject(project);
+        location.hash = `#/projects/${copy.id}`;
+      } catch (err) {
+        fill(notice, err.message);
+        notice.hidden = false;
+      }
+    },
+    async remove(project, card) {
+      const name = project.title || project.story?.title || project.prompt.slice(0, 60);
+      if (!window.confirm(`Delete “${name}” and everything uploaded to it?`)) return;
+      try {
+        await api.deleteProject(project.id);
+        card.remove();
+        if (!grid.children.length) renderProjects(main, { signal });
+      } catch (err) {
+        fill(notice, err.message);
+        notice.hidden = false;
+      }
+    },
+  };
+  const cards = projects.map((p) => projectCard(p, actions));
+  fill(grid, cards.map((c) => c.el));
+  fill(main, header, notice, grid);
+  // Each card asks for its last job (and that job's thumbnail) once it is on screen.
+  const seen = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      seen.unobserve(entry.target);
+      const card = cards.find((c) => c.el === entry.target);
+      queue(() => (signal.aborted ? Promise.resolve() : card.load()));
+    }
+  });
+  cards.forEach((c) => seen.observe(c.el));
+  signal.addEventListener('abort', () => seen.disconnect());
 }
 
-function projectCard(project) {
+function projectCard(project, actions) {
   const story = project.story;
   const palette = story?.style?.palette || [];
-  const swatch = palette.length
-    ? `linear-gradient(120deg, ${palette.slice(0, 4).join(', ')})`
-    : null;
+  const swatch = palette.length ? `linear-gradient(120deg, ${palette.slice(0, 4).join(', ')})` : null;
   const title = project.title || story?.title || project.prompt;
-  return h(
+  const thumb = h('div', { class: 'swatch', style: swatch ? `background: ${swatch}` : null, 'aria-hidden': 'true' });
+  const status = h('span', { class: 'pill card-status', hidden: true });
+  const el = h(
     'li',
-    { class: 'project-card' },
-    h('div', { class: 'swatch', style: swatch ? `background: ${swatch}` : null, 'aria-hidden': 'true' }),
+    { class: 'project-card', dataset: { project: project.id } },
+    h('div', { class: 'thumb-box' }, thumb, status),
     h(
       'div',
       { class: 'project-body' },
@@ -62,9 +115,40 @@ function projectCard(project) {
       h(
         'p',
         { class: 'muted small' },
-        story ? `${story.scenes.length} scenes · ` : 'Not written yet · ',
+        story ? `${story.scenes.length} scenes · ` : 'No script yet · ',
         h('time', { datetime: project.created_at }, formatAgo(project.created_at)),
       ),
+      h('div', { class: 'card-actions' },
+        h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Duplicate ${title}`, onclick: () => actions.duplicate(project) }, 'Duplicate'),
+        h('button', { type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Delete ${title}`, onclick: () => actions.remove(project, el) }, 'Delete')),
     ),
   );
+
+  async function load() {
+    let jobs;
+    try {
+      ({ jobs } = await api.listJobs(project.id));
+    } catch {
+      return;
+    }
+    const last = jobs[0];
+    if (last) {
+      status.hidden = false;
+      status.className = `pill card-status pill-${last.status}`;
+      status.textContent = last.status === 'done' ? `${KIND_TEXT[last.kind] || 'Video'} ready` : `${KIND_TEXT[last.kind] || ''} ${STATE_TEXT[last.status] || last.status}`.trim();
+    }
+    const withPicture = jobs.find((j) => j.status === 'done' && j.outputs?.thumbnail);
+    if (!withPicture) return;
+    try {
+      const media = await api.jobMedia(withPicture.id);
+      if (media.thumbnail) {
+        fill(thumb, h('img', { src: resolveLink(media.thumbnail), alt: '', loading: 'lazy' }));
+        thumb.classList.add('has-thumb');
+      }
+    } catch {
+      // the swatch stays
+    }
+  }
+
+  return { el, load };
 }

@@ -1,52 +1,145 @@
-// The scenes of a story as cards that fill in while a job runs (keyframe, voice, motion, and
-// which scenes fell back to Ken Burns and why), each with its text editable.
+// The scenes of a story as cards that fill in while a job runs, with the script's tools: edit
+// a scene, choose its motion, move it, delete it, add one; rewrite the whole script; and the
+// storyboard's estimate of what the render will cost.
 
-import { api, resolveLink } from '../api.js';
-import { h, fill } from '../dom.js';
-import { alertBox, clearErrors, showErrors } from '../forms.js';
+import { api } from '../api.js';
+import { h, fill, formatUsd } from '../dom.js';
+import { alertBox, clearErrors, field, showErrors } from '../forms.js';
+import { sceneCard } from './scene-card.js';
 
-const STEP_TEXT = { pending: 'waiting', running: 'working', done: 'done', fallback: 'fallback', failed: 'failed' };
-const SOURCE_TEXT = { veo: 'Veo clip', kenburns: 'Ken Burns', offline: 'Ken Burns (offline)' };
+const SECONDS = [4, 6, 8];
+
+/** The render's estimated total from a job's `estimate`, in dollars (or null). */
+function totalEstimate(job) {
+  const est = job?.estimate;
+  if (!est) return null;
+  const total = est.total_usd ?? est.total?.usd ?? est.total ?? est.estimated_usd;
+  return typeof total === 'number' ? total : null;
+}
 
 /**
  * `update({project, job, media})` on every change; cards are kept by scene id, so an edit in
- * progress survives updates. `onSaved(project)` after a scene's text was saved.
+ * progress survives updates. `onSaved(project, sceneId)` after a change to the story.
  */
-export function sceneBoard({ onSaved }) {
+export function sceneBoard({ onSaved, uploads, onProblem, onRewrite }) {
   const list = h('ol', { class: 'scene-grid', 'aria-label': 'Scenes' });
   const empty = h('p', { class: 'muted' });
-  const el = h('section', { class: 'scenes', 'aria-labelledby': 'scenes-heading' }, h('h2', { id: 'scenes-heading' }, 'Scenes'), empty, list);
+  const summary = h('p', { class: 'board-summary', hidden: true });
+  const addForm = h('div', { class: 'add-scene', hidden: true });
+  const add = h('button', { type: 'button', class: 'btn btn-small', onclick: () => openAdd(null) }, 'Add a scene');
+  const rewrite = onRewrite ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => {
+    if (window.confirm('Write the whole script again? Your edits to it are replaced.')) onRewrite();
+  } }, 'Rewrite the script') : null;
+  const tools = h('div', { class: 'actions board-tools', hidden: true }, add, rewrite);
+  const el = h('section', { class: 'scenes', 'aria-labelledby': 'scenes-heading' },
+    h('div', { class: 'scenes-head' }, h('h2', { id: 'scenes-heading' }, 'Scenes'), tools), summary, empty, list, addForm);
   const cards = new Map();
   let state = {};
+
+  const story = () => state.project?.story || null;
+
+  async function change(fn, sceneId = null) {
+    const project = state.project;
+    try {
+      onSaved(await fn(project), sceneId);
+    } catch (err) {
+      onProblem(err.message);
+      if (err.code === 'stale_revision') api.getProject(project.id).then((p) => onSaved(p, null)).catch(() => {});
+    }
+  }
+
+  const ctx = {
+    getState: () => ({ ...state, count: story()?.scenes.length || 0 }),
+    onSaved: (p, sid) => onSaved(p, sid),
+    onProblem,
+    uploads,
+    onMove: (sceneId, step) => change((p) => {
+      const order = p.story.scenes.map((s) => s.id);
+      const from = order.indexOf(sceneId);
+      const to = from + step;
+      if (to < 0 || to >= order.length) return p;
+      order.splice(from, 1);
+      order.splice(to, 0, sceneId);
+      return api.reorderScenes(p.id, { order, revision: p.revision });
+    }, sceneId),
+    onDelete: (sceneId) => {
+      const index = story().scenes.findIndex((s) => s.id === sceneId);
+      if (!window.confirm(`Delete scene ${index + 1}? Its words and picture go; the others stay as they are.`)) return;
+      change((p) => api.deleteScene(p.id, sceneId, p.revision), sceneId);
+    },
+    onInsertAfter: (sceneId) => openAdd(sceneId),
+  };
+
+  function openAdd(afterId) {
+    const narration = h('textarea', { rows: 3, maxlength: 1000 });
+    const picture = h('textarea', { rows: 2, maxlength: 2000 });
+    const seconds = h('select', {}, SECONDS.map((s) => h('option', { value: s, selected: s === 6 }, `${s} s`)));
+    const scenes = story().scenes;
+    const index = afterId ? scenes.findIndex((s) => s.id === afterId) + 1 : scenes.length;
+    const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'add-scene-heading' },
+      h('h3', { id: 'add-scene-heading' }, index === scenes.length ? 'Add a scene at the end' : `Add a scene after scene ${index}`),
+      alertBox(),
+      field({ label: 'Narration', field: 'scene.narration', control: narration }),
+      field({ label: 'Picture', field: 'scene.visual_prompt', control: picture, hint: 'What the scene shows' }),
+      field({ label: 'Clip length', field: 'scene.clip_seconds', control: seconds }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Add scene'),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => { addForm.hidden = true; fill(addForm); } }, 'Cancel')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      const p = state.project;
+      try {
+        const saved = await api.insertScene(p.id, {
+          revision: p.revision,
+          index,
+          scene: { narration: narration.value, visual_prompt: picture.value, clip_seconds: Number(seconds.value) },
+        });
+        addForm.hidden = true;
+        fill(addForm);
+        const added = saved.story.scenes[index];
+        onSaved(saved, added ? added.id : null);
+      } catch (err) {
+        showErrors(form, err);
+      }
+    });
+    fill(addForm, form);
+    addForm.hidden = false;
+    narration.focus();
+  }
 
   function update(next) {
     state = { ...state, ...next };
     const { project, job } = state;
-    const story = project?.story || job?.story;
+    const written = project?.story || job?.story;
     // Pictures are shown whole, in the video's own shape.
     const aspect = job?.render?.aspect || project?.settings?.aspect;
     el.dataset.shape = aspect === '9:16' ? 'tall' : aspect === '1:1' ? 'square' : 'wide';
-    if (!story) {
+    tools.hidden = !project?.story;
+    const total = totalEstimate(job);
+    summary.hidden = total === null;
+    summary.textContent = total === null ? '' : `The render is estimated at ${formatUsd(total)}: AI clips cost the most; Ken Burns scenes cost nothing to animate.`;
+    if (!written) {
       list.hidden = true;
       empty.hidden = false;
       empty.textContent = job && !['failed', 'cancelled'].includes(job.status)
         ? 'Writing the script… scenes appear here as soon as it is written.'
-        : 'The story is written when you generate the video.';
+        : 'The script’s scenes appear here once it is written.';
       return;
     }
     list.hidden = false;
     empty.hidden = true;
-    const ids = story.scenes.map((s) => s.id);
+    const ids = written.scenes.map((s) => s.id);
     for (const [id, card] of cards) {
       if (!ids.includes(id)) {
         card.el.remove();
         cards.delete(id);
       }
     }
-    story.scenes.forEach((scene, index) => {
+    written.scenes.forEach((scene, index) => {
       let card = cards.get(scene.id);
       if (!card) {
-        card = sceneCard(scene.id, () => state, onSaved);
+        card = sceneCard(scene.id, ctx);
         cards.set(scene.id, card);
       }
       if (list.children[index] !== card.el) list.insertBefore(card.el, list.children[index] || null);
@@ -55,140 +148,4 @@ export function sceneBoard({ onSaved }) {
   }
 
   return { el, update };
-}
-
-function sceneCard(sceneId, getState, onSaved) {
-  const figure = h('div', { class: 'scene-media' });
-  const heading = h('h3', {});
-  const onScreen = h('p', { class: 'on-screen', hidden: true });
-  const narration = h('p', { class: 'narration' });
-  const badges = h('ul', { class: 'badges', 'aria-label': 'Progress of this scene' });
-  const notes = h('div', { class: 'scene-notes' });
-  const edit = h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'edit' } }, 'Edit text');
-  const editor = h('div', { class: 'scene-editor', hidden: true });
-  const el = h('li', { class: 'scene-card', dataset: { scene: sceneId } }, figure, h('div', { class: 'scene-body' }, heading, onScreen, narration, badges, notes, h('div', { class: 'scene-actions' }, edit), editor));
-  let shown = '';
-  let current = null;
-
-  edit.addEventListener('click', () => openEditor());
-
-  function openEditor() {
-    const { project } = getState();
-    const scene = project?.story?.scenes.find((s) => s.id === sceneId);
-    if (!scene) return;
-    const narrationInput = h('textarea', { id: `n-${sceneId}`, name: 'narration', rows: 4, maxlength: 1000 });
-    narrationInput.value = scene.narration;
-    const onScreenInput = h('input', { id: `o-${sceneId}`, name: 'on_screen_text', maxlength: 120, value: scene.on_screen_text || '' });
-    const form = h(
-      'form',
-      { novalidate: true },
-      alertBox(),
-      h('div', { class: 'field', dataset: { field: 'narration' } },
-        h('label', { for: narrationInput.id }, 'Narration'), narrationInput,
-        h('p', { class: 'field-error', hidden: true })),
-      h('div', { class: 'field', dataset: { field: 'on_screen_text' } },
-        h('label', { for: onScreenInput.id }, 'On-screen text'), onScreenInput,
-        h('p', { class: 'field-error', hidden: true })),
-      h('div', { class: 'actions' },
-        h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Save scene'),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: close }, 'Cancel')),
-    );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const latest = getState().project;
-      const before = latest.story.scenes.find((s) => s.id === sceneId);
-      const body = { revision: latest.revision };
-      if (narrationInput.value !== before.narration) body.narration = narrationInput.value;
-      if (onScreenInput.value !== (before.on_screen_text || '')) body.on_screen_text = onScreenInput.value;
-      if (Object.keys(body).length === 1) return close();
-      clearErrors(form);
-      const save = form.querySelector('[type=submit]');
-      save.disabled = true;
-      try {
-        const project = await api.updateScene(latest.id, sceneId, body);
-        close();
-        onSaved(project, sceneId);
-      } catch (err) {
-        showErrors(form, err);
-        if (err.code === 'stale_revision') {
-          // Someone else changed the project: take its new revision (keep what was typed).
-          api.getProject(latest.id).then((p) => onSaved(p, null)).catch(() => {});
-        }
-      } finally {
-        save.disabled = false;
-      }
-      return undefined;
-    });
-    fill(editor, form);
-    editor.hidden = false;
-    edit.hidden = true;
-    narrationInput.focus();
-  }
-
-  function close() {
-    editor.hidden = true;
-    fill(editor);
-    edit.hidden = false;
-    edit.focus();
-  }
-
-  function update(scene, index) {
-    const { job, media, project } = getState();
-    const state = job?.scenes?.[sceneId];
-    const rendered = job?.story?.scenes.find((s) => s.id === sceneId);
-    current = scene;
-    fill(heading, `Scene ${index + 1}`, h('span', { class: 'beat' }, ` · ${scene.beat} · ${scene.clip_seconds} s`));
-    onScreen.hidden = !scene.on_screen_text;
-    onScreen.textContent = scene.on_screen_text || '';
-    narration.textContent = scene.narration;
-    edit.hidden = !editor.hidden || !project?.story;
-
-    const image = media?.keyframes?.[sceneId];
-    const clip = media?.clips?.[sceneId];
-    const showing = `${image}|${clip}|${state?.keyframe}|${index}`;
-    if (showing !== shown) {
-      shown = showing;
-      const alt = `Keyframe of scene ${index + 1}: ${scene.visual_prompt}`;
-      fill(
-        figure,
-        clip
-          ? h('video', { src: resolveLink(clip), poster: image ? resolveLink(image) : null, controls: true, muted: true, loop: true, preload: 'metadata', 'aria-label': `Clip of scene ${index + 1}` })
-          : image
-            ? h('img', { src: resolveLink(image), alt, loading: 'lazy' })
-            : h('div', { class: 'placeholder' }, state && state.keyframe === 'running' ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, h('span', {}, state ? `Picture ${STEP_TEXT[state.keyframe]}` : 'Not rendered yet')),
-      );
-    }
-
-    fill(
-      badges,
-      state
-        ? [
-            badge('Voice', state.narration),
-            badge('Picture', state.keyframe),
-            badge(state.clip_source ? SOURCE_TEXT[state.clip_source] : 'Motion', state.clip),
-          ]
-        : [],
-    );
-    const noteList = [];
-    if (state?.clip === 'fallback') {
-      noteList.push(h('p', { class: 'note note-warn' }, h('strong', {}, 'Fell back to Ken Burns: '), state.fallback_reason || 'no reason recorded'));
-    } else if (state?.fallback_reason) {
-      // A keyframe drawn again without its characters after a safety refusal; the clip is AI.
-      noteList.push(h('p', { class: 'note note-warn' }, h('strong', {}, 'Picture toned down: '), state.fallback_reason));
-    }
-    if (job?.status === 'done' && job.reused_scenes?.length) {
-      if (job.regenerated_scenes.includes(sceneId)) noteList.push(h('p', { class: 'note note-new' }, 'Made anew in this render'));
-      else if (job.reused_scenes.includes(sceneId)) noteList.push(h('p', { class: 'note' }, 'Reused from the cache'));
-    }
-    if (rendered && (rendered.narration !== scene.narration || (rendered.on_screen_text || '') !== (scene.on_screen_text || ''))) {
-      noteList.push(h('p', { class: 'note note-edit' }, 'Edited since this render'));
-    }
-    fill(notes, noteList);
-  }
-
-  return { el, update, get scene() { return current; } };
-}
-
-function badge(label, step) {
-  return h('li', { class: `badge badge-${step}` }, h('span', { class: 'visually-hidden' }, `${label}: `), h('span', { 'aria-hidden': 'true' }, label), h('span', { class: 'badge-state' }, ` ${STEP_TEXT[step] || step}`));
 }

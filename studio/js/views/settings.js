@@ -1,5 +1,7 @@
 // The project settings model (common/domain/project.py, ProjectSettings) as the Studio shows it.
 
+import { hasRoute, request } from '../api.js';
+
 export const ASPECTS = [
   { value: '9:16', label: 'Vertical', note: 'Shorts, Reels, TikTok' },
   { value: '16:9', label: 'Wide', note: 'YouTube, web' },
@@ -17,12 +19,32 @@ export const TRANSITIONS = [
   { value: 'slide', label: 'Slide' },
   { value: 'cut', label: 'Cut' },
 ];
+// Shown until the server lists the languages its narrator speaks (GET /v1/languages).
 export const LANGUAGES = [
   { value: 'auto', label: 'Automatic (from the prompt)' },
   { value: 'en', label: 'English' },
   { value: 'zh', label: 'Chinese' },
   { value: 'ar', label: 'Arabic' },
 ];
+
+let languageList = null;
+
+/** The languages to offer: the server's list when it has one, else LANGUAGES. */
+export function languages() {
+  if (!languageList) {
+    languageList = (async () => {
+      if (!(await hasRoute('GET', '/languages'))) return LANGUAGES;
+      try {
+        const answer = await request('GET', '/languages');
+        const listed = (answer.languages || []).map((l) => ({ value: l.code || l.id, label: l.name ? `${l.name} (${l.code || l.id})` : l.code || l.id }));
+        return listed.some((l) => l.value === 'auto') ? listed : [LANGUAGES[0], ...listed];
+      } catch {
+        return LANGUAGES;
+      }
+    })();
+  }
+  return languageList;
+}
 export const VISUAL_STYLES = [
   'storybook illustration',
   'watercolour painting',

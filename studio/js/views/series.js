@@ -1,0 +1,215 @@
+// Series: a theme that makes and publishes a new video on a cadence. #/series lists them (pause,
+// resume, delete) with a form to start one (from a template, with topics); #/series/{id} shows
+// one: its planned runs, and its past runs with a link to each run's video.
+
+import { api, schemaHas } from '../api.js';
+import { h, fill, formatWhen } from '../dom.js';
+import { alertBox, clearErrors, field, fieldset, showErrors } from '../forms.js';
+import { textProblem } from '../checks.js';
+import { browserZone, zoneSelect } from '../zones.js';
+import { settingsFields } from './settings-form.js';
+import { settingsSummary } from './settings.js';
+import { templatePicker } from './templates.js';
+
+const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
+const RUN_TEXT = { claimed: 'Starting', generating: 'Being made', published: 'Published', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };
+
+/** "Every day at 09:00", "Mon, Thu at 18:30", or the RRULE. */
+export function cadenceText(c) {
+  if (c.kind === 'daily') return `Every day at ${c.time}`;
+  if (c.kind === 'weekly') return `${c.days.map((d) => DAYS.find(([v]) => v === d)?.[1] || d).join(', ')} at ${c.time}`;
+  return c.rrule;
+}
+
+/** "2031-05-14T09:30:00+02:00" (a local text the API sends) as "14 May 2031, 09:30". */
+function localWhen(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(text || '');
+  if (!m) return text || '';
+  const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]));
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+}
+
+export async function renderSeries(main, { params: [seriesId], query, signal }) {
+  if (seriesId) return renderOne(main, seriesId, signal);
+  fill(main, h('h1', {}, 'Series'), h('p', { class: 'loading' }, 'Loading series…'));
+  let list;
+  try {
+    ({ series: list } = await api.listSeries());
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    fill(main, h('h1', {}, 'Series'), h('div', { class: 'alert', role: 'alert' }, err.noRoute ? 'Series aren’t available on this server.' : err.message));
+    return undefined;
+  }
+  if (signal.aborted) return undefined;
+  const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const grid = h('ul', { class: 'series-grid', 'aria-label': 'Your series' });
+  const show = () => fill(grid, list.length ? list.map((s) => seriesCard(s, { onChange })) : h('li', { class: 'muted' }, 'No series yet: start one with the form.'));
+  async function onChange(series, action) {
+    try {
+      if (action === 'delete') {
+        if (!window.confirm(`Delete the series “${series.theme}”? Runs not started yet are cancelled.`)) return;
+        await api.deleteSeries(series.id);
+        list = list.filter((s) => s.id !== series.id);
+      } else {
+        const updated = await api.updateSeries(series.id, { status: action === 'pause' ? 'paused' : 'active' });
+        list = list.map((s) => (s.id === series.id ? updated : s));
+      }
+      show();
+    } catch (err) {
+      fill(notice, err.message);
+      notice.hidden = false;
+    }
+  }
+  show();
+  const form = await seriesForm({ template: query.get('template'), onCreated: (s) => { location.hash = `#/series/${s.id}`; } });
+  if (signal.aborted) return undefined;
+  fill(
+    main,
+    h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Series'), h('p', { class: 'lede' }, 'A new video on a theme at every date of a cadence, each made ahead and published on time.'))),
+    notice,
+    h('div', { class: 'series-layout' }, h('section', { 'aria-label': 'Your series' }, grid), form),
+  );
+  return undefined;
+}
+
+function seriesCard(s, { onChange }) {
+  const paused = s.status === 'paused';
+  return h(
+    'li',
+    { class: 'card series-card', dataset: { series: s.id } },
+    h('div', { class: 'template-head' }, h('h2', {}, h('a', { href: `#/series/${s.id}` }, s.theme)), h('span', { class: `pill ${paused ? 'pill-cancelled' : 'pill-done'}` }, paused ? 'Paused' : 'Active')),
+    h('p', { class: 'muted small' }, `${cadenceText(s.cadence)} · ${s.timezone}`),
+    h('p', { class: 'small' }, paused ? 'Paused: no runs are made.' : s.next_run_at_local ? `Next: ${localWhen(s.next_run_at_local)}` : 'No more runs: the cadence has ended.'),
+    h('p', { class: 'muted small' }, `${s.run_count} run${s.run_count === 1 ? '' : 's'} so far${s.failures ? ` · ${s.failures} failed` : ''}`),
+    h('div', { class: 'actions' },
+      h('a', { class: 'btn btn-small', href: `#/series/${s.id}` }, 'Open'),
+      h('button', { type: 'button', class: 'btn btn-small', onclick: () => onChange(s, paused ? 'resume' : 'pause') }, paused ? 'Resume' : 'Pause'),
+      h('button', { type: 'button', class: 'btn btn-small btn-danger', onclick: () => onChange(s, 'delete') }, 'Delete')),
+  );
+}
+
+async function seriesForm({ template, onCreated }) {
+  const [settings, picker, takesTemplate] = await Promise.all([settingsFields(), templatePicker({ selected: template }), schemaHas('CreateSeries', 'template_id')]);
+  const theme = h('textarea', { rows: 2, maxlength: 500, placeholder: 'Strange facts about the deep sea' });
+  const topics = h('textarea', { rows: 3, placeholder: 'One per line (optional): each run takes the next one' });
+  const kind = h('select', {}, h('option', { value: 'daily' }, 'Every day'), h('option', { value: 'weekly' }, 'On some days of the week'), h('option', { value: 'rrule' }, 'A custom rule (RRULE)'));
+  const time = h('input', { type: 'time', value: '09:00' });
+  const days = h('div', { class: 'choices day-choices' }, DAYS.map(([v, l]) => h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'day', value: v }), h('span', { class: 'choice-label' }, l))));
+  const daysField = fieldset({ legend: 'Days', field: 'cadence.days', children: days });
+  const rrule = h('input', { placeholder: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=FR', maxlength: 500 });
+  const ruleField = field({ label: 'Rule', field: 'cadence.rrule', control: rrule });
+  const zone = zoneSelect(browserZone());
+  const sync = () => { daysField.hidden = kind.value !== 'weekly'; ruleField.hidden = kind.value !== 'rrule'; };
+  kind.addEventListener('change', sync);
+  sync();
+  picker.onPick((t) => settings.apply(t ? t.settings : {}));
+  if (picker.selected()) settings.apply(picker.selected().settings);
+  const form = h(
+    'form',
+    { class: 'card series-form', novalidate: true, 'aria-labelledby': 'series-form-heading' },
+    h('h2', { id: 'series-form-heading' }, 'Start a series'),
+    alertBox(),
+    field({ label: 'Theme', field: 'theme', control: theme }),
+    field({ label: 'Topics', field: 'topics', control: topics, hint: 'Runs never repeat an earlier run’s topic or title.' }),
+    h('div', { class: 'form-grid' },
+      field({ label: 'How often', field: 'cadence.kind', control: kind }),
+      field({ label: 'At', field: 'cadence.time', control: time }),
+      field({ label: 'Time zone', field: 'timezone', control: zone })),
+    daysField,
+    ruleField,
+    h('details', { class: 'more' }, h('summary', {}, 'Video settings'), picker.el, settings.el),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Start the series')),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const problem = textProblem(theme.value, { what: 'theme', max: 500 });
+    if (problem) {
+      showErrors(form, { message: problem, fields: { theme: problem } });
+      return;
+    }
+    const cadence = { kind: kind.value, time: time.value };
+    if (kind.value === 'weekly') cadence.days = [...days.querySelectorAll('input:checked')].map((i) => i.value);
+    if (kind.value === 'rrule') cadence.rrule = rrule.value;
+    const body = {
+      theme: theme.value,
+      topics: topics.value.split('\n').map((t) => t.trim()).filter(Boolean),
+      cadence,
+      timezone: zone.value,
+      settings: settings.read(),
+    };
+    if (takesTemplate && picker.selected()) body.template_id = picker.selected().id;
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    try {
+      onCreated(await api.createSeries(body));
+    } catch (err) {
+      form.querySelector('details.more').open ||= Object.keys(err.fields || {}).some((f) => f.startsWith('settings'));
+      showErrors(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+async function renderOne(main, seriesId, signal) {
+  fill(main, h('h1', {}, 'Series'), h('p', { class: 'loading' }, 'Loading…'));
+  let series;
+  try {
+    series = await api.getSeries(seriesId);
+  } catch (err) {
+    if (signal.aborted) return undefined;
+    fill(main, h('h1', {}, 'Series'), h('div', { class: 'alert', role: 'alert' }, err.message), h('p', {}, h('a', { href: '#/series' }, 'All series')));
+    return undefined;
+  }
+  if (signal.aborted) return undefined;
+  const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const body = h('div', {});
+  function show() {
+    const s = series;
+    const paused = s.status === 'paused';
+    const runs = [...s.runs].sort((a, b) => b.index - a.index);
+    fill(
+      body,
+      h('div', { class: 'page-head' },
+        h('div', {}, h('h1', {}, s.theme), h('p', { class: 'lede' }, `${cadenceText(s.cadence)} · ${s.timezone} · `, h('span', { class: `pill ${paused ? 'pill-cancelled' : 'pill-done'}` }, paused ? 'Paused' : 'Active')),
+          h('p', { class: 'chips' }, settingsSummary(s.settings).map((c) => h('span', { class: 'chip' }, c)))),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => toggle(paused ? 'active' : 'paused') }, paused ? 'Resume' : 'Pause'),
+          h('a', { class: 'btn', href: '#/calendar' }, 'Calendar'))),
+      notice,
+      h('div', { class: 'series-layout' },
+        h('section', { class: 'card', 'aria-labelledby': 'planned-heading' }, h('h2', { id: 'planned-heading' }, 'Planned runs'),
+          s.upcoming.length
+            ? h('ol', { class: 'run-list planned' }, s.upcoming.map((t) => h('li', {}, h('time', {}, localWhen(t)))))
+            : h('p', { class: 'muted' }, paused ? 'Paused: resume to plan runs again.' : 'No more runs planned.'),
+          s.topics.length ? h('p', { class: 'small muted' }, `Topics: ${s.topics.join(' · ')}`) : null),
+        h('section', { class: 'card', 'aria-labelledby': 'past-heading' }, h('h2', { id: 'past-heading' }, 'Past runs'),
+          runs.length ? h('ol', { class: 'run-list' }, runs.map(runItem)) : h('p', { class: 'muted' }, 'No run yet.'))),
+    );
+  }
+  async function toggle(status) {
+    try {
+      series = await api.updateSeries(series.id, { status });
+      show();
+    } catch (err) {
+      fill(notice, err.message);
+      notice.hidden = false;
+    }
+  }
+  show();
+  fill(main, body);
+  return undefined;
+}
+
+function runItem(r) {
+  const name = r.title || r.topic || `Run ${r.index + 1}`;
+  const href = r.project_id ? `#/projects/${r.project_id}${r.job_id ? `/jobs/${r.job_id}` : ''}` : null;
+  return h('li', { class: `run run-${r.status}`, dataset: { run: r.index } },
+    h('span', { class: 'run-when' }, formatWhen(r.occurrence)),
+    href ? h('a', { href }, name) : h('span', {}, name),
+    h('span', { class: 'agenda-status' }, RUN_TEXT[r.status] || r.status),
+    r.public_url ? h('a', { href: r.public_url, target: '_blank', rel: 'noopener' }, 'Published video') : null,
+    r.error ? h('p', { class: 'small field-error' }, r.error.message || r.error.code) : null);
+}
