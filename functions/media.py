@@ -3,7 +3,7 @@
 Links are made and checked by common/services/projects/media_links.py. This route is read-only,
 GET and HEAD only, answers Range requests (a <video> can seek), and serves nothing without a
 valid, unexpired signature, so only someone the API gave a link to (the owner of a job that
-references the key) can read it.
+references the key) can read it. `download=<name>` answers it as an attachment of that name.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from common.services.projects.media_links import MediaLinks
+from common.services.projects.media_links import MediaLinks, download_problem
 
 _TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".mp4": "video/mp4"}
 
@@ -49,11 +49,18 @@ def media_app(links: MediaLinks) -> WsgiApp:
         path = root.joinpath(*key.split("/")).resolve()
         if not path.is_relative_to(root.resolve()) or not path.is_file():
             return _error("not_found", f"no media {key}", 404)
+        # `download=<name>`: saved under that name (a link for a "Download" button).
+        download = request.args.get("download")
+        why = None if download is None else download_problem(download, key)
+        if why is not None:
+            return _error("invalid_argument", f"download: {why}", 400)
         mimetype = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         response: Response = send_file(
             path,
             request.environ,
             mimetype=mimetype or "application/octet-stream",
+            as_attachment=download is not None,
+            download_name=download,
             conditional=True,  # answers Range and If-None-Match
             max_age=max(0, expires - int(time.time())),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 
 class BlobStore(Protocol):
@@ -30,5 +31,18 @@ class BlobStore(Protocol):
     def uri(self, key: str) -> str:
         """A location other services understand (``gs://bucket/key`` or ``file:///abs/path``)."""
 
-    def url(self, key: str, expires_s: int = 3600) -> str:
-        """A URL a client can download from (signed in the cloud, a file URL locally)."""
+    def url(self, key: str, expires_s: int = 3600, download_name: str | None = None) -> str:
+        """A URL a client can download from (signed in the cloud, a file URL locally).
+
+        With `download_name`, a browser saves the file under that name: the response carries
+        `Content-Disposition: attachment` with it (`attachment_disposition`). A page's
+        `download` attribute cannot do this for a URL on another origin (a bucket), and the
+        store's own name (``video.mp4``) would win.
+        """
+
+
+def attachment_disposition(name: str) -> str:
+    """`Content-Disposition` for saving as `name` (RFC 6266): a plain ASCII `filename` for old
+    clients and the exact UTF-8 name as `filename*`."""
+    ascii_name = "".join(c if 32 < ord(c) < 127 and c not in '"\\%;' else "_" for c in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -10,7 +10,7 @@ from pydantic import Field
 from common.domain.base import StrictModel
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
-from common.services.projects.media_links import link_expiry
+from common.services.projects.media_links import download_name, link_expiry
 from functions.http import Response, json_response
 from functions.routing import Call, dump, route
 
@@ -32,6 +32,11 @@ class JobMedia(StrictModel):
         "motion is rendered from the keyframe at assembly)",
     )
     references: list[str] = Field(default_factory=list, description="character/style images")
+    downloads: dict[str, str] = Field(
+        default_factory=dict,
+        description="video, thumbnail, captions_srt, captions_vtt -> a link that saves the file "
+        "under the project's title (Content-Disposition: attachment), e.g. the-keeper.mp4",
+    )
 
 
 def job_media_keys(job: Job) -> dict[str, Any]:
@@ -48,6 +53,16 @@ def job_media_keys(job: Job) -> dict[str, Any]:
     return {**outputs, "keyframes": keyframes, "clips": clips, "references": job.reference_keys}
 
 
+def _title(call: Call[None, None], job: Job) -> str:
+    """What the job's downloads are named after: the project's title (it may have been given
+    or changed since), else the story's."""
+    try:
+        title = call.svc.projects.get(call.owner, job.project_id).title
+    except NotFoundError:  # the project is gone; its videos are kept
+        title = ""
+    return title or (job.story.title if job.story else "")
+
+
 @route("GET", "/v1/jobs/{job_id}/media", response=JobMedia)
 def job_media(call: Call[None, None]) -> Response:
     """Links to one of the caller's jobs' media: video, thumbnail, captions (SRT, WebVTT),
@@ -56,7 +71,8 @@ def job_media(call: Call[None, None]) -> Response:
 
     In the cloud the links are signed Cloud Storage URLs; the local server signs links to its
     own `/media/...` route. Links made within the same hour are the same (browsers cache
-    them), and each is valid for one to two hours: ask again for fresh ones.
+    them), and each is valid for one to two hours: ask again for fresh ones. `downloads` has
+    the same outputs as links that save them named after the project's title.
     """
     svc = call.svc
     job = svc.jobs.find(call.params["job_id"])
@@ -68,11 +84,17 @@ def job_media(call: Call[None, None]) -> Response:
         return svc.media_links.link(key, expires)
 
     keys = job_media_keys(job)
+    outputs = {name: key for name, key in keys.items() if isinstance(key, str)}
+    title = _title(call, job)
     media = JobMedia(
         expires_at=datetime.fromtimestamp(expires, UTC),
-        **{name: link(key) for name, key in keys.items() if isinstance(key, str)},
+        **{name: link(key) for name, key in outputs.items()},
         keyframes={sid: link(key) for sid, key in keys["keyframes"].items()},
         clips={sid: link(key) for sid, key in keys["clips"].items()},
         references=[link(key) for key in keys["references"]],
+        downloads={
+            name: svc.media_links.link(key, expires, download_name(title, key))
+            for name, key in outputs.items()
+        },
     )
     return json_response(dump(media))

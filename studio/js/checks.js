@@ -14,13 +14,15 @@ export function textProblem(text, { what = 'prompt', max = 2000 } = {}) {
   return null;
 }
 
-/** A file name made from a title, for downloads: "The Keeper's Whale" -> "the-keeper-s-whale". */
+/**
+ * A file name made from a title, for downloads: "The Keeper's Whale" -> "the-keeper-s-whale"
+ * (as the API names them: download_name() in common/services/projects/media_links.py).
+ */
 export function slug(title, fallback = 'video') {
   const base = (title || '')
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80)
     .replace(/-+$/, '');

@@ -79,7 +79,28 @@ def test_signed_url_from_iam_sign_blob_verifies_with_the_accounts_key(
     params = dict(parse_qsl(urlsplit(url).query))
     assert params["X-Goog-Credential"].startswith(f"{ACCOUNT}/")
     assert params["X-Goog-Expires"] == "600"
-    # Recompute what was signed from the URL itself (Google's V4 process) and verify it.
+    _verify(url, iam_service)
+
+
+def test_a_download_link_names_the_file_in_its_signed_content_disposition(
+    iam_service: SignBlobService,
+) -> None:
+    signer = IamSigningCredentials(
+        ACCOUNT, source=Credentials(token="runtime-token"), request=iam_service
+    )
+    url = _store(signer).url("jobs/j1/video.mp4", expires_s=600, download_name="ночной-маяк.mp4")
+
+    params = dict(parse_qsl(urlsplit(url).query))
+    assert params["response-content-disposition"] == (
+        'attachment; filename="______-____.mp4"; '
+        "filename*=UTF-8''%D0%BD%D0%BE%D1%87%D0%BD%D0%BE%D0%B9-%D0%BC%D0%B0%D1%8F%D0%BA.mp4"
+    )
+    _verify(url, iam_service)  # the name is part of what was signed: it cannot be swapped
+
+
+def _verify(url: str, iam_service: SignBlobService) -> None:
+    """Recompute what was signed from the URL itself (Google's V4 process) and verify it."""
+    params = dict(parse_qsl(urlsplit(url).query))
     parts = urlsplit(url)
     canonical_query = "&".join(
         part for part in sorted(parts.query.split("&")) if not part.startswith("X-Goog-Signature=")

@@ -9,7 +9,7 @@ queue only records tasks, and the test writes the job's media itself.
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from werkzeug.test import Client
@@ -75,6 +75,40 @@ def test_the_owner_gets_a_link_for_each_stored_output_and_keyframe(client, job_i
         query = parse_qs(urlsplit(link).query)
         assert set(query) == {"expires", "signature"}
     assert urlsplit(media["video"]).path == f"/media/jobs/{job_id}/video.mp4"
+
+
+def test_download_links_save_each_output_under_the_projects_title(svc, client, job_id):
+    job = svc.jobs.find(job_id)
+    client.patch(
+        f"/v1/projects/{job.project_id}", json={"title": "The Fox’s Long Night"}, headers=ALICE
+    )
+    media = links(client, job_id)
+    assert set(media["downloads"]) == {"video", "captions_vtt"}
+    saved = client.get(media["downloads"]["video"])
+    assert saved.status_code == 200 and saved.data == VIDEO
+    assert saved.headers["Content-Disposition"] == ("attachment; filename=the-fox-s-long-night.mp4")
+    captions = client.get(media["downloads"]["captions_vtt"])
+    assert "filename=the-fox-s-long-night.vtt" in captions.headers["Content-Disposition"]
+    # Played in the page (not a download), the file has no attachment header.
+    assert "attachment" not in client.get(media["video"]).headers.get("Content-Disposition", "")
+
+
+def test_a_download_name_in_another_script_is_kept_whole(svc, client, job_id):
+    job = svc.jobs.find(job_id)
+    client.patch(f"/v1/projects/{job.project_id}", json={"title": "Ночной маяк"}, headers=ALICE)
+    saved = client.get(links(client, job_id)["downloads"]["video"])
+    assert (
+        "filename*=UTF-8''%D0%BD%D0%BE%D1%87%D0%BD%D0%BE%D0%B9-%D0%BC%D0%B0%D1%8F%D0%BA.mp4"
+        in (saved.headers["Content-Disposition"])
+    )
+
+
+def test_a_download_name_that_is_no_plain_file_name_of_the_files_type_is_refused(client, job_id):
+    video = links(client, job_id)["video"]
+    for name in ("../../x.mp4", "evil.html", 'a"b.mp4', "two words.mp4", "a\r\nb.mp4", ""):
+        response = client.get(f"{video}&download={quote(name, safe='')}")
+        assert response.status_code == 400, name
+        assert response.get_json()["error"]["message"].startswith("download: ")
 
 
 def test_links_made_within_the_hour_are_the_same(client, job_id):

@@ -42,6 +42,7 @@ from common.domain.errors import (
     StoryGeniusError,
 )
 from common.ports.blob_keys import TEMP_PREFIX, check_key, key_problem
+from common.ports.blobs import attachment_disposition
 
 # The client sends files up to this size in one multipart request and larger ones through a
 # resumable session; we give those sessions a bounded chunk so one failed request resends at
@@ -191,8 +192,9 @@ class GcsBlobStore:
         """``gs://bucket/key``, the form Vertex AI and other Google services read."""
         return f"gs://{self._bucket_name}/{check_key(key)}"
 
-    def url(self, key: str, expires_s: int = 3600) -> str:
-        """A V4 signed GET URL valid for `expires_s` seconds (at most 7 days)."""
+    def url(self, key: str, expires_s: int = 3600, download_name: str | None = None) -> str:
+        """A V4 signed GET URL valid for `expires_s` seconds (at most 7 days); with
+        `download_name`, its `response-content-disposition` (signed with it) names the file."""
         blob = self._blob(key)
         if not 0 < expires_s <= _MAX_URL_EXPIRY_S:
             problem = f"must be between 1 and {_MAX_URL_EXPIRY_S} seconds"
@@ -211,6 +213,9 @@ class GcsBlobStore:
                     expiration=datetime.timedelta(seconds=expires_s),
                     method="GET",
                     credentials=self._signer,
+                    response_disposition=attachment_disposition(download_name)
+                    if download_name
+                    else None,
                 )
         except ValueError as exc:
             raise StoryGeniusError(f"cannot sign a URL for {self.uri(key)}: {exc}") from exc

@@ -91,8 +91,9 @@ class FsBlobStore:
         """The blob's ``file://`` URI (absolute path)."""
         return self._path(key).as_uri()
 
-    def url(self, key: str, expires_s: int = 3600) -> str:
-        """Locally the same ``file://`` URI; nothing expires."""
+    def url(self, key: str, expires_s: int = 3600, download_name: str | None = None) -> str:
+        """Locally the same ``file://`` URI; nothing expires, and the name is the file's (the
+        local server's media route names downloads instead)."""
         return self.uri(key)
 
     def _path(self, key: str) -> Path:

@@ -10,8 +10,10 @@ are absolute, on `base_url`, the local server's own address.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from common.ports import BlobStore, Clock
@@ -22,6 +24,33 @@ MEDIA_PREFIX = "/media/"
 # Links expire on the hour, between one and two hours from when they are made: links made
 # within the same hour are the same, so a browser's cache keeps images and video it has.
 LINK_BUCKET_S = 3600
+
+
+_HYPHENS = re.compile(r"-{2,}")
+MAX_DOWNLOAD_STEM = 80
+
+
+def download_name(title: str, key: str, fallback: str = "video") -> str:
+    """The name a download of `key` is saved as: its title in lower case, words (letters,
+    marks and digits of any script) joined by hyphens, with the key's extension ("The Keeper's
+    Whale" + .mp4 -> the-keeper-s-whale.mp4). The Studio's `slug()` (studio/js/checks.js)
+    makes the same names."""
+    text = unicodedata.normalize("NFC", title).lower()
+    words = "".join(c if unicodedata.category(c)[0] in "LMN" else "-" for c in text)
+    stem = _HYPHENS.sub("-", words).strip("-")[:MAX_DOWNLOAD_STEM].strip("-") or fallback
+    return stem + PurePosixPath(key).suffix
+
+
+def download_problem(name: str, key: str) -> str | None:
+    """Why `name` may not be what `key` is saved as (None when it may): one plain file name,
+    of the key's own type."""
+    if not name or len(name) > MAX_DOWNLOAD_STEM + 10:
+        return "must be 1 to 90 characters"
+    if any(c in name for c in '/\\"') or any(unicodedata.category(c)[0] in "CZ" for c in name):
+        return "must be a plain file name (no spaces, separators, quotes or control characters)"
+    if PurePosixPath(name).suffix.lower() != PurePosixPath(key).suffix.lower():
+        return f"must end in {PurePosixPath(key).suffix or 'no extension'}, as the file does"
+    return None
 
 
 def link_expiry(now: datetime) -> int:
@@ -51,15 +80,19 @@ class MediaLinks:
         self._base_url = base_url.rstrip("/")
         self.local_root = local_root
 
-    def link(self, key: str, expires: int) -> str:
+    def link(self, key: str, expires: int, download_name: str | None = None) -> str:
         """A URL for `key` that works until `expires` (unix seconds): the store's own signed URL
-        when it is a web URL, else a signed `/media/...` path of the local server."""
+        when it is a web URL, else a signed `/media/...` path of the local server. With
+        `download_name` (see `download_name()`), a browser saves the file under that name."""
         now = int(self._clock.now().timestamp())
-        url = self._blobs.url(key, max(1, expires - now))
+        url = self._blobs.url(key, max(1, expires - now), download_name)
         if url.startswith(("https://", "http://")):
             return url
         signature = self._signer.sign(key, expires)
-        return f"{MEDIA_PREFIX}{quote(key)}?expires={expires}&signature={signature}"
+        # The name is not signed: it changes nothing but what the file is saved as, and the
+        # route checks it (`download_problem`).
+        named = f"&download={quote(download_name, safe='')}" if download_name else ""
+        return f"{MEDIA_PREFIX}{quote(key)}?expires={expires}&signature={signature}{named}"
 
     def public(self, key: str, expires_s: int) -> str:
         """A link for `key` valid `expires_s` seconds, to share outside the API: absolute, on

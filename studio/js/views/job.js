@@ -210,8 +210,10 @@ export function player() {
     ].filter(([key]) => media[key]);
     fill(
       downloads,
+      // The API's download links answer with the name (Content-Disposition), which a bucket's
+      // URL needs: a page's `download` attribute only names files of its own origin.
       links.map(([key, label, type, file]) =>
-        h('li', {}, h('a', { class: 'btn btn-small', href: resolveLink(media[key]), download: file, dataset: { download: key } }, `${label} `, h('span', { class: 'type' }, type))),
+        h('li', {}, h('a', { class: 'btn btn-small', href: resolveLink(media.downloads?.[key] || media[key]), download: file, dataset: { download: key } }, `${label} `, h('span', { class: 'type' }, type))),
       ),
       job.outputs.duration_s ? h('li', { class: 'muted small' }, `${formatSeconds(job.outputs.duration_s)} · ${job.outputs.width}×${job.outputs.height}`) : null,
     );
