@@ -106,6 +106,27 @@ export async function hasRoute(method, path) {
   return Boolean(doc.paths?.[`/v1${path}`]?.[method.toLowerCase()]);
 }
 
+const lists = new Map();
+
+/**
+ * A list the server may offer (`GET /v1<path>`), read once per page: `shape(answer)` as a
+ * non-empty array, else `fallback` (the server has no such route, or it failed, or it was empty).
+ */
+export function serverList(path, shape, fallback) {
+  if (!lists.has(path)) {
+    lists.set(path, (async () => {
+      if (!(await hasRoute('GET', path))) return fallback;
+      try {
+        const listed = shape(await request('GET', path));
+        return listed.length ? listed : fallback;
+      } catch {
+        return fallback;
+      }
+    })());
+  }
+  return lists.get(path);
+}
+
 /** Whether the API's model `schema` (e.g. CreateSeries) has the property `name`. */
 export async function schemaHas(schema, name) {
   const doc = await describeApi();

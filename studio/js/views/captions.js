@@ -1,34 +1,22 @@
 // The caption style picker: the server's presets with a still of each (GET /v1/caption-styles,
 // rendered by the same libass path as the video), or the built-in three when it lists none.
 
-import { hasRoute, request, resolveLink } from '../api.js';
+import { resolveLink, serverList } from '../api.js';
 import { h } from '../dom.js';
 import { fieldset } from '../forms.js';
 import { CAPTION_STYLES } from './settings.js';
 
-let presets = null;
-
 /** The caption styles to offer: [{value, label, note, preview}]. */
 export function captionStyles() {
-  if (!presets) {
-    presets = (async () => {
-      if (!(await hasRoute('GET', '/caption-styles'))) return CAPTION_STYLES;
-      try {
-        const answer = await request('GET', '/caption-styles');
-        const listed = (answer.styles || answer.caption_styles || []).map((s) => ({
-          value: s.id,
-          label: s.name || s.id,
-          note: s.description || '',
-          preview: s.preview_url || s.sample_url || null,
-        }));
-        if (!listed.length) return CAPTION_STYLES;
-        return listed.some((s) => s.value === 'none') ? listed : [...listed, CAPTION_STYLES.at(-1)];
-      } catch {
-        return CAPTION_STYLES;
-      }
-    })();
-  }
-  return presets;
+  return serverList('/caption-styles', (answer) => {
+    const listed = (answer.styles || answer.caption_styles || []).map((s) => ({
+      value: s.id,
+      label: s.name || s.id,
+      note: s.description || '',
+      preview: s.preview_url || s.sample_url || null,
+    }));
+    return listed.some((s) => s.value === 'none') || !listed.length ? listed : [...listed, CAPTION_STYLES.at(-1)];
+  }, CAPTION_STYLES);
 }
 
 /** `{el, value(), set(style)}`: radio cards named `settings.caption_style`. */

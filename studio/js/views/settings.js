@@ -1,6 +1,6 @@
 // The project settings model (common/domain/project.py, ProjectSettings) as the Studio shows it.
 
-import { hasRoute, request } from '../api.js';
+import { serverList } from '../api.js';
 
 export const ASPECTS = [
   { value: '9:16', label: 'Vertical', note: 'Shorts, Reels, TikTok' },
@@ -27,24 +27,14 @@ export const LANGUAGES = [
   { value: 'ar', label: 'Arabic' },
 ];
 
-let languageList = null;
-
 /** The languages to offer: the server's list when it has one, else LANGUAGES. */
 export function languages() {
-  if (!languageList) {
-    languageList = (async () => {
-      if (!(await hasRoute('GET', '/languages'))) return LANGUAGES;
-      try {
-        const answer = await request('GET', '/languages');
-        const listed = (answer.languages || []).map((l) => ({ value: l.code || l.id, label: l.name ? `${l.name} (${l.code || l.id})` : l.code || l.id }));
-        return listed.some((l) => l.value === 'auto') ? listed : [LANGUAGES[0], ...listed];
-      } catch {
-        return LANGUAGES;
-      }
-    })();
-  }
-  return languageList;
+  return serverList('/languages', (answer) => {
+    const listed = (answer.languages || []).map((l) => ({ value: l.code || l.id, label: l.name ? `${l.name} (${l.code || l.id})` : l.code || l.id }));
+    return listed.some((l) => l.value === 'auto') || !listed.length ? listed : [LANGUAGES[0], ...listed];
+  }, LANGUAGES);
 }
+
 export const VISUAL_STYLES = [
   'storybook illustration',
   'watercolour painting',
