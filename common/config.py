@@ -155,10 +155,14 @@ class Settings(BaseModel):
     # checked the OIDC token's signature and stripped it; the step still checks its claims.
     steps_behind_iam: bool = False
 
-    # The local server (`python main.py serve`): its own address, for links it shares outside
-    # the API (a published video's /media link); `serve` sets it from --host/--port. The OAuth
-    # redirect URI is made from it too (DEFAULT_PUBLIC_BASE_URL when empty).
+    # The local server (`python main.py serve`, functions/edge.py): its own address, for links
+    # it shares outside the API (a published video's /media link), and the Host values it
+    # answers (comma-separated host:port); `serve` fills both in from --host/--port. A request
+    # body must arrive within `body_read_timeout_s`. The OAuth redirect URI is made from
+    # public_base_url too (DEFAULT_PUBLIC_BASE_URL when empty).
     public_base_url: str = ""
+    allowed_hosts: str = ""
+    body_read_timeout_s: float = Field(60.0, gt=0, le=3600)
 
     # Providers
     vertex_base_url: str = ""

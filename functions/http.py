@@ -24,9 +24,23 @@ from common.domain.quota import PaymentRequiredError, RateLimitedError
 # sent (the job event stream), which functions-framework passes through as it is.
 Response = tuple[str, int, dict[str, str]] | StreamedResponse
 
-__all__ = ["Response", "StreamedResponse", "error_response", "error_status", "json_response"]
+__all__ = [
+    "BodyTimeoutError",
+    "Response",
+    "StreamedResponse",
+    "error_response",
+    "error_status",
+    "json_response",
+]
 
 JSON = {"Content-Type": "application/json"}
+
+
+class BodyTimeoutError(StoryGeniusError):
+    """The request body did not arrive within the local server's deadline (408;
+    functions/edge.py)."""
+
+    code = "request_timeout"
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -48,6 +62,8 @@ def error_status(exc: StoryGeniusError) -> tuple[int, dict[str, str]]:
         return 409, {}
     if isinstance(exc, PayloadTooLargeError):
         return 413, {}
+    if isinstance(exc, BodyTimeoutError):
+        return 408, {}
     if isinstance(exc, PaymentRequiredError):
         return 402, {}  # insufficient_credits / quota_exceeded, the shortfall in fields
     if isinstance(exc, RateLimitedError):

@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
@@ -27,6 +29,20 @@ WsgiApp = Any  # (environ, start_response) -> Iterable[bytes]
 def _error(code: str, message: str, status: int) -> Response:
     body = {"error": {"code": code, "message": message, "fields": {}}}
     return Response(json.dumps(body), status, mimetype="application/json")
+
+
+def _one_range_at_most(environ: dict[str, Any]) -> dict[str, Any]:
+    """`environ` without its Range header when that asks for several ranges, for a unit other
+    than bytes, or does not parse: the whole file is a valid answer to each (RFC 9110 lets a
+    server ignore Range), and one range is all a <video> asks for. A single range past the end
+    stays: that is a 416."""
+    header = environ.get("HTTP_RANGE")
+    if header is None:
+        return environ
+    parsed = parse_range_header(header)
+    if parsed is not None and parsed.units == "bytes" and len(parsed.ranges) == 1:
+        return environ
+    return {k: v for k, v in environ.items() if k != "HTTP_RANGE"}
 
 
 def media_app(links: MediaLinks) -> WsgiApp:
@@ -55,15 +71,21 @@ def media_app(links: MediaLinks) -> WsgiApp:
         if why is not None:
             return _error("invalid_argument", f"download: {why}", 400)
         mimetype = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-        response: Response = send_file(
-            path,
-            request.environ,
-            mimetype=mimetype or "application/octet-stream",
-            as_attachment=download is not None,
-            download_name=download,
-            conditional=True,  # answers Range and If-None-Match
-            max_age=max(0, expires - int(time.time())),
-        )
+        environ = _one_range_at_most(request.environ)
+        try:
+            response: Response = send_file(
+                path,
+                environ,
+                mimetype=mimetype or "application/octet-stream",
+                as_attachment=download is not None,
+                download_name=download,
+                conditional=True,  # answers Range and If-None-Match
+                max_age=max(0, expires - int(time.time())),
+            )
+        except RequestedRangeNotSatisfiable:
+            refused = _error("range_not_satisfiable", "the range starts past the end", 416)
+            refused.headers["Content-Range"] = f"bytes */{path.stat().st_size}"
+            return refused
         response.cache_control.public = False  # one user's media: no shared caches
         response.cache_control.private = True
         response.headers["X-Content-Type-Options"] = "nosniff"

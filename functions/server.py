@@ -14,9 +14,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from functions.steps import STEPS
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 # A WSGI application: (environ, start_response) -> body chunks.
 WsgiApp = Any
@@ -30,11 +33,23 @@ def create_app() -> WsgiApp:
     import functions_framework
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-    api = functions_framework.create_app("api", MAIN)
+    api = _without_body_buffering(functions_framework.create_app("api", MAIN))
     steps = {
         f"/tasks/{name}": _root_path(functions_framework.create_app(name, MAIN)) for name in STEPS
     }
     return _studio(DispatcherMiddleware(api, {**steps, "/media": _media}))
+
+
+def _without_body_buffering(app: Flask) -> Flask:
+    """The API's Flask app without functions-framework's `read_request` hook, which reads what
+    is left of a request body into memory after the answer (600 MB refused by a 413 would still
+    be held whole). The werkzeug server drains what is left in bounded reads itself and closes
+    the connection (functions/edge.py)."""
+    import functions_framework
+
+    hooks = app.after_request_funcs.get(None, [])
+    app.after_request_funcs[None] = [h for h in hooks if h is not functions_framework.read_request]
+    return app
 
 
 def _media(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -80,15 +95,20 @@ def serve(host: str, port: int) -> int:
     from common.bootstrap import build_services, install
     from common.config import Settings
     from common.logs import configure_json_logging
+    from functions.edge import JsonErrorsHandler, allowed_hosts, guard
     from functions.events import start_timer
 
     configure_json_logging(os.environ.get("STORYGENIUS_LOG_LEVEL") or "INFO")
 
-    # Links this server shares (a published video's) point at itself, unless the environment
-    # names another address (a proxy in front).
+    # Links this server shares (a published video's) point at itself, and it answers its own
+    # names, unless the environment says otherwise (a proxy in front).
     settings = Settings.from_env()
+    defaults: dict[str, object] = {}
     if not settings.public_base_url:
-        settings = Settings.from_env(public_base_url=f"http://{host}:{port}")
+        defaults["public_base_url"] = f"http://{host}:{port}"
+    if not settings.allowed_hosts:
+        defaults["allowed_hosts"] = allowed_hosts(host, port)
+    settings = Settings.from_env(None, **defaults)
     # Built before the first request: the in-process queue starts its workers.
     svc = build_services(settings)
     install(svc)
@@ -97,5 +117,7 @@ def serve(host: str, port: int) -> int:
         f"serving http://{host}:{port}/ (the Studio; API at /v1, steps at /tasks/<step>)",
         flush=True,
     )
-    run_simple(host, port, create_app(), threaded=True)
+    app = guard(create_app(), settings.allowed_hosts, settings.body_read_timeout_s)
+    handler = type("Handler", (JsonErrorsHandler,), {"timeout": settings.body_read_timeout_s})
+    run_simple(host, port, app, threaded=True, request_handler=handler)
     return 0

@@ -13,6 +13,13 @@ a story, a job and an upload, Bob her neighbour).
 | (or any uid not letters, digits, _ and -, <= 128)    |                                          |
 | a new anonymous Firebase sign-in                     | starts with no credit (a setting)        |
 | a sign-in provider not in STORYGENIUS_SIGN_IN_...    | 403 permission_denied                    |
+| /media with `Range: bytes=0-0,5-5` or a malformed    | 200, the whole file                      |
+| range; `bytes=999999999-` (past the end)             | 416 in JSON, `Content-Range: bytes */N`  |
+| `serve` (tests/integration/test_serve_edge.py):      |                                          |
+| a Host it was not started for (DNS rebinding)        | 400 naming Host                          |
+| headers too large                                    | 431 in JSON                              |
+| Content-Length declared, nothing sent                | 408 within the deadline                  |
+| 600 MB body (declared or chunked)                    | 413, server memory flat (+<100 MB)       |
 """
 
 from __future__ import annotations
@@ -133,3 +140,45 @@ def test_a_sign_in_provider_not_accepted_is_a_403(make_services):
         assert error_of(refused, 403)["code"] == "permission_denied"
         accepted = api.get("/v1/projects", headers=_signed_in_with("google.com", "dave"))
         assert accepted.status_code == 200
+
+
+# -- media ranges ---------------------------------------------------------------------------------
+
+VIDEO = bytes(range(256)) * 64
+
+
+@pytest.fixture
+def video_link(world):
+    from datetime import UTC, datetime, timedelta
+
+    key = world.svc.blobs.put(f"jobs/{world.job.id}/video.mp4", VIDEO, "video/mp4")
+    expires = int((datetime.now(UTC) + timedelta(hours=1)).timestamp())
+    return world.svc.media_links.link(key, expires)
+
+
+@pytest.fixture
+def media_client(world):
+    from werkzeug.test import Client
+
+    from functions.server import create_app
+
+    return Client(create_app())
+
+
+@pytest.mark.parametrize("ranges", ["bytes=0-0,5-5", "bytes=abc", "bytes=5-2", "items=0-5"])
+def test_several_or_malformed_ranges_get_the_whole_file(media_client, video_link, ranges):
+    response = media_client.get(video_link, headers={"Range": ranges})
+    assert response.status_code == 200
+    assert response.data == VIDEO
+
+
+def test_a_range_past_the_end_is_a_416_in_json(media_client, video_link):
+    response = media_client.get(video_link, headers={"Range": "bytes=999999999-"})
+    assert error_of(response, 416)["code"] == "range_not_satisfiable"
+    assert response.headers["Content-Range"] == f"bytes */{len(VIDEO)}"
+
+
+def test_one_range_is_answered_with_its_bytes(media_client, video_link):
+    response = media_client.get(video_link, headers={"Range": "bytes=10-19"})
+    assert response.status_code == 206
+    assert response.data == VIDEO[10:20]
