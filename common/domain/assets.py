@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from common.domain.base import StrictModel
+from common.domain.formats import StoryFormat
 from common.domain.story import Character, Mood
 
 ClipSource = Literal["veo", "kenburns", "offline", "uploaded"]
@@ -27,6 +28,9 @@ class ScriptRequest(StrictModel):
     avoid_topics: list[str] = Field(
         default_factory=list,
         description="topics and titles already told (a series' earlier runs): tell another",
+    )
+    format: StoryFormat | None = Field(
+        None, description="the format to follow (common/domain/formats.py); None: freely"
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from common.domain.base import StrictModel
 from common.domain.brand import BrandKit
+from common.domain.formats import StoryFormat
 from common.domain.pacing import MAX_VIDEO_S, MIN_VIDEO_S
 from common.domain.story import Story
 from common.domain.text import UserMultiline, UserText
@@ -56,6 +57,9 @@ class ProjectSettings(StrictModel):
     )
     seed: int = Field(0, ge=0, le=2**31 - 1)
     brand: BrandKit = Field(default_factory=BrandKit, description="logo and title cards")
+    format: StoryFormat | None = Field(
+        None, description="how the story is told (hook, parts, pacing, look); None: freely"
+    )
 
     @property
     def size(self) -> tuple[int, int]:

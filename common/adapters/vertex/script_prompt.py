@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from common.adapters.vertex.script_schema import words_for
 from common.domain.assets import ScriptRequest
+from common.domain.formats import StoryFormat
 from common.domain.pacing import (
     CHARACTER_LANGUAGES,
     PADDING_S,
@@ -47,6 +48,42 @@ def _pacing_line(request: ScriptRequest, rates: SpeakingRates) -> str:
     )
 
 
+def _format_lines(story_format: StoryFormat, scenes: int) -> list[str]:
+    """The format the story follows: its hook, its parts in order with about how many scenes
+    each, pacing, voice, ending and look (common/domain/formats.py)."""
+    plan = story_format.plan(scenes)
+    parts = [
+        f"{i}. {part.name} ({part.beat}, about {plan.count(part)} scene"
+        f"{'s' if plan.count(part) != 1 else ''}): {part.purpose}"
+        for i, part in enumerate(story_format.parts, 1)
+    ]
+    lines = [
+        f"Format: {story_format.name}. Follow it exactly.",
+        f"Hook: {story_format.hook}",
+        "Structure, in this order (each scene's `beat` is its part's beat):",
+        *parts,
+        f"Rhythm: {story_format.pacing}: give each scene about as much narration as a "
+        f"{story_format.preferred_clip_s} s clip holds.",
+    ]
+    lines += [
+        f"{label}: {value}"
+        for label, value in (
+            ("Tone", story_format.tone),
+            ("Narration", story_format.narration),
+            ("Ending", story_format.ending),
+        )
+        if value
+    ]
+    look = []
+    if story_format.palette:
+        look.append(f"use the palette {', '.join(story_format.palette)}")
+    if story_format.lighting:
+        look.append(f"lighting: {story_format.lighting}")
+    if look:
+        lines.append("Look of the style bible: " + "; ".join(look) + ".")
+    return lines
+
+
 def script_prompt(request: ScriptRequest, rates: SpeakingRates, feedback: str = "") -> str:
     """The prompt for one story, sized for a narrator speaking at `rates`; `feedback` says what
     was wrong with the previous answer."""
@@ -60,8 +97,14 @@ def script_prompt(request: ScriptRequest, rates: SpeakingRates, feedback: str = 
         f"Target length: about {request.duration_s} seconds in total, so about {scenes} scenes.",
         _language_line(request.language),
         "",
-        "Story: a hook in the first scene, development, a turn, and a resolution in the last "
-        "scene (the `beat` of each scene). Concrete, visual, one clear idea per scene.",
+        *(
+            _format_lines(request.format, scenes)
+            if request.format is not None
+            else [
+                "Story: a hook in the first scene, development, a turn, and a resolution in the "
+                "last scene (the `beat` of each scene). Concrete, visual, one clear idea per scene."
+            ]
+        ),
         "",
         _pacing_line(request, rates),
         "",

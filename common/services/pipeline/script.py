@@ -42,6 +42,7 @@ class ScriptStep:
                     aspect=settings.aspect,
                     seed=settings.seed,
                     avoid_topics=project.avoid_topics,
+                    format=settings.format,
                 )
                 story = writer.write(request)
                 self._projects.save_story(project.id, story)

@@ -15,7 +15,7 @@ from common.ports import BlobStore, Clock, DocumentStore, Transaction
 COLLECTION = "projects"
 
 # The settings a story is written from (what ScriptRequest carries besides the prompt).
-SCRIPT_SETTINGS = ("duration_s", "language", "visual_style", "aspect", "seed")
+SCRIPT_SETTINGS = ("duration_s", "language", "visual_style", "aspect", "seed", "format")
 
 
 def new_id() -> str:
