@@ -27,6 +27,7 @@ from common.bootstrap.backends import (
 from common.bootstrap.calendar import build_calendar
 from common.bootstrap.connections import build_connections
 from common.bootstrap.providers import (
+    language_gate,
     provider_factories,
     provider_setup_problems,
     stand_in_painter,
@@ -152,7 +153,7 @@ def build_services(
         local_runner = LocalJobRunner()
         runner = local_runner
 
-    projects = ProjectService(store, clock, blobs)
+    projects = ProjectService(store, clock, blobs, language_gate(settings))
     jobs = JobRepository(store, clock, settings.progress_interval_s)
     assets = AssetCache(blobs)
     ledger = StepLedger(store, clock, settings.step_lease_s)

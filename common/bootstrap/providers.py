@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from common.config import Settings
+from common.domain.languages import language_support
 from common.ports import BlobStore, ImageGenerator, Narrator, ScriptWriter, VideoGenerator
+from common.services.projects.languages import LanguageGate
 
 
 def _vertex_client(settings: Settings) -> Any:
@@ -44,6 +46,15 @@ def provider_setup_problems(settings: Settings) -> list[str]:
         except ProviderError as exc:
             problems.append(exc.message)
     return problems
+
+
+def language_gate(settings: Settings) -> LanguageGate:
+    """What the chosen script writer and narrator speak, and the prompt language detector
+    (its model is loaded on the first "auto" prompt, not here)."""
+    from common.adapters.langid.detector import LangidDetector
+
+    support = language_support(settings.script, settings.voice, settings.elevenlabs_model)
+    return LanguageGate(support, LangidDetector())
 
 
 def stand_in_painter() -> ImageGenerator:

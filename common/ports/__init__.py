@@ -2,6 +2,7 @@
 
 from common.ports.blobs import BlobStore
 from common.ports.clock import Clock, SystemClock
+from common.ports.language import LanguageDetector
 from common.ports.providers import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
 from common.ports.store import Document, DocumentStore, Filter, Transaction
 from common.ports.tasks import Delivery, JobRunner, Task, TaskQueue
@@ -15,6 +16,7 @@ __all__ = [
     "Filter",
     "ImageGenerator",
     "JobRunner",
+    "LanguageDetector",
     "Narrator",
     "ScriptWriter",
     "SystemClock",

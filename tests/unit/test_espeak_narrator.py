@@ -6,7 +6,6 @@ These run the real library (a few ms per narration): its word events are what is
 from __future__ import annotations
 
 import io
-import logging
 import re
 import threading
 import wave
@@ -171,12 +170,12 @@ def test_voice_variant_changes_the_sound(narrator):
     assert speak(narrator, "Hello there.").audio == plain.audio
 
 
-def test_unknown_language_speaks_english_with_a_warning(narrator, caplog):
-    with caplog.at_level(logging.WARNING):
-        narration = speak(narrator, "Hello there.", language="xx")
+def test_a_language_without_a_voice_is_refused_naming_it_not_spoken_in_english(narrator):
+    with pytest.raises(ProviderError) as caught:
+        speak(narrator, "Hello there.", language="xx")
 
-    assert narration.audio == speak(narrator, "Hello there.").audio
-    assert "'xx'" in caplog.text
+    assert caught.value.code == "unsupported_language" and not caught.value.retryable
+    assert "'xx'" in caught.value.message
 
 
 def test_language_with_region_uses_the_language_voice(narrator):

@@ -86,3 +86,9 @@ def test_painter_tables_name_colours_and_skies_it_knows():
         == scenery.default_palettes.keys()
         == scenery.scenery_words.keys()
     )
+
+
+def test_the_offline_writer_speaks_exactly_the_languages_the_catalogue_declares():
+    from common.domain.languages import ESPEAK_VOICES, OFFLINE_LANGUAGES
+
+    assert set(tables.writer_languages()) == OFFLINE_LANGUAGES == set(ESPEAK_VOICES)

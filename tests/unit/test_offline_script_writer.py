@@ -188,14 +188,44 @@ def test_arabic_prompt_gives_an_arabic_story_about_its_subject():
     assert "تتعلم الطيران" in story.logline
 
 
-def test_explicit_languages_are_honoured_and_others_fall_back_to_english():
+def test_explicit_languages_are_honoured_and_others_are_refused_naming_the_language():
     assert write(DEMO, language="zh").language == "zh"
     assert write(DEMO, language="ar").language == "ar"
     assert write("一只小猫学会了飞翔", language="en").language == "en"
     assert write(DEMO, language="zh-CN").language == "zh"
-    french = write(DEMO, language="fr")
-    assert french.language == "en"
-    assert french.scenes[0].narration == write(DEMO, language="en").scenes[0].narration
+    assert write(DEMO, language="fr").language == "fr"
+    with pytest.raises(InvalidInputError) as caught:
+        write(DEMO, language="sw")
+    message = caught.value.fields["language"]
+    assert "es (Spanish)" in message and "gemini" in message.lower()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language", "noun"),
+    [
+        ("Un pequeño robot aprende a pintar el atardecer", "es", "robot"),
+        ("Um pequeno robô aprende a pintar o pôr do sol", "pt", "robô"),
+        ("Un petit robot apprend à peindre le coucher du soleil", "fr", "robot"),
+        ("Ein kleiner Roboter lernt den Sonnenuntergang zu malen", "de", "Roboter"),
+        ("Sebuah robot kecil belajar melukis matahari terbenam", "id", "robot"),
+        ("एक छोटी लड़की चाँद से बात करती है", "hi", "लड़की"),
+    ],
+)
+def test_a_prompt_in_another_language_is_told_in_it_about_its_subject(prompt, language, noun):
+    story = write(prompt, 30)
+    assert story.language == language
+    narration = " ".join(s.narration for s in story.scenes)
+    assert noun in narration
+    assert "{" not in narration and "}" not in narration
+    if language != "hi":
+        assert not re.search(r"\b(the|and|is)\b", narration)  # not English
+
+
+def test_a_prompt_in_a_language_the_writer_does_not_speak_is_refused_not_told_in_english():
+    with pytest.raises(InvalidInputError) as caught:
+        write("Un piccolo robot impara a dipingere il tramonto")
+    message = caught.value.fields["language"]
+    assert "Italian" in message and "gemini" in message.lower()
 
 
 def test_emoji_are_stripped_from_every_story_text():

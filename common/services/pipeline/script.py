@@ -33,11 +33,15 @@ class ScriptStep:
             project = self._projects.load(job.project_id)
             if project.story is None:
                 settings = project.settings
+                language = settings.language
+                gate = self._projects.languages
+                if gate is not None:  # before the writer: nothing is paid for a story that can't
+                    language = gate.resolve(language, project.prompt)  # be voiced or drawn
                 writer = self._providers.script
                 request = ScriptRequest(
                     prompt=project.prompt,
                     duration_s=settings.duration_s,
-                    language=settings.language,
+                    language=language,
                     visual_style=settings.visual_style,
                     aspect=settings.aspect,
                     seed=settings.seed,

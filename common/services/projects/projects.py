@@ -11,6 +11,7 @@ from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from common.domain.project import Project
 from common.domain.story import Story
 from common.ports import BlobStore, Clock, DocumentStore, Transaction
+from common.services.projects.languages import LanguageGate
 
 COLLECTION = "projects"
 
@@ -35,10 +36,18 @@ class StaleRevisionError(ConflictError):
 
 
 class ProjectService:
-    def __init__(self, store: DocumentStore, clock: Clock, blobs: BlobStore | None = None) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        clock: Clock,
+        blobs: BlobStore | None = None,
+        languages: LanguageGate | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._blobs = blobs  # where uploads live: a music_upload setting must name one
+        # What the providers speak: a language they can't handle is refused before any spend.
+        self.languages = languages
 
     def _check_music(self, owner: str, project_id: str | None, upload: str) -> None:
         """settings.music_upload must name a music upload of this project (InvalidInputError)."""
@@ -72,6 +81,8 @@ class ProjectService:
         starting the run again finds it: AlreadyExistsError); `avoid_topics` are passed to the
         script writer."""
         self._check_music(owner, None, command.settings.music_upload)
+        if self.languages is not None:
+            self.languages.check_setting(command.settings.language)
         now = self._clock.now()
         project = Project(
             id=project_id or new_id(),
@@ -129,8 +140,10 @@ class ProjectService:
         music, transition) keep the story and its edits: the next generate re-makes only the
         assets they change. An update that changes nothing writes nothing.
         """
-        music = (command.given().get("settings") or {}).get("music_upload", "")
-        self._check_music(owner, project_id, music)
+        sent = command.given().get("settings") or {}
+        self._check_music(owner, project_id, sent.get("music_upload", ""))
+        if self.languages is not None and "language" in sent:
+            self.languages.check_setting(sent["language"])
 
         def apply(tx: Transaction) -> Project:
             doc = tx.get(COLLECTION, project_id)

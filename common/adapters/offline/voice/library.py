@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from common.domain.errors import ProviderError
+from common.domain.languages import ESPEAK_VOICES
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ _EVENT_WORD = 1
 _EVENT_END = 5
 RATE_MIN, RATE_MAX = 80, 450
 
-_LANGUAGE_VOICES = {"en": "en-us", "zh": "cmn", "ar": "ar"}
-_FALLBACK_VOICE = "en-us"
 
 Samples = npt.NDArray[np.int16]
 
@@ -176,13 +175,13 @@ def _select_voice(lib: Any, data_dir: Path, language: str, voice: str) -> None:
         return
     tag = language.strip().lower().replace("_", "-")
     primary = tag.split("-")[0]
-    candidates = [_LANGUAGE_VOICES.get(tag, tag), _LANGUAGE_VOICES.get(primary, primary)]
+    candidates = [ESPEAK_VOICES.get(tag, tag), ESPEAK_VOICES.get(primary, primary)]
     for name in candidates:
         if name and _voice_exists(lib, data_dir, name):
             return
-    log.warning("no espeak-ng voice for language %r: speaking English", language)
-    if lib.espeak_SetVoiceByName(_FALLBACK_VOICE.encode()) != _EE_OK:
-        raise ProviderError("espeak-ng has no English voice", provider=PROVIDER)
+    # Never another language's voice: an English voice reading Hindi is not a narration.
+    message = f"espeak-ng has no voice for language {language!r}"
+    raise ProviderError(message, provider=PROVIDER, retryable=False, code="unsupported_language")
 
 
 def _voice_exists(lib: Any, data_dir: Path, name: str) -> bool:

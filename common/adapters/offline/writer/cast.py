@@ -294,3 +294,19 @@ def ar_context(cast: Sequence[Member], premise: Premise, setting: Setting) -> di
         else:
             ctx.update(H=member.name, h_subj=member.noun)
     return ctx
+
+
+def any_context(
+    cast: Sequence[Member], premise: Premise, setting: Setting, code: str
+) -> dict[str, str]:  # fmt: skip
+    """Words for the lines of a language its tables alone describe (data/<code>/)."""
+    hero = cast[0]
+    place = language(code).places[setting.key]
+    ctx = {"P": hero.name, "subj": hero.noun, "place": place.place, "trouble": place.trouble,
+           "secret": place.secret}  # fmt: skip
+    if premise.language == code and premise.action:
+        ctx["action"] = premise.action
+    for member in cast[1:]:
+        prefix = "o" if member.slot == "other" else "h"
+        ctx.update({prefix.upper(): member.name, f"{prefix}_subj": member.noun})
+    return ctx

@@ -14,6 +14,7 @@ from string import Formatter
 from common.adapters.offline.writer.cast import (
     Member,
     Picker,
+    any_context,
     ar_context,
     build_cast,
     en_context,
@@ -66,8 +67,10 @@ class Draft:
             self.ctx = zh_context(self.cast, premise, self.setting)
         elif language == "ar":
             self.ctx = ar_context(self.cast, premise, self.setting)
-        else:
+        elif language == "en":
             self.ctx = self.visual_ctx
+        else:
+            self.ctx = any_context(self.cast, premise, self.setting, language)
         style = " ".join(w for w in request.visual_style.split() if any(c.isalnum() for c in w))
         self.style = (style or "storybook illustration")[:300]
         self.palette = list(self.setting.palettes[self.tone])

@@ -6,6 +6,7 @@ import re
 import typing
 from collections.abc import Sequence
 
+from common.adapters.offline.writer import tables
 from common.adapters.offline.writer.cast import Member, Picker, times
 from common.adapters.offline.writer.premise import Premise
 from common.adapters.offline.writer.tables import Setting, visuals
@@ -45,6 +46,11 @@ def title(premise: Premise, cast: Sequence[Member], language: str, category: str
         return (core or premise.text)[:20]
     if language == "ar":
         return f"حكاية {hero.noun}" + (f" و{other.noun}" if other is not None else "")
+    if language != "en":  # a language its tables describe: "La historia de {P}", "{P} y {O}"
+        titles = tables.language(language).extra["titles"]
+        if other is not None:
+            return str(titles["pair"]).format(P=hero.name, O=other.name)
+        return str(titles["solo"]).format(P=hero.name)
     if premise.language != "en":
         return f"The Story of {hero.name}"
     if other is not None:
@@ -91,6 +97,9 @@ def logline(
         return f"这是一{hero.measure}{hero.noun}{action}的故事。"
     if language == "ar":
         return f"حكاية {hero.noun} {action}." if action else f"حكاية {hero.name}."
+    if language != "en":
+        loglines = tables.language(language).extra["loglines"]
+        return str(loglines["action" if action else "plain"]).format(**ctx)
     what = action or "finds an adventure"
     mentioned = set(what.lower().split()) & set(setting.words)
     where = "" if mentioned or ctx["setting_in"] in times() else f" {ctx['setting_in']}"

@@ -1,7 +1,7 @@
 """What a prompt says, read into a Premise: who it is about, what happens, and where.
 
-Also the reading's first steps, shared by every language: removing what cannot be spoken (emoji
-and symbols) and telling the prompt's language from its script.
+Also the reading's first step, shared by every language: removing what cannot be spoken (emoji
+and symbols).
 """
 
 from __future__ import annotations
@@ -75,27 +75,6 @@ def clean_prompt(prompt: str) -> str:
             fields={"prompt": "must contain words, not only emoji or symbols"},
         )
     return text
-
-
-def is_han(ch: str) -> bool:
-    """A Chinese (Han) character."""
-    cp = ord(ch)
-    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
-
-
-def is_arabic(ch: str) -> bool:
-    """An Arabic letter (any of the Arabic blocks)."""
-    cp = ord(ch)
-    return ch.isalpha() and (0x0600 <= cp <= 0x06FF or 0x0750 <= cp <= 0x08FF or cp >= 0xFB50)
-
-
-def detect_language(text: str) -> str:
-    """'zh' when the text is mostly Han characters, 'ar' for Arabic letters, otherwise 'en'."""
-    han = sum(1 for ch in text if is_han(ch))
-    arabic = sum(1 for ch in text if is_arabic(ch))
-    if han == 0 and arabic == 0:
-        return "en"
-    return "zh" if han >= arabic else "ar"
 
 
 def find_setting(lower: list[str], hero: Figure, other: Figure | None) -> str:

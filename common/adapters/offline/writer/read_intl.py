@@ -1,11 +1,11 @@
-"""Reading a Chinese or an Arabic prompt: known nouns, the first verb-like word, keywords."""
+"""Reading a prompt in a language other than English: known nouns, keywords, the action."""
 
 from __future__ import annotations
 
 import re
 
 from common.adapters.offline.writer.premise import Figure, Premise, find_setting, first_setting
-from common.adapters.offline.writer.tables import language
+from common.adapters.offline.writer.tables import kinds, language
 
 _ZH_LEAD = re.compile(r"^(从前|很久很久以前|很久以前|有一天|一天)[，,]?\s*(有)?")
 _ZH_MEASURE = re.compile(r"^[一两三几]?(只|个|位|头|条|匹|群|座|台|棵|名|朵|架|峰)")
@@ -131,4 +131,46 @@ def analyse_ar(text: str) -> Premise:
         language="ar", text=text, hero=hero, other=other, category=category, action=action,
         setting=setting or find_setting([], hero, other),
         landmark=_landmark(text, ar.extra["reader"]["landmarks"]),
+    )  # fmt: skip
+
+
+def analyse_any(text: str, code: str) -> Premise:
+    """Who, what happens and where, from a prompt in a language read by its tables alone
+    (data/<code>/language.toml): the known nouns it names, keywords of the kind of story and
+    the place, and (where the language says the action follows its subject) the action."""
+    words = language(code)
+    lower = text.lower()
+    articles = tuple(a + " " for a in words.extra.get("articles", ()))
+    nouns = dict(words.words)
+    for kind, noun in words.nouns.items():
+        bare = noun.lower()
+        for article in articles:
+            bare = bare.removeprefix(article)
+        nouns.setdefault(bare, kind)
+    spaced = words.extra.get("spaced", True)
+    hits = sorted(
+        (m.start(), -len(noun), kind)
+        for noun, kind in nouns.items()
+        for m in re.finditer((r"(?<!\w)" if spaced else "") + re.escape(noun), lower)
+    )
+    kind = hits[0][2] if hits else ""
+    other_kind = next((k for _, _, k in hits if k != kind), "")
+    action = ""
+    if hits and words.extra["reader"].get("action_follows_subject"):
+        start, length = hits[0][0], -hits[0][1]
+        action = re.split(r"[.!?;:\n]", text[start + length :])[0].strip(" ,")
+        action = action if 3 <= len(action) <= 60 and action[0].isalpha() else ""
+    reader = words.extra["reader"]
+
+    def figure(k: str) -> Figure:
+        gender = kinds()[k].gender if k else ""
+        return Figure(k, "", feminine={"f": True, "m": False}.get(gender))
+
+    hero = figure(kind or "dreamer")
+    other = figure(other_kind) if other_kind else None
+    return Premise(
+        language=code, text=text, hero=hero, other=other,
+        category=_category(lower, reader["categories"]), action=action,
+        setting=first_setting(lower, words.places) or find_setting([], hero, other),
+        landmark=_landmark(lower, reader.get("landmarks", {})),
     )  # fmt: skip

@@ -6,41 +6,44 @@ a Premise (who, what happens, where), a cast is named and given fixed looks, and
 scene's narration is estimated at the narrator's speaking rate, fits a 4, 6 or 8 s clip with
 0.8 s of padding, and the scenes add up to the requested duration within about 15%.
 
-Languages: "auto" reads the prompt's script (Han -> zh, Arabic -> ar, otherwise en); "en", "zh"
-and "ar" (and tags such as "zh-CN") are honoured; any other language is written with the English
-templates and the Story says "en", because that is the language the narration is in.
+Languages: those with a folder in data/ (WRITER_LANGUAGES). "auto" tells the story in the
+prompt's language (a LanguageDetector reads it); a language the writer does not speak, asked for
+or detected, is an InvalidInputError naming `language`, what the writer speaks and how to use
+Gemini instead, never a story in another language.
 """
 
 from __future__ import annotations
 
-import re
-
+from common.adapters.langid.detector import LangidDetector
 from common.adapters.offline.writer.draft import Draft
-from common.adapters.offline.writer.premise import Premise, clean_prompt, detect_language
+from common.adapters.offline.writer.premise import Premise, clean_prompt
 from common.adapters.offline.writer.read_en import analyse_en
-from common.adapters.offline.writer.read_intl import analyse_ar, analyse_zh
+from common.adapters.offline.writer.read_intl import analyse_any, analyse_ar, analyse_zh
+from common.adapters.offline.writer.tables import writer_languages
 from common.adapters.offline.writer.topics import new_episode
 from common.domain.assets import ScriptRequest
 from common.domain.errors import InvalidInputError
-from common.domain.pacing import ESPEAK_RATES, MAX_VIDEO_S, MIN_VIDEO_S, SpeakingRates
+from common.domain.languages import GEMINI_HINT, LANGUAGES, names
+from common.domain.pacing import (
+    ESPEAK_RATES,
+    MAX_VIDEO_S,
+    MIN_VIDEO_S,
+    SpeakingRates,
+    base_language,
+)
 from common.domain.story import Story
-
-_SUPPORTED = ("en", "zh", "ar")
-
-
-def story_language(requested: str, text: str) -> str:
-    """The language the story is told in: detected for "auto", English for unsupported ones."""
-    tag = (requested or "auto").strip().lower()
-    if tag in ("", "auto"):
-        return detect_language(text)
-    primary = re.split(r"[-_]", tag)[0]
-    return primary if primary in _SUPPORTED else "en"
+from common.ports import LanguageDetector
 
 
-def analyse(text: str) -> Premise:
-    """Read a cleaned prompt in whichever language it is written."""
-    readers = {"zh": analyse_zh, "ar": analyse_ar}
-    return readers.get(detect_language(text), analyse_en)(text)
+def analyse(text: str, language: str) -> Premise:
+    """Read a cleaned prompt written in `language` (English rules for a language the writer
+    has no reader for)."""
+    readers = {"zh": analyse_zh, "ar": analyse_ar, "en": analyse_en}
+    if language in readers:
+        return readers[language](text)
+    if language in writer_languages():
+        return analyse_any(text, language)
+    return analyse_en(text)
 
 
 class OfflineScriptWriter:
@@ -48,9 +51,30 @@ class OfflineScriptWriter:
 
     id = "offline-writer/1"
 
-    def __init__(self, rates: SpeakingRates = ESPEAK_RATES) -> None:
+    def __init__(
+        self, rates: SpeakingRates = ESPEAK_RATES, detector: LanguageDetector | None = None
+    ) -> None:
         # The narrator that will speak the story: scenes are sized at its speaking rates.
         self.rates = rates
+        self._detector = detector or LangidDetector()
+
+    def story_language(self, requested: str, text: str) -> str:
+        """The language the story is told in: `requested`, or the prompt's for "auto".
+
+        Raises InvalidInputError naming `language` when the writer does not speak it.
+        """
+        tag = (requested or "auto").strip()
+        detected = tag.lower() == "auto"
+        code = self._detector.detect(text) if detected else base_language(tag)
+        if code not in writer_languages():
+            name = LANGUAGES[code].name if code in LANGUAGES else repr(tag)
+            said = "the prompt looks " + name if detected else name + " was asked for"
+            message = (
+                f"{said}, but the offline script writer tells stories in "
+                f"{names(set(writer_languages()))}; {GEMINI_HINT}"
+            )
+            raise InvalidInputError(message, fields={"language": message})
+        return code
 
     def write(self, request: ScriptRequest) -> Story:
         """A complete story for the prompt, sized to the requested duration.
@@ -68,5 +92,7 @@ class OfflineScriptWriter:
             return new_episode(
                 request, lambda r: self.write(r.model_copy(update={"avoid_topics": []}))
             )
-        language = story_language(request.language, text)
-        return Draft(analyse(text), language, request, self.rates).story()
+        language = self.story_language(request.language, text)
+        prompt_language = language if request.language == "auto" else self._detector.detect(text)
+        premise = analyse(text, prompt_language)
+        return Draft(premise, language, request, self.rates).story()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from common.adapters.offline.data_files import load_toml
@@ -144,6 +145,13 @@ def _place_words(raw: dict[str, Any]) -> PlaceWords:
         words=tuple(raw["words"]), place=raw["place"], trouble=raw["trouble"],
         senses=tuple(raw["senses"]), secret=raw.get("secret", ""),
     )  # fmt: skip
+
+
+@cache
+def writer_languages() -> tuple[str, ...]:
+    """The languages the writer tells stories in: those with a data/<code>/language.toml."""
+    data = files(__name__.rpartition(".")[0]) / "data"
+    return tuple(sorted(p.name for p in data.iterdir() if (p / "language.toml").is_file()))
 
 
 @cache

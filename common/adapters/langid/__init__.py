@@ -1,0 +1,1 @@
+"""Language identification offline (py3langid): see detector.py."""
