@@ -49,7 +49,7 @@ function cardFields(which, label) {
 export function soundAndBrand({ getProject, uploads, onSaved }) {
   const musicChoice = (value, label) => h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'music-choice', value }), h('span', { class: 'choice-label' }, label));
   const track = h('select', { 'aria-label': 'Uploaded track' });
-  const logo = h('select', {});
+  const logo = h('select', { 'aria-label': 'Logo image' });
   const corner = h('select', {}, CORNERS.map(([v, l]) => h('option', { value: v }, l)));
   const opacity = h('input', { type: 'range', min: 0.05, max: 1, step: 0.05, value: 0.8 });
   const size = h('input', { type: 'range', min: 0.05, max: 0.4, step: 0.01, value: 0.15 });
@@ -76,7 +76,7 @@ export function soundAndBrand({ getProject, uploads, onSaved }) {
       legend: 'Logo',
       field: 'settings.brand.logo',
       children: [
-        h('div', { class: 'inline-row' }, Object.assign(logo, { 'aria-label': 'Logo image' }), uploadButton({ store: uploads, kinds: ['image'], label: 'Upload a logo', onUploaded: (u) => { wantLogo = u.id; } })),
+        h('div', { class: 'inline-row' }, logo, uploadButton({ store: uploads, kinds: ['image'], label: 'Upload a logo', onUploaded: (u) => { wantLogo = u.id; } })),
         h('div', { class: 'form-grid' },
           field({ label: 'Corner', field: 'settings.brand.logo.position', control: corner }),
           field({ label: 'Opacity', field: 'settings.brand.logo.opacity', control: opacity }),

@@ -260,9 +260,11 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
   const body = state.job
     ? h('div', { class: 'studio-grid' }, panel.el, screen.el)
     : h('div', { class: 'card empty' }, h('p', { class: 'empty-title' }, state.project.story ? 'The script is ready.' : 'Nothing made yet.'),
-        h('p', {}, caps.script
-          ? 'Write the script to read and edit it before anything is painted; or render the whole video now.'
-          : 'Generate the video to write the story, paint the scenes and voice them.'));
+        h('p', {}, state.project.story
+          ? `Read and edit the scenes below, then ${caps.storyboard ? 'make the storyboard to see their pictures and the cost' : 'generate the video'}.`
+          : caps.script
+            ? 'Write the script to read and edit it before anything is painted; or render the whole video now.'
+            : 'Generate the video to write the story, paint the scenes and voice them.'));
 
   fill(
     main,

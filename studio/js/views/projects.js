@@ -6,8 +6,15 @@ import { h, fill, formatAgo } from '../dom.js';
 import { settingsSummary } from './settings.js';
 import { duplicateProject } from './project-menu.js';
 
-const STATE_TEXT = { queued: 'Queued', running: 'Rendering', done: 'Ready', failed: 'Failed', cancelled: 'Cancelled' };
-const KIND_TEXT = { storyboard: 'Storyboard', preview: 'Preview', export: 'Export', generate: 'Video' };
+/** What a card says of its project's last job. */
+function jobState(job) {
+  const what = { storyboard: 'Storyboard', preview: 'Preview', export: 'Export' }[job.kind] || 'Video';
+  if (job.status === 'done') return `${what} ready`;
+  if (job.status === 'failed') return `${what} failed`;
+  if (job.status === 'cancelled') return 'Cancelled';
+  if (job.status === 'queued') return 'Queued';
+  return job.kind === 'storyboard' ? 'Painting the storyboard' : 'Rendering';
+}
 
 /** At most `limit` calls at once: a page of cards asks for their jobs without a burst. */
 function limiter(limit) {
@@ -135,7 +142,7 @@ function projectCard(project, actions) {
     if (last) {
       status.hidden = false;
       status.className = `pill card-status pill-${last.status}`;
-      status.textContent = last.status === 'done' ? `${KIND_TEXT[last.kind] || 'Video'} ready` : `${KIND_TEXT[last.kind] || ''} ${STATE_TEXT[last.status] || last.status}`.trim();
+      status.textContent = jobState(last);
     }
     const withPicture = jobs.find((j) => j.status === 'done' && j.outputs?.thumbnail);
     if (!withPicture) return;

@@ -179,7 +179,7 @@ export function sceneCard(sceneId, ctx) {
           ? h('video', { src: resolveLink(clip), poster: image ? resolveLink(image) : null, controls: true, muted: true, loop: true, preload: 'metadata', 'aria-label': `Clip of scene ${index + 1}` })
           : image
             ? h('img', { src: resolveLink(image), alt, loading: 'lazy' })
-            : h('div', { class: 'placeholder' }, state && state.keyframe === 'running' ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, h('span', {}, state ? `Picture ${STEP_TEXT[state.keyframe]}` : 'No picture yet')),
+            : h('div', { class: state ? 'placeholder' : 'placeholder no-picture' }, state && state.keyframe === 'running' ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, h('span', {}, state ? `Picture ${STEP_TEXT[state.keyframe]}` : 'No picture yet')),
       );
     }
 

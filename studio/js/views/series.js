@@ -186,7 +186,7 @@ async function renderOne(main, seriesId, signal) {
             : h('p', { class: 'muted' }, paused ? 'Paused: resume to plan runs again.' : 'No more runs planned.'),
           s.topics.length ? h('p', { class: 'small muted' }, `Topics: ${s.topics.join(' · ')}`) : null),
         h('section', { class: 'card', 'aria-labelledby': 'past-heading' }, h('h2', { id: 'past-heading' }, 'Past runs'),
-          runs.length ? h('ol', { class: 'run-list' }, runs.map(runItem)) : h('p', { class: 'muted' }, 'No run yet.'))),
+          runs.length ? h('ol', { class: 'run-list' }, runs.map((r) => runItem(r, s.timezone))) : h('p', { class: 'muted' }, 'No run yet.'))),
     );
   }
   async function toggle(status) {
@@ -203,11 +203,11 @@ async function renderOne(main, seriesId, signal) {
   return undefined;
 }
 
-function runItem(r) {
+function runItem(r, timeZone) {
   const name = r.title || r.topic || `Run ${r.index + 1}`;
   const href = r.project_id ? `#/projects/${r.project_id}${r.job_id ? `/jobs/${r.job_id}` : ''}` : null;
   return h('li', { class: `run run-${r.status}`, dataset: { run: r.index } },
-    h('span', { class: 'run-when' }, formatWhen(r.occurrence)),
+    h('span', { class: 'run-when' }, formatWhen(r.occurrence, timeZone)),
     href ? h('a', { href }, name) : h('span', {}, name),
     h('span', { class: 'agenda-status' }, RUN_TEXT[r.status] || r.status),
     r.public_url ? h('a', { href: r.public_url, target: '_blank', rel: 'noopener' }, 'Published video') : null,
