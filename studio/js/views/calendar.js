@@ -45,8 +45,10 @@ function describe(s, names) {
 export async function renderCalendar(main, { query, signal }) {
   const timeZone = browserZone();
   const [ty, tm, td] = today(timeZone);
-  let year = ty;
-  let month = tm;
+  // `?month=2031-05` opens that month (a link to a schedule's month); else this one.
+  const asked = /^(\d{4})-(\d{2})$/.exec(query.get('month') || '');
+  let year = asked ? Number(asked[1]) : ty;
+  let month = asked && asked[2] >= '01' && asked[2] <= '12' ? Number(asked[2]) - 1 : tm;
   let projects = [];
   const grid = h('div', { class: 'calendar-grid' });
   const agenda = h('section', { class: 'agenda', 'aria-labelledby': 'agenda-title' });

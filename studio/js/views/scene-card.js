@@ -40,7 +40,7 @@ export function sceneCard(sceneId, ctx) {
     h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'down' }, onclick: () => ctx.onMove(sceneId, 1) }, 'Move later'),
     h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'insert' }, onclick: () => ctx.onInsertAfter(sceneId) }, 'Add a scene after'),
     h('button', { type: 'button', class: 'btn btn-small btn-danger', dataset: { action: 'delete' }, onclick: () => ctx.onDelete(sceneId) }, 'Delete scene')));
-  const sourceRow = h('div', { class: 'source-row' });
+  const sourceRow = h('div', { class: 'source-row', hidden: true });
   const editor = h('div', { class: 'scene-editor', hidden: true });
   const tools = h('div', { class: 'scene-actions' }, edit, more);
   const el = h('li', { class: 'scene-card', dataset: { scene: sceneId } }, figure,
@@ -67,17 +67,20 @@ export function sceneCard(sceneId, ctx) {
     }
   }
 
-  /** The uploads a scene can show: images (Ken Burns over them) and clips. */
+  // Which upload the scene shows (images get Ken Burns motion, clips play), and a button to
+  // send another; the button (and what it last said) stays while the list is redrawn.
+  const pick = h('select', { 'aria-label': 'Which upload' });
+  pick.addEventListener('change', () => { if (pick.value) save({ clip_source: 'upload', upload_id: pick.value }); });
+  fill(sourceRow, pick, uploadButton({ store: ctx.uploads, kinds: ['image', 'clip'], label: 'Upload a picture or clip',
+    onUploaded: (u) => save({ clip_source: 'upload', upload_id: u.id }) }));
+
   async function showSources() {
     const all = await ctx.uploads.list().catch(() => []);
     const usable = all.filter((u) => u.kind === 'image' || u.kind === 'clip');
     const chosen = current?.clip_source === 'upload' ? current.upload_id : '';
-    const pick = h('select', { 'aria-label': 'Which upload' },
+    fill(pick,
       h('option', { value: '' }, usable.length ? 'Choose an upload…' : 'Nothing uploaded yet'),
       usable.map((u) => h('option', { value: u.id, selected: u.id === chosen }, describeUpload(u))));
-    pick.addEventListener('change', () => { if (pick.value) save({ clip_source: 'upload', upload_id: pick.value }); });
-    fill(sourceRow, pick, uploadButton({ store: ctx.uploads, kinds: ['image', 'clip'], label: 'Upload a picture or clip',
-      onUploaded: (u) => save({ clip_source: 'upload', upload_id: u.id }) }));
     sourceRow.hidden = false;
   }
 
