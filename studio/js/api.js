@@ -138,7 +138,8 @@ const revision = (r) => `revision=${enc(r)}`;
 const once = () => ({ 'Idempotency-Key': crypto.randomUUID() });
 
 export const api = {
-  listProjects: () => request('GET', '/projects'),
+  /** A page of the caller's projects, newest first; `next_cursor` (when given) asks the next. */
+  listProjects: (cursor) => request('GET', `/projects${cursor ? `?cursor=${enc(cursor)}` : ''}`),
   createProject: (body) => request('POST', '/projects', { body }),
   getProject: (id) => request('GET', `/projects/${enc(id)}`),
   updateProject: (id, body) => request('PATCH', `/projects/${enc(id)}`, { body }),

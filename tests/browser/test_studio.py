@@ -224,7 +224,7 @@ def test_the_calendar_schedules_a_project_and_says_errors_once_in_the_chosen_zon
     form.get_by_role("button", name="Schedule").click()
     page.get_by_text("Scheduled for").wait_for()
     # The calendar moves to the schedule's month and shows it on its day, in local time.
-    page.get_by_role("heading", name="May 2031").wait_for()
+    page.get_by_role("heading", name="May 2031", exact=True).wait_for()
     event = page.locator("table.month .event", has_text="Fox")
     event.wait_for()
     # 09:30 in Paris is 07:30 UTC.
@@ -262,7 +262,7 @@ def test_on_a_phone_the_calendar_lists_the_months_events_whole_and_each_opens(
     planned.get_by_role("link", name="Series: Deep sea oddities").click()
     page.get_by_role("heading", name="Deep sea oddities").wait_for()
     page.goto(f"{studio}/#/calendar?month=2031-05")
-    page.get_by_role("heading", name="May 2031").wait_for()
+    page.get_by_role("heading", name="May 2031", exact=True).wait_for()
     item = page.locator(".agenda-item", has_text=title)
     item.wait_for()
     assert item.get_by_role("link").inner_text() == title  # whole, not cut short

@@ -8,6 +8,7 @@ import { h, fill } from '../dom.js';
 import { alertBox, clearErrors, field, showErrors } from '../forms.js';
 import { textProblem } from '../checks.js';
 import { settingsFields } from './settings-form.js';
+import { DEFAULTS } from './settings.js';
 import { templatePicker } from './templates.js';
 
 const EXAMPLE = 'A lighthouse keeper befriends a lonely whale';
@@ -67,7 +68,8 @@ export async function renderCreate(main, { query, signal }) {
     busy,
   );
   prompt.setAttribute('aria-describedby', 'f-prompt-error');
-  picker.onPick((template) => settings.apply(template ? template.settings : {}));
+  // A template's settings over the defaults ("Blank": the defaults again).
+  picker.onPick((template) => settings.apply({ ...DEFAULTS, ...(template ? template.settings : {}) }));
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -97,8 +97,11 @@ export function jobPanel({ onCancel }) {
     const stageLabel = (STAGES.find(([id]) => id === job.stage) || [, 'Queued'])[1];
     stageText.textContent = running ? `${stageLabel}…` : STATUS_TEXT[job.status];
     const at = STAGES.findIndex(([id]) => id === job.stage);
-    // A storyboard stops at the pictures: no assembly.
-    steps.querySelector('[data-stage="assembly"]').hidden = job.kind === 'storyboard';
+    // A script job stops at the script, a storyboard at the pictures (no assembly).
+    for (const li of steps.children) {
+      const stage = li.dataset.stage;
+      li.hidden = (job.kind === 'script' && !['script', 'done'].includes(stage)) || (job.kind === 'storyboard' && stage === 'assembly');
+    }
     for (const [i, li] of [...steps.children].entries()) {
       li.className = i < at || job.stage === 'done' ? 'done' : i === at ? (job.status === 'failed' ? 'failed' : 'current') : '';
       if (i === at && running) li.setAttribute('aria-current', 'step');
@@ -241,9 +244,11 @@ export function player() {
     const memo = `${job.id}|${job.status}|${latestKeyframe || ''}`;
     if (stage.dataset.memo === memo) return;
     stage.dataset.memo = memo;
+    const WAITING = { script: 'Writing the script: its scenes appear below.', storyboard: 'The storyboard’s pictures appear below as they are painted.' };
+    const READY = { script: 'The script is ready below: read it, edit it.', storyboard: 'The storyboard is ready below.' };
     const text = running
-      ? job.kind === 'storyboard' ? 'The storyboard’s pictures appear below as they are painted.' : 'Your video appears here when it is ready.'
-      : job.status === 'done' ? (job.kind === 'storyboard' ? 'The storyboard is ready below.' : 'Loading the video…') : 'This render made no video.';
+      ? WAITING[job.kind] || 'Your video appears here when it is ready.'
+      : job.status === 'done' ? READY[job.kind] || 'Loading the video…' : 'This job made no video.';
     fill(
       stage,
       latestKeyframe ? h('img', { class: 'screen-still', src: resolveLink(latestKeyframe), alt: '' }) : null,

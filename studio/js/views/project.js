@@ -3,7 +3,7 @@
 // made is watched live; the last video stays playable while a new one renders; scenes are
 // edited, added, moved and removed; sound, brand kit and uploads; earlier renders.
 
-import { api, hasRoute, watchJob } from '../api.js';
+import { api, hasRoute, schemaHas, watchJob } from '../api.js';
 import { h, fill, formatAgo } from '../dom.js';
 import { jobPanel, player, announce, TERMINAL } from './job.js';
 import { projectMenu } from './project-menu.js';
@@ -19,6 +19,18 @@ const LABELS = {
   generate: 'Generate video',
   rerender: 'Re-render',
 };
+// What a scene's picture is painted from: a change to any of them paints it again.
+const PICTURE_INPUTS = ['visual_prompt', 'setting', 'mood', 'characters', 'picture_seed', 'clip_source', 'upload_id'];
+
+/** Scenes of `story` whose picture `job` (a storyboard or a render) did not paint as they are. */
+export function unpainted(story, job) {
+  if (!story) return [];
+  const painted = new Map((job?.story?.scenes || []).filter((s) => job.scenes?.[s.id]?.keyframe_key).map((s) => [s.id, s]));
+  return story.scenes.filter((scene) => {
+    const before = painted.get(scene.id);
+    return !before || PICTURE_INPUTS.some((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(scene[k] ?? null));
+  }).map((s) => s.id);
+}
 const STEPS = [['script', 'Script'], ['storyboard', 'Storyboard'], ['video', 'Video']];
 
 export async function renderProject(main, { params: [projectId, jobId], query, signal }) {
@@ -67,18 +79,34 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
 
   const panel = jobPanel({ onCancel: cancel });
   const screen = player();
-  const board = sceneBoard({ onSaved, uploads, caps, onProblem: showProblem, onRewrite: caps.script ? () => act('script') : null });
+  const grid = h('div', { class: 'studio-grid' }, panel.el, screen.el);
+  const board = sceneBoard({
+    onSaved,
+    uploads,
+    caps,
+    onProblem: showProblem,
+    onRewrite: caps.script ? () => act('script') : null,
+    onRepaint: caps.storyboard ? () => act('storyboard') : null,
+    isBusy: () => Boolean(running()),
+  });
   const media = soundAndBrand({ getProject: () => state.project, uploads, onSaved: (p) => onSaved(p, null) });
 
   const running = () => state.jobs.find((j) => !TERMINAL.includes(j.status)) || null;
   const done = (...kinds) => state.jobs.some((j) => j.status === 'done' && kinds.includes(j.kind));
+  /** The last job that painted pictures (a storyboard, a preview or a render). */
+  const painter = () => state.jobs.find((j) => j.status === 'done' && ['storyboard', 'preview', 'generate'].includes(j.kind));
 
   /** What the main button does next. */
   function phase() {
     if (!state.project.story) return caps.script ? 'script' : 'generate';
     if (done('generate', 'export')) return 'rerender';
-    if (caps.storyboard && !done('storyboard', 'preview')) return 'storyboard';
+    if (caps.storyboard && (!painter() || unpainted(state.project.story, painter()).length)) return 'storyboard';
     return caps.script ? 'render' : 'generate';
+  }
+
+  function label(next) {
+    const fresh = next === 'storyboard' && painter() ? unpainted(state.project.story, painter()).length : 0;
+    return fresh ? `Paint ${fresh} new picture${fresh === 1 ? '' : 's'}` : LABELS[next];
   }
 
   function showProblem(message) {
@@ -101,7 +129,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     fill(chips, settingsSummary(p.settings).map((t) => h('span', { class: 'chip' }, t)));
     const next = phase();
     const busy = running();
-    primary.textContent = LABELS[next === 'generate' && done('generate') ? 'rerender' : next];
+    primary.textContent = label(next);
     for (const b of [primary, renderNow, preview]) b.disabled = Boolean(busy);
     renderNow.hidden = !['script', 'storyboard'].includes(next);
     preview.hidden = !p.story || next === 'storyboard';
@@ -116,7 +144,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     editedBanner.hidden = n === 0 || !done('generate', 'export');
     fill(editedBanner, `You changed ${n} scene${n === 1 ? '' : 's'}. Re-render to see and hear ${n === 1 ? 'it' : 'them'}: only what changed is made again. `,
       h('button', { type: 'button', class: 'btn btn-primary btn-small', disabled: Boolean(busy), onclick: () => act('generate') }, 'Re-render now'));
-    const reached = { script: Boolean(p.story), storyboard: done('storyboard', 'preview', 'generate', 'export'), video: done('generate', 'export') };
+    const reached = { script: Boolean(p.story), storyboard: Boolean(painter()) && next !== 'storyboard', video: done('generate', 'export') };
     const current = next === 'script' ? 'script' : next === 'storyboard' ? 'storyboard' : 'video';
     fill(stepper, STEPS.map(([id, label], i) => h('li', {
       class: reached[id] ? 'done' : id === current ? 'current' : '',
@@ -230,6 +258,11 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     panel.update(job);
     const previous = state.media?.video ? null : state.previous;
     screen.update(job, state.media, { title: title.textContent, latestKeyframe: latestKeyframe(), previous });
+    // A script or a storyboard makes no video: the panel takes the width, unless an earlier
+    // video is there to play.
+    const noPlayer = ['script', 'storyboard'].includes(job.kind) && !previous?.media?.video;
+    screen.el.hidden = noPlayer;
+    grid.classList.toggle('no-player', noPlayer);
     board.update({ job, media: state.media, project: state.project });
   }
 
@@ -258,7 +291,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
   }
 
   const body = state.job
-    ? h('div', { class: 'studio-grid' }, panel.el, screen.el)
+    ? grid
     : h('div', { class: 'card empty' }, h('p', { class: 'empty-title' }, state.project.story ? 'The script is ready.' : 'Nothing made yet.'),
         h('p', {}, state.project.story
           ? `Read and edit the scenes below, then ${caps.storyboard ? 'make the storyboard to see their pictures and the cost' : 'generate the video'}.`
@@ -303,10 +336,11 @@ const KIND_NAMES = { preview: 'Preview', export: 'Export', storyboard: 'Storyboa
 
 /** What this server can do beyond rendering, from its OpenAPI document. */
 async function capabilities() {
-  const [script, storyboard, templates] = await Promise.all([
+  const [script, storyboard, templates, pictureSeed] = await Promise.all([
     hasRoute('POST', '/projects/{project_id}/script'),
     hasRoute('POST', '/projects/{project_id}/storyboard'),
     hasRoute('POST', '/templates'),
+    schemaHas('UpdateScene', 'picture_seed'),
   ]);
-  return { script, storyboard, templates };
+  return { script, storyboard, templates, pictureSeed };
 }

@@ -32,8 +32,9 @@ function limiter(limit) {
 export async function renderProjects(main, { signal }) {
   fill(main, h('h1', {}, 'Your projects'), h('p', { class: 'loading' }, 'Loading projects…'));
   let projects;
+  let next;
   try {
-    ({ projects } = await api.listProjects());
+    ({ projects, next_cursor: next } = await api.listProjects());
   } catch (err) {
     if (signal.aborted) return;
     fill(main, h('h1', {}, 'Your projects'), h('div', { class: 'alert', role: 'alert' }, err.message));
@@ -86,9 +87,7 @@ export async function renderProjects(main, { signal }) {
       }
     },
   };
-  const cards = projects.map((p) => projectCard(p, actions));
-  fill(grid, cards.map((c) => c.el));
-  fill(main, header, notice, grid);
+  const cards = [];
   // Each card asks for its last job (and that job's thumbnail) once it is on screen.
   const seen = new IntersectionObserver((entries) => {
     for (const entry of entries) {
@@ -98,8 +97,32 @@ export async function renderProjects(main, { signal }) {
       queue(() => (signal.aborted ? Promise.resolve() : card.load()));
     }
   });
-  cards.forEach((c) => seen.observe(c.el));
   signal.addEventListener('abort', () => seen.disconnect());
+  const more = h('button', { type: 'button', class: 'btn more-projects' }, 'Show more projects');
+  function show(page) {
+    for (const project of page) {
+      const card = projectCard(project, actions);
+      cards.push(card);
+      grid.append(card.el);
+      seen.observe(card.el);
+    }
+    more.hidden = !next;
+  }
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const answer = await api.listProjects(next);
+      next = answer.next_cursor;
+      show(answer.projects);
+    } catch (err) {
+      fill(notice, err.message);
+      notice.hidden = false;
+    } finally {
+      more.disabled = false;
+    }
+  });
+  show(projects);
+  fill(main, header, notice, grid, h('div', { class: 'actions list-more' }, more));
 }
 
 function projectCard(project, actions) {

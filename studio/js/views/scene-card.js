@@ -34,6 +34,9 @@ export function sceneCard(sceneId, ctx) {
   const notes = h('div', { class: 'scene-notes' });
   const cost = h('p', { class: 'scene-cost small', hidden: true });
   const edit = h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'edit' } }, 'Edit text');
+  const repaint = ctx.onNewPicture
+    ? h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'new-picture' }, onclick: () => ctx.onNewPicture(sceneId) }, 'New picture')
+    : null;
   const motion = h('select', { class: 'motion-select', 'aria-label': `Motion of scene ${sceneId}` }, MOTION.map(([v, l]) => h('option', { value: v }, l)));
   const more = h('details', { class: 'scene-more' }, h('summary', { class: 'btn btn-small' }, 'Scene…'), h('div', { class: 'scene-more-items' },
     h('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'up' }, onclick: () => ctx.onMove(sceneId, -1) }, 'Move earlier'),
@@ -42,7 +45,7 @@ export function sceneCard(sceneId, ctx) {
     h('button', { type: 'button', class: 'btn btn-small btn-danger', dataset: { action: 'delete' }, onclick: () => ctx.onDelete(sceneId) }, 'Delete scene')));
   const sourceRow = h('div', { class: 'source-row', hidden: true });
   const editor = h('div', { class: 'scene-editor', hidden: true });
-  const tools = h('div', { class: 'scene-actions' }, edit, more);
+  const tools = h('div', { class: 'scene-actions' }, edit, repaint, more);
   const el = h('li', { class: 'scene-card', dataset: { scene: sceneId } }, figure,
     h('div', { class: 'scene-body' }, heading, onScreen, narration, badges, notes, cost, h('label', { class: 'motion-label' }, 'Motion', motion), sourceRow, tools, editor));
   let shown = '';
@@ -169,6 +172,10 @@ export function sceneCard(sceneId, ctx) {
     el.querySelector('[data-action="up"]').disabled = index === 0;
     el.querySelector('[data-action="down"]').disabled = index === count - 1;
     el.querySelector('[data-action="delete"]').disabled = count <= 1;
+    if (repaint) {
+      repaint.disabled = ctx.isBusy();
+      repaint.hidden = scene.clip_source === 'upload'; // an upload is the picture
+    }
 
     const image = media?.keyframes?.[sceneId];
     const clip = media?.clips?.[sceneId];
@@ -203,10 +210,12 @@ export function sceneCard(sceneId, ctx) {
       if (job.regenerated_scenes.includes(sceneId)) noteList.push(h('p', { class: 'note note-new' }, 'Made anew in this render'));
       else if (job.reused_scenes.includes(sceneId)) noteList.push(h('p', { class: 'note' }, 'Reused from the cache'));
     }
-    if (rendered && (rendered.narration !== scene.narration || (rendered.on_screen_text || '') !== (scene.on_screen_text || '') || rendered.visual_prompt !== scene.visual_prompt)) {
-      noteList.push(h('p', { class: 'note note-edit' }, 'Edited since this render'));
+    const since = job?.kind === 'storyboard' ? 'this storyboard' : job?.kind === 'script' ? 'the script was written' : 'this render';
+    if (rendered && ['narration', 'on_screen_text', 'visual_prompt', 'picture_seed', 'clip_source', 'upload_id', 'clip_seconds']
+      .some((k) => JSON.stringify(rendered[k] ?? '') !== JSON.stringify(scene[k] ?? ''))) {
+      noteList.push(h('p', { class: 'note note-edit' }, `Changed since ${since}`));
     } else if (job && !rendered && job.story) {
-      noteList.push(h('p', { class: 'note note-edit' }, 'New since this render'));
+      noteList.push(h('p', { class: 'note note-edit' }, `New since ${since}`));
     }
     fill(notes, noteList);
   }

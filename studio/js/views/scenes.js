@@ -21,7 +21,7 @@ function totalEstimate(job) {
  * `update({project, job, media})` on every change; cards are kept by scene id, so an edit in
  * progress survives updates. `onSaved(project, sceneId)` after a change to the story.
  */
-export function sceneBoard({ onSaved, uploads, onProblem, onRewrite }) {
+export function sceneBoard({ onSaved, uploads, caps = {}, onProblem, onRewrite, onRepaint, isBusy = () => false }) {
   const list = h('ol', { class: 'scene-grid', 'aria-label': 'Scenes' });
   const empty = h('p', { class: 'muted' });
   const summary = h('p', { class: 'board-summary', hidden: true });
@@ -53,6 +53,15 @@ export function sceneBoard({ onSaved, uploads, onProblem, onRewrite }) {
     onSaved: (p, sid) => onSaved(p, sid),
     onProblem,
     uploads,
+    isBusy,
+    // "New picture": another seed for the scene's picture, painted at once (a storyboard job
+    // paints only what changed).
+    onNewPicture: caps.pictureSeed && onRepaint ? (sceneId) => change(async (p) => {
+      const scene = p.story.scenes.find((s) => s.id === sceneId);
+      const saved = await api.updateScene(p.id, sceneId, { picture_seed: (scene.picture_seed || 0) + 1, revision: p.revision });
+      onRepaint();
+      return saved;
+    }, sceneId) : null,
     onMove: (sceneId, step) => change((p) => {
       const order = p.story.scenes.map((s) => s.id);
       const from = order.indexOf(sceneId);

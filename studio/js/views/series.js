@@ -8,7 +8,7 @@ import { alertBox, clearErrors, field, fieldset, showErrors } from '../forms.js'
 import { textProblem } from '../checks.js';
 import { browserZone, zoneSelect } from '../zones.js';
 import { settingsFields } from './settings-form.js';
-import { settingsSummary } from './settings.js';
+import { DEFAULTS, settingsSummary } from './settings.js';
 import { templatePicker } from './templates.js';
 
 const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
@@ -102,7 +102,8 @@ async function seriesForm({ template, onCreated }) {
   const sync = () => { daysField.hidden = kind.value !== 'weekly'; ruleField.hidden = kind.value !== 'rrule'; };
   kind.addEventListener('change', sync);
   sync();
-  picker.onPick((t) => settings.apply(t ? t.settings : {}));
+  // A template's settings over the defaults ("Blank": the defaults again).
+  picker.onPick((t) => settings.apply({ ...DEFAULTS, ...(t ? t.settings : {}) }));
   if (picker.selected()) settings.apply(picker.selected().settings);
   const form = h(
     'form',

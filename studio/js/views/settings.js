@@ -19,10 +19,17 @@ export const TRANSITIONS = [
   { value: 'slide', label: 'Slide' },
   { value: 'cut', label: 'Cut' },
 ];
-// Shown until the server lists the languages its narrator speaks (GET /v1/languages).
+// Shown until the server lists the languages it writes and speaks (GET /v1/languages): those
+// of the offline writer and narrator (common/domain/languages.py, OFFLINE_LANGUAGES).
 export const LANGUAGES = [
   { value: 'auto', label: 'Automatic (from the prompt)' },
   { value: 'en', label: 'English' },
+  { value: 'es', label: 'Spanish' },
+  { value: 'pt', label: 'Portuguese' },
+  { value: 'fr', label: 'French' },
+  { value: 'de', label: 'German' },
+  { value: 'hi', label: 'Hindi' },
+  { value: 'id', label: 'Indonesian' },
   { value: 'zh', label: 'Chinese' },
   { value: 'ar', label: 'Arabic' },
 ];
@@ -61,10 +68,14 @@ export const MAX_SECONDS = 180;
 /** Short chips describing settings: "30 s", "9:16", "1080p", ... */
 export function settingsSummary(s) {
   if (!s) return [];
-  const chips = [`${s.duration_s} s`, s.aspect, s.resolution];
+  const chips = [];
+  if (s.format?.name) chips.push(s.format.name);
+  if (s.duration_s) chips.push(`${s.duration_s} s`);
+  if (s.aspect) chips.push(s.aspect);
+  if (s.resolution) chips.push(s.resolution);
   if (s.language && s.language !== 'auto') chips.push(s.language);
-  chips.push(s.caption_style === 'none' ? 'no captions' : `${s.caption_style} captions`);
-  chips.push(s.transition);
-  if (s.music) chips.push('music');
+  if (s.caption_style) chips.push(s.caption_style === 'none' ? 'no captions' : `${s.caption_style} captions`);
+  if (s.transition) chips.push(s.transition);
+  if (s.music || s.music_upload) chips.push('music');
   return chips;
 }
