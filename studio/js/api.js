@@ -174,6 +174,9 @@ export const api = {
   createTemplate: (body) => request('POST', '/templates', { body }),
   deleteTemplate: (id) => request('DELETE', `/templates/${enc(id)}`),
   listVoices: (language) => request('GET', `/voices?language=${enc(language)}`),
+  listConnections: () => request('GET', '/connections'),
+  connect: (platform, body) => request('POST', `/connections/${enc(platform)}`, { body }),
+  disconnect: (platform) => request('DELETE', `/connections/${enc(platform)}`),
 };
 
 /**

@@ -3,6 +3,7 @@
 import { configureApi } from './api.js';
 import { devUid, identityLabel, initAuth, setDevUid, usesDevIdentity } from './auth.js';
 import { h, fill } from './dom.js';
+import { renderAccounts } from './views/accounts.js';
 import { renderCalendar } from './views/calendar.js';
 import { renderCreate } from './views/create.js';
 import { renderProject } from './views/project.js';
@@ -22,6 +23,7 @@ const ROUTES = [
   [/^\/calendar$/, 'calendar', renderCalendar],
   [/^\/templates$/, 'templates', renderTemplates],
   [/^\/series(?:\/([\w-]+))?$/, 'series', renderSeries],
+  [/^\/accounts$/, 'accounts', renderAccounts],
 ];
 
 /** config.json next to index.html: {apiBase, tokenModule, watchModule}, each null for the default. */

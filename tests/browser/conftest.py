@@ -20,6 +20,7 @@ from tests.browser.harness import (
     studio_server,
 )
 from tests.browser.seeds import Seeds
+from tests.stubs.youtube_server import YouTubeStub
 
 _users = itertools.count(1)
 
@@ -31,13 +32,28 @@ def studio_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def studio(studio_data: Path) -> Iterator[str]:
-    """The base URL of `python main.py serve` on a fresh data folder."""
+def youtube() -> Iterator[YouTubeStub]:
+    """YouTube's OAuth and upload endpoints, as the served Studio's YouTube."""
+    stub = YouTubeStub()
+    yield stub
+    stub.close()
+
+
+@pytest.fixture(scope="session")
+def studio(studio_data: Path, youtube: YouTubeStub) -> Iterator[str]:
+    """The base URL of `python main.py serve` on a fresh data folder: offline providers, draft
+    renders (tiny frames: the tests watch the flow, not the pictures), YouTube on a stand-in."""
     reason = missing_browser()
     if reason:
         pytest.skip(reason)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    with studio_server(studio_data, ARTIFACTS / f"server-{worker}.log") as base:
+    extra = {
+        "STORYGENIUS_RENDER_PROFILE": "draft",
+        "STORYGENIUS_YOUTUBE_CLIENT_ID": youtube.client_id,
+        "STORYGENIUS_YOUTUBE_CLIENT_SECRET": youtube.client_secret,
+        "STORYGENIUS_YOUTUBE_BASE_URL": youtube.url,
+    }
+    with studio_server(studio_data, ARTIFACTS / f"server-{worker}.log", extra=extra) as base:
         yield base
 
 

@@ -46,10 +46,14 @@ def missing_browser() -> str | None:
 
 
 @contextmanager
-def studio_server(data_dir: Path, log: Path, timeout_s: float = 60) -> Iterator[str]:
-    """`python main.py serve` on a free port with its own data folder; yields its base URL."""
+def studio_server(
+    data_dir: Path, log: Path, timeout_s: float = 60, extra: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`python main.py serve` on a free port with its own data folder (and `extra` settings);
+    yields its base URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_FOREIGN)}
     env |= {"STORYGENIUS_DATA_DIR": str(data_dir), "STORYGENIUS_LOG_LEVEL": "WARNING"}
+    env |= extra or {}
     with local_server(free_port(), env, log, timeout_s) as base:
         yield base
 
