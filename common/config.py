@@ -165,7 +165,12 @@ class Settings(BaseModel):
     body_read_timeout_s: float = Field(60.0, gt=0, le=3600)
 
     # Providers
+    # Another Vertex AI endpoint (regional, Private Service Connect, a stand-in); it still gets
+    # Application Default Credentials unless `vertex_auth` says it needs none.
     vertex_base_url: str = ""
+    vertex_auth: Literal["adc", "none"] = Field(
+        "adc", description="none: the endpoint checks no credentials (a local stand-in)"
+    )
     gemini_script_model: str = "gemini-2.5-flash"
     gemini_image_model: str = "gemini-3.1-flash-image"
     veo_model: str = "veo-3.1-fast-generate-001"

@@ -14,11 +14,12 @@ from common.services.projects.languages import LanguageGate
 
 
 def _vertex_client(settings: Settings) -> Any:
-    """The google-genai client for Vertex AI: Application Default Credentials, or a fixed
-    token when STORYGENIUS_VERTEX_BASE_URL points at a stand-in."""
+    """The google-genai client for Vertex AI: Application Default Credentials, also for another
+    endpoint (STORYGENIUS_VERTEX_BASE_URL: a regional or private one needs them), or a fixed
+    token only where STORYGENIUS_VERTEX_AUTH=none says the endpoint checks none."""
     from common.adapters.vertex.client import VertexOptions, build_client, static_credentials
 
-    stub = bool(settings.vertex_base_url)
+    anonymous = settings.vertex_auth == "none"
     return build_client(
         VertexOptions(
             project=settings.google_cloud_project,
@@ -27,17 +28,17 @@ def _vertex_client(settings: Settings) -> Any:
             timeout_s=settings.vertex_timeout_s,
             attempts=settings.vertex_retry_attempts,
             retry_delay_s=settings.vertex_retry_delay_s,
-            credentials=static_credentials() if stub else None,
+            credentials=static_credentials() if anonymous else None,
         )
     )
 
 
 def provider_setup_problems(settings: Settings) -> list[str]:
     """What the chosen real providers lack, found now rather than at a job's first step: Google
-    credentials for Vertex AI (none are needed for a stand-in at STORYGENIUS_VERTEX_BASE_URL)."""
+    credentials for Vertex AI (none where STORYGENIUS_VERTEX_AUTH=none)."""
     problems: list[str] = []
     uses_vertex = "gemini" in (settings.script, settings.images) or settings.video == "veo"
-    if uses_vertex and not settings.vertex_base_url:
+    if uses_vertex and settings.vertex_auth == "adc":
         from common.adapters.vertex.client import default_credentials
         from common.domain.errors import ProviderError
 

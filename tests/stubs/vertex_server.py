@@ -162,7 +162,8 @@ class VertexStub:
             self._faults.setdefault(verb, deque()).extend(statuses)
 
     def delay(self, verb: str, *seconds: float) -> None:
-        """The next requests of `verb` wait this long before answering, one each."""
+        """The next requests of `verb` wait this long before answering, one each. What they
+        answer is decided when they arrive, before the wait."""
         with self._lock:
             self._delays.setdefault(verb, deque()).extend(seconds)
 
@@ -329,9 +330,12 @@ class VertexStub:
                     stub.received.append(received)
                     delays = stub._delays.get(received.verb)
                     pause = delays.popleft() if delays else 0.0
+                # The answer is settled when the request arrives, and only then delayed: a slow
+                # answer whose client gave up must not wake later and take a fault (or a text,
+                # an image) scripted for the requests that came after it.
+                status, answer = stub._respond(received)
                 if pause:
                     time.sleep(pause)
-                status, answer = stub._respond(received)
                 self._send(status, answer)
 
             def _send(self, status: int, answer: dict[str, Any]) -> None:

@@ -21,13 +21,15 @@ def run_job(svc: Services, prompt: str, timeout: float = 300, **settings: Any) -
 
 def vertex_settings(stub: Any, **extra: Any) -> dict[str, Any]:
     """Settings that put script, images and video on Gemini and Veo served by `stub` (a
-    tests.stubs.vertex_server.VertexStub), with short retry and poll delays."""
+    tests.stubs.vertex_server.VertexStub, which checks no credentials), with short retry and poll
+    delays."""
     return {
         "script": "gemini",
         "images": "gemini",
         "video": "veo",
         "google_cloud_project": "p",
         "vertex_base_url": stub.url,
+        "vertex_auth": "none",
         "vertex_retry_delay_s": 0.01,
         "clip_poll_interval_s": 0.05,
         **extra,
