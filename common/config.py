@@ -56,6 +56,9 @@ class Settings(BaseModel):
     transition_s: float = Field(0.5, ge=0, le=2)
     progress_interval_s: float = Field(1.0, ge=0)
     step_lease_s: float = Field(900.0, gt=0, description="how long a claimed step stays claimed")
+    render_profile: Literal["full", "draft"] = Field(
+        "full", description="draft: every job's video at 96p, fastest preset (development, tests)"
+    )
 
     # Uploads (a creator's own images, clips, music) and segment-cached assembly
     upload_max_image_bytes: int = Field(20 * 1024 * 1024, gt=0)

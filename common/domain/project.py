@@ -17,15 +17,16 @@ from common.domain.text import clean_text as clean_text  # re-exported: commands
 
 Aspect = Literal["9:16", "16:9", "1:1"]
 Resolution = Literal["720p", "1080p"]
-# What a job may render at: a project's resolutions, and 360p for quick previews.
-RenderResolution = Literal["360p", "720p", "1080p"]
+# What a job may render at: a project's resolutions, 360p for quick previews, and 96p for a
+# service whose settings ask for draft renders (STORYGENIUS_RENDER_PROFILE=draft).
+RenderResolution = Literal["96p", "360p", "720p", "1080p"]
 CaptionStyle = Literal["highlight", "plain", "none"]
 Transition = Literal["crossfade", "dip", "slide", "cut"]
 
 MAX_PROMPT_CHARS = 2000
 
 # Short side in pixels for each resolution; the long side follows from the aspect.
-_SHORT_SIDE = {"360p": 360, "720p": 720, "1080p": 1080}
+_SHORT_SIDE = {"96p": 96, "360p": 360, "720p": 720, "1080p": 1080}
 
 
 def frame_size(aspect: str, resolution: str) -> tuple[int, int]:

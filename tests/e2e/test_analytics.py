@@ -12,6 +12,7 @@ from common.domain.commands import CreateProject, StartJob
 from tests.e2e.test_series import BrokenVoice
 from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.calendar import FakeClock
+from tests.support.jobs import DRAFT
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ def _run(svc, prompt: str) -> tuple[str, str]:
 def test_the_usage_endpoint_totals_equal_the_recorded_usage_events(make_services):
     clock = FakeClock(datetime(2026, 7, 1, 10, 0, tzinfo=UTC), step_s=0.5)
     voice = BrokenVoice(broken=False)
-    svc = make_services(clock=clock, voice=voice)
+    svc = make_services(DRAFT, clock=clock, voice=voice)
     made, made_job = _run(svc, "A lighthouse keeper befriends a lonely whale")
     clock.set(datetime(2026, 7, 2, 10, 0, tzinfo=UTC))
     voice.broken = True

@@ -11,7 +11,7 @@ import pytest
 
 from common.domain.commands import StartJob
 from tests.stubs.elevenlabs_server import TOO_MANY_CONCURRENT, ElevenLabsStub
-from tests.support.jobs import OWNER, run_job
+from tests.support.jobs import DRAFT, OWNER, run_job
 from tests.support.probe import ffprobe
 
 pytestmark = pytest.mark.slow
@@ -27,6 +27,7 @@ def stub() -> Iterator[ElevenLabsStub]:
 
 def _settings(stub: ElevenLabsStub) -> dict[str, object]:
     return {
+        **DRAFT,
         "voice": "elevenlabs",
         "elevenlabs_api_key": stub.api_key,
         "elevenlabs_base_url": stub.base_url,

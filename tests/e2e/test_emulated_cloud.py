@@ -60,6 +60,7 @@ def cloud(firestore_emulator, storage_emulator, tasks_emulator, tmp_path):
         "STORYGENIUS_BLOBS": "gcs",
         "STORYGENIUS_QUEUE": "cloudtasks",
         "STORYGENIUS_AUTH": "dev",
+        "STORYGENIUS_RENDER_PROFILE": "draft",  # what is checked is the cloud shape, not pixels
         "STORYGENIUS_ALLOW_DEV_AUTH": "1",
         "GOOGLE_CLOUD_PROJECT": project,
         "STORYGENIUS_BUCKET": bucket,
@@ -157,6 +158,7 @@ def test_the_cli_makes_a_video_on_firestore_and_cloud_storage(
         "STORYGENIUS_BLOBS": "gcs",
         "STORYGENIUS_ALLOW_DEV_AUTH": "1",
         "STORYGENIUS_AUTH": "dev",
+        "STORYGENIUS_RENDER_PROFILE": "draft",  # what is checked is the cloud shape, not pixels
         "GOOGLE_CLOUD_PROJECT": project,
         "STORYGENIUS_BUCKET": bucket,
         "FIRESTORE_EMULATOR_HOST": firestore_emulator,

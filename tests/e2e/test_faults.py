@@ -37,6 +37,7 @@ from tests.support.faults import (
     SkippingClock,
     content_key_of,
 )
+from tests.support.jobs import DRAFT
 from tests.support.probe import ffprobe, stream
 
 pytestmark = pytest.mark.slow
@@ -64,6 +65,7 @@ def test_twenty_jobs_under_faults_all_end_without_paying_twice(make_services, tm
     clock = SkippingClock()
     svc = make_services(
         {
+            **DRAFT,
             "step_lease_s": LEASE_S,
             "stall_after_s": STALL_S,
             "clip_poll_interval_s": 0.05,
@@ -82,7 +84,7 @@ def test_twenty_jobs_under_faults_all_end_without_paying_twice(make_services, tm
     started = time.monotonic()
     job_ids = []
     for n, subject in enumerate(SUBJECTS[:JOBS]):
-        # Shortest duration; previews render at 360p, generates at the lowest project size.
+        # Shortest duration; every kind renders a draft (what is checked is orchestration).
         settings = {"duration_s": 10, "resolution": "720p", "aspect": "16:9" if n % 2 else "9:16"}
         project = svc.projects.create(
             OWNER, CreateProject(prompt=f"A story about {subject}", settings=settings)
@@ -182,7 +184,7 @@ def test_an_assembly_that_loses_the_race_keeps_the_winners_outputs(make_services
     from tests.support.fakes import RecordingRunner
 
     runner, blobs = RecordingRunner(), RacingBlobs(tmp_path / "media")
-    svc = make_services(runner=runner, blobs=blobs)
+    svc = make_services(DRAFT, runner=runner, blobs=blobs)
     settings = {"duration_s": 10, "resolution": "720p"}
     project = svc.projects.create(OWNER, CreateProject(prompt="A kite maker", settings=settings))
     job = svc.pipeline.start(OWNER, StartJob(project_id=project.id, kind="preview"))

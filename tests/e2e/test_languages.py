@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support.jobs import run_job
+from tests.support.jobs import DRAFT, run_job
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ SMALL = {"duration_s": 10, "resolution": "720p"}
 def test_a_prompt_in_another_script_is_told_and_captioned_in_it(
     make_services, prompt, language, script
 ):
-    svc = make_services()
+    svc = make_services(DRAFT)
     job = run_job(svc, prompt, **SMALL)
 
     assert job.status == "done", job.error
@@ -34,7 +34,7 @@ def test_a_prompt_in_another_script_is_told_and_captioned_in_it(
 
 
 def test_emoji_in_a_prompt_are_left_out_of_narration_and_captions(make_services):
-    svc = make_services()
+    svc = make_services(DRAFT)
     job = run_job(svc, "🐳 A whale who sings to the moon 🎶", **SMALL)
 
     assert job.status == "done", job.error

@@ -1,4 +1,7 @@
-"""Whole jobs through the in-process queue, on the embedded default with offline providers."""
+"""Whole jobs through the in-process queue, on the embedded default with offline providers.
+
+The first test checks the video a default job makes (720p); the others check orchestration and
+render drafts (tests.support.jobs.DRAFT)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pytest
 from common.adapters.local.inprocess_queue import InProcessTaskQueue
 from common.domain import steps
 from tests.support.fakes import DoubleDeliveryQueue, FailingNarrator, RefusingVideo, SlowVideo
-from tests.support.jobs import run_job
+from tests.support.jobs import DRAFT, run_job
 from tests.support.probe import ffprobe
 
 pytestmark = pytest.mark.slow
@@ -59,7 +62,7 @@ def test_a_job_renders_a_video_with_voice_and_captions_timed_to_the_words(make_s
 
 
 def test_a_failing_voice_fails_the_job_naming_stage_scene_and_reason(make_services):
-    svc = make_services(voice=FailingNarrator("s01"))
+    svc = make_services(DRAFT, voice=FailingNarrator("s01"))
     job = run_job(svc, "A robot learns to paint", **SMALL)
 
     assert job.status == "failed"
@@ -72,7 +75,7 @@ def test_a_failing_voice_fails_the_job_naming_stage_scene_and_reason(make_servic
 
 def test_a_refused_clip_falls_back_to_ken_burns_and_the_job_says_why(make_services):
     video = RefusingVideo()
-    svc = make_services({"clip_poll_interval_s": 0.05}, video=video)
+    svc = make_services({**DRAFT, "clip_poll_interval_s": 0.05}, video=video)
     job = run_job(svc, "A fox guards a glowing forest", **SMALL)
 
     assert job.status == "done", job.error
@@ -85,7 +88,7 @@ def test_a_refused_clip_falls_back_to_ken_burns_and_the_job_says_why(make_servic
 
 
 def test_a_slow_clip_is_polled_until_done_and_its_file_is_used(make_services, tmp_path):
-    svc = make_services({"clip_poll_interval_s": 0.05})
+    svc = make_services({**DRAFT, "clip_poll_interval_s": 0.05})
     video = SlowVideo(svc.blobs, polls=3)
     svc.pipeline.providers.replace("video", video)
     job = run_job(svc, "A child flies a kite over the sea", **SMALL)
@@ -100,7 +103,7 @@ def test_a_slow_clip_is_polled_until_done_and_its_file_is_used(make_services, tm
 
 def test_every_step_delivered_twice_calls_each_provider_once(make_services):
     queue = DoubleDeliveryQueue(workers=4, max_attempts=8, base_backoff_s=0.05)
-    svc = make_services(queue=queue)
+    svc = make_services(DRAFT, queue=queue)
     job = run_job(svc, "Two old friends open a bakery in the city", **SMALL)
 
     assert job.status == "done", job.error
@@ -111,7 +114,7 @@ def test_every_step_delivered_twice_calls_each_provider_once(make_services):
 
 
 def test_a_second_job_on_the_same_project_reuses_every_asset(make_services):
-    svc = make_services()
+    svc = make_services(DRAFT)
     first = run_job(svc, "A snowman wants to see the summer", **SMALL)
     calls = dict(svc.assets.calls)
 
@@ -138,7 +141,7 @@ def test_unknown_or_finished_jobs_ignore_forged_tasks(make_services):
 
 
 def test_outputs_exist_in_blobs_only_once_the_job_is_done(make_services):
-    svc = make_services()
+    svc = make_services(DRAFT)
     job = run_job(svc, "A paper boat sails down a rainy street", **SMALL)
     assert job.status == "done"
     keys = svc.blobs.list(f"jobs/{job.id}/")
@@ -156,7 +159,7 @@ def test_the_assembly_job_entry_point_finishes_a_job_the_pipeline_handed_off(mak
     from tests.support.fakes import RecordingRunner
 
     runner = RecordingRunner()
-    svc = make_services(runner=runner)
+    svc = make_services(DRAFT, runner=runner)
     job = run_job(svc, "A kite dances over the hills", **SMALL)
     assert runner.started == [job.id]
     assert (job.status, job.stage, job.outputs.video) == ("running", "assembly", None)

@@ -1,5 +1,5 @@
 """Whole series on the embedded default with offline providers and an injected clock: the tick
-runs every simulated half hour, jobs render for real (tiny videos), publishing calls a local
+runs every simulated half hour, jobs render for real (drafts: tiny videos), publishing calls a local
 HTTPS webhook that checks every signature.
 
 Timed publish tasks are off here (`exact_horizon_s` 0): the in-process queue delays tasks in
@@ -21,6 +21,7 @@ from common.domain.errors import ProviderError
 from common.domain.publishing import SetWebhook
 from common.domain.series import CreateSeries
 from tests.support.calendar import FakeClock, loopback_publisher, receiver  # noqa: F401
+from tests.support.jobs import DRAFT
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +29,7 @@ OWNER = "creator"
 LONDON = ZoneInfo("Europe/London")
 TINY = {"duration_s": 10, "resolution": "720p", "aspect": "1:1"}
 SETTINGS = {
+    **DRAFT,
     "lead_per_video_s": 0.0,
     "lead_margin_s": 3600.0,
     "exact_horizon_s": 0.0,

@@ -12,7 +12,7 @@ import pytest
 
 from tests.stubs.vertex_server import VertexStub, VideoOutcome, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
-from tests.support.jobs import OWNER, run_job, vertex_settings
+from tests.support.jobs import DRAFT, OWNER, run_job, vertex_settings
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,9 @@ def _image_requests(stub: VertexStub) -> list[dict[str, object]]:
 
 
 def _run(make_services, stub: VertexStub):
-    svc = make_services(vertex_settings(stub), queue=DoubleDeliveryQueue(workers=1, max_attempts=3))
+    svc = make_services(
+        vertex_settings(stub, **DRAFT), queue=DoubleDeliveryQueue(workers=1, max_attempts=3)
+    )
     job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
     return svc, job
 

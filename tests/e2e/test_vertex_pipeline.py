@@ -9,7 +9,7 @@ import pytest
 from common.domain.commands import CreateProject, StartJob
 from tests.stubs.vertex_server import VideoOutcome, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
-from tests.support.jobs import OWNER, run_job, vertex_settings
+from tests.support.jobs import DRAFT, OWNER, run_job, vertex_settings
 from tests.support.probe import ffprobe
 
 pytestmark = pytest.mark.slow
@@ -78,7 +78,7 @@ def test_a_clip_start_retried_and_delivered_twice_is_started_and_charged_once(
     vertex_stub.story = sample_story(2)
     vertex_stub.fail("predictLongRunning", 429, 503)
     queue = DoubleDeliveryQueue(workers=4, max_attempts=5)
-    svc = make_services(vertex_settings(vertex_stub), queue=queue)
+    svc = make_services(vertex_settings(vertex_stub, **DRAFT), queue=queue)
 
     job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
 

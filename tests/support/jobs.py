@@ -9,6 +9,11 @@ from common.domain.commands import CreateProject, StartJob
 from common.domain.job import Job
 
 OWNER = "tester"
+# Service settings for tests that check what a job does rather than how its video looks: the
+# whole chain runs (every step, the timeline, captions, soundtrack, segments, thumbnail) but the
+# picture is 96p with the fastest preset (common/domain/job.py, DRAFT_*). Tests of pixels, frame
+# sizes or encoder output keep the default (full) profile.
+DRAFT: dict[str, Any] = {"render_profile": "draft"}
 
 
 def run_job(svc: Services, prompt: str, timeout: float = 300, **settings: Any) -> Job:

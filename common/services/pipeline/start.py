@@ -61,6 +61,7 @@ class JobStarter:
                 project.settings,
                 aspect=command.aspect,
                 resolution=command.resolution,
+                draft=self._settings.render_profile == "draft",
             ),
             created_at=now,
             updated_at=now,
