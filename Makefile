@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 DEMO_PROMPT ?= A lighthouse keeper befriends a lonely whale
 
-.PHONY: demo test lint serve bench fonts emulators browser clean
+.PHONY: demo test test-fast lint serve bench fonts emulators browser clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,17 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# One worker per core; a module stays on one worker, so its fixtures are made once
+# (tests/conftest.py hands out the heavy modules first).
+PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
+
 test: $(VENV)/.dev fonts emulators browser lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_PARALLEL)
+
+# The quick loop: unit tests and the contract suites of the local adapters and the provider
+# stand-ins (no cloud emulator, no rendered job), in under a minute.
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -q $(PYTEST_PARALLEL) tests/unit tests/contract -m "not slow and not emulator"
 
 serve: $(VENV)/.runtime fonts
 	$(PY) main.py serve

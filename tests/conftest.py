@@ -1,4 +1,14 @@
-"""Shared fixtures: a fresh embedded data dir per test, and services built on it."""
+"""Shared fixtures: a fresh embedded data dir per test, and services built on it; and how the
+suite is laid out for parallel runs (pytest-xdist, `make test`).
+
+Parallel runs (`-n auto --dist loadscope`) keep each module on one worker, so a module's
+fixtures (a rendered project, a served Studio) are made once. Modules are handed out in the
+order collected: the heavy ones (any `slow` test) come first, so the last modules a worker
+picks up are quick ones and no worker is left alone with a long module at the end.
+
+Tests that need a cloud stand-in (Firestore, Cloud Storage, Cloud Tasks) are marked `emulator`
+here, from the fixtures and adapter parameters they use, so `make test-fast` can leave them out.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +28,26 @@ pytest_plugins = [
     "tests.support.tasks_emulator",
     "tests.stubs.vertex_server",
 ]
+
+# What makes a test need a cloud stand-in: one of these fixtures, or a contract fixture
+# parametrized with one of these adapters (they look the emulator up lazily).
+EMULATOR_FIXTURES = frozenset({
+    "firestore_emulator", "storage_emulator", "tasks_emulator", "gcs_client", "gcs_bucket",
+})  # fmt: skip
+EMULATED_ADAPTERS = frozenset({"firestore", "gcs", "cloudtasks"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that need a cloud stand-in; put the modules with slow tests first."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        values = callspec.params.values() if callspec is not None else ()
+        adapters = {value for value in values if isinstance(value, str)} & EMULATED_ADAPTERS
+        if adapters or EMULATOR_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.emulator)
+    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    # Stable: the collection order stays within each group (and within every module).
+    items.sort(key=lambda item: item.module.__name__ not in slow_modules)
 
 
 @pytest.fixture
