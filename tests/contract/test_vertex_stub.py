@@ -17,13 +17,13 @@ from tests.stubs.vertex_server import VertexStub
 PATH = "/v1beta1/projects/p/locations/us-central1/publishers/google/models/m:generateContent"
 
 
-def _post(stub: VertexStub) -> int:
+def _post(stub: VertexStub, timeout_s: float = 30) -> int:
     body = json.dumps({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}).encode()
     request = urllib.request.Request(
         stub.url + PATH, body, {"Content-Type": "application/json"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
+        with urllib.request.urlopen(request, timeout=timeout_s) as answer:
             return int(answer.status)
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -63,3 +63,41 @@ def test_a_slow_answer_finishing_after_a_reset_takes_nothing_from_the_next_test(
     slow.join(30)
 
     assert _post(vertex_stub) == 503
+
+
+def _call(stub: VertexStub, verb: str, body: dict) -> dict:
+    path = PATH.replace(":generateContent", f":{verb}")
+    request = urllib.request.Request(
+        stub.url + path, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def test_a_timed_operation_runs_until_its_seconds_have_passed_since_it_started(vertex_stub):
+    from tests.stubs.vertex_server import VideoOutcome
+
+    start = {"instances": [{"prompt": "a whale"}], "parameters": {"durationSeconds": 4}}
+    vertex_stub.default_video = VideoOutcome(polls=0, seconds=60)
+    long = _call(vertex_stub, "predictLongRunning", start)["name"]
+    vertex_stub.default_video = VideoOutcome(polls=0, seconds=0.2)
+    short = _call(vertex_stub, "predictLongRunning", start)["name"]
+    time.sleep(0.3)
+
+    assert "done" not in _call(vertex_stub, "fetchPredictOperation", {"operationName": long})
+    done = _call(vertex_stub, "fetchPredictOperation", {"operationName": short})
+    assert done["done"] is True and done["response"]["videos"]
+
+
+def test_a_latency_delays_only_the_answers_of_its_kind(vertex_stub):
+    vertex_stub.latency.update({"image": 0.5, "predictLongRunning": 30.0})
+    image = {
+        "contents": [{"role": "user", "parts": [{"text": "a whale"}]}],
+        "generationConfig": {"responseModalities": ["IMAGE"]},
+    }
+
+    started = time.monotonic()
+    assert _call(vertex_stub, "generateContent", image)["candidates"]
+    assert time.monotonic() - started >= 0.5
+    # A text answer waiting 30 s (another kind's latency) would time out here.
+    assert _post(vertex_stub, timeout_s=20) == 200

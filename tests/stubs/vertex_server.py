@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -54,22 +54,26 @@ class Received:
     model: str
     body: dict[str, Any]
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass
 class VideoOutcome:
-    """How one Veo operation goes: `polls` fetches answer "not done" first; then a video, or a
-    safety refusal (`filtered` reasons), or an operation `error` (code, message)."""
+    """How one Veo operation goes: `polls` fetches answer "not done" first, and so does every
+    fetch until `seconds` have passed since it started (a generation that takes that long);
+    then a video, or a safety refusal (`filtered` reasons), or an operation `error`."""
 
     polls: int = 1
     filtered: list[str] | None = None
     error: tuple[int, str] | None = None
+    seconds: float = 0.0
 
 
 @dataclass
 class _Operation:
     outcome: VideoOutcome
     parameters: dict[str, Any]
+    started: float = field(default_factory=time.monotonic)
     fetched: int = 0
 
 
@@ -145,6 +149,10 @@ class VertexStub:
             self._texts: deque[tuple[str, str]] = deque()
             self._images: deque[dict[str, Any]] = deque()
             self._video_queue: deque[VideoOutcome] = deque()
+            self.default_video = VideoOutcome()
+            # Seconds every answer of a kind takes ("text", "image", or a verb) when no delay
+            # is scripted for it: a provider's usual latency (the latency bench sets these).
+            self.latency: dict[str, float] = {}
             self.video_rules: list[tuple[str, VideoOutcome]] = []
             self.story: dict[str, Any] = sample_story()
             self.operations: dict[str, _Operation] = {}
@@ -237,7 +245,7 @@ class VertexStub:
         with self._lock:
             outcome = next((o for s, o in self.video_rules if s in prompt), None)
             if outcome is None:
-                outcome = self._video_queue.popleft() if self._video_queue else VideoOutcome()
+                outcome = self._video_queue.popleft() if self._video_queue else self.default_video
             name = (f"projects/{received.project}/locations/{received.location}/publishers/"
                     f"google/models/{received.model}/operations/{uuid.uuid4()}")  # fmt: skip
             self.operations[name] = _Operation(outcome, received.body.get("parameters", {}))
@@ -250,7 +258,8 @@ class VertexStub:
                 return 404, {"error": {"code": 404, "message": f"no operation {name}",
                                        "status": "NOT_FOUND"}}  # fmt: skip
             op.fetched += 1
-            if op.fetched <= op.outcome.polls:
+            running = time.monotonic() - op.started < op.outcome.seconds
+            if op.fetched <= op.outcome.polls or running:
                 return 200, {"name": name}
         outcome = op.outcome
         if outcome.error:
@@ -329,7 +338,7 @@ class VertexStub:
                 with stub._lock:
                     stub.received.append(received)
                     delays = stub._delays.get(received.verb)
-                    pause = delays.popleft() if delays else 0.0
+                    pause = delays.popleft() if delays else stub.latency.get(_kind(received), 0.0)
                 # The answer is settled when the request arrives, and only then delayed: a slow
                 # answer whose client gave up must not wake later and take a fault (or a text,
                 # an image) scripted for the requests that came after it.
@@ -353,6 +362,14 @@ class VertexStub:
                 pass
 
         return Handler
+
+
+def _kind(received: Received) -> str:
+    """What is answered: "text" or "image" (generateContent, by its modalities), or the verb."""
+    if received.verb != "generateContent":
+        return received.verb
+    modalities = received.body.get("generationConfig", {}).get("responseModalities", [])
+    return "image" if "IMAGE" in modalities else "text"
 
 
 def decode_b64(text: str) -> bytes:
