@@ -17,7 +17,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-# Caption fonts: DejaVu covers Latin, Greek, Cyrillic and Arabic; CJK needs another font.
+# Caption and title fonts: the packages in infra/fonts.txt (apt-get as root, else unpacked into
+# the user's font folder), for every script a narrator speaks.
 fonts:
 	@bash infra/scripts/install-fonts.sh
 

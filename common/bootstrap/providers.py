@@ -4,11 +4,12 @@ google-genai client."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from common.config import Settings
-from common.domain.languages import language_support
+from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES, language_support
 from common.ports import BlobStore, ImageGenerator, Narrator, ScriptWriter, VideoGenerator
 from common.services.projects.languages import LanguageGate
 
@@ -50,11 +51,21 @@ def provider_setup_problems(settings: Settings) -> list[str]:
 
 
 def language_gate(settings: Settings) -> LanguageGate:
-    """What the chosen script writer and narrator speak, and the prompt language detector
-    (its model is loaded on the first "auto" prompt, not here)."""
-    from common.adapters.langid.detector import LangidDetector
+    """What the chosen script writer and narrator speak, the scripts the fonts where assembly
+    runs draw, and the prompt language detector (its model is loaded on the first "auto"
+    prompt, not here).
 
-    support = language_support(settings.script, settings.voice, settings.elevenlabs_model)
+    Assembly in the Cloud Run job draws with the image's fonts, which its build checks against
+    the declared FONT_PACKAGES; assembly in this process draws with the fonts installed here,
+    read from fontconfig once, when a language is first checked.
+    """
+    from common.adapters.langid.detector import LangidDetector
+    from common.media.fonts import drawable_scripts
+
+    drawable: Callable[[], frozenset[str]] = lambda: FONT_SCRIPTS  # noqa: E731
+    if settings.runner == "inprocess":
+        drawable = functools.cache(lambda: drawable_scripts(SCRIPT_SAMPLES))
+    support = language_support(settings.script, settings.voice, settings.elevenlabs_model, drawable)
     return LanguageGate(support, LangidDetector())
 
 

@@ -15,6 +15,7 @@ configuration: they change with the provider's models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from common.domain.errors import InvalidInputError
@@ -89,9 +90,20 @@ ESPEAK_VOICES: dict[str, str] = {
 }  # fmt: skip
 OFFLINE_LANGUAGES = frozenset(ESPEAK_VOICES)
 
-# The scripts the caption and title fonts cover (infra/fonts.txt, installed the same way by make,
-# CI and the assembly image; tests/unit/test_fonts.py checks the installed fonts draw each sample).
-FONT_SCRIPTS = frozenset(SCRIPT_SAMPLES)
+# The fonts captions and titles are drawn with, as the Debian packages in infra/fonts.txt that
+# make, CI and the assembly image install (infra/scripts/install-fonts.sh), and the scripts each
+# one draws. Where assembly runs in the cloud this is what the image declares (its build fails
+# unless the installed fonts draw each script's sample: `python -m common.media.fonts`); on one
+# machine the gate asks the installed fonts themselves.
+FONT_PACKAGES: dict[str, tuple[str, ...]] = {
+    "fonts-dejavu-core": ("latin", "cyrillic", "greek", "arabic", "hebrew"),
+    "fonts-noto-core": (
+        "latin", "cyrillic", "greek", "arabic", "hebrew",
+        "devanagari", "bengali", "tamil", "telugu", "thai",
+    ),
+    "fonts-wqy-microhei": ("latin", "han", "japanese", "hangul"),
+}  # fmt: skip
+FONT_SCRIPTS = frozenset(s for scripts in FONT_PACKAGES.values() for s in scripts)
 
 GEMINI_HINT = (
     "to write in another language, use Gemini and ElevenLabs "
@@ -115,6 +127,8 @@ class LanguageSupport:
     writer_languages: frozenset[str] | None
     narrator: str
     narrator_languages: frozenset[str]
+    # The scripts the fonts where assembly runs draw (asked when first needed: fc-list is slow).
+    drawable_scripts: Callable[[], frozenset[str]] = lambda: FONT_SCRIPTS
 
     @property
     def languages(self) -> frozenset[str]:
@@ -127,9 +141,13 @@ class LanguageSupport:
         """Why a story in `language` cannot be made with these providers and fonts, or None."""
         code = base_language(language)
         if code in self.languages:
-            if LANGUAGES[code].script in FONT_SCRIPTS:
+            script = LANGUAGES[code].script
+            if script in self.drawable_scripts():
                 return None
-            return f"no installed font draws {LANGUAGES[code].name} ({LANGUAGES[code].script})"
+            return (
+                f"no installed font draws {LANGUAGES[code].name} ({script}); "
+                "install the fonts in infra/fonts.txt (make fonts)"
+            )
         if self.writer_languages is not None and code not in self.writer_languages:
             who = f"the {self.writer} script writer"
         else:
@@ -145,12 +163,17 @@ class LanguageSupport:
             raise InvalidInputError(problem, fields={field: problem})
 
 
-def language_support(writer: str, narrator: str, elevenlabs_model: str = "") -> LanguageSupport:
+def language_support(
+    writer: str,
+    narrator: str,
+    elevenlabs_model: str = "",
+    drawable_scripts: Callable[[], frozenset[str]] = lambda: FONT_SCRIPTS,
+) -> LanguageSupport:
     """The languages of the providers settings choose ("offline" | "gemini", "offline" |
-    "elevenlabs")."""
+    "elevenlabs"), drawn by the fonts `drawable_scripts` answers (the declared ones unless told)."""
     writer_languages = OFFLINE_LANGUAGES if writer == "offline" else None
     if narrator == "offline":
         spoken = OFFLINE_LANGUAGES
     else:
         spoken = ELEVENLABS_LANGUAGES.get(elevenlabs_model, _ELEVENLABS_V2)
-    return LanguageSupport(writer, writer_languages, narrator, spoken)
+    return LanguageSupport(writer, writer_languages, narrator, spoken, drawable_scripts)

@@ -14,6 +14,7 @@ import logging
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +30,14 @@ PREFERRED_FAMILIES = (
     "Noto Sans CJK JP",
     "Noto Sans CJK KR",
     "Noto Sans CJK TC",
+    "WenQuanYi Micro Hei",
     "Droid Sans Fallback",
 )
+# After the preferred families: Noto's plain sans for one script ("Noto Sans Thai", not "Noto
+# Looped Thai" or "Noto Serif Thai"), which reads best at caption size.
+_SCRIPT_SANS = "Noto Sans "
 FONT_PACKAGE_HINT = (
-    "install fonts that cover it, e.g. `apt-get install fonts-dejavu-core fonts-droid-fallback` "
-    "(Latin, Greek, Cyrillic, Arabic, CJK) or fonts-noto-cjk"
+    "install the fonts in infra/fonts.txt (`make fonts`, or `bash infra/scripts/install-fonts.sh`)"
 )
 _REGULAR_WEIGHT, _BOLD_WEIGHT = 80, 200  # fontconfig weights
 _IGNORED = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters need no glyph
@@ -111,8 +115,10 @@ def _parse_fc_list(out: str) -> tuple[FontFace, ...]:
         )
 
     def rank(face: FontFace) -> tuple[int, str]:
-        order = PREFERRED_FAMILIES.index(face.family) if face.family in PREFERRED_FAMILIES else 99
-        return order, face.family
+        if face.family in PREFERRED_FAMILIES:
+            return PREFERRED_FAMILIES.index(face.family), face.family
+        plain = face.family.startswith(_SCRIPT_SANS) and "Mono" not in face.family
+        return (50 if plain else 99), face.family
 
     return tuple(sorted(found, key=rank))
 
@@ -190,3 +196,38 @@ def drop_uncovered_symbols(text: str, fonts: tuple[FontFace, ...] | None = None)
     if dropped:
         log.warning("dropping symbols no installed font covers: %s", " ".join(sorted(set(dropped))))
     return "".join(kept)
+
+
+def drawable_scripts(
+    samples: Mapping[str, str], fonts: tuple[FontFace, ...] | None = None
+) -> frozenset[str]:
+    """The scripts (keys of `samples`) whose sample line the installed fonts draw every
+    character of; none when fontconfig is missing."""
+    try:
+        fonts = installed_fonts() if fonts is None else fonts
+    except MediaError:
+        return frozenset()
+    return frozenset(
+        script
+        for script, sample in samples.items()
+        if all(any(f.covers(c) for f in fonts) for c in sample if needs_glyph(c))
+    )
+
+
+def main() -> int:
+    """Check that the installed fonts draw every script the font packages declare (the
+    assembly image's build runs this): print each script's families, exit 1 if one is missing."""
+    from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES
+
+    drawn = drawable_scripts(SCRIPT_SAMPLES)
+    for script in sorted(FONT_SCRIPTS):
+        if script in drawn:
+            families = ", ".join(f.family for f in choose_fonts(SCRIPT_SAMPLES[script]))
+            print(f"{script}: {families}")
+        else:
+            print(f"{script}: MISSING; {FONT_PACKAGE_HINT}")
+    return 0 if drawn >= FONT_SCRIPTS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,15 +9,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Caption and title fonts, chosen by coverage through fontconfig (common/media/fonts.py):
-# DejaVu Sans covers Latin, Greek, Cyrillic and Arabic; Droid Sans Fallback covers CJK (the same
-# pair the local setup installs, so a video renders the same on a laptop and in the cloud).
+# Caption and title fonts, chosen by coverage through fontconfig (common/media/fonts.py): the
+# packages in infra/fonts.txt, installed by the same script make and CI run, so a video renders
+# the same on a laptop and in the cloud.
+COPY infra/fonts.txt /tmp/infra/fonts.txt
+COPY infra/scripts/install-fonts.sh /tmp/infra/scripts/install-fonts.sh
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core fonts-droid-fallback \
-    && rm -rf /var/lib/apt/lists/* \
-    && fc-cache -f \
-    && fc-list ':lang=ar' family | grep -q . \
-    && fc-list ':lang=zh' family | grep -q .
+    && apt-get install -y --no-install-recommends fontconfig \
+    && bash /tmp/infra/scripts/install-fonts.sh \
+    && rm -rf /var/lib/apt/lists/* /tmp/infra
 
 WORKDIR /app
 COPY requirements.txt .
@@ -26,6 +26,9 @@ RUN pip install -r requirements.txt
 COPY main.py ./
 COPY common/ common/
 COPY functions/ functions/
+# The build fails unless the fonts draw every script the font packages declare
+# (common/domain/languages.py FONT_PACKAGES): the pre-spend language check trusts that list.
+RUN python -m common.media.fonts
 
 RUN useradd --create-home --uid 10001 storygenius
 USER storygenius
