@@ -161,6 +161,7 @@ export const api = {
   getJob: (id) => request('GET', `/jobs/${enc(id)}`),
   cancelJob: (id) => request('POST', `/jobs/${enc(id)}/cancel`),
   jobMedia: (id) => request('GET', `/jobs/${enc(id)}/media`),
+  jobTrace: (id) => request('GET', `/jobs/${enc(id)}/trace`),
   listSchedules: (from, to, timezone) =>
     request('GET', `/schedules?from=${enc(from)}&to=${enc(to)}&timezone=${enc(timezone)}`),
   createSchedule: (body) => request('POST', '/schedules', { body }),

@@ -81,6 +81,16 @@ def test_a_prompt_becomes_a_video_watched_live_played_downloaded_edited_and_rere
     shots(page, "03-job-running")
     wait_until_ready(page)
     playable_s = time.monotonic() - started
+    # Where the time went: the job's stages on one axis, each with its duration.
+    page.locator(".waterfall summary").click()
+    rows = page.locator(".waterfall-row")
+    rows.first.wait_for()
+    labels = page.locator(".waterfall-label").all_inner_texts()
+    assert {"Script", "Scenes", "Assembly"} <= set(labels), labels
+    assert all(
+        re.fullmatch(r"\d+ s|\d+:\d\d", t)
+        for t in rows.locator(".waterfall-took").all_inner_texts()
+    )
     shots(page, "04-video-ready")
 
     seen = page.evaluate("window.progressSeen")

@@ -4,6 +4,7 @@ import { h, fill, formatSeconds, formatUsd, formatWhen } from '../dom.js';
 import { resolveLink } from '../api.js';
 import { slug } from '../checks.js';
 import { etaTracker, formatLeft } from '../eta.js';
+import { timeline } from './waterfall.js';
 
 const STAGES = [
   ['script', 'Script'],
@@ -45,6 +46,7 @@ export function jobPanel({ onCancel }) {
   const error = h('div', { class: 'alert', role: 'alert', hidden: true });
   const cost = h('details', { class: 'cost' });
   const cancel = h('button', { type: 'button', class: 'btn btn-small', hidden: true, onclick: () => onCancel() }, 'Cancel render');
+  const times = timeline();
   const el = h(
     'section',
     { class: 'card job-panel', 'aria-labelledby': 'job-heading' },
@@ -56,6 +58,7 @@ export function jobPanel({ onCancel }) {
     fallbacks,
     error,
     cost,
+    times.el,
     cancel,
   );
   let spoken = '';
@@ -139,7 +142,7 @@ export function jobPanel({ onCancel }) {
     const total = lines.reduce((sum, [, c]) => sum + (c.actual_usd || c.estimated_usd || 0), 0);
     fill(
       cost,
-      h('summary', {}, `Cost so far: ${formatUsd(total)}`),
+      h('summary', {}, `${running ? 'Cost so far' : 'Cost'}: ${formatUsd(total)}`),
       lines.length
         ? h(
             'table',
@@ -151,6 +154,7 @@ export function jobPanel({ onCancel }) {
         : h('p', { class: 'muted small' }, 'Nothing spent yet.'),
     );
     cancel.hidden = !running;
+    times.update(job);
   }
 
   return { el, update, stop: () => clearInterval(timer) };
