@@ -1,81 +1,49 @@
-"""Caption cues from a timeline's word timings, written as SRT, WebVTT and ASS.
+"""Captions written as SRT, WebVTT and ASS from one-line cues (common/media/caption_lines.py).
 
-Words get absolute times (scene start + narration offset + word time) and are grouped into
-one-line cues of 2 to 4 words, breaking at punctuation, at pauses and before a line would grow
-wider than ~80% of the frame. Chinese and Japanese have no spaces: their words are joined
-without them and grouped by characters. The ASS file is what ffmpeg burns in: "highlight" has
-one event per spoken word with that word coloured, "plain" one event per cue.
+The ASS file is what ffmpeg burns in: "highlight" has one event per spoken word with that word
+coloured, "plain" one event per cue.
 """
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.media.timeline import Timeline
+from common.media.caption_lines import (
+    CaptionLayout,
+    CaptionWord,
+    Cue,
+    caption_layout,
+    group_cues,
+    is_no_space,
+    join_words,
+    separators,
+    text_width_px,
+)
 
-PAUSE_BREAK_S = 0.4
-MAX_WORDS, MAX_CJK_CHARS = 4, 12
+# Names other modules take from here (the cue model and layout live in caption_lines).
+__all__ = [
+    "CaptionFiles",
+    "CaptionLayout",
+    "CaptionWord",
+    "Cue",
+    "caption_layout",
+    "format_ass",
+    "format_srt",
+    "format_vtt",
+    "group_cues",
+    "is_no_space",
+    "join_words",
+    "text_width_px",
+    "write_captions",
+]
+
 HOLD_GAP_S = 0.3  # burned-in lines stay up across shorter gaps, so they do not flicker
 ASS_LEAD_S = 0.01
 HIGHLIGHT_COLOUR = "&H0000D6FF&"  # ASS is &HBBGGRR: a warm yellow
-_BREAK_AFTER = tuple(".,!?;:…—–。，！？、；：")
-# Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, CJK
-# punctuation and full-width forms).
-_NO_SPACE_RANGES = (
-    (0x0E00, 0x0EFF),
-    (0x1000, 0x109F),
-    (0x1780, 0x17FF),
-    (0x2E80, 0x2FDF),
-    (0x3000, 0x30FF),
-    (0x3190, 0x31FF),
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFF00, 0xFFEF),
-    (0x20000, 0x3FFFF),
-)
 _RTL = ("R", "AL")
-
-
-@dataclass(frozen=True)
-class CaptionWord:
-    """A word with its absolute time in the finished video."""
-
-    text: str
-    start_s: float
-    end_s: float
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One caption line: its words and when it is shown."""
-
-    words: tuple[CaptionWord, ...]
-    start_s: float
-    end_s: float
-
-    @property
-    def text(self) -> str:
-        return join_words([w.text for w in self.words])
-
-
-@dataclass(frozen=True)
-class CaptionLayout:
-    """Pixel sizes of the burned-in captions for one frame size."""
-
-    width: int
-    height: int
-    font_size: int
-    margin_v: int
-    margin_h: int
-
-    @property
-    def max_line_px(self) -> float:
-        return min(0.8 * self.width, self.width - 2 * self.margin_h)
 
 
 @dataclass(frozen=True)
@@ -83,148 +51,6 @@ class CaptionFiles:
     srt: Path
     vtt: Path
     ass: Path | None
-
-
-def caption_layout(width: int, height: int) -> CaptionLayout:
-    """Font size scaled with the frame; lines sit in the lower third above the bottom 15%."""
-    portrait = height > width
-    font_size = max(12, round(max(0.042 * height, 0.05 * min(width, height))))
-    return CaptionLayout(
-        width=width,
-        height=height,
-        font_size=font_size,
-        # Portrait apps lay their buttons over the bottom and the right edge: stay clear.
-        margin_v=round((0.15 if portrait else 0.11) * height),
-        margin_h=round((0.08 if portrait else 0.06) * width),
-    )
-
-
-def is_no_space(char: str) -> bool:
-    """Whether `char` belongs to a script written without spaces between words."""
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _NO_SPACE_RANGES)
-
-
-def join_words(texts: Sequence[str]) -> str:
-    """Words joined by spaces, except between characters of scripts that use none."""
-    return "".join(sep + text for sep, text in zip(separators(texts), texts, strict=True))
-
-
-def separators(texts: Sequence[str]) -> list[str]:
-    """What goes before each word when joining: "" first and inside space-less scripts."""
-    seps, prev = [], ""
-    for text in texts:
-        seps.append(
-            "" if not prev or not text or (is_no_space(prev[-1]) and is_no_space(text[0])) else " "
-        )
-        prev = text or prev
-    return seps
-
-
-def text_width_px(text: str, font_size: float) -> float:
-    """Rough rendered width: full-width glyphs are 1 em, others ~0.62 em (bold sans)."""
-    ems = 0.0
-    for c in text:
-        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Cf"):
-            continue
-        if c.isspace():
-            ems += 0.32
-        elif unicodedata.east_asian_width(c) in ("W", "F"):
-            ems += 1.0
-        else:
-            ems += 0.62
-    return ems * font_size
-
-
-def timeline_words(timeline: Timeline) -> list[list[CaptionWord]]:
-    """Each scene's words with absolute times, in spoken order."""
-    scenes = []
-    for start, scene in zip(timeline.starts(), timeline.scenes, strict=True):
-        base = start + scene.narration_offset_s
-        words = [
-            CaptionWord(" ".join(w.text.split()), base + w.start_s, base + max(w.end_s, w.start_s))
-            for w in scene.words
-            if w.text.strip()
-        ]
-        scenes.append(sorted(words, key=lambda w: w.start_s))
-    return scenes
-
-
-def group_cues(timeline: Timeline, layout: CaptionLayout | None = None) -> list[Cue]:
-    """The timeline's words grouped into one-line cues, ordered and never overlapping."""
-    layout = layout or caption_layout(timeline.width, timeline.height)
-    groups: list[list[CaptionWord]] = []
-    for words in timeline_words(timeline):
-        for phrase in _phrases(words):
-            groups.extend(chunk for chunk in _chunks(phrase, layout) if chunk)
-    flat = sorted(groups, key=lambda g: g[0].start_s)
-    cues = []
-    for i, group in enumerate(flat):
-        start = group[0].start_s
-        end = max(group[-1].end_s, start)
-        if i + 1 < len(flat):
-            end = min(end, flat[i + 1][0].start_s)
-        cues.append(Cue(tuple(group), start, max(end, start)))
-    return cues
-
-
-def _phrases(words: list[CaptionWord]) -> list[list[CaptionWord]]:
-    """Split at pauses longer than PAUSE_BREAK_S, and after punctuation unless that would leave
-    a word alone on its line ("Then," joins what follows)."""
-    phrases: list[list[CaptionWord]] = []
-    current: list[CaptionWord] = []
-    for i, word in enumerate(words):
-        current.append(word)
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        pause = nxt is not None and nxt.start_s - word.end_s > PAUSE_BREAK_S
-        punctuation = word.text.endswith(_BREAK_AFTER) and len(current) > 1
-        if nxt is None or pause or punctuation:
-            phrases.append(current)
-            current = []
-    return phrases
-
-
-def _chunks(phrase: list[CaptionWord], layout: CaptionLayout) -> list[list[CaptionWord]]:
-    """Balanced lines: 2-4 words that fit the width, or for space-less scripts up to a line of
-    characters."""
-    chars = [c for w in phrase for c in w.text]
-    if sum(is_no_space(c) for c in chars) * 2 > len(chars):
-        per_line = max(2, min(MAX_CJK_CHARS, int(layout.max_line_px / layout.font_size)))
-        target = math.ceil(len(chars) / math.ceil(len(chars) / per_line))
-        chunks: list[list[CaptionWord]] = [[]]
-        for word in phrase:
-            size = sum(len(w.text) for w in chunks[-1])
-            if chunks[-1] and size + len(word.text) > target:
-                chunks.append([])
-            chunks[-1].append(word)
-        return chunks
-    return _break_lines(phrase, layout)
-
-
-def _break_lines(phrase: list[CaptionWord], layout: CaptionLayout) -> list[list[CaptionWord]]:
-    """Line breaks chosen by dynamic programming: every line fits the width (a single word
-    wider than a line stands alone), holds at most MAX_WORDS words, and the breaks minimise a
-    cost that strongly avoids one-word lines and mildly prefers three words of even width."""
-    n = len(phrase)
-    width = layout.max_line_px
-    best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        options = []
-        for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
-            used = text_width_px(join_words([w.text for w in phrase[i:j]]), layout.font_size)
-            if used > width and j - i > 1:
-                break
-            cost = (4.0 if j - i == 1 and n > 1 else 0.0) + 0.3 * abs(j - i - 3)
-            cost += (1 - min(used, width) / width) ** 2 + best[j][0]
-            options.append((cost, j))
-        # On a tie the longer first line wins: "a b c / d e" reads better than "a b / c d e".
-        best[i] = min(options, key=lambda o: (round(o[0], 9), -o[1]))
-    lines, at = [], 0
-    while at < n:
-        nxt = best[at][1]
-        lines.append(phrase[at:nxt])
-        at = nxt
-    return lines
 
 
 def srt_time(t: float) -> str:
