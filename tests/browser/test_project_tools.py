@@ -6,6 +6,7 @@ list's cards (last job's state and thumbnail, duplicate, delete).
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -207,3 +208,61 @@ def _wait_for(read, ok=bool, timeout_s: float = 15):
             return value
         assert time.monotonic() < deadline, f"still {value!r}"
         time.sleep(0.1)
+
+
+@BOTH
+def test_the_title_settings_and_the_storys_look_are_changed_on_the_project_page(
+    page, studio, seeds, api, shots
+):
+    project = seeds.project("A lighthouse keeper befriends a lonely whale", title="The Keeper")
+    page.goto(f"{studio}/#/projects/{project['id']}")
+    look = page.locator("details.project-section", has=page.locator("#look-heading"))
+    look.locator("> summary").click()
+    look.get_by_label("Lighting").fill("moonlight through sea fog")
+    look.get_by_label("Palette colour 1").evaluate(
+        "el => { el.value = '#112233'; el.dispatchEvent(new Event('input')); }"
+    )
+    look.get_by_role("button", name="Save the look").click()
+    look.get_by_text("Saved.").wait_for()
+    style = api.call("GET", f"/projects/{project['id']}/story")["style"]
+    assert style["lighting"] == "moonlight through sea fog"
+    assert style["palette"][0] == "#112233"
+
+    settings = page.locator("details.project-section", has=page.locator("#settings-heading"))
+    settings.locator("> summary").click()
+    settings.get_by_label("Title").fill("The Keeper of the North Light")
+    settings.locator('.choice:has(input[value="plain"])').click()
+    settings.locator('.choice:has(input[value="720p"])').click()
+    assert_no_overflow(page)
+    shots(page, "26-project-settings")
+    settings.get_by_role("button", name="Save settings").click()
+    settings.get_by_text("Saved.").wait_for()
+    page.get_by_role("heading", name="The Keeper of the North Light", level=1).wait_for()
+    saved = api.call("GET", f"/projects/{project['id']}")
+    assert (saved["settings"]["caption_style"], saved["settings"]["resolution"]) == (
+        "plain",
+        "720p",
+    )
+    assert saved["story"] is not None  # captions and resolution keep the script
+
+    # A new prompt writes a new script: asked first, and the story is gone after.
+    page.once("dialog", lambda dialog: dialog.accept())
+    settings.get_by_label("Prompt").fill("A fox guards a glowing forest")
+    settings.get_by_role("button", name="Save settings").click()
+    settings.get_by_text("Saved.").wait_for()
+    assert api.call("GET", f"/projects/{project['id']}")["story"] is None
+
+
+def test_an_export_at_another_shape_starts_from_the_more_menu(page, studio, seeds, api):
+    project = seeds.project("A lighthouse keeper befriends a lonely whale", title="The Keeper")
+    page.goto(f"{studio}/#/projects/{project['id']}")
+    page.locator(".menu summary").click()
+    assert page.get_by_label("Export shape").input_value() == "16:9"  # the project is 9:16
+    page.get_by_role("button", name="Export", exact=True).click()
+    page.locator(".job-panel h2", has_text="Export").wait_for()
+    job_id = re.search(r"/jobs/([\w-]+)$", page.url).group(1)
+    job = api.call("GET", f"/jobs/{job_id}")
+    assert (job["kind"], job["render"]["aspect"]) == ("export", "16:9")
+    if job["status"] not in ("done", "failed", "cancelled"):
+        page.get_by_role("button", name="Cancel render").click()
+        page.locator(".job-panel .pill", has_text="Cancelled").wait_for()

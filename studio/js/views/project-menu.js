@@ -2,6 +2,7 @@
 
 import { api } from '../api.js';
 import { h } from '../dom.js';
+import { ASPECTS, RESOLUTIONS } from './settings.js';
 
 /** The copy's title: "Title (copy)", "Title (copy 2)"... within the API's 200 characters. */
 export function copyTitle(title) {
@@ -28,8 +29,30 @@ export async function duplicateProject(project) {
   return api.createProject({ prompt: project.prompt, title, settings: portableSettings(project.settings) });
 }
 
+/** Render the story at another shape or resolution (its pictures and clips reused). */
+function exportForm(getProject, onError) {
+  const aspect = h('select', { 'aria-label': 'Export shape' }, ASPECTS.map((a) => h('option', { value: a.value }, `${a.label} ${a.value}`)));
+  const resolution = h('select', { 'aria-label': 'Export resolution' }, RESOLUTIONS.map((r) => h('option', { value: r }, r)));
+  const go = h('button', { type: 'submit', class: 'btn btn-small btn-primary' }, 'Export');
+  const form = h('form', { class: 'export-form', 'aria-label': 'Export' }, h('span', { class: 'label' }, 'Export as'), aspect, resolution, go);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    go.disabled = true;
+    const p = getProject();
+    try {
+      const { job_id: job } = await api.start(p.id, 'exports', { aspect: aspect.value, resolution: resolution.value });
+      location.hash = `#/projects/${p.id}/jobs/${job}`;
+    } catch (err) {
+      onError(err.message);
+      go.disabled = false;
+    }
+  });
+  return { form, set: (p) => { aspect.value = p.settings.aspect === '9:16' ? '16:9' : '9:16'; resolution.value = p.settings.resolution; } };
+}
+
 export function projectMenu({ getProject, canTemplate, onError }) {
   const status = h('p', { class: 'success', role: 'status' });
+  const exporter = exportForm(getProject, onError);
   const run = (fn) => async () => {
     try {
       await fn(getProject());
@@ -57,6 +80,13 @@ export function projectMenu({ getProject, canTemplate, onError }) {
       location.hash = '#/';
     }) }, 'Delete'),
   ];
-  const el = h('details', { class: 'menu' }, h('summary', { class: 'btn' }, 'More'), h('div', { class: 'menu-items' }, items, status));
-  return { el };
+  const el = h('details', { class: 'menu' }, h('summary', { class: 'btn' }, 'More'), h('div', { class: 'menu-items' }, items, exporter.form, status));
+  return {
+    el,
+    /** Exports need a written story; the shape offered first is another than the project's. */
+    update(p) {
+      exporter.form.hidden = !p.story;
+      exporter.set(p);
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { h, fill, formatAgo } from '../dom.js';
 import { jobPanel, player, announce, TERMINAL } from './job.js';
 import { projectMenu } from './project-menu.js';
 import { soundAndBrand } from './project-media.js';
+import { lookPanel, settingsPanel } from './project-settings.js';
 import { sceneBoard } from './scenes.js';
 import { settingsSummary } from './settings.js';
 import { uploadsStore } from './uploads.js';
@@ -90,6 +91,9 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     isBusy: () => Boolean(running()),
   });
   const media = soundAndBrand({ getProject: () => state.project, uploads, onSaved: (p) => onSaved(p, null) });
+  const look = lookPanel({ getProject: () => state.project, onSaved: (p) => onSaved(p, null) });
+  const setup = await settingsPanel({ getProject: () => state.project, onSaved: (p) => onSaved(p, null) });
+  if (signal.aborted) return undefined;
 
   const running = () => state.jobs.find((j) => !TERMINAL.includes(j.status)) || null;
   const done = (...kinds) => state.jobs.some((j) => j.status === 'done' && kinds.includes(j.kind));
@@ -127,6 +131,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     prompt.classList.toggle('clamp', !expanded);
     more.hidden = p.prompt.length < (named ? 140 : 90) && !p.prompt.includes('\n');
     fill(chips, settingsSummary(p.settings).map((t) => h('span', { class: 'chip' }, t)));
+    menu.update(p);
     const next = phase();
     const busy = running();
     primary.textContent = label(next);
@@ -207,7 +212,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     }
     renderHeader();
     board.update({ project: saved });
-    media.update(saved);
+    for (const panel of [media, look, setup]) panel.update(saved);
   }
 
   // Media links are asked for when the job references media it had not before.
@@ -279,7 +284,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
         if (TERMINAL.includes(job.status) && wasRunning) {
           renderHistory();
           // The pipeline wrote the story (and its revision): edits start from it.
-          api.getProject(state.project.id).then((p) => { if (!stopped) { state.project = p; state.edited.clear(); showJob(); media.update(p); } }).catch(() => {});
+          api.getProject(state.project.id).then((p) => { if (!stopped) { state.project = p; state.edited.clear(); showJob(); for (const x of [media, look, setup]) x.update(p); } }).catch(() => {});
         } else if (job.story && !state.project.story) {
           api.getProject(state.project.id).then((p) => { if (!stopped) { state.project = p; board.update({ project: p }); renderHeader(); } }).catch(() => {});
         }
@@ -310,7 +315,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     editedBanner,
     body,
     board.el,
-    media.el,
+    h('div', { class: 'project-sections' }, look.el, media.el, setup.el),
     history,
   );
   const problem = query.get('problem');
@@ -323,7 +328,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     renderHeader();
     board.update({ project: state.project });
   }
-  media.update(state.project);
+  for (const panel of [media, look, setup]) panel.update(state.project);
 
   return () => {
     stopped = true;

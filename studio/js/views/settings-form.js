@@ -45,7 +45,7 @@ export function radios(name, options, checked) {
  * The settings block: `el` to put in a form, `read()` the settings as the API takes them,
  * `apply(settings)` to show a template's or a project's settings.
  */
-export async function settingsFields(initial = {}) {
+export async function settingsFields(initial = {}, { music: withMusic = true } = {}) {
   const values = { ...DEFAULTS, ...initial };
   lists += 1;
   const styleList = `styles-${lists}`;
@@ -100,13 +100,15 @@ export async function settingsFields(initial = {}) {
       field({ label: 'Transition', field: 'settings.transition', control: transition }),
     ),
     captions.el,
-    h(
-      'div',
-      { class: 'field check', dataset: { field: 'settings.music' } },
-      music,
-      h('label', { for: music.id }, 'Background music, ducked under the voice'),
-      h('p', { class: 'field-error', hidden: true }),
-    ),
+    withMusic
+      ? h(
+          'div',
+          { class: 'field check', dataset: { field: 'settings.music' } },
+          music,
+          h('label', { for: music.id }, 'Background music, ducked under the voice'),
+          h('p', { class: 'field-error', hidden: true }),
+        )
+      : null,
     h('details', { class: 'more' }, h('summary', {}, 'More options'), seedField),
     h('datalist', { id: styleList }, VISUAL_STYLES.map((v) => h('option', { value: v }))),
   );
@@ -115,7 +117,7 @@ export async function settingsFields(initial = {}) {
   const number = (v) => (v === '' ? v : Number.isFinite(Number(v)) ? Number(v) : v);
 
   function read() {
-    return {
+    const chosen = {
       duration_s: number(seconds.value),
       resolution: checkedIn('settings.resolution'),
       aspect: checkedIn('settings.aspect'),
@@ -127,6 +129,8 @@ export async function settingsFields(initial = {}) {
       music: music.checked,
       seed: number(seed.value),
     };
+    if (!withMusic) delete chosen.music; // the project's sound panel owns it
+    return chosen;
   }
 
   function check(name, value) {
