@@ -135,6 +135,7 @@ class Settings(BaseModel):
     youtube_chunk_bytes: int = Field(8 * 1024 * 1024, ge=256 * 1024, description="x 256 KiB")
     post_max_attempts: int = Field(8, ge=1, le=50, description="tries of one post")
     post_retry_s: float = Field(60.0, ge=0, description="first retry of a post; doubles")
+    post_lease_s: float = Field(900.0, gt=0, description="one attempt at a post holds it so long")
 
     # Cloud wiring (used by the gcp adapters)
     google_cloud_project: str = ""

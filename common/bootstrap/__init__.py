@@ -59,6 +59,7 @@ from common.services.accounts.secrets import SecretBox
 from common.services.accounts.sign_in import SignInPolicy
 from common.services.accounts.step_callers import StepCallerVerifier
 from common.services.accounts.usage import UsageRecorder
+from common.services.calendar.posting import PostService
 from common.services.calendar.publishing import PublishService
 from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.series import SeriesService
@@ -107,6 +108,7 @@ class Services:
     uploads: UploadService
     secrets: SecretBox
     connections: ConnectionService
+    posts: PostService
     editor: StoryEditor
     media_links: MediaLinks
     idempotency: IdempotencyKeys
@@ -179,8 +181,20 @@ def build_services(
         local_runner.assembler = assembler
     box = SecretBox(key_wrapper or build_key_wrapper(settings))
     media_links = build_media_links(settings, blobs, clock)
+    connections = build_connections(settings, store, clock, box)
     calendar = build_calendar(
-        settings, store, clock, projects, jobs, pipeline, blobs, queue, publisher, box, media_links
+        settings,
+        store,
+        clock,
+        projects,
+        jobs,
+        pipeline,
+        blobs,
+        queue,
+        publisher,
+        box,
+        media_links,
+        connections,
     )
     uploads = UploadService(settings, projects, blobs, clock)
     router = StepRouter({**pipeline.step_handlers(), steps.PUBLISH: calendar.publishing.handle})
@@ -212,7 +226,8 @@ def build_services(
         analytics=UsageAnalytics(store),
         steps=router,
         secrets=box,
-        connections=build_connections(settings, store, clock, box),
+        connections=connections,
+        posts=calendar.posts,
         uploads=uploads,
         editor=StoryEditor(projects, uploads),
         media_links=media_links,

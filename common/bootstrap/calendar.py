@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from common.config import Settings
 from common.ports import BlobStore, Clock, DocumentStore, TaskQueue
-from common.ports.publisher import Publisher
+from common.ports.publisher import PlatformPublisher, Publisher
+from common.services.accounts.connections import ConnectionService
 from common.services.accounts.secrets import SecretBox
+from common.services.calendar.posting import PostingPolicy, PostService
 from common.services.calendar.publishing import PublishService
 from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.series import SeriesService
@@ -26,6 +28,7 @@ class Calendar:
     webhooks: WebhookService
     publishing: PublishService
     ticker: Ticker
+    posts: PostService
 
 
 def build_calendar(
@@ -40,6 +43,7 @@ def build_calendar(
     publisher: Publisher | None,
     box: SecretBox,
     media_links: MediaLinks,
+    connections: ConnectionService,
 ) -> Calendar:
     if publisher is None:
         from common.adapters.webhook.publisher import WebhookPublisher
@@ -59,6 +63,18 @@ def build_calendar(
     )
     schedules.hooks = series  # a series' runs report back to it
     webhooks = WebhookService(store, clock, publisher, box)
+    posts = PostService(
+        store=store,
+        clock=clock,
+        policy=PostingPolicy.of(settings),
+        schedules=schedules,
+        projects=projects,
+        blobs=blobs,
+        queue=queue,
+        connections=connections,
+        publishers=platform_publishers(settings, clock),
+        link=media_links.public,
+    )
     publishing = PublishService(
         settings=settings,
         clock=clock,
@@ -70,6 +86,30 @@ def build_calendar(
         publisher=publisher,
         webhooks=webhooks,
         link=media_links.public,
+        posts=posts,
     )
-    ticker = Ticker(clock=clock, settings=settings, schedules=schedules, series=series)
-    return Calendar(schedules, series, webhooks, publishing, ticker)
+    ticker = Ticker(clock=clock, settings=settings, schedules=schedules, series=series, posts=posts)
+    return Calendar(schedules, series, webhooks, publishing, ticker, posts)
+
+
+def platform_publishers(settings: Settings, clock: Clock) -> dict[str, PlatformPublisher]:
+    """The platforms' upload adapters (nothing is imported until the calendar is built)."""
+    from common.adapters.tiktok.oauth import API_ROOT as TIKTOK_ROOT
+    from common.adapters.tiktok.publisher import TikTokPublisher
+    from common.adapters.youtube.oauth import API_ROOT as YOUTUBE_ROOT
+    from common.adapters.youtube.publisher import YouTubePublisher
+
+    timeout = settings.platform_timeout_s
+    return {
+        "youtube": YouTubePublisher(
+            settings.youtube_base_url or YOUTUBE_ROOT,
+            chunk_bytes=settings.youtube_chunk_bytes,
+            timeout_s=timeout,
+            now=clock.now,
+        ),
+        "tiktok": TikTokPublisher(
+            settings.tiktok_base_url or TIKTOK_ROOT,
+            audited=settings.tiktok_audited,
+            timeout_s=timeout,
+        ),
+    }

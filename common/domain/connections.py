@@ -17,7 +17,7 @@ from pydantic import Field
 
 from common.domain.base import StrictModel
 from common.domain.errors import ConflictError
-from common.domain.schedule import Instant
+from common.domain.instants import Instant
 from common.domain.secrets import SealedSecret
 
 Platform = Literal["youtube", "tiktok", "instagram"]

@@ -13,14 +13,21 @@ is its first occurrence.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, ConfigDict, Field
 
 from common.domain.base import StrictModel
+from common.domain.connections import Platform
 from common.domain.errors import InvalidInputError
+
+# Re-exported: they lived here first, and the calendar imports them from here.
+from common.domain.instants import Instant as Instant
+from common.domain.instants import stamp as stamp
+from common.domain.instants import to_utc as to_utc
+from common.domain.posts import Destinations, PostSummary
 
 ScheduleStatus = Literal["scheduled", "generating", "published", "failed", "cancelled", "skipped"]
 # Where each status goes next: the tick looks at "scheduled" (start generating) and
@@ -30,24 +37,6 @@ WebhookState = Literal["none", "pending", "delivered", "failed"]
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 MAX_DELIVERIES_KEPT = 50
-
-
-def stamp(value: datetime) -> str:
-    """`value` as fixed-width UTC text to the second (what stored times and queries compare)."""
-    return to_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def to_utc(value: datetime) -> datetime:
-    """An aware UTC datetime without microseconds (a naive one is taken as UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0)
-
-
-# A UTC instant to the second, serialised as fixed-width text.
-Instant = Annotated[
-    datetime, AfterValidator(to_utc), PlainSerializer(stamp, return_type=str, when_used="json")
-]
 
 
 # Years a query's `from`/`to` may name.
@@ -175,6 +164,12 @@ class Schedule(StrictModel):
     published_at: Instant | None = None
     webhook: WebhookState = "none"
     deliveries: list[DeliveryAttempt] = Field(default_factory=list)
+    destinations: Destinations = Field(
+        default_factory=list, description="platforms the video is posted to when it publishes"
+    )
+    posts: list[PostSummary] = Field(
+        default_factory=list, description="each destination's post: status, link, reason"
+    )
     error: ScheduleError | None = None
     created_at: Instant
     updated_at: Instant
@@ -217,6 +212,10 @@ class CreateSchedule(StrictModel):
     project_id: str = Field(pattern=ID_PATTERN)
     publish_at: datetime
     timezone: TimeZone = Field("UTC", description="IANA zone, e.g. Europe/London")
+    destinations: Destinations = Field(
+        default_factory=list,
+        description="post to these connected platforms too (YouTube, TikTok, Instagram)",
+    )
 
 
 class MoveSchedule(StrictModel):
@@ -243,6 +242,7 @@ class PublishCommand(StrictModel):
 
     schedule_id: str = Field(pattern=ID_PATTERN)
     wait: int = Field(0, ge=0, description="how many times it waited for the video so far")
+    destination: Platform | None = Field(None, description="post to this platform (its ledger)")
 
 
 class PlannedRun(StrictModel):

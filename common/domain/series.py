@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from common.domain.base import StrictModel
 from common.domain.commands import PatchModel, ProjectSettingsPatch
+from common.domain.posts import Destinations
 from common.domain.project import ProjectSettings, clean_text
 from common.domain.recurrence import Cadence
 from common.domain.schedule import Instant, ScheduleError, TimeZone
@@ -86,6 +87,7 @@ class Series(StrictModel):
     timezone: TimeZone
     settings: ProjectSettings
     topics: list[str] = Field(default_factory=list, max_length=200)
+    destinations: Destinations = Field(default_factory=list)
     status: SeriesStatus = "active"
     anchor: str = Field(description="the cadence's start, a wall-clock time in `timezone`")
     next_run_at: Instant | None = None
@@ -139,6 +141,9 @@ class CreateSeries(StrictModel):
     timezone: TimeZone = Field("UTC", description="IANA zone the cadence's times are in")
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
     topics: Topics = Field(default_factory=list)
+    destinations: Destinations = Field(
+        default_factory=list, description="post every run to these connected platforms"
+    )
 
     @field_validator("theme", mode="before")
     @classmethod
@@ -165,6 +170,7 @@ class UpdateSeries(PatchModel):
     timezone: TimeZone | None = None
     settings: _SettingsPatch | None = None
     topics: Topics | None = None
+    destinations: Destinations | None = None
 
     @field_validator("theme", mode="before")
     @classmethod

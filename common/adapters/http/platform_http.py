@@ -19,8 +19,9 @@ from common.domain.connections import ReconnectRequiredError
 from common.domain.errors import ProviderError
 
 RETRYABLE = frozenset({408, 425, 429})
-# What platforms answer when a refresh or access token was revoked or expired for good.
-REVOKED_ERRORS = frozenset({"invalid_grant", "access_token_invalid", "refresh_token_invalid"})
+# What token endpoints answer when the grant was revoked or expired for good (an API's
+# "access token invalid" only means: refresh it).
+REVOKED_ERRORS = frozenset({"invalid_grant"})
 
 
 class PlatformHttp:

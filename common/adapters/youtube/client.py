@@ -23,18 +23,26 @@ def _document() -> str:
     return str(doc)
 
 
-def youtube_service(access_token: str, api_root: str, *, timeout_s: float = HTTP_TIMEOUT_S) -> Any:
-    """A `youtube` v3 resource on `api_root` (Google's, or a stand-in's)."""
+def authorized_http(access_token: str, *, timeout_s: float = HTTP_TIMEOUT_S) -> Any:
+    """httplib2 with the bearer token on every request and no refresh of its own."""
     import google_auth_httplib2
     import httplib2
     from google.oauth2.credentials import Credentials
-    from googleapiclient.discovery import build_from_document
 
-    document = json.loads(_document())
-    document["rootUrl"] = api_root.rstrip("/") + "/"
-    http = google_auth_httplib2.AuthorizedHttp(
+    return google_auth_httplib2.AuthorizedHttp(
         Credentials(token=access_token),  # type: ignore[no-untyped-call]
         http=httplib2.Http(timeout=timeout_s),
         refresh_status_codes=(),
     )
+
+
+def youtube_service(
+    access_token: str, api_root: str, *, timeout_s: float = HTTP_TIMEOUT_S, http: Any = None
+) -> Any:
+    """A `youtube` v3 resource on `api_root` (Google's, or a stand-in's)."""
+    from googleapiclient.discovery import build_from_document
+
+    document = json.loads(_document())
+    document["rootUrl"] = api_root.rstrip("/") + "/"
+    http = http if http is not None else authorized_http(access_token, timeout_s=timeout_s)
     return build_from_document(document, http=http)

@@ -35,6 +35,7 @@ from common.domain.schedule import (
 )
 from common.ports import BlobStore, Clock, Delivery, Task, TaskQueue
 from common.ports.publisher import Publisher
+from common.services.calendar.posting import PostService
 from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.webhooks import WebhookService
 from common.services.pipeline.jobs import JobRepository
@@ -62,6 +63,7 @@ class PublishService:
         publisher: Publisher,
         webhooks: WebhookService,
         link: Callable[[str, int], str],
+        posts: PostService | None = None,
     ) -> None:
         self._settings = settings
         self._clock = clock
@@ -75,10 +77,16 @@ class PublishService:
         # (blob key, seconds valid) -> the public link: the store's signed URL, or under `serve`
         # its own signed /media links (common/services/projects/media_links.py).
         self._link = link
+        self._posts = posts
 
     def handle(self, command: PublishCommand, delivery: Delivery) -> None:
         """One delivery of the publish step. Returns when the task is finished with; raises
-        RetryableError when the webhook should be tried again."""
+        RetryableError when the webhook should be tried again. A command naming a
+        `destination` is one post to that platform (common/services/calendar/posting.py)."""
+        if command.destination is not None:
+            if self._posts is not None:
+                self._posts.handle(command, delivery)
+            return
         schedule = self._schedules.find(command.schedule_id)
         if schedule is None:
             log.warning("publish: schedule %s does not exist", command.schedule_id)
@@ -89,6 +97,7 @@ class PublishService:
             self._schedules.start_due(schedule.id, now)
             schedule = self._schedules.find(schedule.id) or schedule
         if schedule.status == "published":
+            self._queue_posts(schedule)  # again: a crash may have come between the two
             if schedule.webhook == "pending":
                 self._announce(schedule, delivery)
             return
@@ -132,8 +141,16 @@ class PublishService:
             failure = ScheduleError(stage="publish", code=exc.code, message=exc.message)
             self._schedules.fail(schedule.id, failure)
             return
+        if published.status == "published":
+            self._queue_posts(published)
         if published.status == "published" and published.webhook == "pending":
             self._announce(published, delivery)
+
+    def _queue_posts(self, schedule: Schedule) -> None:
+        """Each destination's post, made once (common/services/calendar/posting.py)."""
+        if self._posts is None or not schedule.destinations or schedule.job_id is None:
+            return
+        self._posts.queue(schedule, self._jobs.get(schedule.job_id))
 
     def _wait(self, schedule: Schedule, command: PublishCommand, now: datetime) -> None:
         """Look again after `publish_poll_s`; the name is per poll interval, so the timed task

@@ -171,6 +171,7 @@ class ScheduleService:
             publish_at=publish_at,
             generate_at=generate_at,
             next_at=generate_at,
+            destinations=command.destinations,
             created_at=now,
             updated_at=now,
         )

@@ -170,6 +170,7 @@ class SeriesService:
             timezone=command.timezone,
             settings=command.settings,
             topics=command.topics,
+            destinations=command.destinations,
             anchor=anchor.isoformat(),
             created_at=now,
             updated_at=now,
@@ -306,6 +307,7 @@ class SeriesService:
             generate_at=generate_at,
             next_at=min(generate_at, now),
             late=run.late,
+            destinations=series.destinations,
             created_at=now,
             updated_at=now,
         )

@@ -2,7 +2,8 @@
 
     1. series whose next run's generation time has come: claim the run (its schedule is made);
     2. schedules whose generation time has come: claim, start the job;
-    3. schedules whose publishing time has come: claim, enqueue the publish step.
+    3. schedules whose publishing time has come: claim, enqueue the publish step;
+    4. posts to platforms whose retry time (or a dead attempt's lease) has come: hand them on.
 
 Each step is one indexed query (`status ==`, `next_at <=`, ordered, limited to `tick_batch`), so a
 tick with nothing due costs three empty queries. Claims are transactions conditional on the
@@ -25,6 +26,7 @@ from common.config import Settings
 from common.domain.errors import StoryGeniusError
 from common.domain.schedule import stamp
 from common.ports import Clock
+from common.services.calendar.posting import PostService
 from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.series import SeriesService
 
@@ -43,12 +45,15 @@ class TickReport:
     runs_skipped: int = 0
     started: int = 0
     publishing: int = 0
+    posts: int = 0
     errors: int = 0
     latency_ms: int = 0
 
     @property
     def idle(self) -> bool:
-        return not (self.series_runs or self.runs_skipped or self.started or self.publishing)
+        return not (
+            self.series_runs or self.runs_skipped or self.started or self.publishing or self.posts
+        )
 
 
 class Ticker:
@@ -59,7 +64,9 @@ class Ticker:
         settings: Settings,
         schedules: ScheduleService,
         series: SeriesService,
+        posts: PostService | None = None,
     ) -> None:
+        self._posts = posts
         self._clock = clock
         self._settings = settings
         self._schedules = schedules
@@ -94,6 +101,14 @@ class Ticker:
                 report.publishing += self._schedules.publish_due(schedule_id, now)
             except (StoryGeniusError, ValidationError) as exc:
                 self._failed("schedule", schedule_id, exc, report)
+        posts = self._posts
+        for post_key in posts.due(now, batch) if posts is not None else []:
+            try:
+                assert posts is not None
+                posts.redrive(post_key)
+                report.posts += 1
+            except (StoryGeniusError, ValidationError) as exc:
+                self._failed("post", post_key, exc, report)
         report.latency_ms = int((time.monotonic() - started) * 1000)
         level = logging.DEBUG if report.idle and not report.errors else logging.INFO
         log.log(level, "scheduler tick: %s", asdict(report), extra={"tick": asdict(report)})

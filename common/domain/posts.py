@@ -1,0 +1,211 @@
+"""Posts: a scheduled video going out to one platform, exactly once.
+
+A schedule (or series) lists `destinations`; when its video is ready each destination gets a
+post in the publish ledger, `posts/{schedule}--{platform}`, keyed by (schedule, destination).
+The ledger records the platform's upload session (YouTube's resumable session URL, TikTok's
+publish id, Instagram's container id) *before* any bytes go out, and the platform's video id as
+soon as the platform reports it, so a duplicate delivery, a crash after the upload or a retry
+resumes the session or adopts the video already made, and never posts twice.
+
+    queued -> uploading -> (processing ->) published
+       \\-> failed (with the platform's reason) | reconnect (the account must be connected again)
+           | cancelled (disconnected, or the schedule was cancelled)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from common.domain.base import StrictModel
+from common.domain.connections import Platform
+from common.domain.instants import Instant
+
+PostStatus = Literal[
+    "queued", "uploading", "processing", "published", "failed", "reconnect", "cancelled"
+]
+OPEN_POST_STATUSES: frozenset[str] = frozenset({"queued", "uploading", "processing"})
+POSTS = "posts"
+Privacy = Literal["public", "unlisted", "private"]
+
+YOUTUBE_TITLE_MAX = 100
+DESCRIPTION_MAX = 5000
+TIKTOK_CAPTION_MAX = 2200
+INSTAGRAM_CAPTION_MAX = 2200
+SHORTS_MAX_S = 180.0
+
+
+def _one_per_platform(value: list[Destination]) -> list[Destination]:
+    platforms = [d.platform for d in value]
+    if len(set(platforms)) != len(platforms):
+        raise ValueError("each platform may be listed once")
+    return value
+
+
+def post_id(schedule_id: str, platform: str) -> str:
+    return f"{schedule_id}--{platform}"
+
+
+class Destination(StrictModel):
+    """Where a schedule's video is posted, with optional overrides of what the story wrote."""
+
+    platform: Platform
+    title: str | None = Field(None, min_length=1, max_length=YOUTUBE_TITLE_MAX)
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
+    hashtags: list[str] | None = Field(None, max_length=30)
+    privacy: Privacy = "public"
+    made_for_kids: bool = False
+    category_id: str = Field(
+        "24", pattern=r"^\d{1,3}$", description="YouTube category (24: Entertainment)"
+    )
+
+
+# A schedule's or series' destinations: at most one per platform.
+Destinations = Annotated[list[Destination], Field(max_length=3), AfterValidator(_one_per_platform)]
+
+
+class PostMetadata(StrictModel):
+    """What a platform is sent with the video (written from the story, overrides applied)."""
+
+    title: str = Field(max_length=YOUTUBE_TITLE_MAX)
+    description: str = Field("", max_length=DESCRIPTION_MAX)
+    hashtags: list[str] = Field(default_factory=list)
+    language: str = "en"
+    privacy: Privacy = "public"
+    made_for_kids: bool = False
+    category_id: str = "24"
+    synthetic: bool = Field(True, description="declared as AI-generated / altered content")
+
+    def caption(self, limit: int) -> str:
+        """Title, description and hashtags as one caption (TikTok, Instagram)."""
+        tags = " ".join(self.hashtags)
+        text = "\n\n".join(part for part in (self.title, self.description, tags) if part)
+        return text[:limit]
+
+
+class PostError(StrictModel):
+    code: str
+    message: str = Field(max_length=1000)
+
+
+class Post(StrictModel):
+    """One (schedule, destination) in the publish ledger."""
+
+    id: str
+    owner: str
+    schedule_id: str
+    platform: Platform
+    status: PostStatus = "queued"
+    metadata: PostMetadata
+    attempts: int = Field(0, ge=0)
+    session: dict[str, str] = Field(
+        default_factory=dict, description="the platform's upload session, recorded before bytes"
+    )
+    video_id: str | None = None
+    url: str | None = None
+    note: str | None = Field(None, max_length=500, description="e.g. posted privately, and why")
+    error: PostError | None = None
+    next_at: Instant | None = Field(None, description="when the tick should try it again")
+    lease_until: Instant | None = Field(None, description="a delivery is working on it until")
+    posted_at: Instant | None = None
+    views: int | None = None
+    views_at: Instant | None = None
+    created_at: Instant
+    updated_at: Instant
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_POST_STATUSES
+
+
+class PostSummary(StrictModel):
+    """A post as its schedule shows it (the calendar reads this)."""
+
+    platform: Platform
+    status: PostStatus
+    url: str | None = None
+    video_id: str | None = None
+    note: str | None = None
+    error: str | None = None
+
+
+def summary(post: Post) -> PostSummary:
+    return PostSummary(
+        platform=post.platform,
+        status=post.status,
+        url=post.url,
+        video_id=post.video_id,
+        note=post.note,
+        error=None if post.error is None else f"{post.error.code}: {post.error.message}"[:500],
+    )
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "is",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+    ]
+)
+
+
+def hashtags_from(*texts: str, limit: int = 5) -> list[str]:
+    """Up to `limit` hashtags from the words of `texts` (longest first, no small words)."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        for word in _WORD.findall(text or ""):
+            if len(word) > 3 and word.casefold() not in _SMALL:
+                seen.setdefault(word.casefold(), word[:1].upper() + word[1:])
+    ranked = sorted(seen.values(), key=lambda w: (-len(w), w))[:limit]
+    return [f"#{w}" for w in ranked]
+
+
+def write_metadata(
+    platform: str,
+    destination: Destination,
+    *,
+    title: str,
+    logline: str,
+    language: str,
+    duration_s: float | None,
+    vertical: bool,
+) -> PostMetadata:
+    """A platform's metadata from the story (title, logline), with the destination's overrides:
+    YouTube titles cut to 100 characters, `#Shorts` for vertical videos up to 3 minutes."""
+    tags = list(destination.hashtags) if destination.hashtags is not None else hashtags_from(title)
+    tags = [t if t.startswith("#") else f"#{t}" for t in tags]
+    short = vertical and (duration_s or 0) <= SHORTS_MAX_S
+    if platform == "youtube" and short and "#Shorts" not in tags:
+        tags.append("#Shorts")
+    chosen = (destination.title or title).strip()
+    description = destination.description if destination.description is not None else logline
+    if platform == "youtube":
+        description = "\n\n".join(p for p in (description, " ".join(tags)) if p)
+    return PostMetadata(
+        title=chosen[:YOUTUBE_TITLE_MAX],
+        description=description[:DESCRIPTION_MAX],
+        hashtags=tags,
+        language=language,
+        privacy=destination.privacy,
+        made_for_kids=destination.made_for_kids,
+        category_id=destination.category_id,
+    )

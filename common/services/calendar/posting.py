@@ -1,0 +1,387 @@
+"""Posting a published schedule's video to its destinations, exactly once each.
+
+The publish ledger (`posts/{schedule}--{platform}`, common/domain/posts.py) is the mechanism:
+
+1. `queue` creates each destination's entry when the schedule publishes (create-if-absent: a
+   second delivery finds it) and enqueues one publish task per destination.
+2. A delivery claims the entry with a lease (a transaction: one holder at a time; another
+   delivery meanwhile finds it busy and acknowledges). The lease is also the entry's `next_at`,
+   so if the holder dies the tick hands the entry on once the lease runs out.
+3. The platform adapter records its upload session through `save` before it sends bytes, and
+   the video id as soon as the platform reports it; the outcome is written last ("the ack").
+   A later attempt resumes the session or adopts the video: a crash anywhere in between never
+   posts twice.
+4. Failures: a refused token is refreshed once; a revoked grant marks the post `reconnect` and
+   stops (the connection says "reconnect" too); a disconnected account cancels it; quota waits
+   for the platform's next quota day; outages retry with doubling delays up to
+   `post_max_attempts`; any other refusal fails the post with the platform's reason.
+
+The schedule keeps a summary of each post (`posts`), which the calendar shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from common.config import Settings
+from common.domain import steps
+from common.domain.connections import NotConnectedError, ReconnectRequiredError
+from common.domain.errors import StoryGeniusError
+from common.domain.job import Job
+from common.domain.posts import (
+    POSTS,
+    Post,
+    PostError,
+    post_id,
+    summary,
+    write_metadata,
+)
+from common.domain.schedule import PublishCommand, Schedule, stamp
+from common.ports import BlobStore, Clock, Delivery, DocumentStore, Task, TaskQueue, Transaction
+from common.ports.publisher import (
+    PlatformPublisher,
+    PlatformQuotaError,
+    PostResult,
+    TokenRejectedError,
+    Upload,
+)
+from common.services.accounts.connections import ConnectionService
+from common.services.calendar.scheduling import ScheduleService
+from common.services.projects.projects import ProjectService
+
+log = logging.getLogger(__name__)
+
+
+def _error(exc: StoryGeniusError) -> PostError:
+    return PostError(code=exc.code, message=exc.message[:1000])
+
+
+@dataclass(frozen=True)
+class PostingPolicy:
+    lease_s: float
+    poll_s: float
+    retry_s: float
+    max_attempts: int
+    link_expiry_s: int
+    tiktok_inits_per_minute: int
+
+    @classmethod
+    def of(cls, s: Settings) -> PostingPolicy:
+        return cls(
+            lease_s=s.post_lease_s,
+            poll_s=s.publish_poll_s,
+            retry_s=s.post_retry_s,
+            max_attempts=s.post_max_attempts,
+            link_expiry_s=s.publish_link_expiry_s,
+            tiktok_inits_per_minute=s.tiktok_inits_per_minute,
+        )
+
+
+class PostService:
+    def __init__(
+        self,
+        *,
+        store: DocumentStore,
+        clock: Clock,
+        policy: PostingPolicy,
+        schedules: ScheduleService,
+        projects: ProjectService,
+        blobs: BlobStore,
+        queue: TaskQueue,
+        connections: ConnectionService,
+        publishers: Mapping[str, PlatformPublisher],
+        link: Callable[[str, int], str],
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._policy = policy
+        self._schedules = schedules
+        self._projects = projects
+        self._blobs = blobs
+        self._queue = queue
+        self._connections = connections
+        self._publishers = publishers
+        self._link = link
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def find(self, schedule_id: str, platform: str) -> Post | None:
+        doc = self._store.get(POSTS, post_id(schedule_id, platform))
+        return None if doc is None else Post.model_validate(doc.data)
+
+    def due(self, now: datetime, limit: int) -> list[str]:
+        """Ids of open posts whose next try (or expired lease) has come."""
+        docs = self._store.query(
+            POSTS, [("next_at", "<=", stamp(now))], order_by="next_at", limit=limit
+        )
+        return [d.id for d in docs if d.data.get("status") in ("queued", "uploading", "processing")]
+
+    def of_owner(self, owner: str, start: datetime, end: datetime) -> list[Post]:
+        docs = self._store.query(
+            POSTS,
+            [
+                ("owner", "==", owner),
+                ("created_at", ">=", stamp(start)),
+                ("created_at", "<", stamp(end)),
+            ],
+        )
+        return [Post.model_validate(d.data) for d in docs]
+
+    # -- the publish step ---------------------------------------------------------------------
+
+    def queue(self, schedule: Schedule, job: Job) -> None:
+        """Each destination's ledger entry (made once) and its task (named once)."""
+        story = job.story
+        title = schedule.title or (story.title if story else "") or "Untitled"
+        vertical = (job.outputs.height or 0) > (job.outputs.width or 0)
+        now = self._clock.now()
+        for destination in schedule.destinations:
+            platform = destination.platform
+            metadata = write_metadata(
+                platform,
+                destination,
+                title=title,
+                logline=story.logline if story else "",
+                language=story.language if story else "en",
+                duration_s=job.outputs.duration_s,
+                vertical=vertical,
+            )
+            post = Post(
+                id=post_id(schedule.id, platform),
+                owner=schedule.owner,
+                schedule_id=schedule.id,
+                platform=platform,
+                metadata=metadata,
+                next_at=now + timedelta(seconds=self._policy.lease_s),
+                created_at=now,
+                updated_at=now,
+            )
+
+            def create(tx: Transaction, post: Post = post) -> bool:
+                if tx.get(POSTS, post.id) is not None:
+                    return False
+                tx.create(POSTS, post.id, post.model_dump(mode="json"))
+                return True
+
+            if self._store.transaction(create):
+                self._mirror(post)
+            self._enqueue(schedule.id, platform, "first")
+
+    def redrive(self, post_key: str) -> None:
+        """The tick's hand-on: a post whose retry time or lease has come gets a task."""
+        schedule_id, platform = post_key.rsplit("--", 1)
+        slot = stamp(self._clock.now()).replace(":", "").replace("-", "")
+        self._enqueue(schedule_id, platform, f"tick-{slot}")
+
+    def handle(self, command: PublishCommand, delivery: Delivery) -> None:
+        """One delivery for one destination. Returns when the task is finished with."""
+        assert command.destination is not None
+        platform = command.destination
+        post = self._claim(command.schedule_id, platform)
+        if post is None:
+            return  # done with, or another delivery holds it
+        try:
+            result = self._attempt(post)
+        except ReconnectRequiredError as exc:
+            self._finish(
+                post, status="reconnect", error=PostError(code=exc.code, message=exc.message)
+            )
+        except NotConnectedError as exc:
+            self._finish(
+                post, status="cancelled", error=PostError(code=exc.code, message=exc.message)
+            )
+        except PlatformQuotaError as exc:
+            self._finish(post, status=post.status, note=exc.message, next_at=exc.retry_at)
+        except StoryGeniusError as exc:
+            error = _error(exc)
+            if exc.retryable and post.attempts < self._policy.max_attempts:
+                delay = self._policy.retry_s * 2 ** (post.attempts - 1)
+                retry_at = self._clock.now() + timedelta(seconds=delay)
+                self._finish(post, status=post.status, error=error, next_at=retry_at)
+                self._enqueue(post.schedule_id, platform, f"retry{post.attempts}", delay)
+            else:
+                self._finish(post, status="failed", error=error)
+        else:
+            if result.status == "published":
+                self._finish(
+                    post,
+                    status="published",
+                    video_id=result.video_id,
+                    url=result.url,
+                    note=result.note,
+                    posted_at=self._clock.now(),
+                )
+            else:
+                poll_at = self._clock.now() + timedelta(seconds=self._policy.poll_s)
+                self._finish(post, status="processing", note=result.note, next_at=poll_at)
+                self._enqueue(
+                    post.schedule_id, platform, f"poll{post.attempts}", self._policy.poll_s
+                )
+
+    # -- one attempt --------------------------------------------------------------------------
+
+    def _attempt(self, post: Post) -> PostResult:
+        publisher = self._publishers[post.platform]
+
+        def save(session: dict[str, str]) -> None:
+            self._save_session(post, session)
+
+        token = self._connections.token(post.owner, post.platform)
+        for refreshed in (False, True):
+            try:
+                if post.status == "processing":
+                    return publisher.check(token, post.session, save)
+                with tempfile.TemporaryDirectory(prefix="storygenius-post-") as work:
+                    upload = self._upload(post, Path(work))
+                    return publisher.post(upload, token, post.session, save, self._gate(post))
+            except TokenRejectedError:
+                if refreshed:
+                    raise
+                token = self._connections.token(post.owner, post.platform, stale=token)
+                post = self.find(post.schedule_id, post.platform) or post
+        raise AssertionError("unreachable")
+
+    def _gate(self, post: Post) -> Callable[[], None]:
+        def gate() -> None:
+            if post.platform != "tiktok":
+                return
+            wait = self._connections.take_init_slot(
+                post.owner, post.platform, self._policy.tiktok_inits_per_minute
+            )
+            if wait > 0:
+                from common.domain.errors import RetryableError
+
+                raise RetryableError(
+                    f"tiktok allows {self._policy.tiktok_inits_per_minute} uploads a minute per "
+                    f"account: waiting {wait:.0f} s",
+                    retry_after_s=wait,
+                )
+
+        return gate
+
+    def _upload(self, post: Post, work: Path) -> Upload:
+        schedule = self._schedules.find(post.schedule_id)
+        assert schedule is not None and schedule.job_id is not None
+        doc = self._store.get("jobs", schedule.job_id)
+        assert doc is not None
+        job = Job.model_validate(doc.data)
+        outputs = job.outputs
+        assert outputs.video is not None
+        video = self._blobs.download(outputs.video, work / "video.mp4")
+        thumbnail = (
+            self._blobs.download(outputs.thumbnail, work / "thumbnail.jpg")
+            if outputs.thumbnail
+            else None
+        )
+        captions = (
+            self._blobs.download(outputs.captions_srt, work / "captions.srt")
+            if outputs.captions_srt
+            else None
+        )
+        return Upload(
+            video=video,
+            size=video.stat().st_size,
+            video_url=self._link(outputs.video, self._policy.link_expiry_s),
+            metadata=post.metadata,
+            duration_s=outputs.duration_s,
+            thumbnail=thumbnail,
+            captions_srt=captions,
+        )
+
+    # -- the ledger ---------------------------------------------------------------------------
+
+    def _claim(self, schedule_id: str, platform: str) -> Post | None:
+        now = self._clock.now()
+        lease = timedelta(seconds=self._policy.lease_s)
+
+        def claim(tx: Transaction) -> Post | None:
+            doc = tx.get(POSTS, post_id(schedule_id, platform))
+            if doc is None:
+                return None
+            post = Post.model_validate(doc.data)
+            if not post.open or (post.lease_until is not None and post.lease_until > now):
+                return None
+            if post.next_at is not None and post.next_at > now and post.attempts > 0:
+                return None  # a retry or a poll not due yet (an early or duplicate task)
+            post.attempts += 1
+            post.lease_until = post.next_at = now + lease
+            if post.status == "queued":
+                post.status = "uploading"
+            post.updated_at = now
+            tx.set(POSTS, post.id, post.model_dump(mode="json"))
+            return post
+
+        post = self._store.transaction(claim)
+        if post is not None:
+            self._mirror(post)
+        return post
+
+    def _save_session(self, post: Post, session: dict[str, str]) -> None:
+        def save(tx: Transaction) -> None:
+            doc = tx.get(POSTS, post.id)
+            if doc is None:
+                return
+            current = Post.model_validate(doc.data)
+            current.session = dict(session)
+            current.updated_at = self._clock.now()
+            tx.set(POSTS, post.id, current.model_dump(mode="json"))
+
+        self._store.transaction(save)
+        post.session.clear()
+        post.session.update(session)
+
+    def _finish(
+        self, post: Post, *, status: str, next_at: datetime | None = None, **changes: Any
+    ) -> None:
+        """Write the attempt's outcome (the ack), unless a later attempt took the entry over."""
+        now = self._clock.now()
+
+        def finish(tx: Transaction) -> Post | None:
+            doc = tx.get(POSTS, post.id)
+            if doc is None:
+                return None
+            current = Post.model_validate(doc.data)
+            if current.attempts != post.attempts:
+                return None
+            data = current.model_dump()
+            data.update(changes, status=status, lease_until=None, next_at=next_at, updated_at=now)
+            if status == "published":
+                data["error"] = None
+            done = Post.model_validate(data)
+            tx.set(POSTS, post.id, done.model_dump(mode="json"))
+            return done
+
+        done = self._store.transaction(finish)
+        if done is not None:
+            self._mirror(done)
+            where = {"schedule_id": done.schedule_id, "platform": done.platform}
+            log.info("post %s: %s", done.id, done.status, extra={**where, "post": done.status})
+
+    def _mirror(self, post: Post) -> None:
+        """The post's summary on its schedule (the calendar shows it)."""
+        shown = summary(post)
+
+        def put(s: Schedule) -> None:
+            others = [p for p in s.posts if p.platform != post.platform]
+            order = [d.platform for d in s.destinations]
+            merged = [*others, shown]
+            merged.sort(key=lambda p: order.index(p.platform) if p.platform in order else 9)
+            s.posts = merged
+
+        self._schedules.mutate(post.schedule_id, put)
+
+    def _enqueue(self, schedule_id: str, platform: str, why: str, delay_s: float = 0.0) -> None:
+        self._queue.enqueue(
+            Task(
+                steps.PUBLISH.name,
+                {"schedule_id": schedule_id, "destination": platform},
+                name=f"{schedule_id}-post-{platform}-{why}",
+                delay_s=delay_s,
+            )
+        )
