@@ -53,6 +53,11 @@ locals {
       collection = "jobs"
       fields     = [{ path = "owner", order = "ASCENDING" }, { path = "created_at", order = "ASCENDING" }]
     }
+    # Analytics: a user's posts to platforms created in a time range.
+    posts_owner_created_at = {
+      collection = "posts"
+      fields     = [{ path = "owner", order = "ASCENDING" }, { path = "created_at", order = "ASCENDING" }]
+    }
   }
 }
 

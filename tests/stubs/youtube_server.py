@@ -23,6 +23,8 @@ import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default
 from typing import Any
 
 import pytest
@@ -134,7 +136,8 @@ class YouTubeStub(OAuthStub):
             return Reply(200, {"kind": "youtube#thumbnailSetResponse", "items": [{}]})
         if route == "caption":
             self.bytes_received += len(request.body)
-            video = _multipart_json(request.body).get("snippet", {}).get("videoId", "")
+            meta = _multipart_json(request.headers.get("content-type", ""), request.body)
+            video = meta.get("snippet", {}).get("videoId", "")
             self.captions.setdefault(video, []).append(request.body)
             return Reply(200, {"kind": "youtube#caption", "id": "cap-" + video})
         if route == "list":
@@ -183,12 +186,14 @@ class YouTubeStub(OAuthStub):
         return Reply(308, "", headers)
 
 
-def _multipart_json(body: bytes) -> dict[str, Any]:
+def _multipart_json(content_type: str, body: bytes) -> dict[str, Any]:
     """The JSON part of a multipart/related body (captions.insert's metadata)."""
-    for part in body.split(b"\r\n\r\n")[1:]:
-        text = part.split(b"\r\n--")[0].strip()
-        if text.startswith(b"{"):
-            parsed: dict[str, Any] = json.loads(text)
+    message = BytesParser(policy=default).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    for part in message.iter_parts():
+        if part.get_content_type() == "application/json":
+            parsed: dict[str, Any] = json.loads(part.get_payload(decode=True))
             return parsed
     return {}
 

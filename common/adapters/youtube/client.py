@@ -1,8 +1,13 @@
 """The YouTube Data API v3 client: google-api-python-client built from the discovery document
-it ships (no discovery fetch at run time), over httplib2 with the user's access token.
+it ships (no discovery fetch at run time), over google-auth's requests session with the user's
+access token.
 
-Automatic token refresh inside the HTTP layer is off: a 401 comes back as an HttpError so the
-connection service refreshes (and marks the account "reconnect" when Google revoked it).
+The transport is requests, not httplib2: httplib2 silently sends a request again when the
+connection drops before the answer (a resumable upload's whole chunk, from its first byte),
+while the resumable protocol wants the client to ask the server where it got to and go on from
+there, which google-api-python-client does when the transport reports the drop. Automatic token
+refresh inside the HTTP layer is off too: a 401 comes back as an HttpError so the connection
+service refreshes (and marks the account "reconnect" when Google revoked it).
 """
 
 from __future__ import annotations
@@ -23,17 +28,53 @@ def _document() -> str:
     return str(doc)
 
 
-def authorized_http(access_token: str, *, timeout_s: float = HTTP_TIMEOUT_S) -> Any:
-    """httplib2 with the bearer token on every request and no refresh of its own."""
-    import google_auth_httplib2
-    import httplib2
+class RequestsHttp:
+    """The httplib2 interface google-api-python-client calls (`request` -> (response, body)),
+    on a requests session that never repeats a request by itself."""
+
+    def __init__(self, session: Any, timeout_s: float) -> None:
+        self._session = session
+        self._timeout_s = timeout_s
+
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        redirections: int = 5,
+        connection_type: Any = None,
+    ) -> tuple[Any, bytes]:
+        import httplib2
+
+        if hasattr(body, "read"):  # a slice of a media stream
+            body = body.read()
+        answer = self._session.request(
+            method,
+            uri,
+            data=body,
+            headers=headers,
+            timeout=self._timeout_s,
+            allow_redirects=False,
+        )
+        info = {k.lower(): v for k, v in answer.headers.items()}
+        info["status"] = str(answer.status_code)
+        return httplib2.Response(info), answer.content
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def authorized_http(access_token: str, *, timeout_s: float = HTTP_TIMEOUT_S) -> RequestsHttp:
+    """The bearer token on every request, no refresh of its own, no silent repeats."""
+    from google.auth.transport.requests import AuthorizedSession
     from google.oauth2.credentials import Credentials
 
-    return google_auth_httplib2.AuthorizedHttp(
+    session = AuthorizedSession(
         Credentials(token=access_token),  # type: ignore[no-untyped-call]
-        http=httplib2.Http(timeout=timeout_s),
         refresh_status_codes=(),
     )
+    return RequestsHttp(session, timeout_s)
 
 
 def youtube_service(

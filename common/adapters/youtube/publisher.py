@@ -25,6 +25,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import requests
+
 from common.adapters.youtube.client import authorized_http, youtube_service
 from common.domain.errors import ProviderError
 from common.domain.schedule import stamp
@@ -138,7 +140,6 @@ class YouTubePublisher:
         session: dict[str, str],
         save: Callable[[dict[str, str]], None],
     ) -> str:
-        import httplib2
         from googleapiclient.errors import HttpError
         from googleapiclient.http import MediaFileUpload
 
@@ -180,7 +181,7 @@ class YouTubePublisher:
                 _, response = request.next_chunk(num_retries=2)
             except HttpError as exc:
                 raise self._error(exc, "videos.insert") from exc
-            except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as exc:
+            except (OSError, requests.RequestException, http.client.HTTPException) as exc:
                 drops += 1
                 log.warning("youtube upload: connection lost (%s), resuming", type(exc).__name__)
                 if drops > MAX_DROPS:
@@ -195,12 +196,10 @@ class YouTubePublisher:
     def _where(self, transport: Any, uri: str, size: int) -> int | str | None:
         """Where a saved session got to: the next byte's offset, the video id when it finished,
         None when YouTube no longer knows it."""
-        import httplib2
-
         headers = {"Content-Range": f"bytes */{size}", "Content-Length": "0"}
         try:
             resp, content = transport.request(uri, "PUT", body=b"", headers=headers)
-        except (OSError, httplib2.HttpLib2Error, http.client.HTTPException) as exc:
+        except (OSError, requests.RequestException, http.client.HTTPException) as exc:
             raise ProviderError(
                 "youtube upload status: no answer", provider="youtube", retryable=True
             ) from exc

@@ -15,6 +15,8 @@ The publish ledger (`posts/{schedule}--{platform}`, common/domain/posts.py) is t
    stops (the connection says "reconnect" too); a disconnected account cancels it; quota waits
    for the platform's next quota day; outages retry with doubling delays up to
    `post_max_attempts`; any other refusal fails the post with the platform's reason.
+   Retries and polls of a platform still processing are handed on by the scheduler tick (every
+   minute) when their `next_at` comes: no task waits in a queue for them.
 
 The schedule keeps a summary of each post (`posts`), which the calendar shows.
 """
@@ -204,7 +206,6 @@ class PostService:
                 delay = self._policy.retry_s * 2 ** (post.attempts - 1)
                 retry_at = self._clock.now() + timedelta(seconds=delay)
                 self._finish(post, status=post.status, error=error, next_at=retry_at)
-                self._enqueue(post.schedule_id, platform, f"retry{post.attempts}", delay)
             else:
                 self._finish(post, status="failed", error=error)
         else:
@@ -376,12 +377,11 @@ class PostService:
 
         self._schedules.mutate(post.schedule_id, put)
 
-    def _enqueue(self, schedule_id: str, platform: str, why: str, delay_s: float = 0.0) -> None:
+    def _enqueue(self, schedule_id: str, platform: str, why: str) -> None:
         self._queue.enqueue(
             Task(
                 steps.PUBLISH.name,
                 {"schedule_id": schedule_id, "destination": platform},
                 name=f"{schedule_id}-post-{platform}-{why}",
-                delay_s=delay_s,
             )
         )

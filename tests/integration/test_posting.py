@@ -1,0 +1,300 @@
+"""Posting a scheduled video to YouTube and TikTok, exactly once, on the platforms' stand-ins
+driven by the real clients (google-api-python-client and google-auth for YouTube, plain HTTP
+for TikTok). Jobs are documents in the state the publish step reads (done, with a generated
+1.5 MB "video"); whole rendered series are tests/e2e/test_series_posting.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from common.adapters.local.sqlite_store import SqliteDocumentStore
+from common.domain.commands import CreateProject, parse
+from common.domain.job import Job
+from common.domain.schedule import CreateSchedule
+from common.services.calendar.scheduling import job_id_for
+from tests.stubs.http_stub import Drop, Reply
+from tests.stubs.tiktok_server import TikTokStub, tiktok_stub  # noqa: F401
+from tests.stubs.youtube_server import YouTubeStub, quota_exceeded, youtube_stub  # noqa: F401
+from tests.support.calendar import FakeClock
+from tests.support.fakes import DoubleDeliveryQueue
+from tests.support.platforms import CrashOnce, connect, platform_settings, video_bytes
+
+OWNER = "creator"
+NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+PUBLISH_AT = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+VIDEO_SIZE = 1_500_000
+SETTINGS = {
+    "lead_per_video_s": 0.0,
+    "lead_margin_s": 3600.0,
+    "exact_horizon_s": 0.0,
+    "post_retry_s": 60.0,
+    "publish_poll_s": 30.0,
+}
+BOTH = [{"platform": "youtube"}, {"platform": "tiktok"}]
+
+
+@pytest.fixture
+def stubs(youtube_stub, tiktok_stub):  # noqa: F811
+    return youtube_stub, tiktok_stub
+
+
+def build(make_services, stubs, tmp_path, **overrides):
+    youtube, tiktok = stubs
+    clock = overrides.pop("clock", FakeClock(NOW))
+    settings = {**SETTINGS, **platform_settings(youtube, tiktok), **overrides.pop("settings", {})}
+    svc = make_services(settings, clock=clock, **overrides)
+    connect(svc, OWNER, "youtube", youtube)
+    connect(svc, OWNER, "tiktok", tiktok)
+    return svc, clock
+
+
+def scheduled(svc, destinations=BOTH, title="A Lighthouse Keeper Befriends a Lonely Whale"):
+    """A schedule posting to `destinations` whose job is done with a generated video."""
+    command = CreateProject(prompt="A lighthouse keeper's whale", title=title)
+    project = svc.projects.create(OWNER, command)
+    body = {
+        "project_id": project.id,
+        "publish_at": PUBLISH_AT.isoformat(),
+        "destinations": destinations,
+    }
+    schedule = svc.schedules.create(OWNER, parse(CreateSchedule, body))
+    job_id = job_id_for(schedule.id)
+    svc.blobs.put(f"jobs/{job_id}/video.mp4", video_bytes(VIDEO_SIZE), "video/mp4")
+    svc.blobs.put(f"jobs/{job_id}/thumbnail.jpg", b"\xff\xd8\xff\xe0thumb", "image/jpeg")
+    svc.blobs.put(f"jobs/{job_id}/captions.srt", b"1\n00:00:00,000 --> 00:00:02,000\nHi\n")
+    now = svc.clock.now()
+    svc.jobs.create(
+        Job(
+            id=job_id,
+            owner=OWNER,
+            project_id=project.id,
+            settings=project.settings,
+            status="done",
+            stage="done",
+            progress=100,
+            outputs={
+                "video": f"jobs/{job_id}/video.mp4",
+                "thumbnail": f"jobs/{job_id}/thumbnail.jpg",
+                "captions_srt": f"jobs/{job_id}/captions.srt",
+                "duration_s": 30.0,
+                "width": 1080,
+                "height": 1920,
+            },
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return schedule
+
+
+def run_until(svc, clock, when):
+    clock.set(when)
+    svc.ticker.tick()
+    assert svc.queue.wait_idle(60)
+
+
+def publish(svc, clock, at=PUBLISH_AT):
+    run_until(svc, clock, at - timedelta(hours=1))
+    run_until(svc, clock, at)
+
+
+def posts(svc, schedule):
+    return {p: svc.posts.find(schedule.id, p) for p in ("youtube", "tiktok")}
+
+
+def test_a_schedule_posts_once_to_youtube_and_tiktok_with_each_platforms_metadata(
+    make_services, stubs, tmp_path
+):
+    youtube, tiktok = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    schedule = scheduled(svc)
+    publish(svc, clock)
+    run_until(svc, clock, PUBLISH_AT + timedelta(seconds=31))  # TikTok was still processing
+
+    found = posts(svc, schedule)
+    assert {p: (x.status, x.attempts) for p, x in found.items()} == {
+        "youtube": ("published", 1),
+        "tiktok": ("published", 2),
+    }
+    [video] = youtube.videos.values()
+    assert video["size"] == VIDEO_SIZE
+    assert found["youtube"].video_id == video["id"]
+    assert found["youtube"].url == f"https://youtube.com/shorts/{video['id']}"
+    snippet, status = video["snippet"], video["status"]
+    assert len(snippet["title"]) <= 100 and snippet["categoryId"] == "24"
+    assert "#Shorts" in snippet["description"] and snippet["defaultLanguage"] == "en"
+    assert status["containsSyntheticMedia"] is True
+    assert status["selfDeclaredMadeForKids"] is False and status["privacyStatus"] == "public"
+    assert youtube.thumbnails[video["id"]].startswith(b"\xff\xd8")
+    assert len(youtube.captions[video["id"]]) == 1
+
+    [published] = tiktok.published()
+    assert published.post_info["is_aigc"] is True
+    assert published.post_info["privacy_level"] == "SELF_ONLY"  # the app is not audited
+    assert "unaudited" in found["tiktok"].note
+    assert published.chunks == 1 and len(published.data) == VIDEO_SIZE  # < 5 MB: one chunk
+
+    shown = svc.schedules.find(schedule.id).posts
+    assert [(p.platform, p.status) for p in shown] == [
+        ("youtube", "published"),
+        ("tiktok", "published"),
+    ]
+
+
+def test_duplicate_deliveries_post_once(make_services, stubs, tmp_path):
+    youtube, tiktok = stubs
+    svc, clock = build(make_services, stubs, tmp_path, queue=DoubleDeliveryQueue())
+    schedule = scheduled(svc)
+    publish(svc, clock)
+    for minutes in (1, 2, 30, 60):
+        run_until(svc, clock, PUBLISH_AT + timedelta(minutes=minutes))
+    assert len(youtube.videos) == 1 and len(tiktok.published()) == 1
+    assert len(youtube.of("insert")) == 1 and len(tiktok.of("init")) == 1
+    assert {p.status for p in posts(svc, schedule).values()} == {"published"}
+
+
+def test_a_connection_dropped_mid_upload_resumes_from_the_offset_youtube_reports(
+    make_services, stubs, tmp_path
+):
+    youtube, _ = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    youtube.fault("chunk", Reply(200, {}), Drop(after_bytes=100_000))  # the second chunk drops
+    youtube.clear_faults()
+    youtube.fault("chunk", Drop(after_bytes=100_000))
+    schedule = scheduled(svc, destinations=[{"platform": "youtube"}])
+    publish(svc, clock)
+
+    post = svc.posts.find(schedule.id, "youtube")
+    assert post.status == "published" and post.attempts == 1
+    assert len(youtube.videos) == 1
+    [query] = youtube.of("status_query")
+    assert query.headers["content-range"] == f"bytes */{VIDEO_SIZE}"
+    resumed = youtube.of("chunk")[1]
+    assert resumed.headers["content-range"].startswith("bytes 100000-")
+    assert youtube.bytes_received < 1.2 * VIDEO_SIZE, youtube.bytes_received
+
+
+def test_a_crash_after_the_upload_before_the_ledger_ack_adopts_the_video(
+    make_services, stubs, tmp_path
+):
+    youtube, _ = stubs
+    # The last byte is in, YouTube made the video; the process dies before the ledger hears
+    # the video's id (the first write that would carry it).
+    store = CrashOnce(
+        SqliteDocumentStore(tmp_path / "data" / "storygenius.sqlite3"),
+        lambda collection, data: collection == "posts" and "video_id" in data.get("session", {}),
+    )
+    svc, clock = build(make_services, stubs, tmp_path, store=store)
+    schedule = scheduled(svc, destinations=[{"platform": "youtube"}])
+    publish(svc, clock)
+    assert store.crashed == 1
+    stuck = svc.posts.find(schedule.id, "youtube")
+    assert stuck.status == "uploading" and "upload_uri" in stuck.session
+    assert len(youtube.videos) == 1  # uploaded, but the ledger never heard
+
+    run_until(svc, clock, PUBLISH_AT + timedelta(minutes=16))  # the lease ran out: the tick
+    post = svc.posts.find(schedule.id, "youtube")
+    assert (post.status, post.attempts) == ("published", 2)
+    assert len(youtube.videos) == 1 and post.video_id in youtube.videos
+    assert len(youtube.of("insert")) == 1 and len(youtube.of("status_query")) == 1
+    assert youtube.bytes_received < 1.2 * VIDEO_SIZE + 1000
+
+
+def test_quota_exceeded_moves_the_post_to_the_next_quota_day(make_services, stubs, tmp_path):
+    youtube, _ = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    youtube.fault("insert", quota_exceeded())
+    schedule = scheduled(svc, destinations=[{"platform": "youtube"}])
+    publish(svc, clock)
+    post = svc.posts.find(schedule.id, "youtube")
+    next_day = datetime(2026, 6, 2, 7, 0, tzinfo=UTC)  # midnight in California (PDT)
+    assert post.status == "uploading" and post.next_at == next_day
+    assert "quotaExceeded" in post.note and "next quota day" in post.note
+    run_until(svc, clock, next_day - timedelta(minutes=30))
+    assert svc.posts.find(schedule.id, "youtube").status == "uploading"
+    run_until(svc, clock, next_day)
+    assert svc.posts.find(schedule.id, "youtube").status == "published"
+    assert len(youtube.videos) == 1
+
+
+def test_a_platform_refusal_fails_the_post_with_its_reason_and_outages_are_retried(
+    make_services, stubs, tmp_path
+):
+    youtube, tiktok = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    youtube.fault(
+        "insert",
+        Reply(
+            400,
+            {
+                "error": {
+                    "code": 400,
+                    "message": "The request metadata specifies an invalid video title.",
+                    "errors": [{"reason": "invalidTitle"}],
+                }
+            },
+        ),
+    )
+    tiktok.fault("init", Reply(500, {"error": {"code": "internal_error", "message": "oops"}}))
+    schedule = scheduled(svc)
+    publish(svc, clock)
+    found = posts(svc, schedule)
+    assert found["youtube"].status == "failed"
+    assert found["youtube"].error.code == "invalidTitle"
+    assert "invalid video title" in found["youtube"].error.message
+    assert found["tiktok"].status == "uploading" and found["tiktok"].error.code == "internal_error"
+    run_until(svc, clock, PUBLISH_AT + timedelta(minutes=2))  # the retry (60 s later)
+    run_until(svc, clock, PUBLISH_AT + timedelta(minutes=3))  # TikTok finished processing
+    assert svc.posts.find(schedule.id, "tiktok").status == "published"
+    assert len(tiktok.published()) == 1 and len(youtube.videos) == 0
+
+
+def test_a_revoked_grant_marks_the_post_reconnect_without_retrying_forever(
+    make_services, stubs, tmp_path
+):
+    youtube, _ = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    youtube.revoke_grants()
+    youtube.expire_access_tokens()
+    schedule = scheduled(svc, destinations=[{"platform": "youtube"}])
+    publish(svc, clock)
+    post = svc.posts.find(schedule.id, "youtube")
+    assert post.status == "reconnect" and post.error.code == "reconnect_required"
+    assert svc.connections.find(OWNER, "youtube").status == "reconnect"
+    asked = len(youtube.of("token"))
+    for hours in (1, 2, 6, 24):
+        run_until(svc, clock, PUBLISH_AT + timedelta(hours=hours))
+    assert len(youtube.of("token")) == asked and youtube.videos == {}
+    [shown] = svc.schedules.find(schedule.id).posts
+    assert shown.status == "reconnect"
+
+
+def test_disconnecting_stops_posting_and_revokes(make_services, stubs, tmp_path):
+    _, tiktok = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    schedule = scheduled(svc)
+    svc.connections.disconnect(OWNER, "tiktok")
+    publish(svc, clock)
+    found = posts(svc, schedule)
+    assert found["youtube"].status == "published"
+    assert found["tiktok"].status == "cancelled" and found["tiktok"].error.code == "not_connected"
+    assert tiktok.revocations and tiktok.of("init") == []
+
+
+def test_tiktok_chunks_follow_its_rules_for_a_large_video(make_services, stubs, tmp_path):
+    _, tiktok = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    schedule = scheduled(svc, destinations=[{"platform": "tiktok"}])
+    big = video_bytes(23 * 1024 * 1024)
+    key = svc.jobs.get(job_id_for(schedule.id)).outputs.video
+    svc.blobs.put(key, big, "video/mp4")
+    publish(svc, clock)
+    run_until(svc, clock, PUBLISH_AT + timedelta(seconds=31))
+    [published] = tiktok.published()
+    assert (published.chunk_size, published.chunks) == (10 * 1024 * 1024, 2)
+    ranges = [r.headers["content-range"] for r in tiktok.of("chunk")]
+    assert ranges == [f"bytes 0-10485759/{len(big)}", f"bytes 10485760-{len(big) - 1}/{len(big)}"]
+    assert bytes(published.data) == big
