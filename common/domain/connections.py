@@ -24,9 +24,6 @@ Platform = Literal["youtube", "tiktok", "instagram"]
 PLATFORMS: tuple[Platform, ...] = ("youtube", "tiktok", "instagram")
 ConnectionStatus = Literal["connected", "reconnect", "disconnected"]
 
-CONNECTIONS = "connections"
-OAUTH_STATES = "oauth_states"
-
 
 def connection_id(owner: str, platform: str) -> str:
     return f"{owner}:{platform}"

@@ -27,7 +27,6 @@ PostStatus = Literal[
     "queued", "uploading", "processing", "published", "failed", "reconnect", "cancelled"
 ]
 OPEN_POST_STATUSES: frozenset[str] = frozenset({"queued", "uploading", "processing"})
-POSTS = "posts"
 Privacy = Literal["public", "unlisted", "private"]
 
 YOUTUBE_TITLE_MAX = 100

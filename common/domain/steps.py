@@ -121,8 +121,9 @@ PUBLISH = StepSpec(
     queue="publish",
     payload=PublishCommand,
     ledger=None,
-    resources=Resources(memory="256M", cpu=None, timeout_s=60, max_instances=10),
-    about="marks a scheduled video published, signs its link, calls the user's webhook",
+    resources=Resources(memory="1Gi", cpu=None, timeout_s=600, max_instances=10),
+    about="publishes a scheduled video (link, webhook), or posts it to one platform: the video "
+    "is downloaded to /tmp (memory) and uploaded in chunks",
 )
 
 STEPS: tuple[StepSpec, ...] = (SCRIPT, REFERENCES, NARRATION, KEYFRAME, CLIP, ASSEMBLE, PUBLISH)

@@ -52,8 +52,9 @@ locals {
     step_clip = { memory = "512M", cpu = null, timeout_s = 60, max_instances = 20 }
     # only starts a Cloud Run job execution
     step_assemble = { memory = "256M", cpu = null, timeout_s = 60, max_instances = 5 }
-    # marks a scheduled video published, signs its link, calls the user's webhook (10 s timeout)
-    step_publish = { memory = "256M", cpu = null, timeout_s = 60, max_instances = 10 }
+    # publishes a scheduled video (link, webhook), or posts it to one platform: the video is
+    # downloaded to /tmp (memory) and uploaded in chunks
+    step_publish = { memory = "1Gi", cpu = null, timeout_s = 600, max_instances = 10 }
   }
 
   secret_env_key = "ELEVENLABS_API_KEY"

@@ -23,8 +23,6 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from common.domain.connections import (
-    CONNECTIONS,
-    OAUTH_STATES,
     PLATFORMS,
     Connection,
     ConnectionView,
@@ -46,6 +44,8 @@ from common.services.accounts.secrets import SecretBox
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+CONNECTIONS_COLLECTION = "connections"  # connections/{owner}:{platform}
+STATES_COLLECTION = "oauth_states"  # oauth_states/{state}: authorisations in progress
 STATE_TTL = timedelta(minutes=10)
 REFRESH_AHEAD = timedelta(seconds=60)
 RATE_WINDOW = timedelta(seconds=60)
@@ -67,7 +67,7 @@ def as_platform(name: str) -> Platform:
 
 
 def _context(owner: str, platform: str, which: str) -> str:
-    return f"{CONNECTIONS}/{connection_id(owner, platform)}/{which}"
+    return f"{CONNECTIONS_COLLECTION}/{connection_id(owner, platform)}/{which}"
 
 
 class ConnectionService:
@@ -127,7 +127,7 @@ class ConnectionService:
             return_to=command.return_to,
             expires_at=now + STATE_TTL,
         )
-        self._store.create(OAUTH_STATES, state, record.model_dump(mode="json"))
+        self._store.create(STATES_COLLECTION, state, record.model_dump(mode="json"))
         url = client.authorize_url(
             state=state, redirect_uri=self.redirect_uri, code_challenge=challenge
         )
@@ -196,7 +196,7 @@ class ConnectionService:
     # -- the publisher's side -------------------------------------------------------------
 
     def find(self, owner: str, platform: str) -> Connection | None:
-        doc = self._store.get(CONNECTIONS, connection_id(owner, platform))
+        doc = self._store.get(CONNECTIONS_COLLECTION, connection_id(owner, platform))
         return None if doc is None else Connection.model_validate(doc.data)
 
     def token(self, owner: str, platform: str, *, stale: str | None = None) -> str:
@@ -280,20 +280,20 @@ class ConnectionService:
 
     def _save(self, connection: Connection) -> None:
         key = connection_id(connection.owner, connection.platform)
-        self._store.set(CONNECTIONS, key, connection.model_dump(mode="json"))
+        self._store.set(CONNECTIONS_COLLECTION, key, connection.model_dump(mode="json"))
 
     def _mutate(self, owner: str, platform: str, fn: Callable[[Connection], T]) -> T:
         key = connection_id(owner, platform)
         now = self._clock.now()
 
         def run(tx: Transaction) -> T:
-            doc = tx.get(CONNECTIONS, key)
+            doc = tx.get(CONNECTIONS_COLLECTION, key)
             if doc is None:
                 raise NotConnectedError(f"{platform} is not connected")
             connection = Connection.model_validate(doc.data)
             value = fn(connection)
             connection.updated_at = now
-            tx.set(CONNECTIONS, key, connection.model_dump(mode="json"))
+            tx.set(CONNECTIONS_COLLECTION, key, connection.model_dump(mode="json"))
             return value
 
         return self._store.transaction(run)
@@ -302,10 +302,10 @@ class ConnectionService:
         now = self._clock.now()
 
         def take(tx: Transaction) -> OAuthState | None:
-            doc = tx.get(OAUTH_STATES, state) if 8 <= len(state) <= 128 else None
+            doc = tx.get(STATES_COLLECTION, state) if 8 <= len(state) <= 128 else None
             if doc is None:
                 return None
-            tx.delete(OAUTH_STATES, state)
+            tx.delete(STATES_COLLECTION, state)
             return OAuthState.model_validate(doc.data)
 
         record = self._store.transaction(take)

@@ -37,7 +37,6 @@ from common.domain.connections import NotConnectedError, ReconnectRequiredError
 from common.domain.errors import StoryGeniusError
 from common.domain.job import Job
 from common.domain.posts import (
-    POSTS,
     Post,
     PostError,
     post_id,
@@ -58,6 +57,8 @@ from common.services.calendar.scheduling import ScheduleService
 from common.services.projects.projects import ProjectService
 
 log = logging.getLogger(__name__)
+
+COLLECTION = "posts"  # the publish ledger: posts/{schedule}--{platform}
 
 
 def _error(exc: StoryGeniusError) -> PostError:
@@ -114,19 +115,20 @@ class PostService:
     # -- reads --------------------------------------------------------------------------------
 
     def find(self, schedule_id: str, platform: str) -> Post | None:
-        doc = self._store.get(POSTS, post_id(schedule_id, platform))
+        doc = self._store.get(COLLECTION, post_id(schedule_id, platform))
         return None if doc is None else Post.model_validate(doc.data)
 
     def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open posts whose next try (or expired lease) has come."""
         docs = self._store.query(
-            POSTS, [("next_at", "<=", stamp(now))], order_by="next_at", limit=limit
+            COLLECTION, [("next_at", "<=", stamp(now))], order_by="next_at", limit=limit
         )
         return [d.id for d in docs if d.data.get("status") in ("queued", "uploading", "processing")]
 
     def of_owner(self, owner: str, start: datetime, end: datetime) -> list[Post]:
+        """The owner's posts created in [start, end) (analytics)."""
         docs = self._store.query(
-            POSTS,
+            COLLECTION,
             [
                 ("owner", "==", owner),
                 ("created_at", ">=", stamp(start)),
@@ -166,9 +168,9 @@ class PostService:
             )
 
             def create(tx: Transaction, post: Post = post) -> bool:
-                if tx.get(POSTS, post.id) is not None:
+                if tx.get(COLLECTION, post.id) is not None:
                     return False
-                tx.create(POSTS, post.id, post.model_dump(mode="json"))
+                tx.create(COLLECTION, post.id, post.model_dump(mode="json"))
                 return True
 
             if self._store.transaction(create):
@@ -221,9 +223,6 @@ class PostService:
             else:
                 poll_at = self._clock.now() + timedelta(seconds=self._policy.poll_s)
                 self._finish(post, status="processing", note=result.note, next_at=poll_at)
-                self._enqueue(
-                    post.schedule_id, platform, f"poll{post.attempts}", self._policy.poll_s
-                )
 
     # -- one attempt --------------------------------------------------------------------------
 
@@ -302,7 +301,7 @@ class PostService:
         lease = timedelta(seconds=self._policy.lease_s)
 
         def claim(tx: Transaction) -> Post | None:
-            doc = tx.get(POSTS, post_id(schedule_id, platform))
+            doc = tx.get(COLLECTION, post_id(schedule_id, platform))
             if doc is None:
                 return None
             post = Post.model_validate(doc.data)
@@ -315,7 +314,7 @@ class PostService:
             if post.status == "queued":
                 post.status = "uploading"
             post.updated_at = now
-            tx.set(POSTS, post.id, post.model_dump(mode="json"))
+            tx.set(COLLECTION, post.id, post.model_dump(mode="json"))
             return post
 
         post = self._store.transaction(claim)
@@ -325,13 +324,13 @@ class PostService:
 
     def _save_session(self, post: Post, session: dict[str, str]) -> None:
         def save(tx: Transaction) -> None:
-            doc = tx.get(POSTS, post.id)
+            doc = tx.get(COLLECTION, post.id)
             if doc is None:
                 return
             current = Post.model_validate(doc.data)
             current.session = dict(session)
             current.updated_at = self._clock.now()
-            tx.set(POSTS, post.id, current.model_dump(mode="json"))
+            tx.set(COLLECTION, post.id, current.model_dump(mode="json"))
 
         self._store.transaction(save)
         post.session.clear()
@@ -344,7 +343,7 @@ class PostService:
         now = self._clock.now()
 
         def finish(tx: Transaction) -> Post | None:
-            doc = tx.get(POSTS, post.id)
+            doc = tx.get(COLLECTION, post.id)
             if doc is None:
                 return None
             current = Post.model_validate(doc.data)
@@ -355,7 +354,7 @@ class PostService:
             if status == "published":
                 data["error"] = None
             done = Post.model_validate(data)
-            tx.set(POSTS, post.id, done.model_dump(mode="json"))
+            tx.set(COLLECTION, post.id, done.model_dump(mode="json"))
             return done
 
         done = self._store.transaction(finish)
