@@ -69,6 +69,7 @@ class Session:
     account: str
     data: bytearray = field(default_factory=bytearray)
     video_id: str | None = None
+    received: int = 0  # every byte sent to this session, dropped requests' and repeats included
 
 
 class YouTubeStub(OAuthStub):
@@ -152,6 +153,8 @@ class YouTubeStub(OAuthStub):
 
     def _append(self, request: Request) -> Session | None:
         session = self.sessions.get(request.query.get("upload_id", ""))
+        if session is not None:
+            session.received += len(request.body)
         rng = request.headers.get("content-range", "")
         if session is None or not rng.startswith("bytes ") or rng.startswith("bytes */"):
             return session
