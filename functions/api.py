@@ -28,6 +28,7 @@ from functions.routing import (
     ROUTES,
     BodyTooLargeError,
     Call,
+    NoQuery,
     dump,
     json_body,
     route,
@@ -98,7 +99,10 @@ def _call(r: Route, request: Request, params: Mapping[str, str]) -> Response:
         identity = svc.authenticator.identify(request.headers.get("Authorization", ""))
         owner = svc.sign_in.admit(identity)
         svc.rate_limits.take(owner, r.method, r.path)
-    query = None if r.query is None else parse(r.query, request.args.to_dict())
+    # A route without a query model takes no parameters: any is a 400 naming it, like an
+    # unknown field of a model (its handler gets None).
+    parsed = parse(r.query or NoQuery, request.args.to_dict())
+    query = parsed if r.query is not None else None
     body = None if r.body is None else parse(r.body, json_body(request))
     return r.handler(Call(request, svc, owner, params, body, query))
 

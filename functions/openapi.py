@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from common.domain.base import StrictModel
+from common.domain.paging import NEXT_CURSOR
 from common.domain.project import Project
 from functions.http import Response
 
@@ -83,9 +84,10 @@ class Health(StrictModel):
 
 
 class ProjectList(StrictModel):
-    """The caller's projects, newest first."""
+    """One page of the caller's projects, newest first."""
 
     projects: list[Project]
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
 class JobAccepted(StrictModel):
@@ -129,8 +131,8 @@ class Route:
             implied |= {400, 413}
         if self.raw_body:
             implied |= {400, 413}
-        if self.headers or self.query is not None:
-            implied.add(400)
+        # Every route refuses query parameters it does not know (400 naming them).
+        implied.add(400)
         if self.path_params:
             implied.add(404)
         if not self.public:

@@ -32,6 +32,10 @@ BodyT = TypeVar("BodyT")
 QueryT = TypeVar("QueryT")
 
 
+class NoQuery(StrictModel):
+    """The query of a route that declares none: it takes no parameters."""
+
+
 @dataclass(frozen=True)
 class Call(Generic[BodyT, QueryT]):
     """One request as a route handler sees it: the caller, the path parameters, the body and

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from common.domain.base import StrictModel
 from common.domain.commands import PatchModel, ProjectSettingsPatch
+from common.domain.paging import NEXT_CURSOR
 from common.domain.posts import Destinations
 from common.domain.project import ProjectSettings, clean_text
 from common.domain.recurrence import Cadence
@@ -127,7 +128,10 @@ class SeriesView(Series):
 
 
 class SeriesList(StrictModel):
+    """One page of the caller's series, newest first."""
+
     series: list[SeriesView]
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
 # -- commands ---------------------------------------------------------------------------------

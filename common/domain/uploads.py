@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from common.domain.base import StrictModel
+from common.domain.paging import NEXT_CURSOR
 
 UploadKind = Literal["image", "clip", "music"]
 
@@ -63,6 +64,7 @@ class Upload(StrictModel):
 
 
 class UploadList(StrictModel):
-    """A project's uploads, newest first."""
+    """One page of a project's uploads, newest first."""
 
     uploads: list[Upload]
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)

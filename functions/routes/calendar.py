@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from common.domain.analytics import UsageQuery, UsageReport
 from common.domain.errors import InvalidInputError
+from common.domain.paging import PageQuery
 from common.domain.publishing import SetWebhook, WebhookCreated, WebhookView
 from common.domain.schedule import (
     Calendar,
@@ -153,12 +154,14 @@ def create_series(call: Call[CreateSeries, None]) -> Response:
     return json_response(dump(svc.series.view(series)), 201)
 
 
-@route("GET", "/v1/series", response=SeriesList)
-def list_series(call: Call[None, None]) -> Response:
-    """Your series, newest first, each with its next runs and recent history."""
+@route("GET", "/v1/series", query=PageQuery, response=SeriesList)
+def list_series(call: Call[None, PageQuery]) -> Response:
+    """Your series, newest first, each with its next runs and recent history; a page at a
+    time."""
     svc = call.svc
-    views = [svc.series.view(s) for s in svc.series.of_owner(call.owner)]
-    return json_response(dump(SeriesList(series=views)))
+    series, cursor = svc.series.of_owner(call.owner, call.query)
+    views = [svc.series.view(s) for s in series]
+    return json_response(dump(SeriesList(series=views, next_cursor=cursor)))
 
 
 @route("GET", "/v1/series/{series_id}", response=SeriesView)

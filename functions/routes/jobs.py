@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from common.domain.base import StrictModel
 from common.domain.commands import StartExport, StartJob, parse
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
+from common.domain.paging import NEXT_CURSOR, PageQuery
 from common.services.accounts.idempotency import HEADER as IDEMPOTENCY_KEY
 from functions.http import Response, json_response
 from functions.openapi import JobAccepted
@@ -91,17 +94,18 @@ def export(call: Call[StartExport, None]) -> Response:
 
 
 class JobList(StrictModel):
-    """A project's jobs, newest first."""
+    """One page of a project's jobs, newest first."""
 
     jobs: list[Job]
+    next_cursor: str | None = Field(None, description=NEXT_CURSOR)
 
 
-@route("GET", "/v1/projects/{project_id}/jobs", response=JobList)
-def list_jobs(call: Call[None, None]) -> Response:
-    """The jobs of one of the caller's projects, newest first (the last 20)."""
+@route("GET", "/v1/projects/{project_id}/jobs", query=PageQuery, response=JobList)
+def list_jobs(call: Call[None, PageQuery]) -> Response:
+    """The jobs of one of the caller's projects, newest first, a page at a time."""
     project = call.svc.projects.get(call.owner, call.params["project_id"])
-    jobs = call.svc.jobs.for_project(call.owner, project.id)
-    return json_response(dump(JobList(jobs=jobs)))
+    jobs, cursor = call.svc.jobs.for_project(call.owner, project.id, call.query)
+    return json_response(dump(JobList(jobs=jobs, next_cursor=cursor)))
 
 
 @route("GET", "/v1/jobs/{job_id}", response=Job)

@@ -11,6 +11,7 @@ from common.domain.commands import (
     UpdateScene,
     UpdateStyle,
 )
+from common.domain.paging import PageQuery
 from common.domain.project import Project
 from common.domain.story import Story
 from functions.http import Response, json_response
@@ -25,11 +26,11 @@ def create_project(call: Call[CreateProject, None]) -> Response:
     return json_response(dump(project), 201)
 
 
-@route("GET", "/v1/projects", response=ProjectList)
-def list_projects(call: Call[None, None]) -> Response:
-    """The caller's projects, newest first."""
-    projects = call.svc.projects.list(call.owner)
-    return json_response(dump(ProjectList(projects=projects)))
+@route("GET", "/v1/projects", query=PageQuery, response=ProjectList)
+def list_projects(call: Call[None, PageQuery]) -> Response:
+    """The caller's projects, newest first, a page at a time (`limit`, then `cursor`)."""
+    projects, cursor = call.svc.projects.list(call.owner, call.query)
+    return json_response(dump(ProjectList(projects=projects, next_cursor=cursor)))
 
 
 @route("GET", "/v1/projects/{project_id}", response=Project)

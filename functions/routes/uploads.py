@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from common.domain.base import StrictModel
+from common.domain.paging import PageQuery
 from common.domain.uploads import UPLOAD_TYPES, Upload, UploadList
 from functions.http import Response, json_response
 from functions.routing import Call, dump, route
@@ -51,11 +52,11 @@ def create_upload(call: Call[None, UploadQuery]) -> Response:
     return json_response(dump(upload), 201)
 
 
-@route("GET", "/v1/projects/{project_id}/uploads", response=UploadList)
-def list_uploads(call: Call[None, None]) -> Response:
-    """The project's uploads, newest first."""
-    uploads = call.svc.uploads.list(call.owner, call.params["project_id"])
-    return json_response(dump(UploadList(uploads=uploads)))
+@route("GET", "/v1/projects/{project_id}/uploads", query=PageQuery, response=UploadList)
+def list_uploads(call: Call[None, PageQuery]) -> Response:
+    """The project's uploads, newest first, a page at a time."""
+    uploads, cursor = call.svc.uploads.list(call.owner, call.params["project_id"], call.query)
+    return json_response(dump(UploadList(uploads=uploads, next_cursor=cursor)))
 
 
 @route("GET", "/v1/projects/{project_id}/uploads/{upload_id}", response=Upload)

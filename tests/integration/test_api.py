@@ -83,7 +83,10 @@ def test_a_project_is_created_read_and_listed_by_its_owner_only(client):
     assert error_of(client.get(path, headers=BOB), 404)["code"] == "not_found"
     listed = client.get("/v1/projects", headers=ALICE).get_json()
     assert [p["id"] for p in listed["projects"]] == [project["id"]]
-    assert client.get("/v1/projects", headers=BOB).get_json() == {"projects": []}
+    assert client.get("/v1/projects", headers=BOB).get_json() == {
+        "projects": [],
+        "next_cursor": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -392,7 +395,7 @@ def test_a_body_over_the_limit_is_413_whatever_its_content_length_claims(client,
         environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": claimed},
     )
     assert error_of(response, 413)["code"] == "payload_too_large"
-    assert client.get("/v1/projects").get_json() == {"projects": []}
+    assert client.get("/v1/projects").get_json() == {"projects": [], "next_cursor": None}
 
 
 def test_a_body_just_under_the_limit_is_accepted(client):

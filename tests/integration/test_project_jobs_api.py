@@ -30,7 +30,10 @@ def test_a_projects_jobs_are_listed_newest_first_and_only_its_own(client):
     jobs = response.get_json()["jobs"]
     assert [(j["id"], j["kind"]) for j in jobs] == [(second, "preview"), (first, "generate")]
     empty = create(client, "Nothing made yet")
-    assert client.get(f"/v1/projects/{empty}/jobs", headers=ALICE).get_json() == {"jobs": []}
+    assert client.get(f"/v1/projects/{empty}/jobs", headers=ALICE).get_json() == {
+        "jobs": [],
+        "next_cursor": None,
+    }
 
 
 def test_another_users_project_has_no_jobs_to_list(client):

@@ -15,6 +15,10 @@ a story, a job and an upload, Bob her neighbour).
 | a sign-in provider not in STORYGENIUS_SIGN_IN_...    | 403 permission_denied                    |
 | /media with `Range: bytes=0-0,5-5` or a malformed    | 200, the whole file                      |
 | range; `bytes=999999999-` (past the end)             | 416 in JSON, `Content-Range: bytes */N`  |
+| `GET /v1/projects?limit=1000`, a forged cursor       | 400 naming `limit` / `cursor`            |
+| any route with a query parameter it does not know    | 400 naming the parameter                 |
+| every list, paged (`limit`, `next_cursor`), even     | each item once, newest first             |
+| with items created in the same instant               |                                          |
 | `serve` (tests/integration/test_serve_edge.py):      |                                          |
 | a Host it was not started for (DNS rebinding)        | 400 naming Host                          |
 | headers too large                                    | 431 in JSON                              |
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.domain.commands import CreateProject, StartJob
 from tests.security.conftest import ALICE, error_of, token
 
 # What an error body must never show: where the server keeps things.
@@ -182,3 +187,63 @@ def test_one_range_is_answered_with_its_bytes(media_client, video_link):
     response = media_client.get(video_link, headers={"Range": "bytes=10-19"})
     assert response.status_code == 206
     assert response.data == VIDEO[10:20]
+
+
+# -- lists and query parameters --------------------------------------------------------------------
+
+
+def test_a_limit_over_the_maximum_or_a_forged_cursor_is_a_400_naming_it(world):
+    over = world.api.get("/v1/projects?limit=1000", headers=ALICE)
+    assert "limit" in error_of(over, 400)["fields"]
+    forged = world.api.get("/v1/projects?cursor=bm90LWEtY3Vyc29y", headers=ALICE)
+    assert "cursor" in error_of(forged, 400)["fields"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/projects/{project}?verbose=1",
+        "/v1/jobs/{job}?fields=all",
+        "/v1/account?x=1",
+        "/v1/projects?limit=5&sort=title",
+        "/v1/schedules?colour=red",
+    ],
+)
+def test_an_unknown_query_parameter_is_a_400_naming_it_on_every_route(world, path):
+    url = path.format(project=world.project.id, job=world.job.id)
+    error = error_of(world.api.get(url, headers=ALICE), 400)
+    unknown = url.split("?")[1].split("&")[-1].split("=")[0]
+    assert unknown in error["fields"]
+
+
+def _all_pages(world, path: str, key: str, limit: int) -> list[str]:
+    seen, cursor = [], None
+    for _ in range(20):
+        query = f"limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        page = world.api.get(f"{path}?{query}", headers=ALICE).get_json()
+        assert len(page[key]) <= limit
+        seen += [item["id"] for item in page[key]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError("the pages never ended")
+
+
+def test_projects_made_in_the_same_instant_are_each_listed_once_across_pages(world):
+    # The world's clock stands still: every project below has the same created_at.
+    made = [
+        world.svc.projects.create("alice", CreateProject(prompt=f"Idea {i}")).id for i in range(6)
+    ]
+    listed = _all_pages(world, "/v1/projects", "projects", limit=2)
+    assert sorted(listed) == sorted([*made, world.project.id])
+    assert len(listed) == len(set(listed))
+
+
+def test_a_project_s_jobs_are_listed_a_page_at_a_time(world):
+    started = [
+        world.svc.pipeline.start("alice", StartJob(project_id=world.project.id)).id
+        for _ in range(4)
+    ]
+    listed = _all_pages(world, f"/v1/projects/{world.project.id}/jobs", "jobs", limit=3)
+    assert sorted(listed) == sorted([*started, world.job.id])
+    assert len(listed) == len(set(listed))

@@ -319,7 +319,7 @@ def test_a_chunked_body_over_the_limit_is_413_without_a_content_length(world):
         server.server_close()
     assert response.status == 413, body
     assert body["error"]["code"] == "payload_too_large"
-    assert world.svc.projects.list("alice") == [world.svc.projects.load(world.project.id)]
+    assert world.svc.projects.list("alice")[0] == [world.svc.projects.load(world.project.id)]
 
 
 # -- SSRF through webhook URLs -----------------------------------------------------------------

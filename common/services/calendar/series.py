@@ -26,6 +26,7 @@ from typing import Any
 from common.config import Settings
 from common.domain.commands import CreateProject
 from common.domain.errors import AlreadyExistsError, NotFoundError
+from common.domain.paging import PageQuery
 from common.domain.project import MAX_PROMPT_CHARS
 from common.domain.recurrence import Recurrence
 from common.domain.schedule import Schedule, ScheduleError, local_text, stamp, zone
@@ -41,6 +42,7 @@ from common.domain.series import (
 from common.ports import Clock, DocumentStore, Transaction
 from common.services.calendar.scheduling import COLLECTION as SCHEDULES
 from common.services.calendar.scheduling import ScheduleService, schedule_data
+from common.services.paging import newest_first
 from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
@@ -94,15 +96,14 @@ class SeriesService:
             raise NotFoundError(f"series {series_id} not found")
         return series
 
-    def of_owner(self, owner: str, limit: int = 100) -> list[Series]:
-        docs = self._store.query(
-            COLLECTION,
-            [("owner", "==", owner)],
-            order_by="created_at",
-            descending=True,
-            limit=limit,
+    def of_owner(
+        self, owner: str, page: PageQuery | None = None
+    ) -> tuple[list[Series], str | None]:
+        """One page of the owner's series, newest first, and the next page's cursor."""
+        docs, cursor = newest_first(
+            self._store, COLLECTION, [("owner", "==", owner)], page or PageQuery()
         )
-        return [Series.model_validate(d.data) for d in docs]
+        return [Series.model_validate(d.data) for d in docs], cursor
 
     def active(self, owner: str) -> list[Series]:
         docs = self._store.query(COLLECTION, [("owner", "==", owner), ("status", "==", "active")])

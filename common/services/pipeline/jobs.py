@@ -10,6 +10,7 @@ from typing import Any
 
 from common.domain.errors import NotFoundError
 from common.domain.job import STAGE_SPAN, Job, JobError, SceneState, Stage
+from common.domain.paging import PageQuery, page_of
 from common.ports import Clock, DocumentStore, Transaction
 
 COLLECTION = "jobs"
@@ -74,8 +75,10 @@ class JobRepository:
         doc = self._store.get(COLLECTION, job_id)
         return None if doc is None else Job.model_validate(doc.data)
 
-    def for_project(self, owner: str, project_id: str, limit: int = 20) -> list[Job]:
-        """The owner's jobs of one project, newest first (at most `limit`).
+    def for_project(
+        self, owner: str, project_id: str, page: PageQuery | None = None
+    ) -> tuple[list[Job], str | None]:
+        """One page of the owner's jobs of one project, newest first, and the next cursor.
 
         Equality filters only, sorted here: Firestore needs no composite index for it.
         """
@@ -83,8 +86,7 @@ class JobRepository:
             COLLECTION, [("project_id", "==", project_id), ("owner", "==", owner)]
         )
         jobs = [Job.model_validate(d.data) for d in docs]
-        jobs.sort(key=lambda job: job.created_at, reverse=True)
-        return jobs[:limit]
+        return page_of(jobs, lambda job: (job.created_at.isoformat(), job.id), page or PageQuery())
 
     def update(self, job_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (dotted paths, JSON values) and stamp updated_at."""

@@ -8,9 +8,11 @@ from typing import Any
 
 from common.domain.commands import CreateProject, UpdateProject, parse
 from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from common.domain.paging import PageQuery
 from common.domain.project import Project
 from common.domain.story import Story
 from common.ports import BlobStore, Clock, DocumentStore, Transaction
+from common.services.paging import newest_first
 from common.services.projects.languages import LanguageGate
 
 COLLECTION = "projects"
@@ -112,15 +114,12 @@ class ProjectService:
             raise NotFoundError(f"project {project_id} not found")
         return Project.model_validate(doc.data)
 
-    def list(self, owner: str, limit: int = 50) -> list[Project]:
-        docs = self._store.query(
-            COLLECTION,
-            [("owner", "==", owner)],
-            order_by="created_at",
-            descending=True,
-            limit=limit,
+    def list(self, owner: str, page: PageQuery | None = None) -> tuple[list[Project], str | None]:
+        """One page of the owner's projects, newest first, and the next page's cursor."""
+        docs, cursor = newest_first(
+            self._store, COLLECTION, [("owner", "==", owner)], page or PageQuery()
         )
-        return [Project.model_validate(d.data) for d in docs]
+        return [Project.model_validate(d.data) for d in docs], cursor
 
     def story(self, owner: str, project_id: str) -> Story:
         """The owner's project's written story; NoStoryError until one is written."""

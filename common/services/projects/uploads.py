@@ -30,6 +30,7 @@ from common.domain.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
+from common.domain.paging import PageQuery, page_of
 from common.domain.uploads import (
     UPLOAD_ID_PATTERN,
     UPLOAD_TYPES,
@@ -186,15 +187,17 @@ class UploadService:
         self._projects.get(owner, project_id)
         return load_upload(self._blobs, owner, project_id, upload)
 
-    def list(self, owner: str, project_id: str) -> list[Upload]:
-        """The owner's project's uploads, newest first."""
+    def list(
+        self, owner: str, project_id: str, page: PageQuery | None = None
+    ) -> tuple[list[Upload], str | None]:
+        """One page of the owner's project's uploads, newest first, and the next cursor."""
         self._projects.get(owner, project_id)
         uploads = [
             Upload.model_validate_json(self._blobs.get(key))
             for key in self._blobs.list(upload_prefix(owner, project_id))
             if key.endswith(".json")
         ]
-        return sorted(uploads, key=lambda u: u.created_at, reverse=True)
+        return page_of(uploads, lambda u: (u.created_at.isoformat(), u.id), page or PageQuery())
 
     def require(
         self, owner: str, project_id: str, upload: str, kinds: set[UploadKind], field: str
