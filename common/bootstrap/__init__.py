@@ -73,6 +73,7 @@ from common.services.pipeline.ledger import StepLedger
 from common.services.pipeline.providers import Providers
 from common.services.pipeline.step_router import StepRouter
 from common.services.pipeline.sweeper import Sweeper
+from common.services.projects.deletion import ProjectDeletion
 from common.services.projects.editor import StoryEditor
 from common.services.projects.media_links import MediaLinks
 from common.services.projects.projects import ProjectService
@@ -114,6 +115,7 @@ class Services:
     idempotency: IdempotencyKeys
     rate_limits: RateLimiter
     sign_in: SignInPolicy
+    deletion: ProjectDeletion
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -234,6 +236,13 @@ def build_services(
         idempotency=IdempotencyKeys(store, clock),
         rate_limits=RateLimiter(store, clock, settings),
         sign_in=SignInPolicy(settings, pipeline.quotas),
+        deletion=ProjectDeletion(
+            blobs=blobs,
+            projects=projects,
+            jobs=jobs,
+            pipeline=pipeline,
+            schedules=calendar.schedules,
+        ),
     )
 
 

@@ -66,13 +66,15 @@ def update_project(call: Call[UpdateProject, None]) -> Response:
 
 @route("DELETE", "/v1/projects/{project_id}", status=204)
 def delete_project(call: Call[None, None]) -> Response:
-    """Delete one of the caller's projects and everything uploaded to it.
+    """Delete one of the caller's projects and everything made from it.
 
-    A delete that fails midway leaves the project in place: deleting it again finishes the job.
-    A job still running is not stopped; it fails at its next step that needs the project. The
-    videos its jobs rendered are kept: schedules may still publish them.
+    Its schedules are cancelled and deleted, its jobs cancelled (a running job stops at its
+    next step) and deleted with their outputs (video, thumbnail, captions), and its uploads
+    deleted: afterwards its jobs and their media answer 404, and links handed out for them
+    stop working at once. A delete that fails midway leaves the project in place: deleting it
+    again finishes the job. Pictures and voices cached for the caller's other projects stay.
     """
-    call.svc.projects.delete(call.owner, call.params["project_id"])
+    call.svc.deletion.delete(call.owner, call.params["project_id"])
     return "", 204, {}
 
 

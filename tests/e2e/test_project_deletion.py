@@ -1,4 +1,5 @@
-"""Deleting a project through the REST API deletes what was uploaded to it, and nothing else.
+"""Deleting a project through the REST API deletes what was uploaded to it and its jobs, and
+nothing else (the jobs' outputs, schedules and links: tests/security/test_http_edge.py).
 
 The embedded default (SQLite documents, blobs in a folder); the queue only records tasks, so a
 job stays where the test leaves it.
@@ -121,7 +122,8 @@ def test_a_delete_that_dies_midway_is_finished_by_deleting_again(
     # Manifests went first: what is left is files no manifest lists, under a project still there.
     assert all(key.endswith(".json") for key in deleted)
     assert client.get(f"/v1/projects/{project}/uploads", headers=ALICE).get_json() == {
-        "uploads": []
+        "uploads": [],
+        "next_cursor": None,
     }
     assert len(svc.blobs.list(upload_prefix(OWNER, project))) == 3
 
@@ -131,18 +133,18 @@ def test_a_delete_that_dies_midway_is_finished_by_deleting_again(
     assert client.get(f"/v1/projects/{project}", headers=ALICE).status_code == 404
 
 
-def test_a_project_with_a_job_in_flight_is_deleted_and_the_job_fails_at_its_next_step(client, svc):
+def test_a_project_with_a_job_in_flight_is_deleted_with_the_job_which_never_runs_again(client, svc):
     project = create(client, "A fox guards a forest")
     upload(client, project, media_files.png(), "image/png")
     job = client.post(f"/v1/projects/{project}/generate", headers=ALICE).get_json()["job_id"]
 
     assert client.delete(f"/v1/projects/{project}", headers=ALICE).status_code == 204
     assert svc.blobs.list(upload_prefix(OWNER, project)) == []
+    assert client.get(f"/v1/jobs/{job}", headers=ALICE).status_code == 404
 
     assert isinstance(svc.queue, RecordingQueue)
-    (task,) = svc.queue.tasks  # the job's first step, not yet delivered
+    (task,) = svc.queue.tasks  # the job's first step, not yet delivered: it finds no job
     svc.pipeline.handle(steps.BY_NAME[task.target], StepCommand(**task.payload), Delivery())
-    failed = client.get(f"/v1/jobs/{job}", headers=ALICE).get_json()
-    assert failed["status"] == "failed"
-    assert failed["error"]["code"] == "not_found"
-    assert project in failed["error"]["message"]
+    assert svc.jobs.find(job) is None
+    assert svc.blobs.list(f"jobs/{job}/") == []
+    assert [t.target for t in svc.queue.tasks] == [task.target]  # nothing enqueued after it

@@ -19,6 +19,12 @@ a story, a job and an upload, Bob her neighbour).
 | any route with a query parameter it does not know    | 400 naming the parameter                 |
 | every list, paged (`limit`, `next_cursor`), even     | each item once, newest first             |
 | with items created in the same instant               |                                          |
+| Alice deletes her project (a job queued, outputs     | 204; the job cancelled then gone (404,   |
+| stored, a link handed out, a schedule, an upload)    | its media 404), its outputs, schedule    |
+|                                                      | and upload gone, the link dead at once,  |
+|                                                      | its credit hold released; deleting again |
+|                                                      | is a 404 and breaks nothing; a step      |
+|                                                      | delivered afterwards writes nothing      |
 | `serve` (tests/integration/test_serve_edge.py):      |                                          |
 | a Host it was not started for (DNS rebinding)        | 400 naming Host                          |
 | headers too large                                    | 431 in JSON                              |
@@ -247,3 +253,62 @@ def test_a_project_s_jobs_are_listed_a_page_at_a_time(world):
     listed = _all_pages(world, f"/v1/projects/{world.project.id}/jobs", "jobs", limit=3)
     assert sorted(listed) == sorted([*started, world.job.id])
     assert len(listed) == len(set(listed))
+
+
+# -- deleting a project ----------------------------------------------------------------------------
+
+
+def test_deleting_a_project_takes_its_jobs_outputs_schedules_uploads_and_links_with_it(
+    world, media_client
+):
+    from datetime import timedelta
+
+    from common.domain import steps
+    from common.domain.commands import StepCommand
+    from common.domain.schedule import CreateSchedule
+    from common.ports import Delivery
+
+    svc, project, job = world.svc, world.project.id, world.job.id
+    key = svc.blobs.put(f"jobs/{job}/video.mp4", VIDEO, "video/mp4")
+    svc.jobs.update(job, {"outputs.video": key})
+    link = world.api.get(f"/v1/jobs/{job}/media", headers=ALICE).get_json()["video"]
+    assert media_client.get(link).status_code == 200
+    publish_at = (svc.clock.now() + timedelta(days=2)).isoformat()
+    schedule = svc.schedules.create(
+        "alice", CreateSchedule(project_id=project, publish_at=publish_at)
+    )
+    assert svc.pipeline.quotas.view("alice").held_usd >= 0
+
+    assert world.api.delete(f"/v1/projects/{project}", headers=ALICE).status_code == 204
+
+    for path in (f"/v1/jobs/{job}", f"/v1/jobs/{job}/media", f"/v1/projects/{project}"):
+        assert error_of(world.api.get(path, headers=ALICE), 404)["code"] == "not_found"
+    assert media_client.get(link).status_code == 404
+    assert not svc.blobs.exists(key) and svc.blobs.list(f"jobs/{job}/") == []
+    assert svc.schedules.find(schedule.id) is None
+    assert svc.blobs.list(f"uploads/alice/{project}/") == []
+    assert svc.pipeline.quotas.view("alice").held_usd == 0
+
+    again = world.api.delete(f"/v1/projects/{project}", headers=ALICE)
+    assert error_of(again, 404)["code"] == "not_found"
+    tasks = len(world.queue.tasks)
+    svc.pipeline.handle(steps.BY_NAME["step_script"], StepCommand(job_id=job), Delivery())
+    assert svc.jobs.find(job) is None and svc.blobs.list(f"jobs/{job}/") == []
+    assert len(world.queue.tasks) == tasks
+
+
+def test_a_delete_that_dies_midway_is_finished_by_deleting_again(world, monkeypatch):
+    svc, project, job = world.svc, world.project.id, world.job.id
+    svc.blobs.put(f"jobs/{job}/video.mp4", VIDEO, "video/mp4")
+    real = svc.projects.delete
+
+    def dies(owner: str, project_id: str) -> None:
+        raise OSError("the process died")
+
+    monkeypatch.setattr(svc.projects, "delete", dies)
+    assert world.api.delete(f"/v1/projects/{project}", headers=ALICE).status_code == 500
+    assert world.api.get(f"/v1/projects/{project}", headers=ALICE).status_code == 200
+    monkeypatch.setattr(svc.projects, "delete", real)
+    assert world.api.delete(f"/v1/projects/{project}", headers=ALICE).status_code == 204
+    assert svc.jobs.find(job) is None and svc.blobs.list(f"jobs/{job}/") == []
+    assert world.api.get(f"/v1/projects/{project}", headers=ALICE).status_code == 404

@@ -179,7 +179,7 @@ def _index_sources(doc: dict | None = None, tf: dict | None = None) -> dict[str,
 def test_store_queries_are_read_from_the_code():
     queries, problems = store_queries(code_paths())
     assert problems == []
-    assert Query("", "projects", (("owner", "=="),), "created_at", True) in [
+    assert Query("", "projects", (("owner", "=="), ("created_at", "<=")), "created_at", True) in [
         Query("", q.collection, q.filters, q.order_by, q.descending) for q in queries
     ]
 

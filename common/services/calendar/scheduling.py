@@ -137,6 +137,17 @@ class ScheduleService:
         )
         return [Schedule.model_validate(d.data) for d in docs]
 
+    def of_project(self, owner: str, project_id: str) -> list[Schedule]:
+        """Every schedule of the owner's project (equality filters only)."""
+        docs = self._store.query(
+            COLLECTION, [("project_id", "==", project_id), ("owner", "==", owner)]
+        )
+        return [Schedule.model_validate(d.data) for d in docs]
+
+    def delete(self, schedule_id: str) -> None:
+        """Delete the schedule's document (a project's delete)."""
+        self._store.delete(COLLECTION, schedule_id)
+
     def waiting_runs(self, series_id: str) -> list[Schedule]:
         """A series' runs that have not started generating yet."""
         docs = self._store.query(

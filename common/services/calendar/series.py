@@ -101,7 +101,14 @@ class SeriesService:
     ) -> tuple[list[Series], str | None]:
         """One page of the owner's series, newest first, and the next page's cursor."""
         docs, cursor = newest_first(
-            self._store, COLLECTION, [("owner", "==", owner)], page or PageQuery()
+            lambda before, limit: self._store.query(
+                COLLECTION,
+                [("owner", "==", owner), ("created_at", "<=", before)],
+                order_by="created_at",
+                descending=True,
+                limit=limit,
+            ),
+            page or PageQuery(),
         )
         return [Series.model_validate(d.data) for d in docs], cursor
 

@@ -75,18 +75,24 @@ class JobRepository:
         doc = self._store.get(COLLECTION, job_id)
         return None if doc is None else Job.model_validate(doc.data)
 
-    def for_project(
-        self, owner: str, project_id: str, page: PageQuery | None = None
-    ) -> tuple[list[Job], str | None]:
-        """One page of the owner's jobs of one project, newest first, and the next cursor.
-
-        Equality filters only, sorted here: Firestore needs no composite index for it.
-        """
+    def of_project(self, owner: str, project_id: str) -> list[Job]:
+        """Every job of the owner's project (equality filters only: Firestore needs no
+        composite index for it)."""
         docs = self._store.query(
             COLLECTION, [("project_id", "==", project_id), ("owner", "==", owner)]
         )
-        jobs = [Job.model_validate(d.data) for d in docs]
+        return [Job.model_validate(d.data) for d in docs]
+
+    def for_project(
+        self, owner: str, project_id: str, page: PageQuery | None = None
+    ) -> tuple[list[Job], str | None]:
+        """One page of the owner's jobs of one project, newest first, and the next cursor."""
+        jobs = self.of_project(owner, project_id)
         return page_of(jobs, lambda job: (job.created_at.isoformat(), job.id), page or PageQuery())
+
+    def delete(self, job_id: str) -> None:
+        """Delete the job's document (a project's delete; common/services/projects/deletion.py)."""
+        self._store.delete(COLLECTION, job_id)
 
     def update(self, job_id: str, changes: dict[str, Any]) -> None:
         """Write `changes` (dotted paths, JSON values) and stamp updated_at."""
