@@ -25,6 +25,8 @@ a story, a job and an upload, Bob her neighbour).
 |                                                      | its credit hold released; deleting again |
 |                                                      | is a 404 and breaks nothing; a step      |
 |                                                      | delivered afterwards writes nothing      |
+| Bob makes the same story as Alice                    | his narration and pictures are made for  |
+|                                                      | him (not "cached"); Alice's reuse hers   |
 | `serve` (tests/integration/test_serve_edge.py):      |                                          |
 | a Host it was not started for (DNS rebinding)        | 400 naming Host                          |
 | headers too large                                    | 431 in JSON                              |
@@ -312,3 +314,30 @@ def test_a_delete_that_dies_midway_is_finished_by_deleting_again(world, monkeypa
     assert world.api.delete(f"/v1/projects/{project}", headers=ALICE).status_code == 204
     assert svc.jobs.find(job) is None and svc.blobs.list(f"jobs/{job}/") == []
     assert world.api.get(f"/v1/projects/{project}", headers=ALICE).status_code == 404
+
+
+# -- the provider cache ----------------------------------------------------------------------------
+
+
+def test_the_same_story_from_another_user_is_not_served_from_the_first_user_s_cache(world):
+    from common.domain import steps
+    from common.domain.commands import StepCommand
+    from common.ports import Delivery
+    from tests.security.conftest import STORY
+
+    svc = world.svc
+    bobs = svc.projects.create("bob", CreateProject(prompt="A lighthouse keeper"))
+    svc.projects.save_story(bobs.id, STORY)
+    bob_job = svc.pipeline.start("bob", StartJob(project_id=bobs.id))
+    alice_again = svc.pipeline.start("alice", StartJob(project_id=world.project.id))
+
+    def narrate(job_id: str) -> str:
+        for name, scene in (("step_script", None), ("step_narration", "s1")):
+            command = StepCommand(job_id=job_id, scene_id=scene)
+            svc.pipeline.handle(steps.BY_NAME[name], command, Delivery())
+        return svc.jobs.get(job_id).scenes["s1"].narration_origin
+
+    assert narrate(world.job.id) == "generated"
+    assert narrate(bob_job.id) == "generated"
+    assert narrate(alice_again.id) == "cached"
+    assert svc.assets.calls["narration"] == 2

@@ -1,8 +1,12 @@
-"""Provider results cached by a content hash of their inputs.
+"""Provider results cached by a content hash of their inputs, per owner.
 
 Retries, duplicate deliveries and re-renders after an edit ask for the same hash and find the blob
 that is already there: only changed inputs cost a provider call. Blob writes are atomic, so a blob
 that exists is complete.
+
+Each owner has a cache of their own (`cache/<kind>/<owner>/<hash>`): a cache shared between users
+would tell one user that another made the same prompt (`narration_origin: "cached"`, a job that
+costs nothing) and hand them that user's results. Within one owner, every project shares it.
 """
 
 from __future__ import annotations
@@ -44,26 +48,28 @@ class AssetCache:
     def _count(self, kind: str) -> None:
         self.calls[kind] = self.calls.get(kind, 0) + 1
 
-    def image(self, generator: ImageGenerator, request: ImageRequest) -> str:
-        """Blob key of the image for `request`, generating it only if not cached."""
+    def image(self, generator: ImageGenerator, request: ImageRequest, owner: str) -> str:
+        """Blob key of the owner's image for `request`, generating it only if not cached."""
         digest = content_hash("image", generator.id, request.fingerprint())
+        stem = f"cache/images/{owner}/{digest}"
         for mime, ext in _EXT.items():
-            if mime.startswith("image/") and self._blobs.exists(f"cache/images/{digest}.{ext}"):
-                return f"cache/images/{digest}.{ext}"
+            if mime.startswith("image/") and self._blobs.exists(f"{stem}.{ext}"):
+                return f"{stem}.{ext}"
         image = generator.generate(request)
         self._count("image")
-        key = f"cache/images/{digest}.{_EXT.get(image.mime, 'bin')}"
+        key = f"{stem}.{_EXT.get(image.mime, 'bin')}"
         return self._blobs.put(key, image.data, image.mime)
 
-    def narration(self, narrator: Narrator, request: NarrationRequest) -> str:
-        """Blob key of the narration manifest (audio key, duration, word timings)."""
+    def narration(self, narrator: Narrator, request: NarrationRequest, owner: str) -> str:
+        """Blob key of the owner's narration manifest (audio key, duration, word timings)."""
         digest = content_hash("narration", narrator.id, request.model_dump(mode="json"))
-        manifest_key = f"cache/narration/{digest}.json"
+        stem = f"cache/narration/{owner}/{digest}"
+        manifest_key = f"{stem}.json"
         if self._blobs.exists(manifest_key):
             return manifest_key
         narration = narrator.narrate(request)
         self._count("narration")
-        audio_key = f"cache/narration/{digest}.{_EXT.get(narration.mime, 'bin')}"
+        audio_key = f"{stem}.{_EXT.get(narration.mime, 'bin')}"
         self._blobs.put(audio_key, narration.audio, narration.mime)
         manifest = NarrationManifest(
             audio_key=audio_key,
@@ -78,8 +84,9 @@ class AssetCache:
     def load_narration(self, manifest_key: str) -> NarrationManifest:
         return NarrationManifest.model_validate_json(self._blobs.get(manifest_key))
 
-    def clip_key(self, *parts: Any) -> str:
-        return f"cache/clips/{content_hash('clip', *parts)}.json"
+    def clip_key(self, owner: str, *parts: Any) -> str:
+        """Where the owner's clip made from `parts` (provider, request) is recorded."""
+        return f"cache/clips/{owner}/{content_hash('clip', *parts)}.json"
 
     def find_clip(self, key: str) -> ClipResult | None:
         if not self._blobs.exists(key):

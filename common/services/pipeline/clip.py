@@ -80,7 +80,9 @@ class ClipStep:
         ctx = self._ctx
         request = self._request(job, scene_id)
         video = self._providers.video
-        cache_key = self._assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
+        cache_key = self._assets.clip_key(
+            job.owner, video.id, request.model_dump(exclude={"output_prefix"})
+        )
 
         def start() -> ClipStarted:
             cached = self._assets.find_clip(cache_key)
@@ -124,7 +126,9 @@ class ClipStep:
             return
         request = self._request(job, scene_id)
         video = self._providers.video
-        cache_key = self._assets.clip_key(video.id, request.model_dump(exclude={"output_prefix"}))
+        cache_key = self._assets.clip_key(
+            job.owner, video.id, request.model_dump(exclude={"output_prefix"})
+        )
         if state.clip_deadline is not None and self._clock.now() > state.clip_deadline:
             limit = int(self._settings.clip_deadline_s)
             self._fallback(job, scene_id, f"clip generation timed out after {limit} s")

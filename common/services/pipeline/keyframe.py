@@ -108,16 +108,16 @@ class KeyframeStep:
         """The scene's keyframe (run once under the ledger), with the refusal policy of the
         module doc. Other provider errors propagate, for the queue to retry the step."""
         try:
-            return self._keyframe(job.id, scene_id, request)
+            return self._keyframe(job, scene_id, request)
         except ContentFilteredError as refused:
             first = refused.message
         plain = plain_keyframe_request(story, scene_id, job.settings)
         try:
-            done = self._keyframe(job.id, scene_id, plain)
+            done = self._keyframe(job, scene_id, plain)
         except ContentFilteredError as again:
             log.warning("job %s scene %s: keyframe refused twice: %s", job.id, scene_id, first)
             return KeyframePainted(
-                key=self._assets.image(self._stand_in(), plain),
+                key=self._assets.image(self._stand_in(), plain, job.owner),
                 origin="generated",  # the provider was asked; it refused
                 stand_in=True,
                 reason=f"keyframe refused by the safety filter: {first}; refused again "
@@ -130,16 +130,16 @@ class KeyframeStep:
         )
         return done.model_copy(update={"reason": reason})
 
-    def _keyframe(self, job_id: str, scene_id: str, request: ImageRequest) -> KeyframePainted:
+    def _keyframe(self, job: Job, scene_id: str, request: ImageRequest) -> KeyframePainted:
         """One keyframe from the image provider (or the cache), charged when the provider made
         it: under its own content key, so each request asked is charged once."""
         ctx = self._ctx
         asked = Asked(self._providers.images)
-        key = self._assets.image(asked, request)
+        key = self._assets.image(asked, request, job.owner)
         if asked.asked:
             usd = ctx.price("image")
             ctx.charge(
-                job_id, asked.id, 1, "image", usd,
+                job.id, asked.id, 1, "image", usd,
                 stage="keyframe", scene_id=scene_id, key=key,
             )  # fmt: skip
         return KeyframePainted(key=key, origin=asked.origin)

@@ -41,7 +41,7 @@ class NarrationStep:
         def speak() -> Narrated:
             ctx.jobs.update_scene(job.id, scene_id, narration="running")
             asked = Asked(voice)
-            key = self._assets.narration(asked, request)
+            key = self._assets.narration(asked, request, job.owner)
             if asked.asked:
                 chars = len(request.text)
                 usd = chars / 1000 * ctx.price("voice_1k_chars")

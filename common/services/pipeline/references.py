@@ -42,7 +42,7 @@ class ReferencesStep:
                     palette=story.style.palette,
                     characters=[character],
                 )
-                keys.append(self._assets.image(asked, request))
+                keys.append(self._assets.image(asked, request, job.owner))
                 if asked.asked:
                     usd = ctx.price("image")
                     ctx.charge(job.id, asked.id, 1, "image", usd, stage="references", key=keys[-1])
