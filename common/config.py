@@ -88,6 +88,11 @@ class Settings(BaseModel):
     rate_mutate_burst: int = Field(120, ge=1)
     rate_generate_per_min: float = Field(30.0, ge=0, description="generate/preview/export")
     rate_generate_burst: int = Field(30, ge=1)
+    rate_stream_per_min: float = Field(30.0, ge=0, description="job event streams opened")
+    rate_stream_burst: int = Field(10, ge=1)
+    # Live job event streams one process holds open (common/services/accounts/stream_slots.py).
+    max_streams: int = Field(200, ge=1, le=10_000)
+    max_streams_per_user: int = Field(5, ge=1, le=1000)
 
     # Calendar, series and publishing (common/services/calendar/scheduling.py, series.py, tick.py,
     # publishing.py). Generation starts `lead_per_video_s` x the video's seconds +

@@ -49,6 +49,8 @@ HEADERS: dict[str, dict[str, Any]] = {
     }
 }
 
+EVENTS = "text/event-stream"
+
 # Every error answer has one shape; these are the statuses a route may declare.
 ERRORS: dict[int, tuple[str, str]] = {
     400: ("BadRequest", "invalid input; `fields` names each bad field and what is wrong with it"),
@@ -137,7 +139,7 @@ class Route:
             implied.add(404)
         if not self.public:
             implied.add(401)
-            if self.method in ("POST", "PATCH", "DELETE", "PUT"):
+            if self.method in ("POST", "PATCH", "DELETE", "PUT") or self.media_type == EVENTS:
                 implied.add(429)  # per-user rate limits (common/services/accounts/rate_limit.py)
         return sorted(implied)
 
@@ -221,7 +223,7 @@ def _operation(r: Route, refs: Mapping[tuple[Any, Any], dict[str, Any]]) -> dict
     success: dict[str, Any] = {"description": _STATUS_TEXT.get(r.status, "success")}
     if r.status != 204:
         schema = {"type": "object"} if r.response is None else refs[r.response, "serialization"]
-        if r.media_type == "text/event-stream":
+        if r.media_type == EVENTS:
             # A stream of events, each event's `data:` one response document (JSON).
             stream = {"type": "string", "description": "server-sent events (text/event-stream)"}
             success["content"] = {r.media_type: {"schema": stream, "x-event-data": schema}}

@@ -58,6 +58,7 @@ from common.services.accounts.rate_limit import RateLimiter
 from common.services.accounts.secrets import SecretBox
 from common.services.accounts.sign_in import SignInPolicy
 from common.services.accounts.step_callers import StepCallerVerifier
+from common.services.accounts.stream_slots import StreamSlots
 from common.services.accounts.usage import UsageRecorder
 from common.services.calendar.posting import PostService
 from common.services.calendar.publishing import PublishService
@@ -116,6 +117,7 @@ class Services:
     rate_limits: RateLimiter
     sign_in: SignInPolicy
     deletion: ProjectDeletion
+    streams: StreamSlots
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -236,6 +238,7 @@ def build_services(
         idempotency=IdempotencyKeys(store, clock),
         rate_limits=RateLimiter(store, clock, settings),
         sign_in=SignInPolicy(settings, pipeline.quotas),
+        streams=StreamSlots(settings),
         deletion=ProjectDeletion(
             blobs=blobs,
             projects=projects,

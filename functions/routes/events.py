@@ -17,7 +17,7 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from common.domain.errors import NotFoundError
@@ -25,6 +25,7 @@ from common.domain.job import Job
 from common.ports import Document, DocumentStore
 from common.services.pipeline.jobs import COLLECTION
 from functions.http import Response, StreamedResponse
+from functions.openapi import EVENTS
 from functions.routing import Call, dump, route
 
 HEARTBEAT_S = 15.0
@@ -33,7 +34,7 @@ HEARTBEAT_S = 15.0
 MAX_STREAM_S = 20 * 60.0
 RETRY_MS = 2000
 
-EVENT_STREAM = "text/event-stream"
+EVENT_STREAM = EVENTS
 
 
 def frame(event: str, data: Any, event_id: str | None = None) -> str:
@@ -61,8 +62,10 @@ class JobEventStream:
         *,
         heartbeat_s: float = HEARTBEAT_S,
         max_s: float = MAX_STREAM_S,
+        release: Callable[[], None] = lambda: None,
     ) -> None:
         self._owner = owner
+        self._release = release
         self._heartbeat_s = heartbeat_s
         self._max_s = max_s
         self._changes: queue.SimpleQueue[Document | None] = queue.SimpleQueue()
@@ -75,7 +78,10 @@ class JobEventStream:
     def close(self) -> None:
         """Stop watching; safe to call more than once, from any thread."""
         if self._closed.acquire(blocking=False):
-            self._unsubscribe()
+            try:
+                self._unsubscribe()
+            finally:
+                self._release()
 
     def _frames(self) -> Iterator[str]:
         deadline = time.monotonic() + self._max_s
@@ -120,12 +126,19 @@ def job_events(call: Call[None, None]) -> Response:
     closes after 20 minutes: reconnect, and the first event is the job as it is then.
 
     Send the same `Authorization` header as for every other route (read the stream with
-    fetch(); EventSource cannot send headers). Another user's job is a 404.
+    fetch(); EventSource cannot send headers). Another user's job is a 404. A user has at
+    most 5 streams open at once and opens at most 30 a minute (settings): one more is a 429
+    with Retry-After.
     """
     svc, owner, job_id = call.svc, call.owner, call.params["job_id"]
     job = svc.jobs.find(job_id)
     if job is None or job.owner != owner:
         raise NotFoundError(f"job {job_id} not found")
-    stream = JobEventStream(svc.store, job_id, owner)
+    release = svc.streams.acquire(owner)  # 429 when this user or this process has no slot
+    try:
+        stream = JobEventStream(svc.store, job_id, owner, release=release)
+    except BaseException:
+        release()
+        raise
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamedResponse(stream, status=200, mimetype=EVENT_STREAM, headers=headers)

@@ -27,6 +27,10 @@ a story, a job and an upload, Bob her neighbour).
 |                                                      | delivered afterwards writes nothing      |
 | Bob makes the same story as Alice                    | his narration and pictures are made for  |
 |                                                      | him (not "cached"); Alice's reuse hers   |
+| one user opens a 6th live event stream at once       | 429 too_many_streams, Retry-After; a     |
+|                                                      | closed stream frees its slot             |
+| streams opened and dropped in a loop                 | 429 rate_limited (the `stream` budget)   |
+| more streams than the process holds (any users)      | 429 too_many_streams                     |
 | `serve` (tests/integration/test_serve_edge.py):      |                                          |
 | a Host it was not started for (DNS rebinding)        | 400 naming Host                          |
 | headers too large                                    | 431 in JSON                              |
@@ -39,7 +43,7 @@ from __future__ import annotations
 import pytest
 
 from common.domain.commands import CreateProject, StartJob
-from tests.security.conftest import ALICE, error_of, token
+from tests.security.conftest import ALICE, STORY, error_of, token
 
 # What an error body must never show: where the server keeps things.
 INTERNALS = ("/tmp", "storygenius-upload", "uploads/", ".storygenius", "Traceback")
@@ -341,3 +345,62 @@ def test_the_same_story_from_another_user_is_not_served_from_the_first_user_s_ca
     assert narrate(bob_job.id) == "generated"
     assert narrate(alice_again.id) == "cached"
     assert svc.assets.calls["narration"] == 2
+
+
+# -- live streams --------------------------------------------------------------------------------
+
+
+def _open_stream(world, headers=ALICE):
+    return world.api.get(f"/v1/jobs/{world.job.id}/events", headers=headers, buffered=False)
+
+
+def test_a_user_s_streams_are_capped_and_a_closed_one_frees_its_slot(world):
+    per_user = world.svc.settings.max_streams_per_user
+    opened = [_open_stream(world) for _ in range(per_user)]
+    assert all(r.status_code == 200 for r in opened)
+    refused = _open_stream(world)
+    assert error_of(refused, 429)["code"] == "too_many_streams"
+    assert int(refused.headers["Retry-After"]) > 0
+    opened.pop().close()
+    again = _open_stream(world)
+    assert again.status_code == 200
+    for response in [*opened, again]:
+        response.close()
+    assert world.svc.streams.open_streams() == 0
+
+
+def test_opening_and_dropping_streams_in_a_loop_is_rate_limited(world):
+    burst = world.svc.settings.rate_stream_burst
+    for _ in range(burst):
+        response = _open_stream(world)
+        assert response.status_code == 200
+        response.close()
+    limited = _open_stream(world)
+    error = error_of(limited, 429)
+    assert error["code"] == "rate_limited" and error["fields"]["bucket"] == "stream"
+
+
+def test_a_process_holds_at_most_its_number_of_streams(make_services):
+    from common.bootstrap import Services
+    from tests.support.api import api_client, installed
+
+    svc: Services = make_services({"max_streams": 2})
+    with installed(svc):
+        api = api_client()
+        jobs = {}
+        for user in ("carol", "dave", "erin"):
+            headers = {"Authorization": f"Bearer dev:{user}"}
+            project = api.post("/v1/projects", json={"prompt": "A calm sea"}, headers=headers)
+            project_id = project.get_json()["id"]
+            svc.projects.save_story(project_id, STORY)
+            jobs[user] = (svc.pipeline.start(user, StartJob(project_id=project_id)).id, headers)
+        held = [
+            api.get(f"/v1/jobs/{jobs[u][0]}/events", headers=jobs[u][1], buffered=False)
+            for u in ("carol", "dave")
+        ]
+        assert [r.status_code for r in held] == [200, 200]
+        job, headers = jobs["erin"]
+        refused = api.get(f"/v1/jobs/{job}/events", headers=headers, buffered=False)
+        assert error_of(refused, 429)["code"] == "too_many_streams"
+        for response in held:
+            response.close()

@@ -1,7 +1,8 @@
 """Per-user API rate limits: a token bucket per user and budget, kept in the document store.
 
-Two budgets (settings): `generate` for the routes that start paid work (generate, preview,
-exports) and `mutate` for every other POST/PATCH/DELETE; reads are not limited. A bucket holds
+Three budgets (settings): `generate` for the routes that start paid work (generate, preview,
+exports), `mutate` for every other POST/PATCH/DELETE, and `stream` for opening a live job event
+stream; other reads are not limited. A bucket holds
 up to `burst` tokens and refills at `per_min` a minute; a request takes one token or is refused
 with RateLimitedError (429) and the seconds until a token is back.
 
@@ -22,6 +23,8 @@ from common.domain.quota import RATE_LIMITS, RateLimitedError
 from common.ports import Clock, DocumentStore, Transaction
 
 GENERATE_SUFFIXES = ("/generate", "/preview", "/exports")
+# Opening a live stream holds a thread for minutes: it draws from its own budget.
+STREAM_SUFFIX = "/events"
 MUTATING = frozenset({"POST", "PATCH", "DELETE", "PUT"})
 
 
@@ -34,6 +37,9 @@ class Budget:
 
 def budget_for(method: str, path: str, settings: Settings) -> Budget | None:
     """The budget a request draws from (`path` is the route's template), or None (not limited)."""
+    if method == "GET" and path.endswith(STREAM_SUFFIX):
+        budget = Budget("stream", settings.rate_stream_per_min, settings.rate_stream_burst)
+        return budget if budget.per_min > 0 else None
     if method not in MUTATING:
         return None
     if path.endswith(GENERATE_SUFFIXES):
