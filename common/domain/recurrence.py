@@ -10,15 +10,19 @@ across the skipped hour) run once.
 
 from __future__ import annotations
 
+import datetime as datetime_module
 import re
+import types
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from datetime import time as wall_clock
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
 from common.domain.base import StrictModel
+from common.domain.errors import InvalidInputError
 from common.domain.schedule import localize
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -26,6 +30,12 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 # A video a minute (or a second) is not a series; hourly is the most frequent cadence.
 ALLOWED_FREQS = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _SEARCH_LIMIT = 10_000  # occurrences skipped at most while looking for the next one
+# Runs at least this far apart, whatever the rule's words (FREQ=HOURLY;BYMINUTE=0,1,2 is a run
+# a minute), and at least one run in the year ahead (FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30 never
+# runs).
+MIN_GAP = timedelta(hours=1)
+HORIZON = timedelta(days=366)
+CADENCE_FIELD = "cadence"
 
 
 class Cadence(StrictModel):
@@ -132,6 +142,26 @@ class Recurrence:
         days = [WEEKDAYS.index(d) for d in self.cadence.days]
         return rrule(WEEKLY, byweekday=days, **common)
 
+    def check(self, start: datetime) -> None:
+        """That the cadence runs in the year from the instant `start`, each run at least
+        MIN_GAP after the one before; InvalidInputError naming `cadence` otherwise."""
+        wall_start = start.astimezone(self.tz).replace(tzinfo=None)
+        end = wall_start + HORIZON
+        previous: datetime | None = None
+        for wall in _occurrences_until(self._rule(wall_start), end.year + 1):
+            if wall < wall_start:
+                continue
+            if wall >= end:
+                break
+            if previous is not None and wall - previous < MIN_GAP:
+                _refuse(
+                    f"runs at {previous:%Y-%m-%d %H:%M} and {wall:%H:%M}: runs must be at least "
+                    f"{MIN_GAP.total_seconds() / 3600:g} hour apart"
+                )
+            previous = wall
+        if previous is None:
+            _refuse("has no run in the next year")
+
     def next_after(self, after: datetime) -> datetime | None:
         """The first occurrence strictly after the instant `after`, in UTC (None: the rule
         has ended, e.g. its COUNT or UNTIL)."""
@@ -158,3 +188,30 @@ class Recurrence:
             found.append(current)
             current = self.next_after(current)
         return found
+
+
+def _refuse(why: str) -> None:
+    raise InvalidInputError(f"{CADENCE_FIELD}: {why}", fields={CADENCE_FIELD: why})
+
+
+def _occurrences_until(rule: Any, last_year: int) -> Iterator[datetime]:
+    """The rule's occurrences in order, stopping after `last_year`.
+
+    dateutil walks a rule that never matches (30 February) period by period up to year 9999,
+    seconds of CPU for one request, and it reads that bound from the `datetime` module. So the
+    rule's own generator runs here with a `datetime` whose MAXYEAR is `last_year` (a copy of the
+    function with other globals: nothing shared is changed)."""
+    from dateutil import rrule as rrule_module
+
+    bounded = types.SimpleNamespace(**vars(datetime_module))
+    bounded.MAXYEAR = min(last_year, datetime_module.MAXYEAR)
+    source = rrule_module.rrule._iter
+    walk = types.FunctionType(
+        source.__code__,
+        {**vars(rrule_module), "datetime": bounded},
+        source.__name__,
+        source.__defaults__,
+        source.__closure__,
+    )
+    iterator: Iterator[datetime] = walk(rule)
+    return iterator

@@ -31,6 +31,9 @@ a story, a job and an upload, Bob her neighbour).
 |                                                      | closed stream frees its slot             |
 | streams opened and dropped in a loop                 | 429 rate_limited (the `stream` budget)   |
 | more streams than the process holds (any users)      | 429 too_many_streams                     |
+| a series whose RRULE runs every minute under another | 400 naming `cadence` (runs at least an   |
+| FREQ word, or never (30 February)                    | hour apart, one within a year), on a     |
+|                                                      | create and on a change alike             |
 | `serve` (tests/integration/test_serve_edge.py):      |                                          |
 | a Host it was not started for (DNS rebinding)        | 400 naming Host                          |
 | headers too large                                    | 431 in JSON                              |
@@ -404,3 +407,33 @@ def test_a_process_holds_at_most_its_number_of_streams(make_services):
         assert error_of(refused, 429)["code"] == "too_many_streams"
         for response in held:
             response.close()
+
+
+# -- series cadences -------------------------------------------------------------------------------
+
+EVERY_HOUR = ",".join(str(h) for h in range(24))
+
+
+@pytest.mark.parametrize(
+    "rrule",
+    [
+        "FREQ=HOURLY;BYMINUTE=0,1,2,3",
+        f"FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=1;BYHOUR={EVERY_HOUR};BYMINUTE=0,30",
+        "FREQ=DAILY;BYHOUR=9;BYMINUTE=0,15",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=HOURLY;BYMONTH=4;BYMONTHDAY=31",
+    ],
+)
+def test_a_cadence_that_runs_more_often_than_hourly_or_never_is_refused(world, rrule):
+    body = {"theme": "Tiny facts", "cadence": {"kind": "rrule", "rrule": rrule}}
+    created = world.api.post("/v1/series", json=body, headers=ALICE)
+    assert "cadence" in error_of(created, 400)["fields"]
+    fine = {"theme": "Tiny facts", "cadence": {"kind": "rrule", "rrule": "FREQ=HOURLY"}}
+    series = world.api.post("/v1/series", json=fine, headers=ALICE)
+    assert series.status_code == 201, series.get_data(as_text=True)
+    changed = world.api.patch(
+        f"/v1/series/{series.get_json()['id']}",
+        json={"cadence": {"kind": "rrule", "rrule": rrule}},
+        headers=ALICE,
+    )
+    assert "cadence" in error_of(changed, 400)["fields"]

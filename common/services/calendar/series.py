@@ -183,6 +183,7 @@ class SeriesService:
             created_at=now,
             updated_at=now,
         )
+        self.recurrence(series).check(now)  # runs an hour apart at least, one within a year
         self._plan(series, now)
         self._store.create(COLLECTION, series.id, series_data(series))
         return series
@@ -204,6 +205,8 @@ class SeriesService:
             updated = Series.model_validate({**data, **patch, "settings": settings})
             for name in Series.model_fields:
                 setattr(series, name, getattr(updated, name))
+            if "cadence" in patch or "timezone" in patch:
+                self.recurrence(series).check(now)
             if replan or series.status != "active":
                 self._plan(series, now)
 
