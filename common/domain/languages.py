@@ -86,7 +86,7 @@ ELEVENLABS_LANGUAGES: dict[str, frozenset[str]] = {
 # The languages the offline writer tells stories in and espeak-ng speaks, with espeak's voice.
 ESPEAK_VOICES: dict[str, str] = {
     "en": "en-us", "es": "es", "pt": "pt-br", "fr": "fr", "de": "de", "hi": "hi",
-    "id": "id", "zh": "cmn", "ar": "ar",
+    "id": "id", "zh": "cmn", "ar": "ar", "ja": "ja", "ko": "ko",
 }  # fmt: skip
 OFFLINE_LANGUAGES = frozenset(ESPEAK_VOICES)
 

@@ -107,11 +107,12 @@ class SpeakingRates:
 
 # The offline narrator (espeak-ng, 165 wpm), measured on generated stories.
 # Spanish, Portuguese, French, German, Indonesian and Hindi measured the same way (two 60 s
-# stories each, every scene narrated: speech units over seconds of voice).
+# stories each, every scene narrated: speech units over seconds of voice); Japanese (kana with
+# phrase spaces, counted in characters) and Korean (words) over three 60 s stories each.
 ESPEAK_RATES = SpeakingRates(
     "espeak-ng",
     {"en": 2.85, "zh": 3.35, "ar": 1.75, "es": 2.8, "pt": 2.7, "fr": 3.25, "de": 2.75,
-     "id": 2.0, "hi": 4.6},
+     "id": 2.0, "hi": 4.6, "ja": 6.4, "ko": 1.53},
     words_per_s=2.85,
     chars_per_s=3.35,
 )  # fmt: skip

@@ -209,6 +209,8 @@ def test_explicit_languages_are_honoured_and_others_are_refused_naming_the_langu
         ("Ein kleiner Roboter lernt den Sonnenuntergang zu malen", "de", "Roboter"),
         ("Sebuah robot kecil belajar melukis matahari terbenam", "id", "robot"),
         ("एक छोटी लड़की चाँद से बात करती है", "hi", "लड़की"),
+        ("小さなロボットが夕焼けの絵を描くことを学ぶ", "ja", "ロボット"),
+        ("작은 로봇이 노을을 그리는 법을 배워요", "ko", "로봇"),
     ],
 )
 def test_a_prompt_in_another_language_is_told_in_it_about_its_subject(prompt, language, noun):
@@ -217,8 +219,31 @@ def test_a_prompt_in_another_language_is_told_in_it_about_its_subject(prompt, la
     narration = " ".join(s.narration for s in story.scenes)
     assert noun in narration
     assert "{" not in narration and "}" not in narration
-    if language != "hi":
+    if language not in ("hi", "ja", "ko"):
         assert not re.search(r"\b(the|and|is)\b", narration)  # not English
+    assert not re.search(r"[A-Za-z]", narration) or language not in ("hi", "ja", "ko")
+
+
+@pytest.mark.parametrize(
+    "prompt", ["子猫と犬が友達になる", "灯台守がくじらと出会う", "A fox guards a forest"]
+)
+def test_japanese_is_told_in_kana_phrases_espeak_can_time(prompt):
+    story = write(prompt, 30, language="ja")
+    for scene in story.scenes:
+        assert not re.search(r"[\u4e00-\u9fff]", scene.narration)  # no kanji: espeak spells them
+        assert re.fullmatch(r"[\u3040-\u30ff、。！？ー…「」 ]+", scene.narration), scene.narration
+        assert " " in scene.narration  # a phrase at a time
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_korean_particles_agree_with_the_names_they_follow(seed):
+    story = write("고양이와 강아지가 친구가 돼요", 30, seed=seed)
+    text = " ".join([story.title, story.logline, *(s.narration for s in story.scenes)])
+    assert "/" not in text
+    for name in {c.name for c in story.style.characters}:
+        batchim = (ord(name[-1]) - 0xAC00) % 28 != 0
+        for particle in re.findall(re.escape(name) + r"(은|는|이|가|을|를|과|와)(?=\s)", text):
+            assert particle in (("은", "이", "을", "과") if batchim else ("는", "가", "를", "와"))
 
 
 def test_a_prompt_in_a_language_the_writer_does_not_speak_is_refused_not_told_in_english():

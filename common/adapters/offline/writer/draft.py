@@ -28,6 +28,7 @@ from common.adapters.offline.writer.framing import (
     shot_and_camera,
     title,
 )
+from common.adapters.offline.writer.korean import attach_particles
 from common.adapters.offline.writer.lines import Line, lines
 from common.adapters.offline.writer.premise import Figure, Premise
 from common.adapters.offline.writer.tables import Setting, language, visuals, world
@@ -218,9 +219,10 @@ class Draft:
 
 
 def _fill(template: str, ctx: dict[str, str]) -> str | None:
-    """The template with its placeholders filled, or None when one has no value."""
+    """The template with its placeholders filled (Korean particles fitted to them), or None
+    when one has no value."""
     fields = {f for _, f, _, _ in Formatter().parse(template) if f}
-    return template.format(**ctx) if fields <= ctx.keys() else None
+    return attach_particles(template.format(**ctx)) if fields <= ctx.keys() else None
 
 
 def _character(member: Member) -> Character:

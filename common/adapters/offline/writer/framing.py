@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from common.adapters.offline.writer import tables
 from common.adapters.offline.writer.cast import Member, Picker, times
+from common.adapters.offline.writer.korean import attach_particles
 from common.adapters.offline.writer.premise import Premise
 from common.adapters.offline.writer.tables import Setting, visuals
 from common.domain.story import Beat, Mood
@@ -49,8 +50,8 @@ def title(premise: Premise, cast: Sequence[Member], language: str, category: str
     if language != "en":  # a language its tables describe: "La historia de {P}", "{P} y {O}"
         titles = tables.language(language).extra["titles"]
         if other is not None:
-            return str(titles["pair"]).format(P=hero.name, O=other.name)
-        return str(titles["solo"]).format(P=hero.name)
+            return attach_particles(str(titles["pair"]).format(P=hero.name, O=other.name))
+        return attach_particles(str(titles["solo"]).format(P=hero.name))
     if premise.language != "en":
         return f"The Story of {hero.name}"
     if other is not None:
@@ -99,7 +100,7 @@ def logline(
         return f"حكاية {hero.noun} {action}." if action else f"حكاية {hero.name}."
     if language != "en":
         loglines = tables.language(language).extra["loglines"]
-        return str(loglines["action" if action else "plain"]).format(**ctx)
+        return attach_particles(str(loglines["action" if action else "plain"]).format(**ctx))
     what = action or "finds an adventure"
     mentioned = set(what.lower().split()) & set(setting.words)
     where = "" if mentioned or ctx["setting_in"] in times() else f" {ctx['setting_in']}"
