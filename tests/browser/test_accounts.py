@@ -17,6 +17,7 @@ def test_youtube_is_connected_through_its_consent_screen_and_disconnected_with_a
     page, studio, api, youtube, shots
 ):
     page.goto(f"{studio}/#/accounts")
+    page.get_by_role("heading", name="Account", exact=True).wait_for()
     page.get_by_role("heading", name="Connected accounts").wait_for()
     cards = page.locator(".account-card")
     cards.first.wait_for()
@@ -44,3 +45,37 @@ def test_youtube_is_connected_through_its_consent_screen_and_disconnected_with_a
     page.get_by_text("YouTube is disconnected").wait_for()
     card.get_by_role("button", name="Connect YouTube").wait_for()
     assert len(youtube.revocations) == revoked_before + 1
+
+
+def test_the_account_shows_credit_and_usage_and_sets_a_webhook_whose_secret_is_shown_once(
+    page, studio, api, shots
+):
+    page.goto(f"{studio}/#/accounts")
+    usage = page.locator(".usage")
+    usage.get_by_text("available").wait_for()
+    account = api.call("GET", "/account")
+    assert f"${account['available_usd']:.2f}" in usage.locator(".credit").inner_text()
+    assert usage.locator(".meter").count() == 3
+
+    form = page.locator(".webhook-form")
+    form.get_by_text("No webhook").wait_for()
+    # An address the API refuses (not https) is said next to the field.
+    form.get_by_label("Webhook URL").fill("http://example.com/hook")
+    form.get_by_role("button", name="Save webhook").click()
+    form.locator('[data-field="url"] .field-error').wait_for()
+    form.get_by_label("Webhook URL").fill("https://93.184.216.34/story-genius")
+    form.get_by_role("button", name="Save webhook").click()
+    secret = form.locator(".secret")
+    secret.wait_for()
+    hook = api.call("GET", "/webhook")
+    assert hook["url"] == "https://93.184.216.34/story-genius"
+    assert secret.inner_text().endswith(hook["secret_hint"])
+    assert_no_overflow(page)
+    shots(page, "27-account")
+    page.reload()
+    page.locator(".webhook-form").get_by_text("https://93.184.216.34/story-genius").wait_for()
+    assert page.locator(".webhook-form .secret").count() == 0  # shown once
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Remove webhook").click()
+    page.get_by_text("No webhook").wait_for()
+    assert api.status_of("GET", "/webhook") == 404

@@ -1,10 +1,11 @@
-// Connected accounts (#/accounts): the YouTube, TikTok and Instagram accounts the calendar posts
-// to. "Connect" sends the browser to the platform's consent screen (POST /v1/connections/{p}
+// The account (#/accounts): credit and usage, the connected YouTube, TikTok and Instagram
+// accounts the calendar posts to, and the webhook. Connected accounts: "Connect" sends the browser to the platform's consent screen (POST /v1/connections/{p}
 // answers where); the platform sends it back to /v1/oauth/callback, which returns here with
 // ?connected=<platform>. "Disconnect" revokes the grant at the platform too.
 
 import { api, hasRoute } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
+import { usagePanel, webhookPanel } from './usage.js';
 
 const NAMES = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' };
 const NOTES = {
@@ -14,16 +15,19 @@ const NOTES = {
 };
 
 export async function renderAccounts(main, { query, signal }) {
-  const head = h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Connected accounts'),
-    h('p', { class: 'lede' }, 'Where scheduled videos and series runs are posted. Tokens are kept encrypted; disconnecting revokes them at the platform.')));
-  if (!(await hasRoute('GET', '/connections'))) {
-    fill(main, head, h('div', { class: 'notice', role: 'status' }, h('strong', {}, 'Connected accounts aren’t available on this server.'), ' Published videos are still announced by link and webhook.'));
+  const [usage, webhook, platforms] = await Promise.all([usagePanel(), webhookPanel(), hasRoute('GET', '/connections')]);
+  if (signal.aborted) return;
+  const head = h('div', { class: 'page-head' }, h('h1', {}, 'Account'));
+  const intro = h('div', { class: 'section-head' }, h('h2', { id: 'connections-heading' }, 'Connected accounts'),
+    h('p', { class: 'muted' }, 'Where scheduled videos and series runs are posted. Tokens are kept encrypted; disconnecting revokes them at the platform.'));
+  if (!platforms) {
+    fill(main, head, usage, intro, h('div', { class: 'notice', role: 'status' }, h('strong', {}, 'Connected accounts aren’t available on this server.'), ' Published videos are still announced by link and webhook.'), webhook);
     return;
   }
   const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
   const status = h('p', { class: 'success', role: 'status' });
-  const list = h('ul', { class: 'account-list', 'aria-label': 'Platforms' });
-  fill(main, head, notice, status, list);
+  const list = h('ul', { class: 'account-list', 'aria-labelledby': 'connections-heading' });
+  fill(main, head, usage, intro, notice, status, list, webhook);
   const connected = query.get('connected');
   if (connected) status.textContent = `${NAMES[connected] || connected} is connected.`;
 
