@@ -167,6 +167,8 @@ export const api = {
     request('GET', `/schedules?from=${enc(from)}&to=${enc(to)}&timezone=${enc(timezone)}`),
   createSchedule: (body) => request('POST', '/schedules', { body }),
   deleteSchedule: (id) => request('DELETE', `/schedules/${enc(id)}`),
+  getSchedule: (id) => request('GET', `/schedules/${enc(id)}`),
+  moveSchedule: (id, body) => request('PATCH', `/schedules/${enc(id)}`, { body }),
   listSeries: () => request('GET', '/series'),
   getSeries: (id) => request('GET', `/series/${enc(id)}`),
   createSeries: (body) => request('POST', '/series', { body }),

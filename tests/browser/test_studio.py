@@ -245,10 +245,31 @@ def test_the_calendar_schedules_a_project_and_says_errors_once_in_the_chosen_zon
     cell = page.locator("table.month td", has=page.locator(".event", has_text="Fox"))
     assert cell.locator(".day").inner_text() == "14"
     shots(page, "09-calendar")
-    event.get_by_role("button", name=re.compile("^Cancel the ")).click()
-    cancelled = page.locator("table.month .event-cancelled", has_text="Fox")
-    cancelled.wait_for()
-    cancelled.get_by_role("link", name="Fox").click()
+
+    # The event opens its details: moved to another day and zone, then cancelled.
+    event.get_by_role("link", name="Fox").click()
+    details = page.locator(".schedule-details")
+    details.get_by_role("heading", name="Fox").wait_for()
+    assert "(Europe/Paris)" in details.inner_text()
+    details.get_by_label("New time").fill("2031-05-20T10:00")
+    details.get_by_label("Its time zone").select_option("America/New_York")
+    details.get_by_role("button", name="Move").click()
+    moved = page.locator("table.month td", has=page.locator(".event", has_text="Fox"))
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('table.month td')].some(td =>"
+        " td.querySelector('.day')?.textContent === '20' && td.textContent.includes('Fox'))"
+    )
+    assert moved.locator(".event time").inner_text() == "14:00"  # 10:00 in New York, in UTC
+    [schedule] = api.call("GET", "/schedules?from=2031-05-01&to=2031-05-31")["schedules"]
+    assert (schedule["timezone"], schedule["publish_at"]) == (
+        "America/New_York",
+        "2031-05-20T14:00:00Z",
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    details.get_by_role("button", name="Cancel this publish").click()
+    page.locator("table.month .event-cancelled", has_text="Fox").wait_for()
+    page.locator(".schedule-details .pill", has_text="cancelled").wait_for()
+    page.locator(".schedule-details").get_by_role("link", name="Open the project").click()
     page.get_by_role("heading", name="Fox", exact=True).wait_for()
 
 
@@ -284,7 +305,11 @@ def test_on_a_phone_the_calendar_lists_the_months_events_whole_and_each_opens(
     assert_no_overflow(page)
     shots(page, "19-calendar-phone")
     item.get_by_role("link").click()
-    page.get_by_role("heading", name=title).wait_for()
+    details = page.locator(".schedule-details")
+    details.get_by_role("heading", name=title).wait_for()
+    assert_no_overflow(page)
+    details.get_by_role("link", name="Open the project").click()
+    page.get_by_role("heading", name=title, level=1).wait_for()
     assert series["id"]
 
 

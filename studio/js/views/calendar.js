@@ -7,6 +7,7 @@
 import { api } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
 import { alertBox, clearErrors, field, showErrors } from '../forms.js';
+import { scheduleDetails } from './schedule-details.js';
 import { browserZone, inZone, messageInZone, wallToInstant, zoneSelect } from '../zones.js';
 
 const STATUS_TEXT = {
@@ -32,12 +33,14 @@ function dayIn(iso, timeZone) {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 }
 
-/** What an event is called and where it leads. */
+/** What an event is called and where it leads: a schedule opens its details (which lead to
+its project or series), a series' planned run its series. */
 function describe(s, names) {
   const series = s.theme ? `Series: ${s.theme}` : 'Series run';
   const name = (s.project_id && names.get(s.project_id)) || s.title || s.topic || (s.series_id ? series : 'Project');
-  const href = s.project_id
-    ? `#/projects/${s.project_id}${s.job_id ? `/jobs/${s.job_id}` : ''}`
+  const month = (s.local_date || s.publish_at || '').slice(0, 7);
+  const href = s.id
+    ? `#/calendar?month=${month}&schedule=${s.id}`
     : s.series_id ? `#/series/${s.series_id}` : null;
   return { name, href };
 }
@@ -56,6 +59,7 @@ export async function renderCalendar(main, { query, signal }) {
   const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
   const unavailableNote = h('div', { class: 'notice', role: 'status', hidden: true });
   const formBox = h('div', {});
+  const detailsBox = h('div', { class: 'details-box' });
   const nav = h(
     'div',
     { class: 'month-nav' },
@@ -70,7 +74,7 @@ export async function renderCalendar(main, { query, signal }) {
     h('div', { class: 'page-head' }, h('div', {}, h('h1', {}, 'Publishing calendar'), h('p', { class: 'lede' }, `Times shown in ${timeZone}.`))),
     notice,
     unavailableNote,
-    h('div', { class: 'calendar-layout' }, h('div', { class: 'calendar-main' }, h('section', { class: 'card', 'aria-labelledby': 'month-title' }, nav, grid), agenda), formBox),
+    h('div', { class: 'calendar-layout' }, h('div', { class: 'calendar-main' }, h('section', { class: 'card', 'aria-labelledby': 'month-title' }, nav, grid), agenda), h('div', { class: 'calendar-side' }, detailsBox, formBox)),
   );
 
   function move(step) {
@@ -147,7 +151,25 @@ export async function renderCalendar(main, { query, signal }) {
     load();
   } }));
   await load();
+  if (query.get('schedule')) await openDetails(query.get('schedule'));
   return undefined;
+
+  async function openDetails(id) {
+    const names = new Map(projects.map((p) => [p.id, p.title || p.story?.title || p.prompt]));
+    const here = () => `#/calendar?month=${year}-${pad(month + 1)}`;
+    fill(detailsBox, await scheduleDetails(id, {
+      names,
+      onChanged: async (changed) => {
+        const day = changed.local_date || dayIn(changed.publish_at, timeZone);
+        [year, month] = day.split('-').map(Number);
+        month -= 1;
+        await load();
+        await openDetails(changed.id);
+      },
+      onClose: () => { location.hash = here(); },
+    }));
+    if (!signal.aborted) detailsBox.scrollIntoView({ block: 'nearest' });
+  }
 }
 
 function cancelButton(s, onCancel) {
