@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler
@@ -56,25 +56,19 @@ class DeadlineInput:
         self._stream = stream
         self._deadline = deadline
 
-    def _check(self) -> None:
+    def _within_deadline(self, read: Callable[[int], bytes], size: int) -> bytes:
         if time.monotonic() > self._deadline:
             raise BodyTimeoutError("the request body did not arrive in time")
+        try:
+            return read(size)
+        except TimeoutError as exc:  # the socket timeout of the request handler
+            raise BodyTimeoutError("the request body did not arrive in time") from exc
 
     def read(self, size: int = -1) -> bytes:
-        self._check()
-        try:
-            data: bytes = self._stream.read(size)
-        except TimeoutError as exc:
-            raise BodyTimeoutError("the request body did not arrive in time") from exc
-        return data
+        return self._within_deadline(self._stream.read, size)
 
     def readline(self, size: int = -1) -> bytes:
-        self._check()
-        try:
-            line: bytes = self._stream.readline(size)
-        except TimeoutError as exc:
-            raise BodyTimeoutError("the request body did not arrive in time") from exc
-        return line
+        return self._within_deadline(self._stream.readline, size)
 
     def __iter__(self) -> Iterator[bytes]:
         while line := self.readline():
