@@ -5,6 +5,7 @@ locals {
     "artifactregistry.googleapis.com", # function images and the assembly image
     "cloudbuild.googleapis.com",       # builds the functions from the source zip
     "cloudfunctions.googleapis.com",
+    "cloudkms.googleapis.com", # the key that wraps secrets at rest
     "cloudscheduler.googleapis.com",
     "cloudtasks.googleapis.com",
     "eventarc.googleapis.com", # the Pub/Sub trigger of scheduler_tick

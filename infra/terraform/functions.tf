@@ -34,6 +34,10 @@ locals {
     # task's OIDC token and strips its signature; the step still checks its claims
     # (common/services/accounts/step_callers.py).
     STORYGENIUS_STEPS_BEHIND_IAM = "true"
+    # Secrets at rest are sealed under this Cloud KMS key (infra/terraform/secrets.tf).
+    STORYGENIUS_KMS_KEY         = google_kms_crypto_key.secrets.id
+    STORYGENIUS_PUBLIC_BASE_URL = var.public_base_url
+    STORYGENIUS_TIKTOK_AUDITED  = tostring(var.tiktok_audited)
   }
 
   # One function per step of the registry (common/domain/steps.py), with the resources it
@@ -95,11 +99,24 @@ resource "google_cloudfunctions2_function" "api" {
       secret     = google_secret_manager_secret.elevenlabs.secret_id
       version    = "latest"
     }
+
+    # The OAuth clients of the platforms in var.platforms (infra/terraform/secrets.tf).
+    dynamic "secret_environment_variables" {
+      for_each = local.oauth_env
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project
+        secret     = google_secret_manager_secret.oauth[secret_environment_variables.key].secret_id
+        version    = "latest"
+      }
+    }
   }
 
   depends_on = [
     google_project_service.apis,
     google_secret_manager_secret_iam_member.elevenlabs_reader,
+    google_secret_manager_secret_iam_member.oauth_reader,
+    google_kms_crypto_key_iam_member.secrets_user,
     google_secret_manager_secret_version.elevenlabs_placeholder,
     google_storage_bucket_iam_member.build_reads_source,
     google_artifact_registry_repository_iam_member.build_pushes_images,
@@ -144,11 +161,24 @@ resource "google_cloudfunctions2_function" "step" {
       secret     = google_secret_manager_secret.elevenlabs.secret_id
       version    = "latest"
     }
+
+    # The OAuth clients of the platforms in var.platforms (infra/terraform/secrets.tf).
+    dynamic "secret_environment_variables" {
+      for_each = local.oauth_env
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project
+        secret     = google_secret_manager_secret.oauth[secret_environment_variables.key].secret_id
+        version    = "latest"
+      }
+    }
   }
 
   depends_on = [
     google_project_service.apis,
     google_secret_manager_secret_iam_member.elevenlabs_reader,
+    google_secret_manager_secret_iam_member.oauth_reader,
+    google_kms_crypto_key_iam_member.secrets_user,
     google_secret_manager_secret_version.elevenlabs_placeholder,
     google_storage_bucket_iam_member.build_reads_source,
     google_artifact_registry_repository_iam_member.build_pushes_images,

@@ -166,3 +166,26 @@ variable "tick_schedule" {
   type        = string
   default     = "* * * * *"
 }
+
+variable "platforms" {
+  description = "Platforms the calendar may post to (youtube, tiktok, instagram): each needs its OAuth client id and secret in Secret Manager first (infra/README.md). The functions get those as environment variables."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.platforms : contains(["youtube", "tiktok", "instagram"], p)])
+    error_message = "platforms: youtube, tiktok or instagram."
+  }
+}
+
+variable "public_base_url" {
+  description = "The API as browsers reach it (e.g. https://<site>.web.app/api): the OAuth redirect URI registered with each platform is <public_base_url>/v1/oauth/callback."
+  type        = string
+  default     = ""
+}
+
+variable "tiktok_audited" {
+  description = "Whether TikTok has audited the app: unaudited apps may post only privately (SELF_ONLY)."
+  type        = bool
+  default     = false
+}
