@@ -94,6 +94,8 @@ def build_calendar(
 
 def platform_publishers(settings: Settings, clock: Clock) -> dict[str, PlatformPublisher]:
     """The platforms' upload adapters (nothing is imported until the calendar is built)."""
+    from common.adapters.instagram.oauth import GRAPH_ROOT as INSTAGRAM_ROOT
+    from common.adapters.instagram.publisher import InstagramPublisher
     from common.adapters.tiktok.oauth import API_ROOT as TIKTOK_ROOT
     from common.adapters.tiktok.publisher import TikTokPublisher
     from common.adapters.youtube.oauth import API_ROOT as YOUTUBE_ROOT
@@ -111,5 +113,8 @@ def platform_publishers(settings: Settings, clock: Clock) -> dict[str, PlatformP
             settings.tiktok_base_url or TIKTOK_ROOT,
             audited=settings.tiktok_audited,
             timeout_s=timeout,
+        ),
+        "instagram": InstagramPublisher(
+            settings.instagram_base_url or INSTAGRAM_ROOT, timeout_s=timeout
         ),
     }

@@ -44,6 +44,7 @@ class Upload:
     thumbnail: Path | None = None
     captions_srt: Path | None = None
     publish_at: datetime | None = None
+    account_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from common.domain.connections import NotConnectedError, ReconnectRequiredError
+from common.domain.connections import NotConnectedError, ReconnectRequiredError, StartConnection
 from tests.integration.test_secrets_at_rest import raw_bytes
+from tests.stubs.instagram_server import instagram_stub  # noqa: F401
 from tests.stubs.youtube_server import youtube_stub  # noqa: F401
 from tests.support.api import ALICE, BOB, api_client, installed
 from tests.support.calendar import FakeClock
@@ -173,3 +174,26 @@ def test_bad_platforms_states_and_unconfigured_clients_are_4xx_naming_the_field(
     assert refused.status_code == 400 and refused.get_json()["error"]["fields"] == {
         "error": "access_denied"
     }
+
+
+def test_instagram_tokens_sent_in_query_strings_stay_out_of_debug_logs(
+    make_services,
+    instagram_stub,  # noqa: F811
+    caplog,
+):
+    caplog.set_level(logging.DEBUG)
+    settings = {
+        "instagram_client_id": instagram_stub.client_id,
+        "instagram_client_secret": instagram_stub.client_secret,
+        "instagram_base_url": instagram_stub.url,
+    }
+    clock = FakeClock(NOW)
+    svc = make_services(settings, clock=clock)
+    started = svc.connections.start("alice", "instagram", StartConnection())
+    query = instagram_stub.consent(started.authorize_url)
+    svc.connections.callback(query["state"], query["code"], None)
+    clock.advance(days=61)  # the long-lived token expired: refreshed with itself, in the URL
+    assert svc.connections.token("alice", "instagram")
+    assert "refresh_access_token" in caplog.text  # urllib3 logged the request line...
+    for token in instagram_stub.secrets_issued():
+        assert token not in caplog.text  # ...without the token

@@ -16,8 +16,9 @@ from common.domain.job import Job
 from common.domain.schedule import CreateSchedule
 from common.services.calendar.scheduling import job_id_for
 from tests.stubs.http_stub import Drop, Reply
-from tests.stubs.tiktok_server import TikTokStub, tiktok_stub  # noqa: F401
-from tests.stubs.youtube_server import YouTubeStub, quota_exceeded, youtube_stub  # noqa: F401
+from tests.stubs.instagram_server import instagram_stub  # noqa: F401
+from tests.stubs.tiktok_server import tiktok_stub  # noqa: F401
+from tests.stubs.youtube_server import quota_exceeded, youtube_stub  # noqa: F401
 from tests.support.calendar import FakeClock
 from tests.support.fakes import DoubleDeliveryQueue
 from tests.support.platforms import CrashOnce, connect, platform_settings, video_bytes
@@ -298,3 +299,68 @@ def test_tiktok_chunks_follow_its_rules_for_a_large_video(make_services, stubs, 
     ranges = [r.headers["content-range"] for r in tiktok.of("chunk")]
     assert ranges == [f"bytes 0-10485759/{len(big)}", f"bytes 10485760-{len(big) - 1}/{len(big)}"]
     assert bytes(published.data) == big
+
+
+# -- Instagram ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reels(make_services, instagram_stub):  # noqa: F811
+    clock = FakeClock(NOW)
+    svc = make_services({**SETTINGS, **platform_settings(instagram=instagram_stub)}, clock=clock)
+    connect(svc, OWNER, "instagram", instagram_stub)
+    return svc, clock, instagram_stub
+
+
+def test_a_reel_is_made_from_the_signed_link_polled_and_published_once(reels):
+    svc, clock, instagram = reels
+    assert svc.connections.find(OWNER, "instagram").account_name == "lighthouse.tales"
+    schedule = scheduled(svc, destinations=[{"platform": "instagram"}])
+    publish(svc, clock)
+    post = svc.posts.find(schedule.id, "instagram")
+    assert post.status == "processing"  # Instagram is still fetching the video
+    run_until(svc, clock, PUBLISH_AT + timedelta(seconds=31))
+    post = svc.posts.find(schedule.id, "instagram")
+    [container] = instagram.containers.values()
+    assert (post.status, post.video_id) == ("published", container.media_id)
+    assert post.url == f"https://www.instagram.com/reel/{container.media_id}/"
+    assert container.video_url.startswith("https://studio.example.com/api/media/")
+    assert container.caption.startswith("A Lighthouse Keeper Befriends a Lonely Whale")
+    [create] = instagram.of("create")
+    assert create.form()["media_type"] == "REELS"
+    for hours in (1, 2):
+        run_until(svc, clock, PUBLISH_AT + timedelta(hours=hours))
+    assert len(instagram.media()) == 1 and len(instagram.of("publish")) == 1
+
+
+def test_a_reel_published_before_the_crash_is_adopted_not_published_again(
+    make_services,
+    instagram_stub,  # noqa: F811
+    tmp_path,
+):
+    store = CrashOnce(
+        SqliteDocumentStore(tmp_path / "data" / "storygenius.sqlite3"),
+        lambda collection, data: collection == "posts" and "media_id" in data.get("session", {}),
+    )
+    clock = FakeClock(NOW)
+    settings = {**SETTINGS, **platform_settings(instagram=instagram_stub)}
+    svc = make_services(settings, clock=clock, store=store)
+    connect(svc, OWNER, "instagram", instagram_stub)
+    instagram_stub.processing_polls = 0
+    schedule = scheduled(svc, destinations=[{"platform": "instagram"}])
+    publish(svc, clock)
+    assert store.crashed == 1 and len(instagram_stub.media()) == 1
+    run_until(svc, clock, PUBLISH_AT + timedelta(minutes=16))
+    post = svc.posts.find(schedule.id, "instagram")
+    assert post.status == "published" and post.video_id == instagram_stub.media()[0].media_id
+    assert len(instagram_stub.of("publish")) == 1 and len(instagram_stub.of("recent")) == 1
+
+
+def test_a_video_instagram_cannot_process_fails_the_post_with_its_reason(reels):
+    svc, clock, instagram = reels
+    instagram.failing_containers = True
+    schedule = scheduled(svc, destinations=[{"platform": "instagram"}])
+    publish(svc, clock)
+    post = svc.posts.find(schedule.id, "instagram")
+    assert post.status == "failed" and post.error.code == "error"
+    assert "could not process the video" in post.error.message

@@ -11,6 +11,8 @@ Tokens travel in headers or form bodies and are never part of an error message.
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 import requests
@@ -24,8 +26,31 @@ RETRYABLE = frozenset({408, 425, 429})
 REVOKED_ERRORS = frozenset({"invalid_grant"})
 
 
+_TOKEN_IN_URL = re.compile(r"((?:access_token|client_secret|refresh_token|code)=)[^&\s\"']+")
+
+
+class RedactTokens(logging.Filter):
+    """Some platform endpoints take a token in the query string (Instagram's token exchange and
+    refresh); urllib3 logs request lines at DEBUG. This keeps the value out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_URL.sub(r"\1[redacted]", a) if isinstance(a, str) else a
+                for a in record.args
+            )
+        record.msg = _TOKEN_IN_URL.sub(r"\1[redacted]", str(record.msg))
+        return True
+
+
+_REDACTOR = RedactTokens()
+
+
 class PlatformHttp:
     def __init__(self, provider: str, *, timeout_s: float = 30.0) -> None:
+        pool = logging.getLogger("urllib3.connectionpool")
+        if _REDACTOR not in pool.filters:
+            pool.addFilter(_REDACTOR)
         self.provider = provider
         self._timeout_s = timeout_s
         self._session = requests.Session()

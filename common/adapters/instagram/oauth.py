@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from common.adapters.http.platform_http import PlatformHttp
-from common.domain.connections import TokenGrant
+from common.domain.connections import ReconnectRequiredError, TokenGrant
+from common.domain.errors import ProviderError
 
 SCOPES = ("instagram_business_basic", "instagram_business_content_publish")
 AUTHORIZE_URL = "https://www.instagram.com/oauth/authorize"
@@ -82,9 +83,19 @@ class InstagramOAuth:
     def refresh(self, *, refresh_token: str | None, access_token: str) -> TokenGrant:
         """A long-lived token is refreshed with itself (it must be at least a day old)."""
         params = {"grant_type": "ig_refresh_token", "access_token": access_token}
-        _, body = self._http.call(
-            "GET", f"{self.graph_root}/refresh_access_token", what="token refresh", params=params
-        )
+        try:
+            _, body = self._http.call(
+                "GET",
+                f"{self.graph_root}/refresh_access_token",
+                what="token refresh",
+                params=params,
+            )
+        except ProviderError as exc:
+            if exc.code == "190":  # the token was revoked or expired: only consent renews it
+                raise ReconnectRequiredError(
+                    "instagram refused the saved authorisation: connect it again"
+                ) from exc
+            raise
         return TokenGrant(
             access_token=str(body["access_token"]),
             expires_in=float(body.get("expires_in") or 0) or None,

@@ -273,6 +273,7 @@ class PostService:
         job = Job.model_validate(doc.data)
         outputs = job.outputs
         assert outputs.video is not None
+        connection = self._connections.find(post.owner, post.platform)
         video = self._blobs.download(outputs.video, work / "video.mp4")
         thumbnail = (
             self._blobs.download(outputs.thumbnail, work / "thumbnail.jpg")
@@ -292,6 +293,7 @@ class PostService:
             duration_s=outputs.duration_s,
             thumbnail=thumbnail,
             captions_srt=captions,
+            account_id=connection.account_id if connection is not None else "",
         )
 
     # -- the ledger ---------------------------------------------------------------------------
