@@ -53,6 +53,19 @@ def test_a_series_is_started_paused_resumed_and_its_past_runs_open_their_videos(
     planned.first.wait_for()
     assert api.call("GET", f"/series/{series['id']}")["status"] == "active"
 
+    # Changed: another time of day and a longer video; only what changed is sent.
+    page.locator(".series-edit-box > summary").click()
+    edit = page.locator(".series-edit")
+    edit.get_by_label("At", exact=True).fill("07:15")
+    edit.get_by_text("Video settings").click()
+    edit.get_by_label("Length (seconds)", exact=True).fill("45")
+    edit.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Mon, Thu at 07:15").wait_for()
+    changed = api.call("GET", f"/series/{series['id']}")
+    assert (changed["cadence"]["time"], changed["settings"]["duration_s"]) == ("07:15", 45)
+    assert changed["theme"] == "Strange facts about the deep sea"
+    assert all(", 7:15 AM" in text for text in planned.all_inner_texts())
+
     # Two past runs, as the tick records them: one published, one failed.
     project = seeds.project("The anglerfish's lamp", title="The Anglerfish's Lamp")
     job = seeds.job(project, status="done", stage="done", progress=100, video=True)
@@ -81,7 +94,7 @@ def test_a_series_is_started_paused_resumed_and_its_past_runs_open_their_videos(
     # The list shows it with its next run; deleting asks first.
     page.goto(f"{studio}/#/series")
     card = page.locator(".series-card", has_text="Strange facts about the deep sea")
-    assert "Mon, Thu at 18:30" in card.inner_text()
+    assert "Mon, Thu at 07:15" in card.inner_text()
     page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="Delete").click()
     card.wait_for(state="detached")

@@ -149,7 +149,7 @@ def test_a_series_starts_from_a_template(page, studio, api, flow, shots):
     chosen.get_by_role("link", name="Start a series").click()
     form = page.locator(".series-form")
     form.get_by_label("Theme").fill("Five-minute history")
-    form.locator("details.more summary").click()
+    form.get_by_text("Video settings").click()
     assert form.locator(".template-chip:has(input:checked) .template-name").inner_text() == name
     check(page, shots, "37-walk-series-form")
     form.get_by_role("button", name="Start the series").click()

@@ -2,16 +2,10 @@
 // resume, delete) with a form to start one (from a template, with topics); #/series/{id} shows
 // one: its planned runs, and its past runs with a link to each run's video.
 
-import { api, schemaHas } from '../api.js';
+import { api } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
-import { alertBox, clearErrors, field, fieldset, showErrors } from '../forms.js';
-import { textProblem } from '../checks.js';
-import { browserZone, zoneSelect } from '../zones.js';
-import { settingsFields } from './settings-form.js';
-import { DEFAULTS, settingsSummary } from './settings.js';
-import { templatePicker } from './templates.js';
-
-const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Thu'], ['fri', 'Fri'], ['sat', 'Sat'], ['sun', 'Sun']];
+import { DAYS, seriesForm } from './series-form.js';
+import { settingsSummary } from './settings.js';
 const RUN_TEXT = { claimed: 'Starting', generating: 'Being made', published: 'Published', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };
 
 /** "Every day at 09:00", "Mon, Thu at 18:30", or the RRULE. */
@@ -61,7 +55,7 @@ export async function renderSeries(main, { params: [seriesId], query, signal }) 
     }
   }
   show();
-  const form = await seriesForm({ template: query.get('template'), onCreated: (s) => { location.hash = `#/series/${s.id}`; } });
+  const form = await seriesForm({ template: query.get('template'), onSaved: (s) => { location.hash = `#/series/${s.id}`; } });
   if (signal.aborted) return undefined;
   fill(
     main,
@@ -88,72 +82,6 @@ function seriesCard(s, { onChange }) {
   );
 }
 
-async function seriesForm({ template, onCreated }) {
-  const [settings, picker, takesTemplate] = await Promise.all([settingsFields(), templatePicker({ selected: template }), schemaHas('CreateSeries', 'template_id')]);
-  const theme = h('textarea', { rows: 2, maxlength: 500, placeholder: 'Strange facts about the deep sea' });
-  const topics = h('textarea', { rows: 3, placeholder: 'One per line (optional): each run takes the next one' });
-  const kind = h('select', {}, h('option', { value: 'daily' }, 'Every day'), h('option', { value: 'weekly' }, 'On some days of the week'), h('option', { value: 'rrule' }, 'A custom rule (RRULE)'));
-  const time = h('input', { type: 'time', value: '09:00' });
-  const days = h('div', { class: 'choices day-choices' }, DAYS.map(([v, l]) => h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'day', value: v }), h('span', { class: 'choice-label' }, l))));
-  const daysField = fieldset({ legend: 'Days', field: 'cadence.days', children: days });
-  const rrule = h('input', { placeholder: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=FR', maxlength: 500 });
-  const ruleField = field({ label: 'Rule', field: 'cadence.rrule', control: rrule });
-  const zone = zoneSelect(browserZone());
-  const sync = () => { daysField.hidden = kind.value !== 'weekly'; ruleField.hidden = kind.value !== 'rrule'; };
-  kind.addEventListener('change', sync);
-  sync();
-  // A template's settings over the defaults ("Blank": the defaults again).
-  picker.onPick((t) => settings.apply({ ...DEFAULTS, ...(t ? t.settings : {}) }));
-  if (picker.selected()) settings.apply(picker.selected().settings);
-  const form = h(
-    'form',
-    { class: 'card series-form', novalidate: true, 'aria-labelledby': 'series-form-heading' },
-    h('h2', { id: 'series-form-heading' }, 'Start a series'),
-    alertBox(),
-    field({ label: 'Theme', field: 'theme', control: theme }),
-    field({ label: 'Topics', field: 'topics', control: topics, hint: 'Runs never repeat an earlier run’s topic or title.' }),
-    h('div', { class: 'form-grid' },
-      field({ label: 'How often', field: 'cadence.kind', control: kind }),
-      field({ label: 'At', field: 'cadence.time', control: time }),
-      field({ label: 'Time zone', field: 'timezone', control: zone })),
-    daysField,
-    ruleField,
-    h('details', { class: 'more' }, h('summary', {}, 'Video settings'), picker.el, settings.el),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Start the series')),
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const problem = textProblem(theme.value, { what: 'theme', max: 500 });
-    if (problem) {
-      showErrors(form, { message: problem, fields: { theme: problem } });
-      return;
-    }
-    const cadence = { kind: kind.value, time: time.value };
-    if (kind.value === 'weekly') cadence.days = [...days.querySelectorAll('input:checked')].map((i) => i.value);
-    if (kind.value === 'rrule') cadence.rrule = rrule.value;
-    const body = {
-      theme: theme.value,
-      topics: topics.value.split('\n').map((t) => t.trim()).filter(Boolean),
-      cadence,
-      timezone: zone.value,
-      settings: settings.read(),
-    };
-    if (takesTemplate && picker.selected()) body.template_id = picker.selected().id;
-    const button = form.querySelector('[type=submit]');
-    button.disabled = true;
-    try {
-      onCreated(await api.createSeries(body));
-    } catch (err) {
-      form.querySelector('details.more').open ||= Object.keys(err.fields || {}).some((f) => f.startsWith('settings'));
-      showErrors(form, err);
-    } finally {
-      button.disabled = false;
-    }
-  });
-  return form;
-}
-
 async function renderOne(main, seriesId, signal) {
   fill(main, h('h1', {}, 'Series'), h('p', { class: 'loading' }, 'Loading…'));
   let series;
@@ -167,6 +95,11 @@ async function renderOne(main, seriesId, signal) {
   if (signal.aborted) return undefined;
   const notice = h('div', { class: 'alert', role: 'alert', hidden: true });
   const body = h('div', {});
+  const edit = h('details', { class: 'series-edit-box' }, h('summary', { class: 'btn' }, 'Change the series'));
+  async function showEdit() {
+    const form = await seriesForm({ series, onSaved: (changed) => { series = changed; show(); showEdit(); } });
+    edit.replaceChildren(edit.firstChild, form);
+  }
   function show() {
     const s = series;
     const paused = s.status === 'paused';
@@ -188,6 +121,7 @@ async function renderOne(main, seriesId, signal) {
           s.topics.length ? h('p', { class: 'small muted' }, `Topics: ${s.topics.join(' · ')}`) : null),
         h('section', { class: 'card', 'aria-labelledby': 'past-heading' }, h('h2', { id: 'past-heading' }, 'Past runs'),
           runs.length ? h('ol', { class: 'run-list' }, runs.map((r) => runItem(r, s.timezone))) : h('p', { class: 'muted' }, 'No run yet.'))),
+      edit,
     );
   }
   async function toggle(status) {
@@ -200,6 +134,8 @@ async function renderOne(main, seriesId, signal) {
     }
   }
   show();
+  await showEdit();
+  if (signal.aborted) return undefined;
   fill(main, body);
   return undefined;
 }
