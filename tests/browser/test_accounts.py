@@ -13,8 +13,8 @@ BOTH = pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
 
 
 @BOTH
-def test_youtube_is_connected_through_its_consent_screen_and_disconnected_with_a_revocation(
-    page, studio, api, youtube, shots
+def test_youtube_is_connected_through_its_consent_screen_posted_to_and_disconnected(
+    page, studio, api, seeds, youtube, shots
 ):
     page.goto(f"{studio}/#/accounts")
     page.get_by_role("heading", name="Account", exact=True).wait_for()
@@ -39,6 +39,35 @@ def test_youtube_is_connected_through_its_consent_screen_and_disconnected_with_a
     assert view["status"] == "connected" and view["account_id"] == youtube.account
     shots(page, "25-accounts")
 
+    # A schedule posts to the connected account; its details say how each post went.
+    project = api.call("POST", "/projects", {"prompt": "A fox guards a forest", "title": "Fox"})
+    page.goto(f"{studio}/#/calendar?project={project['id']}")
+    form = page.locator(".schedule-form")
+    form.get_by_label("Publish at").fill("2031-05-14T09:30")
+    assert form.get_by_label("TikTok", exact=True).is_disabled()  # not connected
+    form.get_by_label("YouTube", exact=True).check()
+    form.get_by_label("YouTube privacy").select_option("unlisted")
+    form.get_by_label("YouTube title").fill("The Fox Who Guarded the Forest")
+    assert_no_overflow(page)
+    form.get_by_role("button", name="Schedule").click()
+    page.get_by_text("Scheduled for").wait_for()
+    [scheduled] = api.call("GET", "/schedules?from=2031-05-01&to=2031-05-31")["schedules"]
+    [destination] = scheduled["destinations"]
+    assert (destination["platform"], destination["privacy"], destination["title"]) == (
+        "youtube", "unlisted", "The Fox Who Guarded the Forest"
+    )  # fmt: skip
+    seeds.store.update(
+        "schedules",
+        scheduled["id"],
+        {"posts": [{"platform": "youtube", "status": "published", "url": "https://youtu.be/abc"}]},
+    )  # as the publish step records it
+    page.goto(f"{studio}/#/calendar?month=2031-05&schedule={scheduled['id']}")
+    post = page.locator(".schedule-details .post-published")
+    post.wait_for()
+    assert post.get_by_role("link", name="see it").get_attribute("href") == "https://youtu.be/abc"
+
+    page.goto(f"{studio}/#/accounts")
+    card = page.locator('.account-card[data-platform="youtube"]')
     revoked_before = len(youtube.revocations)
     page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="Disconnect YouTube").click()

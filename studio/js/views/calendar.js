@@ -7,6 +7,7 @@
 import { api } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
 import { alertBox, clearErrors, field, showErrors } from '../forms.js';
+import { destinationsPicker } from './destinations.js';
 import { scheduleDetails } from './schedule-details.js';
 import { browserZone, inZone, messageInZone, wallToInstant, zoneSelect } from '../zones.js';
 
@@ -144,7 +145,7 @@ export async function renderCalendar(main, { query, signal }) {
     notice.hidden = false;
   }
   if (signal.aborted) return undefined;
-  fill(formBox, scheduleForm({ projects, timeZone, preselect: query.get('project'), onCreated: (s) => {
+  fill(formBox, await scheduleForm({ projects, timeZone, preselect: query.get('project'), onCreated: (s) => {
     const day = s.local_date || dayIn(s.publish_at, timeZone);
     [year, month] = day.split('-').map(Number);
     month -= 1;
@@ -234,7 +235,8 @@ function monthGrid(year, month, byDay, [ty, tm, td], { names = new Map(), onCanc
   return h('table', { class: 'month' }, h('thead', {}, h('tr', {}, heads.map((d) => h('th', { scope: 'col' }, d)))), h('tbody', {}, rows));
 }
 
-function scheduleForm({ projects, timeZone, preselect, onCreated }) {
+async function scheduleForm({ projects, timeZone, preselect, onCreated }) {
+  const destinations = await destinationsPicker();
   const project = h('select', {}, projects.length
     ? projects.map((p) => h('option', { value: p.id, selected: p.id === preselect }, p.title || p.story?.title || p.prompt))
     : h('option', { value: '' }, 'No projects yet'));
@@ -250,6 +252,7 @@ function scheduleForm({ projects, timeZone, preselect, onCreated }) {
     field({ label: 'Project', field: 'project_id', control: project }),
     field({ label: 'Publish at', field: 'publish_at', control: when, hint: 'In the time zone below. Generation starts early enough to be ready.' }),
     field({ label: 'Time zone', field: 'timezone', control: zone }),
+    destinations.el,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Schedule')),
     done,
   );
@@ -276,7 +279,10 @@ function scheduleForm({ projects, timeZone, preselect, onCreated }) {
     try {
       // A wall-clock time in the chosen zone (no offset): the API localises it.
       const value = when.value.length === 16 ? `${when.value}:00` : when.value;
-      const schedule = await api.createSchedule({ project_id: project.value, publish_at: value, timezone: zone.value });
+      const body = { project_id: project.value, publish_at: value, timezone: zone.value };
+      const posts = destinations.read();
+      if (posts && posts.length) body.destinations = posts;
+      const schedule = await api.createSchedule(body);
       done.textContent = `Scheduled for ${formatWhen(schedule.publish_at, schedule.timezone || zone.value)} (${schedule.timezone || zone.value}).`;
       onCreated(schedule);
     } catch (err) {

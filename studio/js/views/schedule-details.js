@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { h, formatWhen } from '../dom.js';
 import { alertBox, clearErrors, field, showErrors } from '../forms.js';
 import { inZone, messageInZone, wallToInstant, zoneSelect } from '../zones.js';
+import { PLATFORM_NAMES, postList } from './destinations.js';
 
 const OPEN = ['scheduled', 'generating'];
 
@@ -69,6 +70,9 @@ export async function scheduleDetails(id, { names, onChanged, onClose }) {
     h('p', {}, `Publishes ${formatWhen(s.publish_at, s.timezone)} (${s.timezone})`,
       h('br'), h('span', { class: 'muted small' }, `generation starts ${formatWhen(s.generate_at, s.timezone)}`)),
     s.error ? h('p', { class: 'field-error' }, `${s.error.stage}: ${s.error.message}`) : null,
+    s.posts?.length
+      ? postList(s.posts)
+      : s.destinations?.length ? h('p', { class: 'muted small' }, `Posts to ${s.destinations.map((d) => `${PLATFORM_NAMES[d.platform]} (${d.privacy})`).join(', ')} when it publishes.`) : null,
     h('p', { class: 'actions' },
       project ? h('a', { class: 'btn btn-small', href: project }, s.job_id ? 'Open its video' : 'Open the project') : null,
       s.series_id ? h('a', { class: 'btn btn-small', href: `#/series/${s.series_id}` }, 'Open the series') : null,

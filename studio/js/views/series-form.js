@@ -7,6 +7,7 @@ import { h } from '../dom.js';
 import { alertBox, clearErrors, field, fieldset, showErrors } from '../forms.js';
 import { textProblem } from '../checks.js';
 import { browserZone, zoneSelect } from '../zones.js';
+import { destinationsPicker } from './destinations.js';
 import { settingsFields } from './settings-form.js';
 import { DEFAULTS } from './settings.js';
 import { templatePicker } from './templates.js';
@@ -16,10 +17,11 @@ export const DAYS = [['mon', 'Mon'], ['tue', 'Tue'], ['wed', 'Wed'], ['thu', 'Th
 /** `series`: the one to change (none: a new one); `onSaved(series)` once the API has it. */
 export async function seriesForm({ series = null, template = null, onSaved }) {
   const editing = Boolean(series);
-  const [settings, picker, takesTemplate] = await Promise.all([
+  const [settings, picker, takesTemplate, destinations] = await Promise.all([
     settingsFields(series?.settings || {}),
     editing ? null : templatePicker({ selected: template }),
     schemaHas('CreateSeries', 'template_id'),
+    destinationsPicker(series?.destinations || []),
   ]);
   const cadenceNow = series?.cadence || { kind: 'daily', time: '09:00', days: [] };
   const theme = h('textarea', { rows: 2, maxlength: 500, placeholder: 'Strange facts about the deep sea' }, series?.theme || '');
@@ -55,6 +57,7 @@ export async function seriesForm({ series = null, template = null, onSaved }) {
       field({ label: 'Time zone', field: 'timezone', control: zone })),
     daysField,
     ruleField,
+    destinations.el,
     h('details', { class: 'more' }, h('summary', {}, 'Video settings'), picker?.el, settings.el),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, label)),
   );
@@ -63,13 +66,16 @@ export async function seriesForm({ series = null, template = null, onSaved }) {
     const cadence = { kind: kind.value, time: time.value };
     if (kind.value === 'weekly') cadence.days = [...days.querySelectorAll('input:checked')].map((i) => i.value);
     if (kind.value === 'rrule') cadence.rrule = rrule.value;
-    return {
+    const body = {
       theme: theme.value,
       topics: topics.value.split('\n').map((t) => t.trim()).filter(Boolean),
       cadence,
       timezone: zone.value,
       settings: settings.read(),
     };
+    const posts = destinations.read();
+    if (posts !== undefined) body.destinations = posts;
+    return body;
   }
 
   /** The fields of `body` that differ from the series (settings field by field). */
@@ -77,6 +83,8 @@ export async function seriesForm({ series = null, template = null, onSaved }) {
     const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
     const out = {};
     for (const key of ['theme', 'topics', 'timezone']) if (!same(body[key], series[key])) out[key] = body[key];
+    const chosenBefore = (series.destinations || []).map(({ platform, privacy, title }) => ({ platform, privacy, ...(title ? { title } : {}) }));
+    if (body.destinations !== undefined && !same(body.destinations, chosenBefore)) out.destinations = body.destinations;
     const before = { kind: series.cadence.kind, time: series.cadence.time };
     if (series.cadence.kind === 'weekly') before.days = series.cadence.days;
     if (series.cadence.kind === 'rrule') before.rrule = series.cadence.rrule;

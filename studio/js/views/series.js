@@ -4,6 +4,7 @@
 
 import { api } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
+import { PLATFORM_NAMES } from './destinations.js';
 import { DAYS, seriesForm } from './series-form.js';
 import { settingsSummary } from './settings.js';
 const RUN_TEXT = { claimed: 'Starting', generating: 'Being made', published: 'Published', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };
@@ -118,7 +119,8 @@ async function renderOne(main, seriesId, signal) {
           s.upcoming.length
             ? h('ol', { class: 'run-list planned' }, s.upcoming.map((t) => h('li', {}, h('time', {}, localWhen(t)))))
             : h('p', { class: 'muted' }, paused ? 'Paused: resume to plan runs again.' : 'No more runs planned.'),
-          s.topics.length ? h('p', { class: 'small muted' }, `Topics: ${s.topics.join(' · ')}`) : null),
+          s.topics.length ? h('p', { class: 'small muted' }, `Topics: ${s.topics.join(' · ')}`) : null,
+          s.destinations?.length ? h('p', { class: 'small' }, `Each run posts to ${s.destinations.map((d) => `${PLATFORM_NAMES[d.platform]} (${d.privacy})`).join(', ')}.`) : null),
         h('section', { class: 'card', 'aria-labelledby': 'past-heading' }, h('h2', { id: 'past-heading' }, 'Past runs'),
           runs.length ? h('ol', { class: 'run-list' }, runs.map((r) => runItem(r, s.timezone))) : h('p', { class: 'muted' }, 'No run yet.'))),
       edit,
