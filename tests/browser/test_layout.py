@@ -35,6 +35,7 @@ def test_every_screen_fits_the_window_without_sideways_scrolling(page, studio, s
         ("#/series", "Series", "14-series"),
         (f"#/series/{series['id']}", "Deep sea oddities", "15-series-one"),
         ("#/calendar", "Publishing calendar", "16-calendar"),
+        ("#/accounts", "Account", "16b-account"),
         (f"#/projects/{project['id']}/jobs/{done}", "The Fox of the Glowing Wood", "17-project"),
     ]
     for path, heading, name in screens:
@@ -43,8 +44,14 @@ def test_every_screen_fits_the_window_without_sideways_scrolling(page, studio, s
         page.wait_for_load_state("networkidle")
         assert_no_overflow(page)
         shots(page, name)
-    page.locator(".project-media summary").click()  # the sound and brand form, open
+    # Every section of the project page open: look, sound and brand, settings, the menu.
+    for summary in page.locator(".project-sections > details > summary").all():
+        summary.click()
+    page.locator(".menu > summary").click()
+    page.locator(".waterfall > summary").click()
+    page.locator(".scene-card .scene-more > summary").first.click()
     assert_no_overflow(page)
+    shots(page, "17b-project-open")
 
 
 @BOTH
