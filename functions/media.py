@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
@@ -19,6 +22,7 @@ from werkzeug.http import parse_range_header
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from common.ports import BlobStore
 from common.services.projects.media_links import MediaLinks, download_problem
 
 _TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".mp4": "video/mp4"}
@@ -45,21 +49,47 @@ def _one_range_at_most(environ: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in environ.items() if k != "HTTP_RANGE"}
 
 
-def media_app(links: MediaLinks) -> WsgiApp:
-    """A WSGI app serving the local folder store's files by signed link."""
+def _int_arg(request: Request, name: str) -> int:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return 0
+
+
+def _receive(request: Request, blobs: BlobStore, key: str, size: int) -> Response:
+    """A large upload's bytes PUT to its signed link: exactly `size` of them, written to the
+    store in chunks (never whole in memory), checked later by `uploads:complete`."""
+    if request.content_length != size:
+        why = f"send exactly the {size} bytes announced, with their Content-Length"
+        return _error("invalid_argument", f"Content-Length: {why}", 400)
+    with tempfile.TemporaryDirectory(prefix="storygenius-put-") as tmp:
+        path = Path(tmp) / "body"
+        with path.open("wb") as out:
+            shutil.copyfileobj(request.stream, out, 1 << 20)
+        if path.stat().st_size != size:
+            return _error("invalid_argument", "the body ended before its Content-Length", 400)
+        blobs.put_file(key, path, request.content_type or "application/octet-stream")
+    return Response(status=200)
+
+
+def media_app(links: MediaLinks, blobs: BlobStore) -> WsgiApp:
+    """A WSGI app serving the local folder store's files by signed link, and taking large
+    uploads' bytes by signed upload link (PUT)."""
 
     def serve(request: Request) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            return _error("method_not_allowed", "use GET or HEAD", 405)
+        if request.method not in ("GET", "HEAD", "PUT"):
+            return _error("method_not_allowed", "use GET, HEAD or PUT", 405)
         root = links.local_root
         if root is None:
             return _error("not_found", "media is served by the blob store's own URLs", 404)
         key = request.path.lstrip("/")
-        try:
-            expires = int(request.args.get("expires", ""))
-        except ValueError:
-            expires = 0
+        expires = _int_arg(request, "expires")
         signature = request.args.get("signature", "")
+        if request.method == "PUT":
+            size = _int_arg(request, "upload")
+            if not links.allows_upload(key, size, expires, signature, time.time()):
+                return _error("forbidden", "this upload link is invalid or has expired", 403)
+            return _receive(request, blobs, key, size)
         if not links.allows(key, expires, signature, time.time()):
             return _error("forbidden", "this media link is invalid or has expired", 403)
         path = root.joinpath(*key.split("/")).resolve()

@@ -57,7 +57,8 @@ def _media(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     from common.bootstrap import services
     from functions.media import media_app
 
-    result: Iterable[bytes] = media_app(services().media_links)(environ, start_response)
+    svc = services()
+    result: Iterable[bytes] = media_app(svc.media_links, svc.blobs)(environ, start_response)
     return result
 
 

@@ -78,6 +78,7 @@ from common.services.projects.deletion import ProjectDeletion
 from common.services.projects.editor import StoryEditor
 from common.services.projects.media_links import MediaLinks
 from common.services.projects.projects import ProjectService
+from common.services.projects.upload_sessions import UploadSessions
 from common.services.projects.uploads import UploadService
 
 __all__ = ["Services", "build_services", "install", "provider_setup_problems", "services"]
@@ -118,6 +119,7 @@ class Services:
     sign_in: SignInPolicy
     deletion: ProjectDeletion
     streams: StreamSlots
+    upload_sessions: UploadSessions
 
     def close(self) -> None:
         close = getattr(self.queue, "close", None)
@@ -239,6 +241,7 @@ def build_services(
         rate_limits=RateLimiter(store, clock, settings),
         sign_in=SignInPolicy(settings, pipeline.quotas),
         streams=StreamSlots(settings),
+        upload_sessions=UploadSessions(settings, projects, uploads, blobs, media_links, clock),
         deletion=ProjectDeletion(
             blobs=blobs,
             projects=projects,

@@ -7,6 +7,7 @@ import os
 
 from common.config import Settings
 from common.ports import BlobStore, Clock, DocumentStore, JobRunner, TaskQueue
+from common.ports.blobs import UploadSessions
 from common.ports.secrets import KeyWrapper
 from common.ports.tokens import KeySource
 from common.services.accounts.identity import Authenticator, FirebaseTokenVerifier
@@ -114,6 +115,7 @@ def build_media_links(settings: Settings, blobs: BlobStore, clock: Clock) -> Med
         clock,
         base_url=settings.public_base_url,
         local_root=blobs.root if isinstance(blobs, FsBlobStore) else None,
+        sessions=blobs if isinstance(blobs, UploadSessions) else None,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import quote
 
 
@@ -46,3 +46,13 @@ def attachment_disposition(name: str) -> str:
     clients and the exact UTF-8 name as `filename*`."""
     ascii_name = "".join(c if 32 < ord(c) < 127 and c not in '"\\%;' else "_" for c in name)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+@runtime_checkable
+class UploadSessions(Protocol):
+    """Stores a client can send a large file to directly (Cloud Storage's resumable uploads):
+    the API's front end caps a request body at 32 MiB in the cloud."""
+
+    def upload_session(self, key: str, content_type: str, size: int) -> str:
+        """A URL the client PUTs exactly `size` bytes of `content_type` to (in chunks, resuming
+        after a dropped connection), which then land under `key`; the URL is the credential."""

@@ -7,6 +7,7 @@ from pydantic import Field
 from common.domain.base import StrictModel
 from common.domain.paging import PageQuery
 from common.domain.uploads import UPLOAD_TYPES, Upload, UploadList
+from common.services.projects.upload_sessions import CompleteUpload, StartUpload, UploadSession
 from functions.http import Response, json_response
 from functions.routing import Call, dump, route
 
@@ -38,7 +39,7 @@ def create_upload(call: Call[None, UploadQuery]) -> Response:
     The answer's `id` is what a scene (`clip_source: upload`, `upload_id`) or the project's
     `settings.music_upload` names. The id follows from the content: the same file sent twice
     is the same upload. Behind Cloud Functions a request body is limited to 32 MiB whatever
-    the setting.
+    the setting: send larger files with `uploads:start` and `uploads:complete`.
     """
     request = call.request
     upload = call.svc.uploads.receive(
@@ -49,6 +50,47 @@ def create_upload(call: Call[None, UploadQuery]) -> Response:
         content_length=request.content_length,
         filename=call.query.filename,
     )
+    return json_response(dump(upload), 201)
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/uploads:start",
+    body=StartUpload,
+    response=UploadSession,
+    status=201,
+)
+def start_upload(call: Call[StartUpload, None]) -> Response:
+    """Start a large upload: send the file's bytes straight to storage, then complete it.
+
+    For files over 32 MiB (Cloud Functions refuses larger request bodies), or any file. Send
+    the file's `content_type` and exact `size`: a type not accepted is a 400 naming
+    `content_type`, a size over the kind's limit a 413, before a byte is sent. Then PUT the
+    bytes to `upload_url` (in the cloud a Cloud Storage resumable session: chunks with
+    `Content-Range`, and `Content-Range: bytes */SIZE` asks how much arrived after a dropped
+    connection), and `POST .../uploads:complete` with the `session_id`.
+    """
+    session = call.svc.upload_sessions.start(call.owner, call.params["project_id"], call.body)
+    return json_response(dump(session), 201)
+
+
+@route(
+    "POST",
+    "/v1/projects/{project_id}/uploads:complete",
+    body=CompleteUpload,
+    response=Upload,
+    status=201,
+    errors=(409,),
+)
+def complete_upload(call: Call[CompleteUpload, None]) -> Response:
+    """Finish a large upload: what arrived is checked like a direct upload (content sniffed,
+    clips and tracks probed, limits) and becomes the project's upload.
+
+    409 `upload_incomplete` while the bytes have not all arrived (send the rest, then ask
+    again); 400 naming `body` when the content is not what its type said.
+    """
+    project_id = call.params["project_id"]
+    upload = call.svc.upload_sessions.complete(call.owner, project_id, call.body)
     return json_response(dump(upload), 201)
 
 

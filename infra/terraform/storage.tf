@@ -46,6 +46,18 @@ resource "google_storage_bucket" "media" {
     }
   }
 
+  # Large uploads' bytes land under incoming/ and are moved by uploads:complete; a session
+  # never completed is deleted after a day (common/services/projects/upload_sessions.py).
+  lifecycle_rule {
+    condition {
+      age            = 1
+      matches_prefix = ["incoming/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
   # Resumable uploads a crashed step never finished.
   lifecycle_rule {
     condition {

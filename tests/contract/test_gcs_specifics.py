@@ -339,3 +339,24 @@ def test_failed_download_keeps_the_old_file_and_leaves_no_temp(
 )
 def test_transient_errors_are_told_apart(exc: BaseException, transient: bool) -> None:
     assert is_transient(exc) is transient
+
+
+def test_an_upload_session_takes_the_bytes_a_client_puts_to_it_in_chunks(
+    store: GcsBlobStore, gcs_bucket: str
+) -> None:
+    """uploads:start hands the session URI to the client, which sends the file itself (in
+    resumable chunks) without the bytes passing through the API."""
+    data = random.Random(11).randbytes(512 * 1024 + 3)
+    url = store.upload_session("incoming/alice/p1/s1", "video/mp4", len(data))
+    half = 256 * 1024  # chunks are multiples of 256 KiB, the last excepted
+    first = requests.put(
+        url, data=data[:half], headers={"Content-Range": f"bytes 0-{half - 1}/{len(data)}"}
+    )
+    assert first.status_code == 308
+    rest = requests.put(
+        url,
+        data=data[half:],
+        headers={"Content-Range": f"bytes {half}-{len(data) - 1}/{len(data)}"},
+    )
+    assert rest.status_code in (200, 201)
+    assert store.get("incoming/alice/p1/s1") == data

@@ -178,8 +178,11 @@ def test_keys_that_leave_the_media_folder_are_refused_even_when_signed(svc, clie
 
 def test_media_is_read_only(client, job_id):
     video = links(client, job_id)["video"]
-    for method in ("POST", "PUT", "DELETE"):
+    for method in ("POST", "DELETE"):
         assert client.open(video, method=method).status_code == 405
+    # PUT takes only a large upload's signed upload link: a read link writes nothing.
+    assert client.put(video, data=b"x").status_code == 403
+    assert client.get(video).data == VIDEO
 
 
 def test_the_studio_is_served_at_the_root_next_to_the_api(client):

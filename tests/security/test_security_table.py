@@ -115,9 +115,32 @@ CROSS_USER = [
         lambda w: {"data": w.png, "content_type": "image/png"},
     ),
     ("list-uploads", "GET", "/v1/projects/{project}/uploads", None),
+    (
+        "start-large-upload",
+        "POST",
+        "/v1/projects/{project}/uploads:start",
+        lambda w: {"json": {"content_type": "image/png", "size": len(w.png)}},
+    ),
+    (
+        "complete-large-upload",
+        "POST",
+        "/v1/projects/{project}/uploads:complete",
+        lambda w: {"json": {"session_id": _landed_session(w)}},
+    ),
     ("read-upload", "GET", "/v1/projects/{project}/uploads/{upload}", None),
 ]
 NO_OWNER_CHECK = {"job-events"}  # the owner's own request streams until the job ends
+
+
+def _landed_session(w: World) -> str:
+    """A large upload of Alice's whose bytes have arrived: only `uploads:complete` is left."""
+    from common.services.projects.upload_sessions import StartUpload, incoming_prefix
+
+    announced = StartUpload(content_type="image/png", size=len(w.png))
+    session = w.svc.upload_sessions.start("alice", w.project.id, announced)
+    key = incoming_prefix("alice", w.project.id) + session.session_id
+    w.svc.blobs.put(key, w.png, "image/png")
+    return session.session_id
 
 
 def _path(template: str, w: World) -> str:

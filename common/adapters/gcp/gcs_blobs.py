@@ -188,6 +188,15 @@ class GcsBlobStore:
             ]
         return sorted(name for name in names if key_problem(name) is None)
 
+    def upload_session(self, key: str, content_type: str, size: int) -> str:
+        """A resumable upload session for `key`, started here and handed to the client: it
+        PUTs the bytes to the session URI itself (Content-Range chunks; `bytes */size` asks
+        what arrived). Cloud Storage holds the object to exactly `size` bytes."""
+        blob = self._blob(key)
+        with self._errors(f"upload session for gs://{self._bucket_name}/{key}"):
+            url: str = blob.create_resumable_upload_session(content_type=content_type, size=size)
+        return url
+
     def uri(self, key: str) -> str:
         """``gs://bucket/key``, the form Vertex AI and other Google services read."""
         return f"gs://{self._bucket_name}/{check_key(key)}"

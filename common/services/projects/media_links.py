@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from common.ports import BlobStore, Clock
 from common.ports.blob_keys import key_problem
+from common.ports.blobs import UploadSessions
 from common.ports.media_links import LinkSigner
 
 MEDIA_PREFIX = "/media/"
@@ -73,12 +74,14 @@ class MediaLinks:
         *,
         base_url: str = "",
         local_root: Path | None = None,
+        sessions: UploadSessions | None = None,
     ) -> None:
         self._blobs = blobs
         self._signer = signer
         self._clock = clock
         self._base_url = base_url.rstrip("/")
         self.local_root = local_root
+        self._sessions = sessions
 
     def link(self, key: str, expires: int, download_name: str | None = None) -> str:
         """A URL for `key` that works until `expires` (unix seconds): the store's own signed URL
@@ -106,3 +109,26 @@ class MediaLinks:
     def allows(self, key: str, expires: int, signature: str, now: float) -> bool:
         """Whether a `/media/<key>` request carries a valid, unexpired link of ours."""
         return key_problem(key) is None and self._signer.valid(key, expires, signature, now)
+
+    def upload_url(self, key: str, content_type: str, size: int, expires: int) -> str:
+        """Where a client sends a large upload's `size` bytes (PUT): the store's resumable
+        session in the cloud, else a signed `/media/<key>?upload=<size>` link of the local
+        server, good until `expires` for that key and size only."""
+        if self._sessions is not None:
+            return self._sessions.upload_session(key, content_type, size)
+        signature = self._signer.sign(_put_subject(key, size), expires)
+        return (
+            f"{self._base_url}{MEDIA_PREFIX}{quote(key)}"
+            f"?upload={size}&expires={expires}&signature={signature}"
+        )
+
+    def allows_upload(self, key: str, size: int, expires: int, signature: str, now: float) -> bool:
+        """Whether a PUT to `/media/<key>` carries a valid, unexpired upload link of ours."""
+        subject = _put_subject(key, size)
+        return key_problem(key) is None and self._signer.valid(subject, expires, signature, now)
+
+
+def _put_subject(key: str, size: int) -> str:
+    """What an upload link signs: the method and size too, so no read link (which signs the
+    key alone) is ever an upload link, and no upload link takes more than its size."""
+    return f"PUT\n{size}\n{key}"

@@ -73,6 +73,19 @@ class UploadTooLargeError(PayloadTooLargeError):
         )
 
 
+def kind_of(content_type: str, field: str = "Content-Type") -> UploadKind:
+    """The kind of upload a media type announces; InvalidInputError naming `field` when it is
+    none we accept."""
+    mime = content_type.split(";")[0].strip().lower()
+    kind = UPLOAD_TYPES.get(mime)
+    if kind is None:
+        what = f"{mime!r} is not accepted" if mime else "is missing"
+        if mime.startswith("multipart/"):
+            what = "send the file's bytes as the body with its own type, not multipart"
+        raise InvalidInputError(f"{field}: {what}", {field: f"{what}; accepted: {_ACCEPTED}"})
+    return kind
+
+
 def upload_prefix(owner: str, project_id: str) -> str:
     return f"uploads/{owner}/{project_id}/"
 
@@ -124,15 +137,7 @@ class UploadService:
         UploadTooLargeError as soon as the body passes the limit.
         """
         self._projects.get(owner, project_id)
-        mime = content_type.split(";")[0].strip().lower()
-        kind = UPLOAD_TYPES.get(mime)
-        if kind is None:
-            what = f"{mime!r} is not accepted" if mime else "is missing"
-            if mime.startswith("multipart/"):
-                what = "send the file's bytes as the body with its own type, not multipart"
-            raise InvalidInputError(
-                f"Content-Type: {what}", {"Content-Type": f"{what}; accepted: {_ACCEPTED}"}
-            )
+        kind = kind_of(content_type)
         limit = self.limit(kind)
         if content_length is not None and content_length > limit:
             raise UploadTooLargeError(kind, limit)
