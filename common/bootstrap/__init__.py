@@ -229,7 +229,7 @@ def build_services(
         webhooks=calendar.webhooks,
         publishing=calendar.publishing,
         ticker=calendar.ticker,
-        analytics=UsageAnalytics(store),
+        analytics=UsageAnalytics(store, calendar.posts.of_owner),
         steps=router,
         secrets=box,
         connections=connections,

@@ -37,6 +37,17 @@ class UsageTotals(StrictModel):
     stage_time: dict[str, StageTime] = Field(default_factory=dict)
 
 
+class DestinationTotals(StrictModel):
+    """Posts to one platform in the range, by outcome, and their views where reported."""
+
+    posted: int = 0
+    failed: int = 0
+    reconnect: int = Field(0, description="stopped: the account must be connected again")
+    pending: int = Field(0, description="queued, uploading or processing")
+    cancelled: int = 0
+    views: int = Field(0, description="views of the posted videos, as last read")
+
+
 class UsageReport(StrictModel):
     """`GET /v1/analytics/usage`: the caller's usage in [from, to), and per project."""
 
@@ -46,6 +57,9 @@ class UsageReport(StrictModel):
     project_id: str | None = None
     totals: UsageTotals
     projects: dict[str, UsageTotals] = Field(default_factory=dict)
+    destinations: dict[str, DestinationTotals] = Field(
+        default_factory=dict, description="posts to YouTube, TikTok, Instagram by outcome"
+    )
 
 
 class UsageQuery(StrictModel):

@@ -19,6 +19,7 @@ from tests.stubs.http_stub import Drop, Reply
 from tests.stubs.instagram_server import instagram_stub  # noqa: F401
 from tests.stubs.tiktok_server import tiktok_stub  # noqa: F401
 from tests.stubs.youtube_server import quota_exceeded, youtube_stub  # noqa: F401
+from tests.support.api import api_client, installed
 from tests.support.calendar import FakeClock
 from tests.support.fakes import DoubleDeliveryQueue
 from tests.support.platforms import CrashOnce, connect, platform_settings, video_bytes
@@ -283,6 +284,14 @@ def test_disconnecting_stops_posting_and_revokes(make_services, stubs, tmp_path)
     assert found["youtube"].status == "published"
     assert found["tiktok"].status == "cancelled" and found["tiktok"].error.code == "not_connected"
     assert tiktok.revocations and tiktok.of("init") == []
+    with installed(svc):
+        report = api_client().get(
+            "/v1/analytics/usage", headers={"Authorization": f"Bearer dev:{OWNER}"}
+        )
+    assert report.status_code == 200
+    destinations = report.get_json()["destinations"]
+    assert destinations["youtube"] == {**destinations["youtube"], "posted": 1, "failed": 0}
+    assert destinations["tiktok"] == {**destinations["tiktok"], "cancelled": 1, "posted": 0}
 
 
 def test_tiktok_chunks_follow_its_rules_for_a_large_video(make_services, stubs, tmp_path):

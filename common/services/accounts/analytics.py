@@ -13,10 +13,18 @@ exact range is applied here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from common.domain.analytics import ProviderUsage, StageTime, UsageReport, UsageTotals
+from common.domain.analytics import (
+    DestinationTotals,
+    ProviderUsage,
+    StageTime,
+    UsageReport,
+    UsageTotals,
+)
 from common.domain.job import Job
+from common.domain.posts import Post
 from common.domain.schedule import stamp
 from common.domain.usage import UsageEvent
 from common.ports import DocumentStore
@@ -27,9 +35,23 @@ MAX_DOCS = 20_000  # per range query; a longer history is read range by range
 _SLACK = timedelta(seconds=1)
 
 
+# The owner's posts to platforms created in [start, end) (common/services/calendar/posting.py).
+PostsOf = Callable[[str, datetime, datetime], list[Post]]
+POST_OUTCOME = {
+    "published": "posted",
+    "failed": "failed",
+    "reconnect": "reconnect",
+    "cancelled": "cancelled",
+    "queued": "pending",
+    "uploading": "pending",
+    "processing": "pending",
+}
+
+
 class UsageAnalytics:
-    def __init__(self, store: DocumentStore) -> None:
+    def __init__(self, store: DocumentStore, posts_of: PostsOf | None = None) -> None:
         self._store = store
+        self._posts_of = posts_of
 
     def report(
         self, owner: str, start: datetime, end: datetime, project_id: str | None = None
@@ -52,7 +74,23 @@ class UsageAnalytics:
             project_id=project_id,
             totals=totals(events, jobs),
             projects={pid: totals(*pair) for pid, pair in sorted(by_project.items())},
+            destinations=self._destinations(owner, start, end) if project_id is None else {},
         )
+
+    def _destinations(
+        self, owner: str, start: datetime, end: datetime
+    ) -> dict[str, DestinationTotals]:
+        """Posts per platform by outcome (the per-project report leaves them out: a post
+        belongs to a schedule)."""
+        if self._posts_of is None:
+            return {}
+        found: dict[str, DestinationTotals] = {}
+        for post in self._posts_of(owner, start, end):
+            row = found.setdefault(post.platform, DestinationTotals())
+            field = POST_OUTCOME[post.status]
+            setattr(row, field, getattr(row, field) + 1)
+            row.views += post.views or 0
+        return dict(sorted(found.items()))
 
     def _events(self, owner: str, start: datetime, end: datetime) -> list[UsageEvent]:
         docs = self._store.query(
