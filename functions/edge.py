@@ -112,6 +112,16 @@ class JsonErrorsHandler(WSGIRequestHandler):
     too long: 414/431, a malformed request: 400) in the API's JSON shape, and a socket timeout
     on every read (the class attribute `timeout`, set by `serve`)."""
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Access log lines name the path, never its query string: a signed /media link's
+        signature works as a bearer credential, and OAuth callbacks carry one-time codes."""
+        full = self.path
+        self.path = full.split("?", 1)[0]
+        try:
+            super().log_request(code, size)
+        finally:
+            self.path = full
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         short, _ = self.responses.get(code, ("error", "error"))
         text = message or short
