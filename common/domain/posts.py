@@ -111,6 +111,7 @@ class Post(StrictModel):
     posted_at: Instant | None = None
     views: int | None = None
     views_at: Instant | None = None
+    views_due_at: Instant | None = Field(None, description="when the tick reads its views next")
     created_at: Instant
     updated_at: Instant
 

@@ -373,3 +373,26 @@ def test_a_video_instagram_cannot_process_fails_the_post_with_its_reason(reels):
     post = svc.posts.find(schedule.id, "instagram")
     assert post.status == "failed" and post.error.code == "error"
     assert "could not process the video" in post.error.message
+
+
+def test_the_tick_reads_youtube_view_counts_and_analytics_shows_them(
+    make_services, stubs, tmp_path
+):
+    youtube, _ = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    schedule = scheduled(svc)
+    publish(svc, clock)
+    run_until(svc, clock, PUBLISH_AT + timedelta(seconds=31))
+    [video_id] = youtube.videos
+    youtube.videos[video_id]["views"] = 42
+    run_until(svc, clock, PUBLISH_AT + timedelta(hours=1, minutes=1))
+    youtube_post = svc.posts.find(schedule.id, "youtube")
+    assert youtube_post.views == 42 and youtube_post.views_due_at == PUBLISH_AT + timedelta(
+        hours=1, minutes=1, days=1
+    )
+    [listing] = youtube.of("list")
+    assert listing.query == {**listing.query, "part": "statistics", "id": video_id}
+    tiktok_post = svc.posts.find(schedule.id, "tiktok")
+    assert tiktok_post.views is None and tiktok_post.views_due_at is None  # TikTok: not asked
+    report = svc.analytics.report(OWNER, NOW, NOW + timedelta(days=1))
+    assert report.destinations["youtube"].views == 42

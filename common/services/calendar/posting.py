@@ -59,6 +59,8 @@ from common.services.projects.projects import ProjectService
 log = logging.getLogger(__name__)
 
 COLLECTION = "posts"  # the publish ledger: posts/{schedule}--{platform}
+VIEWS_EVERY = timedelta(days=1)
+VIEWS_DAYS = 30
 
 
 def _error(exc: StoryGeniusError) -> PostError:
@@ -124,6 +126,49 @@ class PostService:
             COLLECTION, [("next_at", "<=", stamp(now))], order_by="next_at", limit=limit
         )
         return [d.id for d in docs if d.data.get("status") in ("queued", "uploading", "processing")]
+
+    def refresh_views(self, now: datetime, limit: int) -> int:
+        """Read the view counts of posted videos whose time has come (an hour after posting,
+        then daily for VIEWS_DAYS days); returns how many were read. A platform that does not
+        report views, or an account that needs reconnecting, stops asking for that post."""
+        docs = self._store.query(
+            COLLECTION, [("views_due_at", "<=", stamp(now))], order_by="views_due_at", limit=limit
+        )
+        read = 0
+        for doc in docs:
+            post = Post.model_validate(doc.data)
+            if post.video_id is None:
+                continue
+            try:
+                token = self._connections.token(post.owner, post.platform)
+                views = self._publishers[post.platform].views(token, [post.video_id])
+            except (NotConnectedError, ReconnectRequiredError):
+                views, later = {}, None
+            except StoryGeniusError as exc:
+                log.warning("views of %s: %s", post.id, exc.message)
+                self._set_views(post.id, None, now + timedelta(hours=1), now)
+                continue
+            else:
+                age = now - (post.posted_at or now)
+                later = now + VIEWS_EVERY if age < timedelta(days=VIEWS_DAYS) else None
+            if post.video_id not in views:
+                later = None
+            self._set_views(post.id, views.get(post.video_id), later, now)
+            read += post.video_id in views
+        return read
+
+    def _set_views(self, key: str, views: int | None, due: datetime | None, now: datetime) -> None:
+        def put(tx: Transaction) -> None:
+            doc = tx.get(COLLECTION, key)
+            if doc is None:
+                return
+            post = Post.model_validate(doc.data)
+            if views is not None:
+                post.views, post.views_at = views, now
+            post.views_due_at = due
+            tx.set(COLLECTION, key, post.model_dump(mode="json"))
+
+        self._store.transaction(put)
 
     def of_owner(self, owner: str, start: datetime, end: datetime) -> list[Post]:
         """The owner's posts created in [start, end) (analytics)."""
@@ -219,6 +264,7 @@ class PostService:
                     url=result.url,
                     note=result.note,
                     posted_at=self._clock.now(),
+                    views_due_at=self._clock.now() + timedelta(hours=1),
                 )
             else:
                 poll_at = self._clock.now() + timedelta(seconds=self._policy.poll_s)

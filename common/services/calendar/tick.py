@@ -3,7 +3,8 @@
     1. series whose next run's generation time has come: claim the run (its schedule is made);
     2. schedules whose generation time has come: claim, start the job;
     3. schedules whose publishing time has come: claim, enqueue the publish step;
-    4. posts to platforms whose retry time (or a dead attempt's lease) has come: hand them on.
+    4. posts to platforms whose retry time (or a dead attempt's lease) has come: hand them on;
+    5. view counts of posted videos due for a reading (YouTube's videos.list statistics).
 
 Each step is one indexed query (`status ==`, `next_at <=`, ordered, limited to `tick_batch`), so a
 tick with nothing due costs three empty queries. Claims are transactions conditional on the
@@ -46,6 +47,7 @@ class TickReport:
     started: int = 0
     publishing: int = 0
     posts: int = 0
+    views: int = 0
     errors: int = 0
     latency_ms: int = 0
 
@@ -109,6 +111,11 @@ class Ticker:
                 report.posts += 1
             except (StoryGeniusError, ValidationError) as exc:
                 self._failed("post", post_key, exc, report)
+        if posts is not None:
+            try:
+                report.views = posts.refresh_views(now, batch)
+            except (StoryGeniusError, ValidationError) as exc:
+                self._failed("views", "-", exc, report)
         report.latency_ms = int((time.monotonic() - started) * 1000)
         level = logging.DEBUG if report.idle and not report.errors else logging.INFO
         log.log(level, "scheduler tick: %s", asdict(report), extra={"tick": asdict(report)})
