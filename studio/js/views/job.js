@@ -76,7 +76,7 @@ export function jobPanel({ onCancel }) {
     status.textContent = STATUS_TEXT[job.status] || job.status;
     status.className = `pill pill-${job.status}`;
     const running = !TERMINAL.includes(job.status);
-    const size = job.render ? `${job.render.width}×${job.render.height} · ` : '';
+    const size = job.render && !['script', 'storyboard'].includes(job.kind) ? `${job.render.width}×${job.render.height} · ` : '';
     const renderLine = `${size}started ${formatWhen(job.created_at)}`;
     meta.textContent = running ? renderLine : `${renderLine} · took ${elapsed(job)}`;
     eta.observe(job);

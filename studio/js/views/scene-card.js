@@ -150,7 +150,10 @@ export function sceneCard(sceneId, ctx) {
 
   function update(scene, index) {
     const { job, media, project, count } = ctx.getState();
-    const state = job?.scenes?.[sceneId];
+    // What this job makes for each scene: a script nothing, a storyboard the picture (and the
+    // voice when asked), a render all three.
+    const steps = !job || job.kind === 'script' ? [] : job.kind === 'storyboard' ? (job.with_narration ? ['narration', 'keyframe'] : ['keyframe']) : ['narration', 'keyframe', 'clip'];
+    const state = steps.length ? job?.scenes?.[sceneId] : undefined;
     const rendered = job?.story?.scenes.find((s) => s.id === sceneId);
     current = scene;
     fill(heading, `Scene ${index + 1}`, h('span', { class: 'beat' }, ` · ${scene.beat} · ${scene.clip_seconds} s`));
@@ -194,7 +197,11 @@ export function sceneCard(sceneId, ctx) {
     }
 
     fill(badges, state
-      ? [badge('Voice', state.narration), badge('Picture', state.keyframe), job.kind === 'storyboard' ? null : badge(state.clip_source ? SOURCE_TEXT[state.clip_source] || state.clip_source : 'Motion', state.clip)]
+      ? [
+          steps.includes('narration') ? badge('Voice', state.narration) : null,
+          badge('Picture', state.keyframe),
+          steps.includes('clip') ? badge(state.clip_source ? SOURCE_TEXT[state.clip_source] || state.clip_source : 'Motion', state.clip) : null,
+        ]
       : []);
     const estimate = sceneEstimate(job, sceneId);
     cost.hidden = estimate === null;
