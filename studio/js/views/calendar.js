@@ -7,7 +7,7 @@
 import { api } from '../api.js';
 import { h, fill, formatWhen } from '../dom.js';
 import { alertBox, clearErrors, field, showErrors } from '../forms.js';
-import { destinationsPicker } from './destinations.js';
+import { PLATFORM_NAMES, destinationsPicker } from './destinations.js';
 import { scheduleDetails } from './schedule-details.js';
 import { browserZone, inZone, messageInZone, wallToInstant, zoneSelect } from '../zones.js';
 
@@ -182,12 +182,14 @@ function cancelButton(s, onCancel) {
 function agendaItem(s, names, timeZone, onCancel) {
   const { name, href } = describe(s, names);
   const status = s.status || 'scheduled';
+  const posts = (s.posts || []).map((p) => `${PLATFORM_NAMES[p.platform] || p.platform}: ${p.status}`);
   return h(
     'li',
     { class: `agenda-item event-${status}` },
     h('time', { datetime: s.publish_at }, formatWhen(s.publish_at, timeZone)),
     href ? h('a', { href }, name) : h('span', {}, name),
     h('span', { class: 'agenda-status' }, STATUS_TEXT[status] || status),
+    posts.length ? h('span', { class: 'agenda-posts small muted' }, posts.join(' · ')) : null,
     cancelButton(s, onCancel),
   );
 }
@@ -213,7 +215,8 @@ function monthGrid(year, month, byDay, [ty, tm, td], { names = new Map(), onCanc
         items.length
           ? h('ul', { class: 'events' }, items.map((s) => {
               const { name, href } = describe(s, names);
-              return h('li', { class: `event event-${s.status || 'scheduled'}`, title: name },
+              const posts = (s.posts || []).map((p) => `${PLATFORM_NAMES[p.platform] || p.platform}: ${p.status}`);
+              return h('li', { class: `event event-${s.status || 'scheduled'}`, title: [name, ...posts].join('\n') },
                 h('time', { datetime: s.publish_at }, (s.publish_at_local || '').slice(11, 16) || new Date(s.publish_at).toTimeString().slice(0, 5)),
                 ' ',
                 href ? h('a', { href }, name) : h('span', { class: 'event-title' }, name),
