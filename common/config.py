@@ -1,7 +1,9 @@
 """Settings: one typed object read from the environment, with the embedded default everywhere.
 
-Nothing here does I/O; `Settings.from_env()` only reads variables. Model ids, prices and limits
-live here (not in adapters) because providers change them every few months.
+Nothing here does I/O; `Settings.from_env()` only reads variables. Model ids and limits live
+here (not in adapters) because providers change them every few months; the ids' prices and
+shutdown dates are in common/domain/model_catalogue.py, and which provider ids exist (and what
+each needs) in the provider registry (common/adapters/registry.py), checked by bootstrap.
 """
 
 from __future__ import annotations
@@ -14,21 +16,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from common.domain.errors import InvalidInputError
+from common.domain.model_catalogue import (
+    DEFAULT_ELEVENLABS_MODEL,
+    DEFAULT_IMAGE_MODEL,
+    DEFAULT_SCRIPT_MODEL,
+    DEFAULT_VEO_MODEL,
+)
 
 PREFIX = "STORYGENIUS_"
-
-
-class Prices(BaseModel):
-    """Estimated prices in USD (configuration: they move)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    veo_per_second: float = 0.40
-    veo_fast_per_second: float = 0.15
-    elevenlabs_per_1k_chars: float = 0.10
-    elevenlabs_flash_per_1k_chars: float = 0.05  # flash and turbo models
-    gemini_script_per_call: float = 0.02
-    gemini_image_per_image: float = 0.04
+_PROVIDER_ID = r"^[a-z][a-z0-9_-]{0,39}$"
 
 
 class Settings(BaseModel):
@@ -38,10 +34,12 @@ class Settings(BaseModel):
     blobs: Literal["fs", "gcs"] = "fs"
     queue: Literal["inprocess", "cloudtasks"] = "inprocess"
     runner: Literal["inprocess", "cloudrun"] = "inprocess"
-    script: Literal["offline", "gemini"] = "offline"
-    images: Literal["offline", "gemini"] = "offline"
-    video: Literal["offline", "veo"] = "offline"
-    voice: Literal["offline", "elevenlabs"] = "offline"
+    # Providers by the id their registration declares (common/adapters/registry.py); which ids
+    # exist and what each needs is checked when services are built.
+    script: str = Field("offline", pattern=_PROVIDER_ID)
+    images: str = Field("offline", pattern=_PROVIDER_ID)
+    video: str = Field("offline", pattern=_PROVIDER_ID)
+    voice: str = Field("offline", pattern=_PROVIDER_ID)
     auth: Literal["dev", "firebase"] | None = None
     allow_dev_auth: bool = False
     data_dir: Path = Path(".storygenius")
@@ -180,9 +178,10 @@ class Settings(BaseModel):
     vertex_auth: Literal["adc", "none"] = Field(
         "adc", description="none: the endpoint checks no credentials (a local stand-in)"
     )
-    gemini_script_model: str = "gemini-2.5-flash"
-    gemini_image_model: str = "gemini-3.1-flash-image"
-    veo_model: str = "veo-3.1-fast-generate-001"
+    # Model ids (and their prices and shutdown dates) are listed in common/domain/model_catalogue.py
+    gemini_script_model: str = DEFAULT_SCRIPT_MODEL
+    gemini_image_model: str = DEFAULT_IMAGE_MODEL
+    veo_model: str = DEFAULT_VEO_MODEL
     vertex_location: str = "us-central1"
     vertex_timeout_s: float = Field(120.0, gt=0, description="one HTTP request to Vertex AI")
     vertex_retry_attempts: int = Field(4, ge=1, le=10, description="tries of one request")
@@ -191,7 +190,7 @@ class Settings(BaseModel):
     veo_person_generation: str = "allow_adult"
     elevenlabs_base_url: str = ""
     elevenlabs_api_key: str = ""
-    elevenlabs_model: str = "eleven_multilingual_v2"
+    elevenlabs_model: str = DEFAULT_ELEVENLABS_MODEL
     elevenlabs_voice_id: str = "21m00Tcm4TlvDq8ikWAM"
     elevenlabs_output_format: str = Field("mp3_44100_128", pattern=r"^(mp3_\d+_\d+|pcm_\d+)$")
     # Requests in flight per process (the account allows about 2 to 15 by plan; in the cloud the
@@ -202,7 +201,6 @@ class Settings(BaseModel):
     elevenlabs_backoff_s: float = Field(1.0, ge=0, description="first retry delay; doubles")
     # All tries of one narration end by then: keep it below the narration step's function timeout.
     elevenlabs_deadline_s: float = Field(100.0, gt=0)
-    prices: Prices = Field(default_factory=Prices)
 
     @model_validator(mode="before")
     @classmethod
@@ -221,9 +219,8 @@ class Settings(BaseModel):
                 "STORYGENIUS_AUTH=dev is refused with cloud backends; "
                 "set STORYGENIUS_ALLOW_DEV_AUTH=1 to allow it explicitly"
             )
-        needs_project = "firestore" in (self.store,) or "gemini" in (self.script, self.images)
-        if (needs_project or self.video == "veo") and not self.google_cloud_project:
-            raise ValueError("GOOGLE_CLOUD_PROJECT is required for Firestore and Vertex AI")
+        if self.store == "firestore" and not self.google_cloud_project:
+            raise ValueError("GOOGLE_CLOUD_PROJECT is required for Firestore")
         if self.queue == "cloudtasks" and not self.functions_base_url:
             raise ValueError(
                 "STORYGENIUS_FUNCTIONS_BASE_URL is required with STORYGENIUS_QUEUE=cloudtasks"
@@ -234,8 +231,6 @@ class Settings(BaseModel):
             raise ValueError("GOOGLE_CLOUD_PROJECT is required for Cloud Tasks and Cloud Run")
         if self.blobs == "gcs" and not self.bucket:
             raise ValueError("STORYGENIUS_BUCKET is required with STORYGENIUS_BLOBS=gcs")
-        if self.voice == "elevenlabs" and not self.elevenlabs_api_key:
-            raise ValueError("ELEVENLABS_API_KEY is required with STORYGENIUS_VOICE=elevenlabs")
         if self.auth == "firebase" and not (self.firebase_project or self.google_cloud_project):
             raise ValueError(
                 "GOOGLE_CLOUD_PROJECT (or STORYGENIUS_FIREBASE_PROJECT) is required with "
@@ -267,8 +262,6 @@ class Settings(BaseModel):
             "elevenlabs_api_key": "ELEVENLABS_API_KEY",
         }
         for name in cls.model_fields:
-            if name == "prices":
-                continue
             var = unprefixed.get(name, PREFIX + name.upper())
             if var in env and env[var] != "":
                 values[name] = env[var]

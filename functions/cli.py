@@ -40,18 +40,6 @@ FLAG_FOR_FIELD = {
     "settings.seed": "--seed",
 }
 
-# `--providers` names and the settings each one chooses; later names win.
-PROVIDER_SETS = {
-    "offline": {"script": "offline", "images": "offline", "video": "offline", "voice": "offline"},
-    "vertex": {"script": "gemini", "images": "gemini", "video": "veo"},
-    "elevenlabs": {"voice": "elevenlabs"},
-}
-# What each provider set needs from the environment, and what that is.
-PROVIDER_NEEDS = {
-    "vertex": (("GOOGLE_CLOUD_PROJECT", "the Google Cloud project that runs Vertex AI"),),
-    "elevenlabs": (("ELEVENLABS_API_KEY", "an ElevenLabs API key"),),
-}
-
 
 def _make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python main.py", description=__doc__)
@@ -72,7 +60,13 @@ def _make_parser() -> argparse.ArgumentParser:
     make.add_argument(
         "--providers",
         default="",
-        help="comma-separated: offline, vertex (Gemini + Veo), elevenlabs; default: environment",
+        help="comma-separated: offline, vertex (Gemini + Veo), elevenlabs (or another "
+        "registered provider group); later names win; default: environment",
+    )
+
+    sub.add_parser(
+        "doctor",
+        help="check the configured providers: credentials, and model ids past their shutdown",
     )
 
     serve = sub.add_parser("serve", help="serve the REST API and the step endpoints locally")
@@ -89,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "make":
         return make(args)
+    if args.command == "doctor":
+        return doctor()
     if args.command == "serve":
         from functions.server import serve
 
@@ -106,22 +102,54 @@ def _fail_input(exc: InvalidInputError) -> int:
     return 2
 
 
-def provider_choices(value: str, env: Mapping[str, str]) -> dict[str, str]:
-    """The provider settings `--providers` asks for; InvalidInputError naming the flag when a
-    name is unknown or what it needs is not in the environment."""
+def doctor() -> int:
+    """Say which providers the environment chooses, what they lack, and which configured model
+    ids are past their announced shutdown. Exit status 1 when something will fail."""
+    from datetime import UTC, datetime
+
+    from common.bootstrap import model_warnings, provider_setup_problems
+    from common.config import Settings
     from common.domain.errors import InvalidInputError
 
+    try:
+        settings = Settings.from_env()
+    except InvalidInputError as exc:
+        return _fail_input(exc)
+    chosen = ", ".join(
+        f"{k}={getattr(settings, k)}" for k in ("script", "images", "video", "voice")
+    )
+    print(f"providers: {chosen}")
+    problems = provider_setup_problems(settings)
+    warnings = model_warnings(settings, datetime.now(UTC).date())
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    failing = problems or [w for w in warnings if "shut down on" in w]
+    if not failing:
+        print("ok")
+    return 1 if failing else 0
+
+
+def provider_choices(value: str, env: Mapping[str, str]) -> dict[str, str]:
+    """The provider settings `--providers` asks for; InvalidInputError naming the flag when a
+    name is unknown or what it needs is not in the environment. The names are the provider
+    registrations' groups (common/adapters/registry.py); later names win."""
+    from common.bootstrap import provider_group_needs, provider_groups
+    from common.domain.errors import InvalidInputError
+
+    groups, needs = provider_groups(), provider_group_needs()
     choices: dict[str, str] = {}
     for name in (n.strip() for n in value.split(",") if n.strip()):
-        if name not in PROVIDER_SETS:
-            known = ", ".join(PROVIDER_SETS)
+        if name not in groups:
+            known = ", ".join(sorted(groups))
             problem = f"unknown provider {name!r} (choose from {known})"
             raise InvalidInputError(problem, fields={"--providers": problem})
-        for var, what in PROVIDER_NEEDS.get(name, ()):
+        for var, what in needs.get(name, ()):
             if not env.get(var):
                 problem = f"{name} needs {var} ({what}), which is not set"
                 raise InvalidInputError(problem, fields={"--providers": problem})
-        choices.update(PROVIDER_SETS[name])
+        choices.update(groups[name])
     return choices
 
 

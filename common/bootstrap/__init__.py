@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+from common.adapters.registry import ProviderRegistry
 from common.bootstrap.backends import (
     LocalJobRunner,
     build_authenticator,
@@ -27,8 +28,11 @@ from common.bootstrap.backends import (
 from common.bootstrap.calendar import build_calendar
 from common.bootstrap.connections import build_connections
 from common.bootstrap.providers import (
+    build_providers,
     language_gate,
-    provider_factories,
+    model_warnings,
+    provider_group_needs,
+    provider_groups,
     provider_setup_problems,
     stand_in_painter,
 )
@@ -71,7 +75,6 @@ from common.services.pipeline.assets import AssetCache
 from common.services.pipeline.dispatch import Pipeline
 from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import StepLedger
-from common.services.pipeline.providers import Providers
 from common.services.pipeline.step_router import StepRouter
 from common.services.pipeline.sweeper import Sweeper
 from common.services.projects.deletion import ProjectDeletion
@@ -81,7 +84,16 @@ from common.services.projects.projects import ProjectService
 from common.services.projects.upload_sessions import UploadSessions
 from common.services.projects.uploads import UploadService
 
-__all__ = ["Services", "build_services", "install", "provider_setup_problems", "services"]
+__all__ = [
+    "Services",
+    "build_services",
+    "install",
+    "model_warnings",
+    "provider_group_needs",
+    "provider_groups",
+    "provider_setup_problems",
+    "services",
+]
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +155,7 @@ def build_services(
     oidc_keys: KeySource | None = None,
     publisher: Publisher | None = None,
     key_wrapper: KeyWrapper | None = None,
+    registry: ProviderRegistry | None = None,
 ) -> Services:
     """Build and wire every service. Any argument given replaces the adapter settings choose."""
     settings = settings or Settings.from_env()
@@ -150,7 +163,9 @@ def build_services(
     blobs = blobs or build_blobs(settings)
     queue = queue or build_queue(settings)
     clock = clock or SystemClock()
-    providers = Providers(provider_factories(settings, blobs))
+    providers = build_providers(settings, blobs, registry)
+    for warning in model_warnings(settings, clock.now().date(), registry):
+        log.warning("%s", warning)
     given = {"script": script, "images": images, "video": video, "voice": voice}
     for name, provider in given.items():
         if provider is not None:

@@ -1,52 +1,59 @@
-"""The providers settings choose (script, images, video, voice), built lazily: nothing is
-imported until a step first asks for one (cold start), and the Vertex AI providers share one
-google-genai client."""
+"""The providers settings choose (script, images, video, voice), resolved against the provider
+registry (common/adapters/registry.py) and built lazily: nothing is imported until a step
+first asks for one (cold start). Services get the chosen providers' descriptors as a
+ProviderChoice (price models, quota classes, the narrator's speaking rates)."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from common.config import Settings
+from common.adapters.registry import BuildContext, ProviderRegistry, default_registry
+from common.config import PREFIX, Settings
+from common.domain.errors import InvalidInputError
 from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES, language_support
-from common.ports import BlobStore, ImageGenerator, Narrator, ScriptWriter, VideoGenerator
+from common.domain.model_catalogue import lifecycle_warnings
+from common.domain.providers import ProviderChoice
+from common.ports import BlobStore, ImageGenerator
+from common.services.pipeline.providers import Providers
 from common.services.projects.languages import LanguageGate
 
-
-def _vertex_client(settings: Settings) -> Any:
-    """The google-genai client for Vertex AI: Application Default Credentials, also for another
-    endpoint (STORYGENIUS_VERTEX_BASE_URL: a regional or private one needs them), or a fixed
-    token only where STORYGENIUS_VERTEX_AUTH=none says the endpoint checks none."""
-    from common.adapters.vertex.client import VertexOptions, build_client, static_credentials
-
-    anonymous = settings.vertex_auth == "none"
-    return build_client(
-        VertexOptions(
-            project=settings.google_cloud_project,
-            location=settings.vertex_location,
-            base_url=settings.vertex_base_url,
-            timeout_s=settings.vertex_timeout_s,
-            attempts=settings.vertex_retry_attempts,
-            retry_delay_s=settings.vertex_retry_delay_s,
-            credentials=static_credentials() if anonymous else None,
-        )
-    )
+log = logging.getLogger(__name__)
 
 
-def provider_setup_problems(settings: Settings) -> list[str]:
-    """What the chosen real providers lack, found now rather than at a job's first step: Google
-    credentials for Vertex AI (none where STORYGENIUS_VERTEX_AUTH=none)."""
-    problems: list[str] = []
-    uses_vertex = "gemini" in (settings.script, settings.images) or settings.video == "veo"
-    if uses_vertex and settings.vertex_auth == "adc":
-        from common.adapters.vertex.client import default_credentials
-        from common.domain.errors import ProviderError
+def build_providers(
+    settings: Settings, blobs: BlobStore, registry: ProviderRegistry | None = None
+) -> Providers:
+    """The chosen providers, each built on first use, with what services know of them.
+    InvalidInputError naming the variable for an unknown id or a missing credential."""
+    chosen = (registry or default_registry()).chosen(settings)
+    choice = ProviderChoice(**{kind: r.info(settings) for kind, r in chosen.items()})
+    context = BuildContext(settings=settings, blobs=blobs, rates=choice.rates)
+    factories: dict[str, Callable[[], Any]] = {
+        kind: functools.partial(r.build, context) for kind, r in chosen.items()
+    }
+    return Providers(factories, choice)
 
-        try:
-            default_credentials()
-        except ProviderError as exc:
-            problems.append(exc.message)
+
+def provider_setup_problems(
+    settings: Settings, registry: ProviderRegistry | None = None
+) -> list[str]:
+    """What the chosen providers lack, found now rather than at a job's first step: unknown
+    ids and missing settings (as build_services would refuse them), then each provider's own
+    probe (e.g. Google credentials for Vertex AI; none where STORYGENIUS_VERTEX_AUTH=none).
+    Does I/O: for the command line and `doctor`, not cold starts."""
+    try:
+        chosen = (registry or default_registry()).chosen(settings)
+    except InvalidInputError as exc:
+        return list(exc.fields.values())
+    problems = []
+    for registration in chosen.values():
+        problem = registration.probe(settings) if registration.probe else None
+        if problem and problem not in problems:
+            problems.append(problem)
     return problems
 
 
@@ -69,76 +76,39 @@ def language_gate(settings: Settings) -> LanguageGate:
     return LanguageGate(support, LangidDetector())
 
 
+def model_warnings(
+    settings: Settings, today: date, registry: ProviderRegistry | None = None
+) -> list[str]:
+    """Configured model ids of the chosen providers that are past their announced shutdown or
+    unknown to the model catalogue (no I/O: the startup log and `doctor` say them)."""
+    try:
+        chosen = (registry or default_registry()).chosen(settings)
+    except InvalidInputError:
+        return []  # build_services and doctor report that themselves
+    models = {
+        PREFIX + r.model_setting.upper(): str(getattr(settings, r.model_setting))
+        for r in chosen.values()
+        if r.model_setting
+    }
+    return lifecycle_warnings(models, today)
+
+
+def provider_groups(registry: ProviderRegistry | None = None) -> dict[str, dict[str, str]]:
+    """The command line's `--providers` names and the settings each chooses."""
+    return (registry or default_registry()).groups()
+
+
+def provider_group_needs(
+    registry: ProviderRegistry | None = None,
+) -> dict[str, list[tuple[str, str]]]:
+    """What each `--providers` name needs from the environment: (variable, what it is)."""
+    needs = (registry or default_registry()).group_credentials()
+    return {group: [(c.env, c.what) for c in creds] for group, creds in needs.items()}
+
+
 def stand_in_painter() -> ImageGenerator:
     """The offline painter, for a keyframe the image provider refused twice: it never refuses.
     Imported when first needed, so a step that never falls back never loads numpy."""
     from common.adapters.offline.painter import OfflineImageGenerator
 
     return OfflineImageGenerator()
-
-
-def provider_factories(settings: Settings, blobs: BlobStore) -> dict[str, Callable[[], Any]]:
-    """How to build each provider settings choose; nothing is imported until one is built.
-    The Vertex providers share one client (Providers builds one provider at a time)."""
-    vertex: list[Any] = []
-
-    def vertex_client() -> Any:
-        if not vertex:
-            vertex.append(_vertex_client(settings))
-        return vertex[0]
-
-    def script() -> ScriptWriter:
-        if settings.script == "offline":
-            from common.adapters.offline.writer import OfflineScriptWriter
-
-            return OfflineScriptWriter()
-        from common.adapters.vertex.script import GeminiScriptWriter
-
-        return GeminiScriptWriter(
-            vertex_client(), settings.gemini_script_model, attempts=settings.script_attempts
-        )
-
-    def images() -> ImageGenerator:
-        if settings.images == "offline":
-            return stand_in_painter()
-        from common.adapters.vertex.images import GeminiImageGenerator
-
-        return GeminiImageGenerator(vertex_client(), settings.gemini_image_model)
-
-    def video() -> VideoGenerator:
-        if settings.video == "offline":
-            from common.adapters.offline.kenburns import OfflineVideoGenerator
-
-            return OfflineVideoGenerator()
-        from common.adapters.vertex.veo import VeoVideoGenerator
-
-        return VeoVideoGenerator(
-            vertex_client(),
-            settings.veo_model,
-            blobs,
-            # Veo reads keyframes from and writes clips to the media bucket directly.
-            output_bucket=settings.bucket if settings.blobs == "gcs" else None,
-            person_generation=settings.veo_person_generation,
-        )
-
-    def voice() -> Narrator:
-        if settings.voice == "offline":
-            from common.adapters.offline.voice import EspeakNarrator
-
-            return EspeakNarrator()
-        from common.adapters.elevenlabs.narrator import ElevenLabsNarrator
-
-        return ElevenLabsNarrator(
-            api_key=settings.elevenlabs_api_key,
-            model=settings.elevenlabs_model,
-            voice_id=settings.elevenlabs_voice_id,
-            output_format=settings.elevenlabs_output_format,
-            base_url=settings.elevenlabs_base_url,
-            max_concurrency=settings.elevenlabs_max_concurrency,
-            timeout_s=settings.elevenlabs_timeout_s,
-            max_attempts=settings.elevenlabs_max_attempts,
-            backoff_s=settings.elevenlabs_backoff_s,
-            deadline_s=settings.elevenlabs_deadline_s,
-        )
-
-    return {"script": script, "images": images, "video": video, "voice": voice}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,7 +15,10 @@ from common.domain.base import StrictModel
 from common.domain.formats import StoryFormat
 from common.domain.story import Character, Mood
 
-ClipSource = Literal["veo", "kenburns", "offline", "uploaded"]
+# Who made a clip: a video provider's own name for its clips ("veo", "offline"), "kenburns"
+# (motion over the keyframe instead of a provider's clip) or "uploaded" (the creator's). Open to
+# any provider's name, so adding a video provider changes nothing here.
+ClipSource = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 
 
 class ScriptRequest(StrictModel):

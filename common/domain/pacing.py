@@ -51,6 +51,9 @@ MIN_SCENES = 2
 MAX_PLANNED_SCENES = 30
 # The most scenes a story may have (a model's answer, the editor).
 MAX_SCENES = 60
+# Characters of narration a second of video can hold at most, whatever the language (speech
+# runs at about 15): bounds the narration cost of a story not written yet.
+MAX_CHARS_PER_S = 20
 # How far a written story's spoken length may stray from the requested duration before the
 # writer asks again (the Gemini writer; the offline writer lands within about 15%).
 LENGTH_TOLERANCE = (0.6, 1.5)

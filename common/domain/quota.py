@@ -71,6 +71,9 @@ class Estimate(StrictModel):
     rendered_s: float = Field(ge=0)
     veo_s: float = Field(ge=0)
     lines: dict[str, float] = Field(default_factory=dict, description="usd per stage")
+    scenes: dict[str, float] = Field(
+        default_factory=dict, description="usd per scene (keyframe, narration, clip), once written"
+    )
 
 
 class AccountView(StrictModel):

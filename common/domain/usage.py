@@ -20,6 +20,11 @@ COLLECTION = "usage"
 
 UsageStage = Literal["script", "references", "narration", "keyframe", "clip", "assemble"]
 UsageUnit = Literal["call", "image", "second", "1k_chars", "char"]
+# How a provider's use counts against a user's daily limits, besides its cost in credit:
+# `free` (offline, costs nothing), `metered` (costs credit), `video_seconds` (costs credit and
+# its seconds count against the daily AI video limit, `daily_veo_s`). A provider's descriptor
+# declares it (common/domain/providers.py).
+QuotaClass = Literal["free", "metered", "video_seconds"]
 
 
 def usage_event_id(job_id: str, stage: str, scene_id: str | None, provider: str, key: str) -> str:
@@ -42,6 +47,7 @@ class Charge(StrictModel):
     unit: UsageUnit
     usd: float = Field(ge=0)
     key: str = Field(min_length=1)
+    quota: QuotaClass = "metered"
 
 
 class UsageEvent(StrictModel):
@@ -58,6 +64,7 @@ class UsageEvent(StrictModel):
     unit: UsageUnit
     usd: float = Field(ge=0)
     key: str = Field(description="content key of the call's inputs")
+    quota: QuotaClass = Field("metered", description="how it counts against daily limits")
     at: datetime = Field(description="when the call was recorded, UTC")
 
     @field_validator("at")
@@ -84,5 +91,6 @@ class UsageEvent(StrictModel):
             unit=charge.unit,
             usd=round(charge.usd, 6),
             key=charge.key,
+            quota=charge.quota,
             at=at,
         )

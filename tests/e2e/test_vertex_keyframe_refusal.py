@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.domain.model_catalogue import model_info
 from tests.stubs.vertex_server import VertexStub, VideoOutcome, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
 from tests.support.jobs import DRAFT, OWNER, run_job, vertex_settings
@@ -94,7 +95,9 @@ def test_a_keyframe_refused_twice_is_painted_offline_and_its_scene_falls_back_to
     # Only the images the model made are charged: two references and two keyframes.
     cost = job.cost[f"gemini-image/{svc.settings.gemini_image_model}"]
     assert cost.units == 4
-    assert cost.estimated_usd == pytest.approx(4 * svc.settings.prices.gemini_image_per_image)
+    image_price = model_info(svc.settings.gemini_image_model)
+    assert image_price is not None
+    assert cost.estimated_usd == pytest.approx(4 * image_price.usd_per_unit)
 
 
 def test_a_keyframe_drawn_after_a_toned_down_retry_keeps_its_ai_clip(make_services, vertex_stub):

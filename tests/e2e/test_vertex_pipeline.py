@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from common.domain import model_catalogue
 from common.domain.commands import CreateProject, StartJob
 from tests.stubs.vertex_server import VideoOutcome, sample_story
 from tests.support.fakes import DoubleDeliveryQueue
@@ -57,19 +58,22 @@ def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
         assert sent.body["parameters"]["aspectRatio"] == "9:16"
         assert sent.body["instances"][0]["image"]["bytesBase64Encoded"]
 
-    # Charged at the configured prices: a story, five images, every clip second started.
+    # Charged at the models' list prices: a story, five images, every clip second started.
     story = svc.projects.load(job.project_id).story
-    prices = svc.settings.prices
+    price = model_catalogue.model_info
     clip_seconds = sum(s.clip_seconds for s in story.scenes)
-    assert job.cost[f"gemini/{svc.settings.gemini_script_model}"].estimated_usd == pytest.approx(
-        prices.gemini_script_per_call
+    script_model = svc.settings.gemini_script_model
+    assert job.cost[f"gemini/{script_model}"].estimated_usd == pytest.approx(
+        price(script_model).usd_per_unit
     )
     images = job.cost[f"gemini-image/{svc.settings.gemini_image_model}"]
     assert images.units == 5
-    assert images.estimated_usd == pytest.approx(5 * prices.gemini_image_per_image)
+    assert images.estimated_usd == pytest.approx(
+        5 * price(svc.settings.gemini_image_model).usd_per_unit
+    )
     veo = job.cost[f"veo/{VEO}"]
     assert veo.units == clip_seconds
-    assert veo.estimated_usd == pytest.approx(clip_seconds * prices.veo_fast_per_second)
+    assert veo.estimated_usd == pytest.approx(clip_seconds * price(VEO).usd_per_unit)
 
 
 def test_a_clip_start_retried_and_delivered_twice_is_started_and_charged_once(

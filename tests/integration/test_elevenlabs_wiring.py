@@ -39,11 +39,13 @@ def test_narration_is_priced_per_character_of_the_model(make_services, model, pe
     svc = make_services(
         {"voice": "elevenlabs", "elevenlabs_api_key": "k", "elevenlabs_model": model}
     )
-    assert svc.pipeline.price("voice_1k_chars") == per_1k
+    price = svc.pipeline.providers.choice.voice.price
+    assert price.unit == "char"
+    assert price.cost(1000) == pytest.approx(per_1k)
 
 
 def test_offline_narration_costs_nothing(make_services):
-    assert make_services().pipeline.price("voice_1k_chars") == 0.0
+    assert make_services().pipeline.providers.choice.voice.price.cost(1000) == 0.0
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ import re
 from typing import Any
 
 from common.adapters.gcp.cloud_tasks import DISPATCH_DEADLINE_S
-from common.config import Prices, Settings
+from common.adapters.registry import default_registry
+from common.config import Settings
 from common.domain.errors import InvalidInputError
+from common.domain.model_catalogue import model_info
 from common.domain.steps import DEFAULT_QUEUE_CLASS
 from common.domain.steps import STEPS as SPECS
 from functions.steps import STEPS
@@ -125,6 +127,7 @@ def env_problems(tf: TF, variables: dict[str, Any] | None = None) -> list[str]:
         ]
         try:
             settings = Settings.from_env(env | dict.fromkeys(secrets, "from-secret-manager"))
+            default_registry().chosen(settings)  # provider ids and credentials, as bootstrap does
         except InvalidInputError as exc:
             problems.append(f"{name}: {exc.message}")
             continue
@@ -295,21 +298,25 @@ def dockerfile_problems(text: str, runtime: str) -> list[str]:
     return problems
 
 
-def per_video_costs(prices: Prices) -> dict[str, float]:
-    """Provider cost of a 30 s video: 5 scenes, 2 characters (7 images), ~420 narration
-    characters, 30 to 40 s of Veo (clips come in 4, 6 or 8 s)."""
-    fixed = (
-        prices.gemini_script_per_call
-        + 7 * prices.gemini_image_per_image
-        + 420 / 1000 * prices.elevenlabs_per_1k_chars
-    )
+def per_video_costs() -> dict[str, float]:
+    """Provider cost of a 30 s video at the default models' list prices (the model catalogue):
+    5 scenes, 2 characters (7 images), ~420 narration characters, 30 to 40 s of Veo (clips
+    come in 4, 6 or 8 s)."""
+    s = Settings()
+    script = model_info(s.gemini_script_model)
+    image = model_info(s.gemini_image_model)
+    voice = model_info(s.elevenlabs_model)
+    fast = model_info(s.veo_model)
+    full = model_info("veo-3.1-generate-001")
+    assert script and image and voice and fast and full
+    fixed = script.usd_per_unit + 7 * image.usd_per_unit + 420 * voice.usd_per_unit
     return {
-        "script": prices.gemini_script_per_call,
-        "images": 7 * prices.gemini_image_per_image,
-        "veo fast 30 s": 30 * prices.veo_fast_per_second,
-        "veo fast 40 s": 40 * prices.veo_fast_per_second,
-        "veo 30 s": 30 * prices.veo_per_second,
-        "veo 40 s": 40 * prices.veo_per_second,
-        "total fast 30 s": fixed + 30 * prices.veo_fast_per_second,
-        "total fast 40 s": fixed + 40 * prices.veo_fast_per_second,
+        "script": script.usd_per_unit,
+        "images": 7 * image.usd_per_unit,
+        "veo fast 30 s": 30 * fast.usd_per_unit,
+        "veo fast 40 s": 40 * fast.usd_per_unit,
+        "veo 30 s": 30 * full.usd_per_unit,
+        "veo 40 s": 40 * full.usd_per_unit,
+        "total fast 30 s": fixed + 30 * fast.usd_per_unit,
+        "total fast 40 s": fixed + 40 * fast.usd_per_unit,
     }

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from common.adapters.gcp.cloud_tasks import queue_ids
-from common.config import Prices, Settings
+from common.config import Settings
 from functions.steps import STEPS
 from tests.support.firestore_checks import (
     Query,
@@ -345,7 +345,5 @@ def test_variables_and_outputs_are_documented():
 
 def test_the_guide_states_per_video_costs_from_the_configured_prices():
     guide = (ROOT / "infra" / "README.md").read_text()
-    missing = {
-        k: f"${v:.2f}" for k, v in per_video_costs(Prices()).items() if f"${v:.2f}" not in guide
-    }
+    missing = {k: f"${v:.2f}" for k, v in per_video_costs().items() if f"${v:.2f}" not in guide}
     assert missing == {}

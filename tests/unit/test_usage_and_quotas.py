@@ -10,7 +10,9 @@ import pytest
 from common.adapters.local.sqlite_store import SqliteDocumentStore
 from common.config import Settings
 from common.domain.job import Job
+from common.domain.pacing import ELEVENLABS_RATES
 from common.domain.project import ProjectSettings
+from common.domain.providers import PriceModel, ProviderChoice, ProviderInfo
 from common.domain.quota import (
     ACCOUNTS,
     Estimate,
@@ -19,7 +21,8 @@ from common.domain.quota import (
 )
 from common.domain.story import Scene, Story, StyleBible
 from common.domain.usage import COLLECTION, Charge, usage_event_id
-from common.services.accounts.quotas import Quotas, estimate_job
+from common.services.accounts.estimates import estimate_job
+from common.services.accounts.quotas import Quotas
 from common.services.accounts.usage import UsageRecorder
 
 
@@ -68,6 +71,7 @@ def veo_charge(seconds: float = 8, key: str = "cache/clips/abc.json") -> Charge:
         unit="second",
         usd=seconds * 0.15,
         key=key,
+        quota="video_seconds",
     )
 
 
@@ -165,30 +169,70 @@ def test_veo_seconds_used_today_count_against_the_veo_limit(world):
 
 
 def test_offline_providers_estimate_nothing_but_still_count_seconds():
-    estimate = estimate_job(ProjectSettings(duration_s=30), None, lambda what: 0.0, veo=False)
+    estimate = estimate_job(ProjectSettings(duration_s=30), None, ProviderChoice())
     assert estimate.usd == 0 and estimate.veo_s == 0
     assert estimate.rendered_s == 30
 
 
+def paid() -> ProviderChoice:
+    def info(kind, unit, usd, quota="metered", **extra):
+        return ProviderInfo(
+            kind=kind, id="paid", price=PriceModel(unit=unit, usd_per_unit=usd), quota=quota,
+            **extra,
+        )  # fmt: skip
+
+    return ProviderChoice(
+        script=info("script", "call", 0.02),
+        images=info("images", "image", 0.04),
+        video=info("video", "second", 0.15, "video_seconds"),
+        voice=info("voice", "char", 0.10 / 1000, rates=ELEVENLABS_RATES),
+    )
+
+
 def test_a_paid_estimate_bounds_every_stage_and_uses_the_story_once_written():
-    prices = {"script": 0.02, "image": 0.04, "voice_1k_chars": 0.10, "video_second": 0.15}
-    before = estimate_job(ProjectSettings(duration_s=30), None, prices.__getitem__, veo=True)
+    before = estimate_job(ProjectSettings(duration_s=30), None, paid())
     assert set(before.lines) == {"script", "references", "keyframe", "narration", "clip"}
-    assert before.veo_s == 38  # duration plus one longest clip
+    assert before.veo_s == 30 * 1.5 + 8  # the longest story a writer may return, one clip more
     assert before.usd == pytest.approx(sum(before.lines.values()))
 
-    story = Story(
-        title="t",
-        style=StyleBible(visual_style="ink", palette=["#112233", "#445566", "#778899"]),
-        scenes=[
-            Scene(id="s1", beat="hook", narration="x" * 100, visual_prompt="a", clip_seconds=8),
-            Scene(
-                id="s2", beat="resolution", narration="y" * 50, visual_prompt="b", clip_seconds=4
-            ),
-        ],
-    )
-    after = estimate_job(ProjectSettings(duration_s=30), story, prices.__getitem__, veo=True)
+    after = estimate_job(ProjectSettings(duration_s=30), two_scenes(), paid())
     assert "script" not in after.lines
     assert after.veo_s == 12
     assert after.lines["narration"] == pytest.approx(150 / 1000 * 0.10)
     assert after.usd < before.usd
+    assert after.scenes == pytest.approx(
+        {"s1": 0.04 + 100 / 1000 * 0.10 + 8 * 0.15, "s2": 0.04 + 50 / 1000 * 0.10 + 4 * 0.15}
+    )
+    assert sum(after.scenes.values()) + after.lines["references"] == pytest.approx(after.usd)
+
+
+def two_scenes(**changes) -> Story:
+    first = Scene(id="s1", beat="hook", narration="x" * 100, visual_prompt="a", clip_seconds=8)
+    second = Scene(
+        id="s2", beat="resolution", narration="y" * 50, visual_prompt="b", clip_seconds=4
+    )
+    return Story(
+        title="t",
+        style=StyleBible(visual_style="ink", palette=["#112233", "#445566", "#778899"]),
+        scenes=[first, second.model_copy(update=changes)],
+    )
+
+
+def test_only_ai_scenes_ask_the_video_provider_and_uploads_paint_no_keyframe():
+    story = two_scenes(clip_source="upload", upload_id="u" + "0" * 24)
+    estimate = estimate_job(ProjectSettings(duration_s=30), story, paid())
+    assert estimate.veo_s == 8
+    assert estimate.scenes["s2"] == pytest.approx(50 / 1000 * 0.10)
+
+
+def test_the_rendered_seconds_follow_the_story_at_the_narrators_rate_not_the_setting():
+    words = " ".join(["word"] * 25)  # ten seconds at 2.5 words a second
+    story = Story(
+        title="t",
+        style=StyleBible(visual_style="ink", palette=["#112233", "#445566", "#778899"]),
+        scenes=[
+            Scene(id=f"s{i}", beat="hook", narration=words, visual_prompt="v") for i in range(6)
+        ],
+    )
+    estimate = estimate_job(ProjectSettings(duration_s=10), story, paid())
+    assert estimate.rendered_s == pytest.approx(6 * (10 + 0.8), abs=0.1)

@@ -1,7 +1,8 @@
 """Credits and daily limits: what a job may cost before it starts, and what each call debits.
 
-- `estimate_job` bounds a job's cost from its settings (and its story, once written): offline
-  providers cost nothing but the job still counts as a video and as rendered seconds.
+- `estimate_job` (common/services/accounts/estimates.py) bounds a job's cost from its story
+  (or its settings, before one is written): offline providers cost nothing but the job still
+  counts as a video and as rendered seconds.
 - `Quotas.admit` checks the estimate against the account's available credit (balance minus what
   running jobs hold) and against today's limits, then creates the job, holds its estimate and
   counts it, all in one transaction: of two jobs started at once, only as many as the credit
@@ -15,14 +16,11 @@ An account is created on first use with `Settings.credit_grant_usd`.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from common.config import Settings
 from common.domain.job import Job
-from common.domain.project import ProjectSettings
 from common.domain.quota import (
     ACCOUNTS,
     USAGE_DAYS,
@@ -35,20 +33,10 @@ from common.domain.quota import (
     QuotaExceededError,
     day_doc_id,
 )
-from common.domain.story import Story
 from common.domain.usage import UsageEvent
 from common.ports import Clock, DocumentStore, Transaction
 
 JOBS = "jobs"
-
-# Bounds used before a story exists: the most characters a style bible holds, the shortest clip
-# (so the most scenes) and speech well above the usual ~15 characters a second.
-MAX_CHARACTERS = 6
-SHORTEST_CLIP_S = 4
-CHARS_PER_SECOND = 20
-LONGEST_CLIP_S = 8
-
-Price = Callable[[str], float]
 
 
 def day_of(moment: datetime) -> str:
@@ -63,42 +51,15 @@ def limits_of(settings: Settings) -> Limits:
     )
 
 
-def estimate_job(
-    settings: ProjectSettings, story: Story | None, price: Price, *, veo: bool
-) -> Estimate:
-    """An upper bound of what a job on these settings uses (cached assets not subtracted)."""
-    lines: dict[str, float] = {}
-    if story is None:
-        lines["script"] = price("script")
-        characters = MAX_CHARACTERS
-        scenes = math.ceil(settings.duration_s / SHORTEST_CLIP_S)
-        chars = settings.duration_s * CHARS_PER_SECOND
-        clip_s = float(settings.duration_s + LONGEST_CLIP_S)
-    else:
-        characters = len(story.style.characters)
-        scenes = len(story.scenes)
-        chars = sum(len(s.narration) for s in story.scenes)
-        clip_s = float(sum(s.clip_seconds for s in story.scenes))
-    lines["references"] = characters * price("image")
-    lines["keyframe"] = scenes * price("image")
-    lines["narration"] = chars / 1000 * price("voice_1k_chars")
-    lines["clip"] = clip_s * price("video_second")
-    return Estimate(
-        usd=round(sum(lines.values()), 6),
-        rendered_s=float(settings.duration_s),
-        veo_s=clip_s if veo else 0.0,
-        lines={k: round(v, 6) for k, v in lines.items()},
-    )
-
-
 def new_account(owner: str, grant: float, now: datetime) -> Account:
     return Account(
         owner=owner, balance_usd=grant, granted_usd=grant, created_at=now, updated_at=now
     )
 
 
-def is_veo_seconds(event: UsageEvent) -> bool:
-    return event.unit == "second" and event.provider.startswith("veo")
+def is_video_seconds(event: UsageEvent) -> bool:
+    """Whether the event's units are seconds of AI video (the daily `veo_s` limit)."""
+    return event.unit == "second" and event.quota == "video_seconds"
 
 
 def debit(
@@ -124,7 +85,7 @@ def debit(
             "updated_at": now,
         }
     )
-    veo_s = event.units if is_veo_seconds(event) else 0.0
+    veo_s = event.units if is_video_seconds(event) else 0.0
     today = today.model_copy(
         update={"usd": round(today.usd + event.usd, 6), "veo_s": today.veo_s + veo_s}
     )

@@ -101,9 +101,8 @@ class ClipStep:
             # Recorded at once, before anything else can fail: see `begun` above.
             deadline = self._clock.now() + timedelta(seconds=self._settings.clip_deadline_s)
             ctx.jobs.update_scene(job.id, scene_id, clip_operation=op.name, clip_deadline=deadline)
-            usd = request.duration_s * ctx.price("video_second")
             ctx.charge(
-                job.id, video.id, request.duration_s, "second", usd,
+                job.id, video.id, request.duration_s,
                 stage="clip", scene_id=scene_id, key=cache_key,
             )  # fmt: skip
             return ClipStarted(operation=op)

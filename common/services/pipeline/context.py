@@ -13,15 +13,15 @@ from typing import Any
 from common.config import Settings
 from common.domain.errors import StoryGeniusError
 from common.domain.job import Job
+from common.domain.providers import STAGE_PROVIDER, ProviderChoice
 from common.domain.steps import StepSpec
 from common.domain.story import Story
-from common.domain.usage import Charge, UsageStage, UsageUnit
+from common.domain.usage import Charge, UsageStage
 from common.ports import Task, TaskQueue
 from common.services.accounts.usage import UsageRecorder
 from common.services.pipeline.fanin import FanIn
 from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import StepLedger
-from common.services.pipeline.pricing import price
 from common.services.projects.projects import ProjectService
 
 
@@ -65,8 +65,10 @@ class StepContext:
         ledger: StepLedger,
         queue: StepQueue,
         usage: UsageRecorder,
+        choice: ProviderChoice,
     ) -> None:
         self.settings = settings
+        self.choice = choice
         self.jobs = jobs
         self.ledger = ledger
         self.queue = queue
@@ -95,27 +97,25 @@ class StepContext:
             raise StoryGeniusError(f"project {project.id} has no story yet")
         return project.story
 
-    def price(self, what: str) -> float:
-        return price(self.settings, what)
-
     def charge(
         self,
         job_id: str,
         provider: str,
         units: float,
-        unit: UsageUnit,
-        usd: float,
         *,
         stage: UsageStage,
         key: str,
         scene_id: str | None = None,
     ) -> None:
-        """Record one provider call: its usage event, the job's cost line and the owner's
-        debit, together and once (`key`, the content key of the call's inputs, makes the
-        event's id: a retried step reporting the same call changes nothing)."""
+        """Record one provider call of `units` (in its price model's unit: a call, an image, a
+        character, a second): its usage event, the job's cost line and the owner's debit,
+        together and once (`key`, the content key of the call's inputs, makes the event's id:
+        a retried step reporting the same call changes nothing). The stage's provider
+        descriptor prices it and says how it counts against the daily limits."""
+        info = self.choice.of(STAGE_PROVIDER[stage])
         charge = Charge(
-            stage=stage, scene_id=scene_id, provider=provider, units=units, unit=unit, usd=usd,
-            key=key,
+            stage=stage, scene_id=scene_id, provider=provider, units=units,
+            unit=info.price.unit, usd=info.price.cost(units), key=key, quota=info.quota,
         )  # fmt: skip
         self._usage.record(job_id, charge)
 

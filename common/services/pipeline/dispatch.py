@@ -38,7 +38,6 @@ from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.keyframe import KeyframeStep
 from common.services.pipeline.ledger import StepInProgressError, StepLedger
 from common.services.pipeline.narration import NarrationStep
-from common.services.pipeline.pricing import price
 from common.services.pipeline.providers import Providers
 from common.services.pipeline.references import ReferencesStep
 from common.services.pipeline.script import ScriptStep
@@ -85,6 +84,7 @@ class Pipeline:
             ledger=ledger,
             queue=self.queue,
             usage=usage,
+            choice=providers.choice,
         )
         self._starter = JobStarter(
             settings=settings,
@@ -93,6 +93,7 @@ class Pipeline:
             quotas=quotas,
             queue=self.queue,
             clock=clock,
+            choice=providers.choice,
         )
         # The one binding of the registry's pipeline steps to their handlers.
         self.handlers: dict[StepSpec, StepHandler] = {
@@ -117,9 +118,6 @@ class Pipeline:
     def enqueue(self, step: StepSpec, job_id: str, scene_id: str | None = None) -> None:
         """Enqueue a step of a job under its deterministic name (a repeat is a no-op)."""
         self.queue.enqueue(step, job_id, scene_id)
-
-    def price(self, what: str) -> float:
-        return price(self.settings, what)
 
     def step_handlers(self) -> dict[StepSpec, Callable[[StepCommand, Delivery], None]]:
         """The pipeline's steps as the step router calls them (a parsed command each)."""

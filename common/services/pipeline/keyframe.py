@@ -137,9 +137,5 @@ class KeyframeStep:
         asked = Asked(self._providers.images)
         key = self._assets.image(asked, request, job.owner)
         if asked.asked:
-            usd = ctx.price("image")
-            ctx.charge(
-                job.id, asked.id, 1, "image", usd,
-                stage="keyframe", scene_id=scene_id, key=key,
-            )  # fmt: skip
+            ctx.charge(job.id, asked.id, 1, stage="keyframe", scene_id=scene_id, key=key)
         return KeyframePainted(key=key, origin=asked.origin)

@@ -44,11 +44,7 @@ class NarrationStep:
             key = self._assets.narration(asked, request, job.owner)
             if asked.asked:
                 chars = len(request.text)
-                usd = chars / 1000 * ctx.price("voice_1k_chars")
-                ctx.charge(
-                    job.id, voice.id, chars, "char", usd,
-                    stage="narration", scene_id=scene_id, key=key,
-                )  # fmt: skip
+                ctx.charge(job.id, voice.id, chars, stage="narration", scene_id=scene_id, key=key)
             return Narrated(key=key, origin=asked.origin)
 
         key = ledger_key(steps.NARRATION, job.id, scene_id)

@@ -8,15 +8,20 @@ from typing import Any, cast
 
 from common.domain.assets import GeneratedImage, ImageRequest, Narration, NarrationRequest
 from common.domain.job import AssetOrigin
+from common.domain.providers import ProviderChoice
 from common.ports import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
 
 
 class Providers:
     """The four providers, each built on first use: an API instance that never runs a step
-    never imports numpy, espeak-ng or an SDK (cold start)."""
+    never imports numpy, espeak-ng or an SDK (cold start). `choice` is what the pipeline
+    knows about them without building them: price models, quota classes, speaking rates."""
 
-    def __init__(self, factories: dict[str, Callable[[], Any]]) -> None:
+    def __init__(
+        self, factories: dict[str, Callable[[], Any]], choice: ProviderChoice | None = None
+    ) -> None:
         self._factories = factories
+        self.choice = choice or ProviderChoice()
         self._built: dict[str, Any] = {}
         self._lock = threading.Lock()
 

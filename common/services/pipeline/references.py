@@ -44,8 +44,7 @@ class ReferencesStep:
                 )
                 keys.append(self._assets.image(asked, request, job.owner))
                 if asked.asked:
-                    usd = ctx.price("image")
-                    ctx.charge(job.id, asked.id, 1, "image", usd, stage="references", key=keys[-1])
+                    ctx.charge(job.id, asked.id, 1, stage="references", key=keys[-1])
             return ReferencesPainted(keys=keys)
 
         key = ledger_key(steps.REFERENCES, job.id)

@@ -51,8 +51,7 @@ class ScriptStep:
                 story = writer.write(request)
                 self._projects.save_story(project.id, story)
                 key = content_hash("script", writer.id, request.model_dump(mode="json"))
-                usd = ctx.price("script")
-                ctx.charge(job.id, writer.id, 1, "call", usd, stage="script", key=key)
+                ctx.charge(job.id, writer.id, 1, stage="script", key=key)
             return Written()
 
         ctx.ledger.run_once(ledger_key(steps.SCRIPT, job.id), Written, write)

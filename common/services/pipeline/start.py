@@ -8,12 +8,13 @@ from common.domain import steps
 from common.domain.commands import StartJob
 from common.domain.errors import NotFoundError
 from common.domain.job import Job, render_for
+from common.domain.providers import ProviderChoice
 from common.ports import Clock
-from common.services.accounts.quotas import Quotas, estimate_job
+from common.services.accounts.estimates import estimate_job
+from common.services.accounts.quotas import Quotas
 from common.services.pipeline.context import StepQueue
 from common.services.pipeline.errors import JobFinishedError
 from common.services.pipeline.jobs import JobRepository
-from common.services.pipeline.pricing import price
 from common.services.projects.projects import NoStoryError, ProjectService, new_id
 
 
@@ -27,8 +28,10 @@ class JobStarter:
         quotas: Quotas,
         queue: StepQueue,
         clock: Clock,
+        choice: ProviderChoice,
     ) -> None:
         self._settings = settings
+        self._choice = choice
         self._projects = projects
         self._jobs = jobs
         self._quotas = quotas
@@ -67,10 +70,7 @@ class JobStarter:
             updated_at=now,
         )
         # Created only if the owner's credit and today's limits allow it (402 otherwise).
-        veo = self._settings.video == "veo"
-        estimate = estimate_job(
-            project.settings, project.story, lambda what: price(self._settings, what), veo=veo
-        )
+        estimate = estimate_job(project.settings, project.story, self._choice)
         self._quotas.admit(job, estimate)
         self._queue.enqueue(steps.SCRIPT, job.id)
         return job
