@@ -49,9 +49,6 @@ class Settings(BaseModel):
     max_attempts: int = Field(5, ge=1, le=100)
     clip_poll_interval_s: float = Field(15.0, gt=0)
     clip_deadline_s: float = Field(900.0, gt=0)
-    scene_lead_in_s: float = Field(0.3, ge=0, le=5)
-    scene_tail_s: float = Field(0.5, ge=0, le=5)
-    transition_s: float = Field(0.5, ge=0, le=2)
     progress_interval_s: float = Field(1.0, ge=0)
     step_lease_s: float = Field(900.0, gt=0, description="how long a claimed step stays claimed")
     render_profile: Literal["full", "draft"] = Field(

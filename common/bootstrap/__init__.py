@@ -250,7 +250,7 @@ def build_services(
         connections=connections,
         posts=calendar.posts,
         uploads=uploads,
-        editor=StoryEditor(projects, uploads),
+        editor=StoryEditor(projects, uploads, providers.choice.rates),
         media_links=media_links,
         idempotency=IdempotencyKeys(store, clock),
         rate_limits=RateLimiter(store, clock, settings),

@@ -371,3 +371,49 @@ def test_a_job_lists_ready_scenes_as_regenerated_or_reused_in_order():
     )  # fmt: skip
     job.sort_scene_origins()
     assert (job.regenerated_scenes, job.reused_scenes) == (["s02", "s03"], ["s01"])
+
+
+# -- limits: an edited story is still a video a create could make -----------------------------
+
+
+def test_a_scene_grown_past_the_longest_video_is_refused_naming_the_narration(
+    editor, projects, project
+):
+    long_line = " ".join(["word"] * 160)  # about 56 s at the offline narrator's 2.85 words/s
+    for revision, scene_id in enumerate(("s01", "s02", "s03"), start=1):
+        editor.update_scene(
+            "alice", project.id, scene_id, parse(UpdateScene, {"revision": revision,
+                                                               "narration": long_line})
+        )  # fmt: skip
+    more = parse(InsertScene, {"revision": 4, "scene": {"beat": "turn", "narration": long_line,
+                                                        "visual_prompt": "v"}})  # fmt: skip
+    with pytest.raises(InvalidInputError) as caught:
+        editor.insert_scene("alice", project.id, more)
+    assert "scene.narration" in caught.value.fields
+    assert "180 s" in caught.value.fields["scene.narration"]
+    with pytest.raises(InvalidInputError) as caught:
+        editor.update_scene(
+            "alice", project.id, "s03", parse(UpdateScene, {"revision": 4,
+                                                            "narration": long_line * 2})
+        )  # fmt: skip
+    assert "narration" in caught.value.fields
+    assert projects.load(project.id).revision == 4  # nothing written
+
+
+def test_the_limit_is_timed_at_the_narrators_own_rate(projects, project):
+    from common.domain.pacing import ELEVENLABS_RATES
+
+    slower = StoryEditor(projects, rates=ELEVENLABS_RATES)  # 2.5 words/s
+    line = " ".join(["word"] * 150)  # 60 s at 2.5 words/s, 52.6 s at 2.85
+    for revision, scene_id in enumerate(("s01", "s02"), start=1):
+        slower.update_scene(
+            "alice", project.id, scene_id, parse(UpdateScene, {"revision": revision,
+                                                               "narration": line})
+        )  # fmt: skip
+    with pytest.raises(InvalidInputError):
+        slower.update_scene(
+            "alice", project.id, "s03", parse(UpdateScene, {"revision": 3, "narration": line})
+        )
+    StoryEditor(projects).update_scene(
+        "alice", project.id, "s03", parse(UpdateScene, {"revision": 3, "narration": line})
+    )

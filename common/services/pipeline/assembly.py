@@ -26,6 +26,7 @@ from typing import Any
 from common.config import Settings
 from common.domain.errors import CancelledError, InvalidInputError, StoryGeniusError
 from common.domain.job import Job, JobError, JobOutputs
+from common.domain.pacing import FPS, LEAD_IN_S, scene_length, transition_overlap
 from common.domain.story import Story
 from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
 from common.ports import BlobStore, Clock
@@ -37,7 +38,6 @@ from common.services.projects.uploads import load_upload
 
 log = logging.getLogger(__name__)
 
-FPS = 30
 
 OUTPUTS = {
     "video": ("video.mp4", "video/mp4"),
@@ -100,7 +100,6 @@ class Assembler:
 
     def timeline(self, job: Job, story: Story, workdir: Path) -> Timeline:
         """The job's Timeline, with every asset fetched into `workdir`."""
-        s = self.settings
         scenes = []
         for index, scene_id in enumerate(job.scene_ids):
             state = job.scenes[scene_id]
@@ -121,18 +120,19 @@ class Assembler:
                 )
             transition = scene.transition or job.settings.transition
             last = index == len(job.scene_ids) - 1
-            # Whole frames: a scene that moves in time (an earlier scene's new line is longer)
-            # keeps its frame counts, so its encoded segment is reused (media/segments.py).
-            overlap = 0.0 if transition == "cut" or last else _on_grid(s.transition_s)
-            spoken = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s
-            duration = _on_grid(spoken) + overlap
+            # The length the narration step stored (common/domain/pacing.py: whole frames, so
+            # a scene that moves in time keeps its encoded segment, media/segments.py).
+            overlap = transition_overlap(transition, last=last)
+            duration = state.duration_s
+            if duration is None:  # a job narrated before scene lengths were stored
+                duration = scene_length(manifest.duration_s, transition, last=last)
             scenes.append(
                 TimelineScene(
                     id=scene_id,
                     visual=visual,
                     duration_s=duration,
                     narration_path=audio,
-                    narration_offset_s=s.scene_lead_in_s,
+                    narration_offset_s=LEAD_IN_S,
                     words=manifest.words,
                     text=scene.narration,
                     transition=transition,
@@ -240,8 +240,3 @@ class Assembler:
             height=result.height,
             encoded_segments=segments.encoded,
         )
-
-
-def _on_grid(seconds: float) -> float:
-    """`seconds` rounded to whole frames of the timeline's frame rate."""
-    return round(seconds * FPS) / FPS

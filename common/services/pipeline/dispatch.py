@@ -99,7 +99,7 @@ class Pipeline:
         self.handlers: dict[StepSpec, StepHandler] = {
             steps.SCRIPT: ScriptStep(ctx, projects, providers),
             steps.REFERENCES: ReferencesStep(ctx, providers, assets),
-            steps.NARRATION: NarrationStep(ctx, providers, assets, settings),
+            steps.NARRATION: NarrationStep(ctx, providers, assets),
             steps.KEYFRAME: KeyframeStep(ctx, providers, assets, blobs, stand_in),
             steps.CLIP: ClipStep(ctx, providers, assets, blobs, clock, settings),
             steps.ASSEMBLE: AssembleStep(ledger, runner),

@@ -1,12 +1,13 @@
 """The narration step: one scene's voice-over with word timings, and from it the scene's length
-(narration plus lead-in and tail, plus the transition into the next scene)."""
+(common/domain/pacing.py: lead-in, narration and tail in whole frames, plus the transition into
+the next scene unless it cuts or is the last), which assembly reads back."""
 
 from __future__ import annotations
 
-from common.config import Settings
 from common.domain import steps
 from common.domain.commands import StepCommand
 from common.domain.job import Job
+from common.domain.pacing import scene_length
 from common.ports import Delivery
 from common.services.pipeline.assets import AssetCache
 from common.services.pipeline.context import StepContext
@@ -17,13 +18,10 @@ from common.services.pipeline.scene_requests import narration_request, narrator_
 
 
 class NarrationStep:
-    def __init__(
-        self, ctx: StepContext, providers: Providers, assets: AssetCache, settings: Settings
-    ) -> None:
+    def __init__(self, ctx: StepContext, providers: Providers, assets: AssetCache) -> None:
         self._ctx = ctx
         self._providers = providers
         self._assets = assets
-        self._settings = settings
 
     def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         ctx = self._ctx
@@ -51,10 +49,8 @@ class NarrationStep:
         done = ctx.ledger.run_once(key, Narrated, speak)
         manifest = self._assets.load_narration(done.key)
         last = job.scene_ids.index(scene_id) == len(job.scene_ids) - 1
-        s = self._settings
-        duration = s.scene_lead_in_s + manifest.duration_s + s.scene_tail_s
-        if not last:
-            duration += s.transition_s
+        transition = story.scene(scene_id).transition or job.settings.transition
+        duration = scene_length(manifest.duration_s, transition, last=last)
         ctx.finish_scene(
             job.id,
             scene_id,

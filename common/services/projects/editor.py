@@ -27,7 +27,13 @@ from common.domain.commands import (
     parse,
 )
 from common.domain.errors import InvalidInputError, NotFoundError
-from common.domain.pacing import MAX_SCENES
+from common.domain.pacing import (
+    ESPEAK_RATES,
+    MAX_SCENES,
+    MAX_VIDEO_S,
+    SpeakingRates,
+    planned_length,
+)
 from common.domain.project import Project
 from common.domain.story import Story, StyleBible
 from common.services.projects.projects import ProjectService
@@ -198,13 +204,39 @@ def update_style(story: Story, changes: dict[str, Any]) -> Story:
 # -- the service ----------------------------------------------------------------------------------
 
 
+def within_limits(story: Story, rates: SpeakingRates, field: str) -> Story:
+    """`story` if it stays within what a create allows: at most MAX_SCENES scenes and
+    MAX_VIDEO_S seconds of video at the narrator's rate; else InvalidInputError naming `field`
+    (an edited story is counted and charged as the video it makes, so it may not outgrow one)."""
+    if len(story.scenes) > MAX_SCENES:
+        raise InvalidInputError(
+            f"a story has at most {MAX_SCENES} scenes", {field: f"at most {MAX_SCENES} scenes"}
+        )
+    length = planned_length([s.narration for s in story.scenes], story.language, rates)
+    if length > MAX_VIDEO_S:
+        raise InvalidInputError(
+            f"{field}: the story would run about {length:.0f} s; a video lasts at most "
+            f"{MAX_VIDEO_S} s",
+            {field: f"the story would run about {length:.0f} s, over {MAX_VIDEO_S} s"},
+        )
+    return story
+
+
 class StoryEditor:
     """Edits the owner's project's story; every method returns the project as written (with
-    its new `revision`, which the next edit must send)."""
+    its new `revision`, which the next edit must send). An edit that would make the story
+    longer than a video may be is refused (`within_limits`), timed at `rates`, the speaking
+    rates of the narrator that will read it."""
 
-    def __init__(self, projects: ProjectService, uploads: UploadService | None = None) -> None:
+    def __init__(
+        self,
+        projects: ProjectService,
+        uploads: UploadService | None = None,
+        rates: SpeakingRates = ESPEAK_RATES,
+    ) -> None:
         self._projects = projects
         self._uploads = uploads
+        self._rates = rates
 
     def _check_upload(self, owner: str, project_id: str, upload: str, field: str) -> None:
         """A scene's upload must be an image or a clip of this project (InvalidInputError
@@ -221,8 +253,12 @@ class StoryEditor:
         """Change some fields of one scene (narration, visual prompt, on-screen text...)."""
         changes = command.given(exclude={"revision"})
         self._check_upload(owner, project_id, changes.get("upload_id", ""), "upload_id")
+        field = "narration" if "narration" in changes else "story"
         return self._projects.edit_story(
-            owner, project_id, command.revision, lambda s: update_scene(s, scene_id, changes)
+            owner,
+            project_id,
+            command.revision,
+            lambda s: within_limits(update_scene(s, scene_id, changes), self._rates, field),
         )
 
     def insert_scene(self, owner: str, project_id: str, command: InsertScene) -> Project:
@@ -230,7 +266,10 @@ class StoryEditor:
         upload = command.scene.model_dump().get("upload_id") or ""
         self._check_upload(owner, project_id, upload, "scene.upload_id")
         return self._projects.edit_story(
-            owner, project_id, command.revision, lambda s: insert_scene(s, command)
+            owner,
+            project_id,
+            command.revision,
+            lambda s: within_limits(insert_scene(s, command), self._rates, "scene.narration"),
         )
 
     def delete_scene(
