@@ -78,6 +78,10 @@ class ProviderRegistration:
     model: Callable[[Settings], str] | None = None
     model_setting: str = ""  # the Settings field that names the model, for the doctor
     rates: SpeakingRates | None = None  # narrators
+    # Narrators: whether a voice (id or name) exists for a language, asked when a project is
+    # written so that an unknown voice is a 400 naming settings.voice, not a failed job. No
+    # I/O beyond what the narrator caches; None: only the voice's shape is checked.
+    known_voice: Callable[[Settings, str, str], bool] | None = None
 
     def info(self, settings: Settings) -> ProviderInfo:
         return ProviderInfo(

@@ -34,6 +34,7 @@ from common.bootstrap.providers import (
     provider_group_needs,
     provider_groups,
     provider_setup_problems,
+    settings_check,
     stand_in_painter,
 )
 from common.config import Settings
@@ -176,8 +177,11 @@ def build_services(
         local_runner = LocalJobRunner()
         runner = local_runner
 
-    projects = ProjectService(store, clock, blobs, language_gate(settings))
-    jobs = JobRepository(store, clock, settings.progress_interval_s)
+    projects = ProjectService(
+        store, clock, blobs, language_gate(settings), settings_check(settings, registry)
+    )
+    quotas = Quotas(store, clock, settings)
+    jobs = JobRepository(store, clock, settings.progress_interval_s, on_end=quotas.release)
     assets = AssetCache(blobs)
     ledger = StepLedger(store, clock, settings.step_lease_s)
     pipeline = Pipeline(
@@ -192,7 +196,7 @@ def build_services(
         providers=providers,
         clock=clock,
         usage=UsageRecorder(store, clock, settings),
-        quotas=Quotas(store, clock, settings),
+        quotas=quotas,
         stand_in=stand_in_painter,
     )
     assembler = Assembler(

@@ -16,7 +16,8 @@ from common.config import PREFIX, Settings
 from common.domain.errors import InvalidInputError
 from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES, language_support
 from common.domain.model_catalogue import lifecycle_warnings
-from common.domain.providers import ProviderChoice
+from common.domain.project import ProjectSettings
+from common.domain.providers import ProviderChoice, SettingsCheck, no_settings_check
 from common.ports import BlobStore, ImageGenerator
 from common.services.pipeline.providers import Providers
 from common.services.projects.languages import LanguageGate
@@ -36,6 +37,25 @@ def build_providers(
         kind: functools.partial(r.build, context) for kind, r in chosen.items()
     }
     return Providers(factories, choice)
+
+
+def settings_check(settings: Settings, registry: ProviderRegistry | None = None) -> SettingsCheck:
+    """How project settings are checked against the chosen providers when a project is written:
+    the voice must be one the chosen narrator has (when its registration can tell)."""
+    narrator = (registry or default_registry()).chosen(settings)["voice"]
+    known = narrator.known_voice
+    if known is None:
+        return no_settings_check
+
+    def check(project: ProjectSettings) -> dict[str, str]:
+        if project.voice == "default" or known(settings, project.language, project.voice):
+            return {}
+        return {
+            "settings.voice": f"the {narrator.id} narrator has no voice {project.voice!r} for "
+            f"language {project.language!r}: use 'default' or one of GET /v1/voices"
+        }
+
+    return check
 
 
 def provider_setup_problems(

@@ -174,6 +174,15 @@ class CostLine(StrictModel):
     actual_usd: float = 0.0
 
 
+class Counted(StrictModel):
+    """What a job counts against its owner's daily limits, on the day it was admitted: kept on
+    the job so that recounting it (its story written, or its end) changes the day once."""
+
+    day: str = Field(description="the UTC day (YYYY-MM-DD) it is counted on")
+    videos: int = Field(1, ge=0)
+    rendered_s: float = Field(0.0, ge=0)
+
+
 class Job(StrictModel):
     id: str
     owner: str
@@ -191,6 +200,7 @@ class Job(StrictModel):
     outputs: JobOutputs = Field(default_factory=JobOutputs)
     error: JobError | None = None
     cost: dict[str, CostLine] = Field(default_factory=dict)
+    counted: Counted | None = Field(None, description="what it counts against the day's limits")
     regenerated_scenes: list[str] = Field(
         default_factory=list, description="ready scenes with at least one asset generated"
     )

@@ -46,7 +46,15 @@ class ProjectSettings(StrictModel):
     aspect: Aspect = "9:16"
     resolution: Resolution = "1080p"
     language: str = Field("auto", pattern=r"^(auto|[a-z]{2,3}(-[A-Za-z]{2,4})?)$")
-    voice: UserText = Field("default", min_length=1, max_length=80)
+    voice: UserText = Field(
+        "default",
+        min_length=1,
+        max_length=80,
+        # A narrator's voice id or name: letters, digits, spaces and _ . ' + - (never a path);
+        # whether the narrator has it is checked when the project is written (bootstrap).
+        pattern=r"^\w[\w '+-]*(\.[\w '+-]+)*$",
+        description="'default' (the language's voice), or a voice id or name of the narrator",
+    )
     visual_style: UserText = Field("storybook illustration", min_length=1, max_length=200)
     caption_style: CaptionStyle = "highlight"
     transition: Transition = "crossfade"

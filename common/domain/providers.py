@@ -10,12 +10,14 @@ is its module plus one registration: no price table keyed on ids, no `startswith
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import ConfigDict, Field
 
 from common.domain.base import StrictModel
 from common.domain.pacing import ESPEAK_RATES, SpeakingRates
+from common.domain.project import ProjectSettings
 from common.domain.usage import QuotaClass, UsageStage, UsageUnit
 
 ProviderKind = Literal["script", "images", "video", "voice"]
@@ -78,3 +80,13 @@ class ProviderChoice(StrictModel):
     def rates(self) -> SpeakingRates:
         """The narrator's speaking rates (what every length estimate uses)."""
         return self.voice.rates or ESPEAK_RATES
+
+
+# Checks project settings against the chosen providers before anything is spent (the voice the
+# narrator must have, and whatever else a provider can tell at write time): problems by field
+# (`settings.voice`), empty when the settings are fine.
+SettingsCheck = Callable[[ProjectSettings], dict[str, str]]
+
+
+def no_settings_check(settings: ProjectSettings) -> dict[str, str]:
+    return {}

@@ -95,6 +95,7 @@ def test_a_project_is_created_read_and_listed_by_its_owner_only(client):
         ({"prompt": ""}, "prompt"),
         ({"prompt": "ok", "settings": {"duration_s": 5}}, "settings.duration_s"),
         ({"prompt": "ok", "settings": {"aspect": "4:5"}}, "settings.aspect"),
+        ({"prompt": "ok", "settings": {"voice": "../../etc/passwd"}}, "settings.voice"),
         ({"prompt": "ok", "colour": "red"}, "colour"),
         (["a", "list"], "body"),
     ],

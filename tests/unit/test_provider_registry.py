@@ -130,3 +130,33 @@ def test_the_default_script_model_is_current_and_retired_ids_are_warned_about():
 def default_registry_copy() -> tuple[ProviderRegistration, ...]:
     registry = default_registry()
     return tuple(registry.chosen(Settings())[kind] for kind in PROVIDER_KINDS)  # the offline four
+
+
+def test_a_voice_the_narrator_does_not_have_is_refused_when_the_project_is_written(tmp_path):
+    from dataclasses import replace
+
+    from common.domain.commands import CreateProject, UpdateProject, parse
+    from common.domain.series import CreateSeries
+
+    offline = default_registry_copy()
+    voices = {("en", "en-us+f3")}
+    narrator = replace(offline[3], known_voice=lambda s, lang, voice: (lang, voice) in voices)
+    registry = ProviderRegistry((*offline[:3], narrator))
+    svc = build_services(Settings(data_dir=tmp_path), registry=registry)
+    try:
+        good = svc.projects.create("ann", parse(CreateProject, {
+            "prompt": "p", "settings": {"language": "en", "voice": "en-us+f3"}}))  # fmt: skip
+        with pytest.raises(InvalidInputError) as caught:
+            svc.projects.create("ann", parse(CreateProject, {
+                "prompt": "p", "settings": {"language": "en", "voice": "Zeus"}}))  # fmt: skip
+        assert "'Zeus'" in caught.value.fields["settings.voice"]
+        with pytest.raises(InvalidInputError):
+            svc.projects.update("ann", good.id, parse(UpdateProject, {
+                "settings": {"voice": "en-gb"}}))  # fmt: skip
+        with pytest.raises(InvalidInputError) as caught:
+            svc.series.create("ann", parse(CreateSeries, {
+                "theme": "t", "cadence": {"kind": "daily", "time": "09:00"},
+                "timezone": "UTC", "settings": {"voice": "Zeus"}}))  # fmt: skip
+        assert "settings.voice" in caught.value.fields
+    finally:
+        svc.close()

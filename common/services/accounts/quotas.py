@@ -8,6 +8,13 @@
   counts it, all in one transaction: of two jobs started at once, only as many as the credit
   covers get through. Refusals are 402 `insufficient_credits` / `quota_exceeded`, the shortfall
   in `fields`.
+- `Quotas.recount` counts a job again once its story is written: the day's rendered seconds
+  and the credit held follow the story that will be rendered, not the requested duration (an
+  edited story is counted as what it makes); a story that no longer fits is refused (402) and
+  fails the job at the script stage.
+- `Quotas.release` gives back what a job that ended did not use: a cancelled or failed job
+  its daily video and rendered seconds, a finished one the seconds its video did not last.
+  What was counted is kept on the job (`Job.counted`), so either happens once.
 - `debit` is applied by the usage recorder in the transaction that writes a usage event, so a
   provider call is debited exactly when its event is created: once, whatever the retries.
 
@@ -20,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from common.config import Settings
-from common.domain.job import Job
+from common.domain.job import Counted, Job
 from common.domain.quota import (
     ACCOUNTS,
     USAGE_DAYS,
@@ -122,13 +129,17 @@ class Quotas:
     def limits(self) -> Limits:
         return limits_of(self._settings)
 
-    def admit(self, job: Job, estimate: Estimate) -> None:
+    def admit(self, job: Job, estimate: Estimate) -> Job:
         """Create `job` if the owner's credit and today's limits allow its estimate, holding
-        the estimate on the account and counting the video; else raise 402 errors."""
+        the estimate on the account and counting the video; else raise 402 errors. Returns
+        the job as created (with what it counts)."""
         now = self._clock.now()
         day = day_of(now)
         limits = self.limits
         grant = self._settings.credit_grant_usd
+        job = job.model_copy(
+            update={"counted": Counted(day=day, videos=1, rendered_s=estimate.rendered_s)}
+        )
 
         def run(tx: Transaction) -> None:
             account = read_account(tx, job.owner) or new_account(job.owner, grant, now)
@@ -159,6 +170,78 @@ class Quotas:
                     }
                 ),
             )
+
+        self._store.transaction(run)
+        return job
+
+    def recount(self, job_id: str, estimate: Estimate) -> None:
+        """Count the job as its written story: the day's rendered seconds and the held credit
+        become the story's estimate. QuotaExceededError or InsufficientCreditsError when the
+        story asks for more than the day or the account has left (nothing is changed then)."""
+        now = self._clock.now()
+        limits = self.limits
+
+        def run(tx: Transaction) -> None:
+            job = _read_job(tx, job_id)
+            if job is None or job.counted is None or job.terminal:
+                return
+            counted = job.counted
+            today = read_day(tx, job.owner, counted.day)
+            today = today or DailyUsage(owner=job.owner, day=counted.day)
+            grow = estimate.rendered_s - counted.rendered_s
+            if grow > 1e-9 and today.rendered_s + grow > limits.rendered_s:
+                left = max(0.0, limits.rendered_s - today.rendered_s)
+                raise QuotaExceededError(
+                    f"the written story runs {estimate.rendered_s:.0f} s, {grow:.0f} s more than "
+                    "counted, and today's limit of rendered seconds is reached",
+                    fields={"rendered_s": f"{grow:.0f} s more asked, {left:g} s left today"},
+                )
+            account = read_account(tx, job.owner)
+            if account is not None and job_id in account.holds:
+                holds = _live_holds(tx, account)
+                more = estimate.usd - holds.get(job_id, 0.0)
+                available = account.model_copy(update={"holds": holds}).available_usd
+                if more > 1e-9 and more > available + 1e-9:
+                    raise InsufficientCreditsError(
+                        f"the written story is estimated at ${estimate.usd:.2f}; "
+                        f"${available:.2f} more is not available",
+                        fields={
+                            "estimated_usd": f"{estimate.usd:.2f}",
+                            "available_usd": f"{available:.2f}",
+                            "shortfall_usd": f"{more - available:.2f}",
+                        },
+                    )
+                holds[job_id] = estimate.usd
+                write_account(tx, account.model_copy(update={"holds": holds, "updated_at": now}))
+            _count(tx, job, today, counted.model_copy(update={"rendered_s": estimate.rendered_s}))
+
+        self._store.transaction(run)
+
+    def release(self, job_id: str) -> None:
+        """Give back what an ended job did not use: a cancelled or failed job's daily video and
+        rendered seconds; for a finished one, the seconds its video did not last. Once: what
+        is counted is kept on the job. Held credit is released as the job ends (see
+        `_live_holds`) and its hold dropped here."""
+        now = self._clock.now()
+
+        def run(tx: Transaction) -> None:
+            job = _read_job(tx, job_id)
+            if job is None or job.counted is None or not job.terminal:
+                return
+            counted = job.counted
+            if job.status == "done":
+                made = job.outputs.duration_s
+                rendered = counted.rendered_s if made is None else min(made, counted.rendered_s)
+                settled = counted.model_copy(update={"rendered_s": rendered})
+            else:
+                settled = counted.model_copy(update={"videos": 0, "rendered_s": 0.0})
+            account = read_account(tx, job.owner)
+            today = read_day(tx, job.owner, counted.day)
+            if account is not None and job_id in account.holds:
+                holds = {k: v for k, v in account.holds.items() if k != job_id}
+                write_account(tx, account.model_copy(update={"holds": holds, "updated_at": now}))
+            if settled != counted:
+                _count(tx, job, today or DailyUsage(owner=job.owner, day=counted.day), settled)
 
         self._store.transaction(run)
 
@@ -215,6 +298,25 @@ class Quotas:
             return account
 
         return self._store.transaction(run)
+
+
+def _read_job(tx: Transaction, job_id: str) -> Job | None:
+    doc = tx.get(JOBS, job_id)
+    return None if doc is None else Job.model_validate(doc.data)
+
+
+def _count(tx: Transaction, job: Job, day: DailyUsage, counted: Counted) -> None:
+    """Move the job's count on `day` from what it was to `counted` (never below nothing)."""
+    assert job.counted is not None
+    videos = day.videos + counted.videos - job.counted.videos
+    rendered = day.rendered_s + counted.rendered_s - job.counted.rendered_s
+    write_day(
+        tx,
+        day.model_copy(
+            update={"videos": max(0, videos), "rendered_s": max(0.0, round(rendered, 6))}
+        ),
+    )
+    tx.update(JOBS, job.id, {"counted": counted.model_dump(mode="json")})
 
 
 def _live_holds(tx: Transaction, account: Account) -> dict[str, float]:

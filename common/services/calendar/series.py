@@ -167,6 +167,7 @@ class SeriesService:
     # -- the user's changes ---------------------------------------------------------------
 
     def create(self, owner: str, command: CreateSeries) -> Series:
+        self._projects.check_settings(command.settings)  # every run's project will have them
         now = self._clock.now()
         tz = zone(command.timezone)
         anchor = datetime.combine(now.astimezone(tz).date(), datetime.min.time())
@@ -203,6 +204,8 @@ class SeriesService:
                 patch.get("status") == "active" and series.status != "active"
             )
             updated = Series.model_validate({**data, **patch, "settings": settings})
+            if updated.settings != series.settings:
+                self._projects.check_settings(updated.settings)
             for name in Series.model_fields:
                 setattr(series, name, getattr(updated, name))
             if "cadence" in patch or "timezone" in patch:

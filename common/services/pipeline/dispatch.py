@@ -97,7 +97,7 @@ class Pipeline:
         )
         # The one binding of the registry's pipeline steps to their handlers.
         self.handlers: dict[StepSpec, StepHandler] = {
-            steps.SCRIPT: ScriptStep(ctx, projects, providers),
+            steps.SCRIPT: ScriptStep(ctx, projects, providers, quotas),
             steps.REFERENCES: ReferencesStep(ctx, providers, assets),
             steps.NARRATION: NarrationStep(ctx, providers, assets),
             steps.KEYFRAME: KeyframeStep(ctx, providers, assets, blobs, stand_in),

@@ -54,9 +54,18 @@ class JobRepository:
     """All reads and writes of `jobs/{id}`. State changes write at once; progress-only changes
     are throttled to one write per `progress_interval_s` per job (Firestore's sustained limit)."""
 
-    def __init__(self, store: DocumentStore, clock: Clock, progress_interval_s: float = 1.0):
+    def __init__(
+        self,
+        store: DocumentStore,
+        clock: Clock,
+        progress_interval_s: float = 1.0,
+        on_end: Callable[[str], None] | None = None,
+    ):
         self._store = store
         self._clock = clock
+        # Told the id of each job that has just ended (done, failed or cancelled), after the
+        # write: the quotas give back what it did not use (idempotently: told twice is fine).
+        self._on_end = on_end
         self._interval = progress_interval_s
         self._last_progress: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -105,11 +114,12 @@ class JobRepository:
         Returns the job as written and fn's value. `fn` may run more than once.
         """
 
-        def run(tx: Transaction) -> tuple[Job, Any]:
+        def run(tx: Transaction) -> tuple[Job, Any, bool]:
             doc = tx.get(COLLECTION, job_id)
             if doc is None:
                 raise NotFoundError(f"job {job_id} not found")
             job = Job.model_validate(doc.data)
+            was_live = not job.terminal
             before = job_data(job)
             value = fn(job)
             job.track_stage(before["stage"], self._clock.now())  # per-stage timings
@@ -118,9 +128,12 @@ class JobRepository:
                 job.updated_at = self._clock.now()
                 changes["updated_at"] = job.updated_at.isoformat()
                 tx.update(COLLECTION, job_id, changes)
-            return job, value
+            return job, value, was_live and job.terminal
 
-        return self._store.transaction(run)
+        job, value, ended = self._store.transaction(run)
+        if ended and self._on_end is not None:
+            self._on_end(job_id)
+        return job, value
 
     def mark_running(self, job_id: str, stage: Stage) -> Job:
         """Enter `stage`, unless the job already ended (a cancel must not be overwritten)."""

@@ -1,7 +1,10 @@
 """The script step: the project's story, written once, then snapshotted into the job.
 
 A project that already has a story (written earlier, or edited) keeps it: a generate renders what
-the creator sees. The snapshot makes edits during the job go to the next one.
+the creator sees. The snapshot makes edits during the job go to the next one. Once the job has
+its story it is counted as that story (rendered seconds, held credit: Quotas.recount), so a
+story that no longer fits today's limits or the account fails the job here, before any picture
+is paid for.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from common.domain.commands import StepCommand
 from common.domain.errors import StoryGeniusError
 from common.domain.job import STAGE_SPAN, Job, SceneState
 from common.ports import Delivery
+from common.services.accounts.estimates import estimate_job
+from common.services.accounts.quotas import Quotas
 from common.services.pipeline.context import StepContext
 from common.services.pipeline.ledger import ledger_key
 from common.services.pipeline.providers import Providers
@@ -20,10 +25,13 @@ from common.services.projects.projects import ProjectService
 
 
 class ScriptStep:
-    def __init__(self, ctx: StepContext, projects: ProjectService, providers: Providers) -> None:
+    def __init__(
+        self, ctx: StepContext, projects: ProjectService, providers: Providers, quotas: Quotas
+    ) -> None:
         self._ctx = ctx
         self._projects = projects
         self._providers = providers
+        self._quotas = quotas
 
     def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         ctx = self._ctx
@@ -70,5 +78,7 @@ class ScriptStep:
             j.stage = "references"
             j.progress = max(j.progress, STAGE_SPAN["references"][0])
 
-        ctx.jobs.mutate(job.id, to_references)
+        snapshot, _ = ctx.jobs.mutate(job.id, to_references)
+        story = ctx.story(snapshot)
+        self._quotas.recount(job.id, estimate_job(snapshot.settings, story, ctx.choice))
         ctx.enqueue(steps.REFERENCES, job.id)

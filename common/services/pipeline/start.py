@@ -71,7 +71,7 @@ class JobStarter:
         )
         # Created only if the owner's credit and today's limits allow it (402 otherwise).
         estimate = estimate_job(project.settings, project.story, self._choice)
-        self._quotas.admit(job, estimate)
+        job = self._quotas.admit(job, estimate)
         self._queue.enqueue(steps.SCRIPT, job.id)
         return job
 

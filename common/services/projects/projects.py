@@ -9,7 +9,8 @@ from typing import Any
 from common.domain.commands import CreateProject, UpdateProject, parse
 from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from common.domain.paging import PageQuery
-from common.domain.project import Project
+from common.domain.project import Project, ProjectSettings
+from common.domain.providers import SettingsCheck, no_settings_check
 from common.domain.story import Story
 from common.ports import BlobStore, Clock, DocumentStore, Transaction
 from common.services.paging import newest_first
@@ -44,12 +45,23 @@ class ProjectService:
         clock: Clock,
         blobs: BlobStore | None = None,
         languages: LanguageGate | None = None,
+        settings_check: SettingsCheck = no_settings_check,
     ) -> None:
         self._store = store
         self._clock = clock
         self._blobs = blobs  # where uploads live: a music_upload setting must name one
         # What the providers speak: a language they can't handle is refused before any spend.
         self.languages = languages
+        # The chosen providers' view of the settings (the narrator's voices): checked when a
+        # project is written, so what cannot work is a 400 now, not a failed job later.
+        self._settings_check = settings_check
+
+    def check_settings(self, settings: ProjectSettings) -> None:
+        """InvalidInputError naming the field when the chosen providers cannot make a video
+        with these settings (e.g. a voice the narrator does not have)."""
+        problems = self._settings_check(settings)
+        if problems:
+            raise InvalidInputError("; ".join(problems.values()), problems)
 
     def _check_music(self, owner: str, project_id: str | None, upload: str) -> None:
         """settings.music_upload must name a music upload of this project (InvalidInputError)."""
@@ -85,6 +97,7 @@ class ProjectService:
         self._check_music(owner, None, command.settings.music_upload)
         if self.languages is not None:
             self.languages.check_setting(command.settings.language)
+        self.check_settings(command.settings)
         now = self._clock.now()
         project = Project(
             id=project_id or new_id(),
@@ -167,6 +180,8 @@ class ProjectService:
             updated = parse(Project, {**data, **given, "settings": settings})
             if updated == current:
                 return current
+            if updated.settings != current.settings:
+                self.check_settings(updated.settings)
             new_input = updated.prompt != current.prompt or any(
                 getattr(updated.settings, name) != getattr(current.settings, name)
                 for name in SCRIPT_SETTINGS
