@@ -133,6 +133,7 @@ class JobRepository:
         job, value, ended = self._store.transaction(run)
         if ended and self._on_end is not None:
             self._on_end(job_id)
+            job = self.get(job_id)  # as the hook left it (what it counts)
         return job, value
 
     def mark_running(self, job_id: str, stage: Stage) -> Job:
