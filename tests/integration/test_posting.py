@@ -396,3 +396,18 @@ def test_the_tick_reads_youtube_view_counts_and_analytics_shows_them(
     assert tiktok_post.views is None and tiktok_post.views_due_at is None  # TikTok: not asked
     report = svc.analytics.report(OWNER, NOW, NOW + timedelta(days=1))
     assert report.destinations["youtube"].views == 42
+
+
+def test_tiktok_uploads_beyond_six_a_minute_wait_for_the_window(make_services, stubs, tmp_path):
+    _, tiktok = stubs
+    svc, clock = build(make_services, stubs, tmp_path)
+    tiktok.now = lambda: clock.now().timestamp()
+    schedules = [scheduled(svc, destinations=[{"platform": "tiktok"}]) for _ in range(7)]
+    publish(svc, clock)
+    found = [svc.posts.find(s.id, "tiktok") for s in schedules]
+    waiting = [p for p in found if p.error is not None]
+    assert len(tiktok.of("init")) == 6 and len(waiting) == 1  # the stand-in would answer 429
+    assert "6 uploads a minute" in waiting[0].error.message
+    run_until(svc, clock, PUBLISH_AT + timedelta(minutes=2))
+    run_until(svc, clock, PUBLISH_AT + timedelta(minutes=3))
+    assert len(tiktok.of("init")) == 7 and len(tiktok.published()) == 7

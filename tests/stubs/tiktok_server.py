@@ -65,6 +65,7 @@ class TikTokStub(OAuthStub):
         self.inits: list[tuple[str, float]] = []
         self.bytes_received = 0
         self.processing_polls = 1
+        self.now = time.time  # the rate limit's clock (a test with a simulated clock sets it)
         super().__init__()
 
     def route(self, request: Request) -> str:
@@ -130,7 +131,7 @@ class TikTokStub(OAuthStub):
         return tiktok_error(404, "not_found", request.path)
 
     def _init(self, token: str, grant: Grant, body: dict[str, Any]) -> Reply:
-        now = time.time()
+        now = self.now()
         recent = [t for tok, t in self.inits if tok == token and now - t < 60]
         if len(recent) >= 6:
             return tiktok_error(429, "rate_limit_exceeded", "Too many init requests.")
