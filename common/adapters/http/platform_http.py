@@ -26,7 +26,11 @@ RETRYABLE = frozenset({408, 425, 429})
 REVOKED_ERRORS = frozenset({"invalid_grant"})
 
 
-_TOKEN_IN_URL = re.compile(r"((?:access_token|client_secret|refresh_token|code)=)[^&\s\"']+")
+# Query parameters that carry credentials: tokens, client secrets, one-time codes, and upload
+# session ids (a resumable session URL works as a credential for its upload).
+_TOKEN_IN_URL = re.compile(
+    r"((?:access_token|client_secret|refresh_token|code|upload_id)=)[^&\s\"']+"
+)
 
 
 class RedactTokens(logging.Filter):
