@@ -31,20 +31,29 @@ function partsIn(date, timeZone) {
   return [get('year'), get('month'), get('day'), get('hour'), get('minute'), get('second')];
 }
 
-/** The instant (a Date) of a wall-clock "YYYY-MM-DDTHH:MM" in `timeZone`. */
+/** The zone's offset from UTC at the instant `t` (ms), in ms. */
+function offsetAt(t, timeZone) {
+  const [y, mo, d, hh, mi, ss] = partsIn(new Date(t), timeZone);
+  return Date.UTC(y, mo - 1, d, hh, mi, ss) - Math.floor(t / 1000) * 1000;
+}
+
+/**
+ * The instant (a Date) of a wall-clock "YYYY-MM-DDTHH:MM" in `timeZone`, as the API reads one
+ * (Python's fold=0): a time that happens twice (clocks going back) is the first; a time that
+ * never happens (clocks going forward) is read with the offset from before the change.
+ */
 export function wallToInstant(wall, timeZone) {
   const [date, time = '00:00'] = wall.split('T');
   const [y, mo, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const asUtc = Date.UTC(y, mo - 1, d, hh, mm);
-  // The zone's offset at that moment, found by reading the guess back in the zone (twice,
-  // for the hours around a daylight-saving change).
-  let guess = asUtc;
-  for (let i = 0; i < 2; i += 1) {
-    const [py, pmo, pd, ph, pmi] = partsIn(new Date(guess), timeZone);
-    guess += asUtc - Date.UTC(py, pmo - 1, pd, ph, pmi);
-  }
-  return new Date(guess);
+  const HALF_DAY = 12 * 3600 * 1000;
+  const before = offsetAt(asUtc - HALF_DAY, timeZone); // offsets run at most a day apart
+  const after = offsetAt(asUtc + HALF_DAY, timeZone);
+  const first = asUtc - before;
+  const second = asUtc - after;
+  const maps = (t) => t + offsetAt(t, timeZone) === asUtc;
+  return new Date(maps(first) || !maps(second) ? first : second);
 }
 
 /** "14 May 2031, 09:30 (Europe/Paris)". */
