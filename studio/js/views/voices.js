@@ -34,7 +34,9 @@ export async function voicePicker({ language, value = 'default' }) {
   let loading = 0;
 
   function sampleOf(id) {
-    return voices.find((v) => v.id === id)?.sample_url || null;
+    // "default" plays the voice the narrator uses by default for the language.
+    const voice = voices.find((v) => v.id === id) || (id === 'default' ? voices.find((v) => v.default) : null);
+    return voice?.sample_url || voice?.preview_url || null;
   }
 
   function showPlay() {
@@ -48,17 +50,22 @@ export async function voicePicker({ language, value = 'default' }) {
     const mine = loading;
     select.disabled = true;
     status.textContent = 'Loading voices…';
-    try {
-      ({ voices } = await api.listVoices(language.value));
-    } catch (err) {
-      voices = [];
-      status.textContent = `Voices: ${err.message}`;
+    if (language.value === 'auto') {
+      voices = []; // the voice follows the language found in the prompt
+    } else {
+      try {
+        ({ voices } = await api.listVoices(language.value));
+      } catch (err) {
+        voices = [];
+        status.textContent = `Voices: ${err.message}`;
+      }
     }
     if (mine !== loading) return;
     select.disabled = false;
-    const options = [h('option', { value: 'default' }, 'Default voice for the language')];
+    const fallback = voices.find((v) => v.default);
+    const options = [h('option', { value: 'default' }, fallback ? `Default: ${fallback.name}` : 'Default voice for the language')];
     for (const v of voices) {
-      const details = [v.accent, v.gender, v.language].filter(Boolean).join(', ');
+      const details = [v.accent, v.gender, v.description].filter(Boolean).join(', ');
       options.push(h('option', { value: v.id }, details ? `${v.name} (${details})` : v.name));
     }
     fill(select, options);
@@ -66,7 +73,11 @@ export async function voicePicker({ language, value = 'default' }) {
       select.append(h('option', { value: wanted }, `${wanted} (not listed for this language)`));
     }
     select.value = wanted || 'default';
-    if (status.textContent === 'Loading voices…') status.textContent = voices.length ? `${voices.length} voices` : 'No voices listed: the default is used';
+    if (status.textContent === 'Loading voices…') {
+      status.textContent = language.value === 'auto'
+        ? 'Automatic language: the voice follows the prompt’s language'
+        : voices.length ? `${voices.length} voice${voices.length === 1 ? '' : 's'} for this language` : 'No voices listed: the default is used';
+    }
     showPlay();
   }
 
