@@ -12,6 +12,7 @@ here, from the fixtures and adapter parameters they use, so `make test-fast` can
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
     # Stable: the collection order stays within each group (and within every module).
     items.sort(key=lambda item: item.module.__name__ not in slow_modules)
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Whatever a test does to the root logger (building the process's services or serving
+    configures JSON logging for the whole process) is undone after it: with pytest-xdist a worker
+    runs many modules, and a handler left behind would change what the next one sees."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers and not type(handler).__module__.startswith("_pytest"):
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -96,6 +96,9 @@ def test_json_logging_replaces_the_handlers_once(capsys):
     root = logging.getLogger()
     saved = list(root.handlers), root.level
     try:
+        # From a process that has not configured JSON logging yet (another module on this
+        # worker may have built the process's services, which configures it).
+        root.handlers[:] = [h for h in root.handlers if not isinstance(h.formatter, JsonFormatter)]
         configure_json_logging()
         configure_json_logging()  # idempotent
         assert len(root.handlers) == 1
