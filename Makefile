@@ -66,6 +66,7 @@ bench: $(VENV)/.bench fonts
 	$(PY) bench/assembly.py
 	$(PY) bench/cold_start.py
 	$(PY) bench/rerender.py
+	$(PY) bench/latency.py
 
 clean:
 	rm -rf $(VENV) .tools .storygenius out .pytest_cache .mypy_cache .ruff_cache
