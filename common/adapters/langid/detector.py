@@ -54,20 +54,28 @@ def main_script(text: str) -> str | None:
     return counts.most_common(1)[0][0]
 
 
-class LangidDetector:
-    """LanguageDetector over py3langid, loaded on first use (thread-safe)."""
+_model_lock = threading.Lock()
+_identifier: Any = None
 
-    def __init__(self) -> None:
-        self._identifier: Any = None
-        self._lock = threading.Lock()
+
+def _model() -> Any:
+    """py3langid's model, loaded once per process on first use (thread-safe). Shared by every
+    detector: each writer and gate used to load its own (a test run loaded it hundreds of times,
+    ~0.3 s of CPU each), and ranking only reads it."""
+    global _identifier
+    with _model_lock:
+        if _identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        return _identifier
+
+
+class LangidDetector:
+    """LanguageDetector over py3langid's model (loaded once per process, on first use)."""
 
     def _model(self) -> Any:
-        with self._lock:
-            if self._identifier is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            return self._identifier
+        return _model()
 
     def detect(self, text: str) -> str:
         """The language of `text` among those a narrator here speaks ("en" when unsure)."""
