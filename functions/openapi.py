@@ -60,6 +60,7 @@ ERRORS: dict[int, tuple[str, str]] = {
         "`insufficient_credits` or `quota_exceeded`: the job's estimate does not fit the credit "
         "or today's limits; `fields` gives the shortfall",
     ),
+    403: ("Forbidden", "`read_only`: the resource may be read but not changed (a built-in)"),
     404: ("NotFound", "no such resource for this user (another user's is reported the same)"),
     409: ("Conflict", "the resource's state does not allow this (stale revision, job ended)"),
     413: ("PayloadTooLarge", "the request body is larger than the API accepts"),

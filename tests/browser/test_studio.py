@@ -23,38 +23,22 @@ from common.config import Settings
 from common.domain.job import CostLine, Job, JobError, SceneState
 from common.domain.project import ProjectSettings
 from common.domain.story import Scene, Story, StyleBible
-from tests.browser.harness import PLAYABLE, assert_no_overflow, create_video
+from tests.browser.harness import assert_no_overflow, create_video
+from tests.browser.video_checks import (
+    WATCH_PROGRESS,
+    downloads_named,
+    plays_with_captions,
+    progress_moved_live,
+    spoken_words,
+    wait_until_ready,
+    waterfall_has_stages,
+)
 
 pytestmark = pytest.mark.slow
 
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 SLUG = "the-lighthouse-keeper-and-the-lonely-whale"  # the offline writer's title, as a file name
 NEW_NARRATION = "Far out at sea, a grey whale sings alone beneath the lighthouse beam."
-
-# Records every value the progress bar shows, as the page sets it.
-WATCH_PROGRESS = """() => {
-  window.progressSeen = [];
-  new MutationObserver(() => {
-    const bar = document.getElementById('job-progress');
-    if (bar && window.progressSeen.at(-1) !== bar.value) window.progressSeen.push(bar.value);
-  }).observe(document.body, { subtree: true, childList: true, attributes: true,
-                              attributeFilter: ['value'] });
-}"""
-
-FETCH = """async (url) => {
-  const r = await fetch(url);
-  const body = new Uint8Array(await r.arrayBuffer());
-  return { status: r.status, type: r.headers.get('Content-Type'), size: body.length,
-           text: new TextDecoder().decode(body.slice(0, 4000)) };
-}"""
-
-
-def wait_until_ready(page) -> None:
-    page.wait_for_function(
-        "() => document.getElementById('job-percent')?.textContent === '100%'", timeout=240_000
-    )
-    page.locator(".job-panel .pill", has_text="Ready").wait_for()
-    page.wait_for_function(PLAYABLE, timeout=60_000)
 
 
 def test_a_prompt_becomes_a_video_watched_live_played_downloaded_edited_and_rerendered(
@@ -81,72 +65,12 @@ def test_a_prompt_becomes_a_video_watched_live_played_downloaded_edited_and_rere
     shots(page, "03-job-running")
     wait_until_ready(page)
     playable_s = time.monotonic() - started
-    # Where the time went: the job's stages on one axis, each with its duration.
-    page.locator(".waterfall summary").click()
-    rows = page.locator(".waterfall-row")
-    rows.first.wait_for()
-    labels = page.locator(".waterfall-label").all_inner_texts()
-    assert {"Script", "Scenes", "Assembly"} <= set(labels), labels
-    assert all(
-        re.fullmatch(r"\d+ s|\d+:\d\d", t)
-        for t in rows.locator(".waterfall-took").all_inner_texts()
-    )
+    waterfall_has_stages(page)
     shots(page, "04-video-ready")
-
-    seen = page.evaluate("window.progressSeen")
-    assert seen == sorted(seen), seen
-    assert seen[-1] == 100
-    assert len(set(seen)) >= 3, f"progress did not move live: {seen}"
-    job_id = re.search(r"/jobs/([\w-]+)$", page.url).group(1)
-    assert any(r.endswith(f"/v1/jobs/{job_id}/events") for r in requests)
-    polls = [r for r in requests if r == f"GET {studio}/v1/jobs/{job_id}"]
-    assert not polls, "the page polled the job instead of watching its events"
+    progress_moved_live(page, studio, requests)
     assert page.locator("#announcer").inner_text() == "Ready, 100 percent"
-
-    # The video plays, with a captions track.
-    video = page.locator(".screen video")
-    tracks = page.evaluate(
-        """() => [...document.querySelector('.screen video').textTracks]
-                 .map(t => ({kind: t.kind, mode: t.mode}))"""
-    )
-    # Burned-in captions show in the picture; the track is there, off until switched on.
-    assert {"kind": "captions", "mode": "disabled"} in tracks
-    vtt = page.evaluate(FETCH, video.locator("track").get_attribute("src"))
-    assert vtt["status"] == 200 and vtt["text"].startswith("WEBVTT")
-    page.evaluate("() => { const v = document.querySelector('.screen video'); v.muted = true; }")
-    page.evaluate("() => document.querySelector('.screen video').play()")
-    page.wait_for_function(
-        "() => document.querySelector('.screen video').currentTime > 1.0", timeout=20_000
-    )
-    page.evaluate(
-        "() => { document.querySelector('.screen video').textTracks[0].mode = 'hidden'; }"
-    )
-    page.wait_for_function(
-        "() => document.querySelector('.screen video').textTracks[0].cues?.length > 3"
-    )
-    page.evaluate("() => document.querySelector('.screen video').pause()")
-
-    # Downloads: video, thumbnail and both caption files, each served, named after the title.
-    downloads = page.locator("[data-download]")
-    assert downloads.count() == 4
-    expected = {
-        "video": "video/mp4",
-        "thumbnail": "image/jpeg",
-        "captions_srt": "application/x-subrip",
-        "captions_vtt": "text/vtt",
-    }
-    names = {"video": ".mp4", "thumbnail": ".jpg", "captions_srt": ".srt", "captions_vtt": ".vtt"}
-    for i in range(4):
-        link = downloads.nth(i)
-        kind = link.get_attribute("data-download")
-        assert link.get_attribute("download") == SLUG + names[kind]
-        answer = page.evaluate(FETCH, link.get_attribute("href"))
-        assert answer["status"] == 200 and answer["size"] > 0, kind
-        assert answer["type"].startswith(expected.pop(kind)), kind
-    assert not expected
-    with page.expect_download() as saving:
-        downloads.first.click()
-    assert saving.value.suggested_filename == SLUG + ".mp4"
+    plays_with_captions(page)
+    downloads_named(page, SLUG)
 
     # Edit the first scene's narration, then render again: only that scene is made anew.
     first = page.locator(".scene-card").first
@@ -163,11 +87,7 @@ def test_a_prompt_becomes_a_video_watched_live_played_downloaded_edited_and_rere
     wait_until_ready(page)
     page.locator(".scene-card").first.get_by_text("Made anew in this render").wait_for()
     assert page.locator(".scene-card").nth(1).get_by_text("Reused from the cache").count() == 1
-    new_vtt = page.evaluate(FETCH, page.locator(".screen video track").get_attribute("src"))
-    spoken = " ".join(
-        line for line in new_vtt["text"].splitlines()[1:] if line and "-->" not in line
-    )  # the cues' words in order, however the lines are cut
-    assert "a grey whale sings alone" in spoken, spoken
+    assert "a grey whale sings alone" in spoken_words(page)
     page.evaluate(
         "() => { const v = document.querySelector('.screen video'); v.currentTime = 1.5; }"
     )
@@ -184,7 +104,7 @@ def test_a_prompt_becomes_a_video_watched_live_played_downloaded_edited_and_rere
     assert card.count() == 1
     assert "The Lighthouse Keeper" in card.get_by_role("link").inner_text()
     shots(page, "07-projects-list")
-    print(f"\nGenerate to playable video (10 s, 1:1, 720p): {playable_s:.1f} s")
+    print(f"\nRender now to playable video (10 s, draft profile): {playable_s:.1f} s")
 
 
 def test_the_apis_own_words_are_shown_once_next_to_the_bad_fields(studio, page, shots):

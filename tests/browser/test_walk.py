@@ -14,7 +14,17 @@ import re
 
 import pytest
 
-from tests.browser.harness import PLAYABLE, assert_no_overflow
+from common.services.projects.media_links import download_name
+from tests.browser.harness import assert_no_overflow
+from tests.browser.video_checks import (
+    WATCH_PROGRESS,
+    downloads_named,
+    plays_with_captions,
+    progress_moved_live,
+    spoken_words,
+    wait_until_ready,
+    waterfall_has_stages,
+)
 
 BOTH = pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
 PROMPT = "A lighthouse keeper befriends a lonely whale"
@@ -103,12 +113,22 @@ def test_a_template_becomes_a_reviewed_script_a_storyboard_a_video_a_rerender_an
     assert origins[second_id] == "generated"
     assert {o for s, o in origins.items() if s != second_id} == {"cached"}
 
-    # Render: every approved picture comes from the cache.
+    # Render: every approved picture comes from the cache; progress moves live; the video
+    # plays with captions; downloads are named after the title.
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(f"{r.method} {r.url}"))
+    page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="Render video").click()
+    page.wait_for_url(lambda url: not url.endswith(f"/jobs/{repaint}"))
+    page.evaluate("() => { window.progressSeen = []; }")  # this job's bar only
     render = job_done(page, "Render")
-    page.wait_for_function(PLAYABLE, timeout=60_000)
+    wait_until_ready(page)
     rendered = api.call("GET", f"/jobs/{render}")
     assert {s["keyframe_origin"] for s in rendered["scenes"].values()} == {"cached"}
+    progress_moved_live(page, studio, requests)
+    waterfall_has_stages(page)
+    plays_with_captions(page)
+    downloads_named(page, download_name(rendered["story"]["title"], "v.mp4")[: -len(".mp4")])
     check(page, shots, "34-walk-rendered")
 
     # Edit a line, render again: the old video plays meanwhile; only that scene is made anew.
@@ -120,8 +140,9 @@ def test_a_template_becomes_a_reviewed_script_a_storyboard_a_video_a_rerender_an
     page.get_by_role("button", name="Re-render now").click()
     page.wait_for_url(lambda url: not url.endswith(f"/jobs/{render}"))
     again = job_done(page, "Render")
-    page.wait_for_function(PLAYABLE, timeout=60_000)
+    wait_until_ready(page)
     last.get_by_text("Made anew in this render").wait_for()
+    assert LATER_LINE.lower().rstrip(".") in spoken_words(page).lower()
     assert page.locator(".scene-card").first.get_by_text("Reused from the cache").count() == 1
     assert api.call("GET", f"/jobs/{again}")["status"] == "done"
     check(page, shots, "35-walk-rerendered")
