@@ -15,13 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common.domain.base import StrictModel
-from common.domain.errors import InvalidInputError
+from common.domain.errors import InvalidInputError, MediaError
 from common.media.captions import caption_layout, group_cues, write_captions
 from common.media.cards import with_cards
 from common.media.ffmpeg import media_duration, run_ffmpeg
 from common.media.fonts import FontFace, choose_fonts, drop_uncovered_symbols
 from common.media.graph import build_command, frame_grid
 from common.media.levels import measure_levels, timeline_audio
+from common.media.probe import stream_lengths
 from common.media.thumbnail import make_thumbnail
 from common.media.timeline import ImageVisual, Timeline, VideoVisual
 
@@ -96,6 +97,7 @@ def assemble(
         run_ffmpeg(
             cmd.args(graph_file), progress=lambda f: report(f * ENCODE_SHARE), total_s=total_s
         )
+        check_lengths(video, total_s, timeline.fps)
 
     thumbnail = make_thumbnail(story, workdir / "thumbnail.jpg", workdir=workdir)
     report(1.0)
@@ -131,6 +133,22 @@ def check_inputs(timeline: Timeline) -> None:
         bad["logo.path"] = f"file not found: {timeline.logo.path}"
     if bad:
         raise InvalidInputError("the timeline cannot be assembled", bad)
+
+
+def check_lengths(video: Path, total_s: float, fps: int) -> None:
+    """Raise MediaError unless `video`'s picture and sound both last `total_s`, within a frame.
+
+    A video whose soundtrack stops early (or whose picture lost frames) is lost work for its
+    creator: it is refused here, so the job fails naming the assembly, rather than published.
+    """
+    found = stream_lengths(video)
+    picture, sound = found.video_s or 0.0, found.audio_s or 0.0
+    frame = 1.0 / fps + 1e-6
+    if abs(picture - total_s) > frame or abs(sound - total_s) > frame:
+        raise MediaError(
+            f"the rendered picture lasts {picture:.3f} s and its soundtrack {sound:.3f} s, "
+            f"not the timeline's {total_s:.3f} s: the video was not published"
+        )
 
 
 def still_sizes(timeline: Timeline) -> dict[Path, tuple[int, int]]:

@@ -11,6 +11,20 @@ and the mix is normalised once more to TARGET_LUFS for the platforms.
 
 Without `levels` (a caller that did not measure), the files keep their own levels and the music
 a fixed MUSIC_GAIN: the old behaviour, still correct for typical inputs.
+
+Every length here is a count of samples, never a span of timestamps. The voice track used to
+be the narrations' amix padded with `apad` and cut with `atrim=duration`, which measures from
+the first frame's timestamp. But amix stamps its output with its first input's timestamps, and
+`adelay` stamps the silence it puts before a narration with no timestamp when the graph asks
+for sound before that narration's first frame has arrived, which in ffmpeg's threaded
+pipeline depends on which thread ran first. Then the padding fell outside the timestamp window
+and the soundtrack ended with the last narration: a 4.1 s test video kept 1.7 s of sound under
+load (issue 16). Driven frame by frame through libavfilter in random arrival orders, that graph
+gave the wrong length in about half of them; this one never
+(tests/integration/test_soundtrack_arrival_order.py). So the voice is mixed onto a generated
+silent bed of exactly the video's sample count (amix's first input, which decides its length
+and its timestamps), every track is cut by sample count, and timestamps are renumbered from
+the sample count after each cut.
 """
 
 from __future__ import annotations
@@ -40,6 +54,7 @@ SILENT_LUFS = -60.0  # measured below this, a file is silence and keeps its leve
 # the music comes back within ~0.4 s after a sentence.
 DUCK = "sidechaincompress=threshold=0.03:ratio=4:attack=20:release=400:makeup=1"
 AFORMAT = f"aformat=sample_fmts=fltp:sample_rates={SAMPLE_RATE}:channel_layouts=stereo"
+SILENCE = f"anullsrc=r={SAMPLE_RATE}:cl=stereo"
 
 
 def gain_db(measured_lufs: float | None, target_lufs: float) -> float:
@@ -61,11 +76,12 @@ def audio_filters(
 ) -> None:
     """Narration placed per scene, music looped and ducked under it, loudness-normalised.
 
-    Adds its inputs and filters to `cmd`; the result is labelled [aout] and lasts `total_s`.
-    `levels` maps narration and music files to their integrated loudness in LUFS.
+    Adds its inputs and filters to `cmd`; the result is labelled [aout] and holds exactly
+    total_samples(total_s) samples. `levels` maps narration and music files to their integrated
+    loudness in LUFS.
     """
     measured = levels or {}
-    pad = f"apad=whole_dur={total_s:.6f},atrim=duration={total_s:.6f}"
+    exact = exact_length(total_samples(total_s))
     voices = []
     for i, (start, scene) in enumerate(zip(timeline.starts(), timeline.scenes, strict=True)):
         if scene.narration_path is None:
@@ -76,19 +92,18 @@ def audio_filters(
         volume = f",volume={gain:.2f}dB" if gain else ""
         cmd.filters.append(f"[{k}:a]{AFORMAT}{volume},adelay=delays={delay_ms}:all=1[n{i}]")
         voices.append(f"[n{i}]")
-    if len(voices) > 1:
+    if voices:
+        # The bed comes first: amix takes its length (duration=first) and its timestamps.
         # normalize=0: amix would otherwise divide every voice by the number of inputs.
-        mix = f"amix=inputs={len(voices)}:normalize=0:duration=longest:dropout_transition=0"
-        cmd.filters.append(f"{''.join(voices)}{mix},{pad}[voice]")
-    elif voices:
-        cmd.filters.append(f"{voices[0]}{pad}[voice]")
+        cmd.filters.append(f"{SILENCE},{exact}[bed]")
+        mix = f"amix=inputs={len(voices) + 1}:normalize=0:duration=first:dropout_transition=0"
+        cmd.filters.append(f"[bed]{''.join(voices)}{mix}[voice]")
 
     if timeline.music_path is None:
         if voices:
             mixed = "voice"
         else:
-            silence = f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=duration={total_s:.6f}"
-            cmd.filters.append(f"{silence}[aout]")  # silence needs no normalising
+            cmd.filters.append(f"{SILENCE},{exact}[aout]")  # silence needs no normalising
             return
     else:
         _music(cmd, timeline.music_path, total_s, measured, voiced=bool(voices))
@@ -102,9 +117,19 @@ def audio_filters(
         else:
             mixed = "music"
     cmd.filters.append(
-        f"[{mixed}]loudnorm=I={TARGET_LUFS}:TP=-1.5:LRA=11,aresample={SAMPLE_RATE},"
-        f"atrim=duration={total_s:.6f},asetpts=PTS-STARTPTS[aout]"
+        f"[{mixed}]loudnorm=I={TARGET_LUFS}:TP=-1.5:LRA=11,aresample={SAMPLE_RATE},{exact}[aout]"
     )
+
+
+def total_samples(total_s: float) -> int:
+    """Samples in a soundtrack of `total_s` seconds (whole frames at 30 fps: 1600 a frame)."""
+    return round(total_s * SAMPLE_RATE)
+
+
+def exact_length(samples: int) -> str:
+    """Filters that cut a track to `samples` samples by count and number its timestamps from
+    that count, whatever timestamps reached them (see the module docstring)."""
+    return f"atrim=end_sample={samples},asetpts=N/SR/TB"
 
 
 def _music(
@@ -123,6 +148,5 @@ def _music(
         f"afade=t=in:st=0:d={fade_in:.6f}"
         f",afade=t=out:st={max(total_s - fade_out, 0.0):.6f}:d={fade_out:.6f}"
     )
-    cmd.filters.append(
-        f"[{k}:a]{AFORMAT},atrim=duration={total_s:.6f},asetpts=PTS-STARTPTS,{volume},{fades}[music]"
-    )
+    exact = exact_length(total_samples(total_s))
+    cmd.filters.append(f"[{k}:a]{AFORMAT},{exact},{volume},{fades}[music]")

@@ -35,6 +35,7 @@ from common.media.assemble import (
     _link_fonts,
     assemble,
     check_inputs,
+    check_lengths,
     still_sizes,
 )
 from common.media.captions import CaptionFiles, caption_layout, group_cues, write_captions
@@ -320,10 +321,8 @@ def _render(
     listing.write_text(concat_list([parts[s.index] for s in segments]), encoding="utf-8")
     video = workdir / "video.mp4"
     run_ffmpeg(mux_args(listing, audio, video))
-    # A join that lost or doubled frames shows in the length: never publish such a video.
-    expected, found = total_frames(timeline) / fps, media_duration(video)
-    if abs(found - expected) > 1.5 / fps:
-        raise MediaError(f"the joined video lasts {found:.3f} s, not {expected:.3f} s")
+    # A join that lost or doubled frames, or a short soundtrack: never publish such a video.
+    check_lengths(video, total_frames(timeline) / fps, fps)
     report_progress(SEGMENTS_SHARE + (1 - SEGMENTS_SHARE) / 2)
     return report, captions
 

@@ -72,7 +72,7 @@ def test_long_clips_are_trimmed_and_normalised_to_the_frame() -> None:
     assert "trim=end_frame=30" in graph and "setsar=1" in graph and "format=yuv420p" in graph
 
 
-def test_narration_is_delayed_to_scene_start_plus_offset_and_mixed_without_normalising() -> None:
+def test_narration_is_delayed_to_its_place_and_mixed_onto_a_bed_of_the_videos_length() -> None:
     tl = timeline(
         scene(0, duration_s=2.0, narration_path="n0.wav", narration_offset_s=0.2),
         scene(1, duration_s=2.0, narration_path="n1.wav", narration_offset_s=0.1),
@@ -80,9 +80,12 @@ def test_narration_is_delayed_to_scene_start_plus_offset_and_mixed_without_norma
     graph = build(tl)
     delays = [int(d) for d in re.findall(r"adelay=delays=(\d+):all=1", graph)]
     assert delays == [200, round((tl.starts()[1] + 0.1) * 1000)]
-    assert "amix=inputs=2:normalize=0" in graph
-    assert f"apad=whole_dur={tl.duration_s:.6f}" in graph
-    assert "loudnorm=I=-14" in graph
+    samples = round(tl.duration_s * 48_000)
+    # The bed is amix's first input: it sets the voice's length and timestamps, not the voices.
+    assert f"anullsrc=r=48000:cl=stereo,atrim=end_sample={samples},asetpts=N/SR/TB[bed]" in graph
+    assert "[bed][n0][n1]amix=inputs=3:normalize=0:duration=first" in graph
+    assert "apad" not in graph and "atrim=duration" not in graph
+    assert f"loudnorm=I=-14.0:TP=-1.5:LRA=11,aresample=48000,atrim=end_sample={samples}" in graph
 
 
 def test_no_narration_gives_a_silent_track() -> None:
