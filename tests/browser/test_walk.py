@@ -181,3 +181,28 @@ def test_a_series_starts_from_a_template(page, studio, api, flow, shots):
     for key, value in template["settings"].items():
         if key in ("duration_s", "aspect", "visual_style", "transition", "caption_style"):
             assert series["settings"][key] == value, key
+
+
+def test_a_projects_settings_are_saved_as_a_template_of_ones_own(page, studio, seeds, api, flow):
+    project = seeds.project("A fox guards a glowing forest", title="The Fox", transition="slide")
+    page.goto(f"{studio}/#/projects/{project['id']}")
+    page.locator(".menu > summary").click()
+    page.once("dialog", lambda dialog: dialog.accept("Foxy nights"))
+    page.get_by_role("button", name="Save as template").click()
+    page.get_by_text("Saved as the template “Foxy nights”.").wait_for()
+    [mine] = [t for t in api.call("GET", "/templates")["templates"] if not t["builtin"]]
+    assert (mine["name"], mine["settings"]["transition"]) == ("Foxy nights", "slide")
+
+    page.goto(f"{studio}/#/templates")
+    card = page.locator(f'.template-card[data-template="{mine["id"]}"]')
+    card.locator(".pill", has_text="Yours").wait_for()
+    card.get_by_role("link", name="Use this template").click()
+    page.get_by_role("heading", name="New video").wait_for()
+    assert page.locator("#f-settings-transition").input_value() == "slide"
+    page.go_back()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f'.template-card[data-template="{mine["id"]}"]').get_by_role(
+        "button", name="Delete"
+    ).click()
+    page.locator(f'.template-card[data-template="{mine["id"]}"]').wait_for(state="detached")
+    assert all(t["builtin"] for t in api.call("GET", "/templates")["templates"])

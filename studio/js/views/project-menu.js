@@ -13,11 +13,15 @@ export function copyTitle(title) {
   return base.slice(0, 200 - suffix.length) + suffix;
 }
 
-/** The project's settings without what belongs to this project alone (its uploads). */
+/**
+ * The project's settings without what belongs to this project alone (its uploads), and
+ * without unset ones (a patch takes no null: left out is "the default").
+ */
 function portableSettings(settings) {
   const { music_upload: _music, brand = {}, ...rest } = settings;
   const { logo: _logo, ...cards } = brand || {};
-  return { ...rest, brand: cards };
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null && v !== undefined));
+  return { ...given, brand: cards };
 }
 
 /**

@@ -95,13 +95,16 @@ export async function renderTemplates(main, { signal }) {
 
 function templateCard(t, remove) {
   const own = !builtIn(t);
-  const beats = t.format?.structure || t.format?.beats || [];
+  // The format's parts in telling order (common/domain/formats.py): "hook → dread → reveal".
+  const format = t.settings?.format;
+  const beats = (format?.parts || []).map((p) => p.name.replace(/-/g, ' '));
   return h(
     'li',
     { class: 'template-card card', dataset: { template: t.id } },
     h('div', { class: 'template-head' }, h('h2', {}, t.name), own ? h('span', { class: 'pill' }, 'Yours') : null),
     t.description ? h('p', { class: 'muted' }, t.description) : null,
-    beats.length ? h('p', { class: 'small beats' }, beats.map((b) => (typeof b === 'string' ? b : b.name || b.beat)).join(' → ')) : null,
+    beats.length ? h('p', { class: 'small beats', title: format.hook || '' }, beats.join(' → ')) : null,
+    format?.tone ? h('p', { class: 'small muted' }, `Tone: ${format.tone}`) : null,
     h('p', { class: 'chips' }, settingsSummary(t.settings).map((c) => h('span', { class: 'chip' }, c))),
     h(
       'div',
