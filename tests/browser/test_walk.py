@@ -26,6 +26,7 @@ from tests.browser.video_checks import (
     waterfall_has_stages,
 )
 
+pytestmark = pytest.mark.slow  # it renders, twice at each size
 BOTH = pytest.mark.parametrize("viewport", ["desktop", "phone"], indirect=True)
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 NEW_LINE = "Far out at sea, a grey whale sings alone beneath the lighthouse beam."
