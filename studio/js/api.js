@@ -89,11 +89,42 @@ async function upload(path, file, signal) {
   return res.json();
 }
 
-let openapi = null; // the server's OpenAPI document, read once
+// What the server can do, from its OpenAPI document (about 120 KB): kept for the tab's session
+// as a short summary (its routes, each model's property names) for ten minutes, so a page load
+// does not fetch it again.
+const API_KEY = 'storygenius.api';
+const API_TTL_MS = 10 * 60 * 1000;
+let described = null;
+
+function summarise(doc) {
+  const routes = Object.entries(doc.paths || {}).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+  const props = Object.fromEntries(Object.entries(doc.components?.schemas || {}).map(([name, schema]) => [name, Object.keys(schema.properties || {})]));
+  return { routes, props };
+}
 
 function describeApi() {
-  if (!openapi) openapi = request('GET', '/openapi.json').catch(() => ({ paths: {}, components: {} }));
-  return openapi;
+  if (!described) {
+    described = (async () => {
+      try {
+        const kept = JSON.parse(sessionStorage.getItem(API_KEY) || 'null');
+        if (kept && kept.base === base && Date.now() - kept.at < API_TTL_MS) return kept;
+      } catch {
+        // nothing kept, or not readable: ask
+      }
+      try {
+        const summary = { ...summarise(await request('GET', '/openapi.json')), base, at: Date.now() };
+        try {
+          sessionStorage.setItem(API_KEY, JSON.stringify(summary));
+        } catch {
+          // storage full or off: keep it for this page only
+        }
+        return summary;
+      } catch {
+        return { routes: [], props: {} }; // offer the basics; ask again on the next page load
+      }
+    })().then((s) => ({ routes: new Set(s.routes), props: s.props }));
+  }
+  return described;
 }
 
 /**
@@ -102,8 +133,7 @@ function describeApi() {
  * can do, without probing it with requests that 404.
  */
 export async function hasRoute(method, path) {
-  const doc = await describeApi();
-  return Boolean(doc.paths?.[`/v1${path}`]?.[method.toLowerCase()]);
+  return (await describeApi()).routes.has(`${method.toUpperCase()} /v1${path}`);
 }
 
 const lists = new Map();
@@ -129,8 +159,7 @@ export function serverList(path, shape, fallback) {
 
 /** Whether the API's model `schema` (e.g. CreateSeries) has the property `name`. */
 export async function schemaHas(schema, name) {
-  const doc = await describeApi();
-  return Boolean(doc.components?.schemas?.[schema]?.properties?.[name]);
+  return ((await describeApi()).props[schema] || []).includes(name);
 }
 
 const enc = encodeURIComponent;
