@@ -65,7 +65,11 @@ _CHAR_SCRIPT = re.compile(
     r"\u1000-\u109f]"
 )
 CHARACTER_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "yue"})
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word is letters and digits with the marks between them: Devanagari, Bengali, Tamil and
+# Telugu write most vowels as combining signs ("किताब"), which \w does not match, and a word
+# cut at each of them counted twice or three times over.
+_MARKS = r"\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0900-\u0dff"
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*(?:['’][^\W_]+)*")
 
 
 def base_language(language: str) -> str:
@@ -110,17 +114,20 @@ class SpeakingRates:
 
 # The offline narrator (espeak-ng, 165 wpm), measured on generated stories.
 # Spanish, Portuguese, French, German, Indonesian and Hindi measured the same way (two 60 s
-# stories each, every scene narrated: speech units over seconds of voice); Japanese (kana with
-# phrase spaces, counted in characters) and Korean (words) over three 60 s stories each.
+# stories each, every scene narrated: speech units over seconds of voice; Hindi again once its
+# words were no longer cut at vowel signs); Japanese (kana with phrase spaces, counted in
+# characters) and Korean (words) over three 60 s stories each.
 ESPEAK_RATES = SpeakingRates(
     "espeak-ng",
     {"en": 2.85, "zh": 3.35, "ar": 1.75, "es": 2.8, "pt": 2.7, "fr": 3.25, "de": 2.75,
-     "id": 2.0, "hi": 4.6, "ja": 6.4, "ko": 1.53},
+     "id": 2.0, "hi": 2.75, "ja": 6.4, "ko": 1.53},
     words_per_s=2.85,
     chars_per_s=3.35,
 )  # fmt: skip
-# ElevenLabs voices (multilingual v2, about 150 words a minute).
-ELEVENLABS_RATES = SpeakingRates("elevenlabs", {"zh": 4.0, "ja": 5.0}, 2.5, 4.0)
+# ElevenLabs voices (multilingual v2, about 150 words a minute). Thai is counted in letters, vowel
+# and tone marks included: about 5 syllables a second of 2 to 3 letters each (an estimate, not
+# measured here; at the 4 letters a second of the default a 10 s video could hold one clause).
+ELEVENLABS_RATES = SpeakingRates("elevenlabs", {"zh": 4.0, "ja": 5.0, "th": 11.0}, 2.5, 4.0)
 
 
 def clip_for(narration_s: float) -> ClipSeconds:
