@@ -36,6 +36,7 @@ from common.bootstrap.providers import (
     provider_setup_problems,
     settings_check,
     stand_in_painter,
+    voice_catalogue,
 )
 from common.config import Settings
 from common.domain import steps
@@ -84,6 +85,7 @@ from common.services.projects.media_links import MediaLinks
 from common.services.projects.projects import ProjectService
 from common.services.projects.upload_sessions import UploadSessions
 from common.services.projects.uploads import UploadService
+from common.services.projects.voices import VoiceService
 
 __all__ = [
     "Services",
@@ -127,6 +129,7 @@ class Services:
     posts: PostService
     editor: StoryEditor
     media_links: MediaLinks
+    voices: VoiceService
     idempotency: IdempotencyKeys
     rate_limits: RateLimiter
     sign_in: SignInPolicy
@@ -177,9 +180,9 @@ def build_services(
         local_runner = LocalJobRunner()
         runner = local_runner
 
-    projects = ProjectService(
-        store, clock, blobs, language_gate(settings), settings_check(settings, registry)
-    )
+    voices = voice_catalogue(settings)
+    gate = language_gate(settings, voices)
+    projects = ProjectService(store, clock, blobs, gate, settings_check(settings, registry))
     quotas = Quotas(store, clock, settings)
     jobs = JobRepository(store, clock, settings.progress_interval_s, on_end=quotas.release)
     assets = AssetCache(blobs)
@@ -206,6 +209,7 @@ def build_services(
         local_runner.assembler = assembler
     box = SecretBox(key_wrapper or build_key_wrapper(settings))
     media_links = build_media_links(settings, blobs, clock)
+    voice_list = VoiceService(voices, gate.support.narrator_languages, blobs, media_links, clock)
     connections = build_connections(settings, store, clock, box)
     calendar = build_calendar(
         settings,
@@ -256,6 +260,7 @@ def build_services(
         uploads=uploads,
         editor=StoryEditor(projects, uploads, providers.choice.rates),
         media_links=media_links,
+        voices=voice_list,
         idempotency=IdempotencyKeys(store, clock),
         rate_limits=RateLimiter(store, clock, settings),
         sign_in=SignInPolicy(settings, pipeline.quotas),

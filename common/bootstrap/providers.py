@@ -18,7 +18,7 @@ from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES, language_suppo
 from common.domain.model_catalogue import lifecycle_warnings
 from common.domain.project import ProjectSettings
 from common.domain.providers import ProviderChoice, SettingsCheck, no_settings_check
-from common.ports import BlobStore, ImageGenerator
+from common.ports import BlobStore, ImageGenerator, VoiceCatalogue
 from common.services.pipeline.providers import Providers
 from common.services.projects.languages import LanguageGate
 
@@ -77,10 +77,37 @@ def provider_setup_problems(
     return problems
 
 
-def language_gate(settings: Settings) -> LanguageGate:
+def voice_catalogue(settings: Settings) -> Callable[[], VoiceCatalogue] | None:
+    """The chosen narrator's voices, built when first asked for (once); None for a narrator
+    with no catalogue here (another provider's voices are not checked or listed)."""
+    if settings.voice not in ("offline", "elevenlabs"):
+        return None
+
+    @functools.cache
+    def build() -> VoiceCatalogue:
+        if settings.voice == "offline":
+            from common.adapters.offline.voice.catalogue import EspeakVoices
+
+            return EspeakVoices()
+        from common.adapters.elevenlabs.voices import ElevenLabsVoices
+
+        return ElevenLabsVoices(
+            api_key=settings.elevenlabs_api_key,
+            model=settings.elevenlabs_model,
+            voice_id=settings.elevenlabs_voice_id,
+            base_url=settings.elevenlabs_base_url,
+            timeout_s=settings.elevenlabs_timeout_s,
+        )
+
+    return build
+
+
+def language_gate(
+    settings: Settings, voices: Callable[[], VoiceCatalogue] | None = None
+) -> LanguageGate:
     """What the chosen script writer and narrator speak, the scripts the fonts where assembly
     runs draw, and the prompt language detector (its model is loaded on the first "auto"
-    prompt, not here).
+    prompt, not here), and the narrator's voices `settings.voice` must be one of.
 
     Assembly in the Cloud Run job draws with the image's fonts, which its build checks against
     the declared FONT_PACKAGES; assembly in this process draws with the fonts installed here,
@@ -93,7 +120,7 @@ def language_gate(settings: Settings) -> LanguageGate:
     if settings.runner == "inprocess":
         drawable = functools.cache(lambda: drawable_scripts(SCRIPT_SAMPLES))
     support = language_support(settings.script, settings.voice, settings.elevenlabs_model, drawable)
-    return LanguageGate(support, LangidDetector())
+    return LanguageGate(support, LangidDetector(), voices)
 
 
 def model_warnings(

@@ -195,6 +195,14 @@ class Job(StrictModel):
     render: Render = Field(description="what the video is encoded as (default: the settings)")
     story: Story | None = Field(None, description="the story this job renders (a snapshot)")
     story_revision: int | None = Field(None, description="the project revision of `story`")
+    language: str | None = Field(
+        None, description="the language the story is told in, once it is written"
+    )
+    language_detected: bool = Field(
+        False,
+        description="`language` was detected from the prompt (settings.language auto); set "
+        "settings.language to tell the story in another",
+    )
     scene_ids: list[str] = Field(default_factory=list)
     scenes: dict[str, SceneState] = Field(default_factory=dict)
     outputs: JobOutputs = Field(default_factory=JobOutputs)

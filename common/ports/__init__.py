@@ -6,6 +6,7 @@ from common.ports.language import LanguageDetector
 from common.ports.providers import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
 from common.ports.store import Document, DocumentStore, Filter, Transaction
 from common.ports.tasks import Delivery, JobRunner, Task, TaskQueue
+from common.ports.voices import VoiceCatalogue
 
 __all__ = [
     "BlobStore",
@@ -24,4 +25,5 @@ __all__ = [
     "TaskQueue",
     "Transaction",
     "VideoGenerator",
+    "VoiceCatalogue",
 ]

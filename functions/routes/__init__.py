@@ -6,9 +6,20 @@ from functions.routes import (
     connections,
     events,
     jobs,
+    languages,
     media,
     projects,
     uploads,
 )
 
-__all__ = ["account", "calendar", "connections", "events", "jobs", "media", "projects", "uploads"]
+__all__ = [
+    "account",
+    "calendar",
+    "connections",
+    "events",
+    "jobs",
+    "languages",
+    "media",
+    "projects",
+    "uploads",
+]

@@ -6,7 +6,8 @@
       -> {"audio_base64", "alignment": {"characters", "character_start_times_seconds",
           "character_end_times_seconds"}, "normalized_alignment": {...}}
     GET  /v1/voices                         -> {"voices": [...]}
-    GET  /v2/voices?search=&page_size=      -> {"voices", "has_more", "total_count", ...}
+    GET  /v2/voices?search=&page_size=&next_page_token=&voice_ids=&language=
+                                         -> {"voices", "has_more", "total_count", "next_page_token"}
                                                (what `client.voices.search` calls)
 
 The audio is a real MP3 (or raw 16-bit PCM for pcm_* formats) made by ffmpeg at request time:
@@ -41,9 +42,34 @@ from urllib.parse import parse_qs, urlparse
 from common.media.captions import is_no_space
 from common.media.ffmpeg import ffmpeg_exe
 
-DEFAULT_VOICES = (
-    {"voice_id": "21m00Tcm4TlvDq8ikWAM", "name": "Rachel", "category": "premade"},
-    {"voice_id": "pNInz6obpgDQGcFmaJgB", "name": "Adam", "category": "premade"},
+PREVIEWS = "https://storage.googleapis.com/eleven-public-prod/premade/voices"
+# Voices as GET /v2/voices lists them: labels, a preview, and the languages ElevenLabs verified.
+DEFAULT_VOICES: tuple[dict[str, Any], ...] = (
+    {
+        "voice_id": "21m00Tcm4TlvDq8ikWAM",
+        "name": "Rachel",
+        "category": "premade",
+        "labels": {"accent": "american", "gender": "female", "age": "young", "language": "en"},
+        "description": "calm narration",
+        "preview_url": f"{PREVIEWS}/21m00Tcm4TlvDq8ikWAM/preview.mp3",
+        "verified_languages": [],
+    },
+    {
+        "voice_id": "pNInz6obpgDQGcFmaJgB",
+        "name": "Adam",
+        "category": "premade",
+        "labels": {"accent": "american", "gender": "male", "age": "middle aged", "language": "en"},
+        "preview_url": f"{PREVIEWS}/pNInz6obpgDQGcFmaJgB/preview.mp3",
+        "verified_languages": [
+            {
+                "language": "de",
+                "model_id": "eleven_multilingual_v2",
+                "accent": "standard",
+                "locale": "de-DE",
+                "preview_url": f"{PREVIEWS}/pNInz6obpgDQGcFmaJgB/de.mp3",
+            }
+        ],
+    },
 )
 _DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -208,14 +234,24 @@ class ElevenLabsStub:
         return 404, {"detail": "Not Found"}, {}
 
     def _search(self, query: dict[str, str]) -> dict[str, Any]:
+        """GET /v2/voices: `search` in the name, `voice_ids` (comma-separated), `language` (the
+        voice's language label), `page_size` voices a page from `next_page_token` (opaque: here
+        the offset)."""
         wanted = query.get("search", "").casefold()
         found = [v for v in self.voices if wanted in v["name"].casefold()]
+        if query.get("voice_ids"):
+            ids = set(query["voice_ids"].split(","))
+            found = [v for v in found if v["voice_id"] in ids]
+        if query.get("language"):
+            found = [v for v in found if v.get("labels", {}).get("language") == query["language"]]
         size = int(query.get("page_size", "10"))
+        start = int(query.get("next_page_token") or 0)
+        more = start + size < len(found)
         return {
-            "voices": found[:size],
-            "has_more": len(found) > size,
+            "voices": found[start : start + size],
+            "has_more": more,
             "total_count": len(found),
-            "next_page_token": None,
+            "next_page_token": str(start + size) if more else None,
         }
 
     def _speak(self, voice_id: str, received: Received) -> tuple[int, Any, dict[str, str]]:

@@ -43,8 +43,9 @@ class ScriptStep:
                 settings = project.settings
                 language = settings.language
                 gate = self._projects.languages
-                if gate is not None:  # before the writer: nothing is paid for a story that can't
-                    language = gate.resolve(language, project.prompt)  # be voiced or drawn
+                # Before the writer: nothing is paid for a story that can't be voiced or drawn.
+                if gate is not None:
+                    language = gate.resolve(language, project.prompt, settings.voice)
                 writer = self._providers.script
                 request = ScriptRequest(
                     prompt=project.prompt,
@@ -72,6 +73,8 @@ class ScriptStep:
                 j.story = project.story
                 j.story_revision = project.revision
             story = ctx.story(j)
+            j.language = story.language
+            j.language_detected = j.settings.language == "auto"
             if not j.scenes:
                 j.scene_ids = [s.id for s in story.scenes]
                 j.scenes = {s.id: j.scenes.get(s.id) or SceneState() for s in story.scenes}

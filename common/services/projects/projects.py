@@ -96,7 +96,7 @@ class ProjectService:
         script writer."""
         self._check_music(owner, None, command.settings.music_upload)
         if self.languages is not None:
-            self.languages.check_setting(command.settings.language)
+            self.languages.check_setting(command.settings.language, command.settings.voice)
         self.check_settings(command.settings)
         now = self._clock.now()
         project = Project(
@@ -161,8 +161,11 @@ class ProjectService:
         """
         sent = command.given().get("settings") or {}
         self._check_music(owner, project_id, sent.get("music_upload", ""))
-        if self.languages is not None and "language" in sent:
-            self.languages.check_setting(sent["language"])
+        if self.languages is not None and ("language" in sent or "voice" in sent):
+            current = self.get(owner, project_id).settings
+            self.languages.check_setting(
+                sent.get("language", current.language), sent.get("voice", current.voice)
+            )
 
         def apply(tx: Transaction) -> Project:
             doc = tx.get(COLLECTION, project_id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import _ctypes
 import ctypes
+import functools
 import logging
 import threading
 from collections.abc import Iterator
@@ -211,3 +212,67 @@ def _voice_names(lib: Any) -> set[str]:
         i += 1
     names.discard("")
     return names
+
+
+@dataclass(frozen=True)
+class InstalledVoice:
+    """One of espeak-ng's voices: its identifier ("gmw/en-US"), name and language tags."""
+
+    identifier: str
+    name: str
+    languages: tuple[str, ...]  # "en-us", "en", ... most specific first
+
+    @property
+    def short(self) -> str:
+        """What selects it by name ("en-us")."""
+        return self.identifier.rsplit("/", 1)[-1].lower()
+
+
+@functools.cache
+def installed_voices() -> tuple[InstalledVoice, ...]:
+    """Every voice espeak-ng has (read once: the data ships with the package)."""
+    found = []
+    with LOCK, library() as (lib, data_dir):
+        rate = lib.espeak_Initialize(
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir.parent).encode(), _INITIALIZE_DONT_EXIT
+        )
+        if rate <= 0:
+            raise ProviderError(
+                f"espeak-ng could not start (data in {data_dir})", provider=PROVIDER
+            )
+        try:
+            voices = lib.espeak_ListVoices(None)
+            i = 0
+            while voices[i]:
+                voice = voices[i].contents
+                found.append(
+                    InstalledVoice(
+                        identifier=(voice.id or b"").decode(errors="replace"),
+                        name=(voice.name or b"").decode(errors="replace"),
+                        languages=_languages(voice.languages),
+                    )
+                )
+                i += 1
+        finally:
+            lib.espeak_Terminate()
+    return tuple(found)
+
+
+def _languages(packed: int | None) -> tuple[str, ...]:
+    """espeak_VOICE.languages: (priority byte, NUL-terminated tag) pairs, ended by a 0 byte."""
+    tags: list[str] = []
+    at = packed
+    while at and ctypes.string_at(at, 1) != b"\0":
+        tag = ctypes.string_at(at + 1)
+        tags.append(tag.decode(errors="replace").lower())
+        at += len(tag) + 2
+    return tuple(tags)
+
+
+@functools.cache
+def variant_names() -> frozenset[str]:
+    """The voice variants espeak-ng ships ("f3", "m7", "klatt"...): "<voice>+<variant>"."""
+    import espeakng_loader
+
+    folder = Path(espeakng_loader.get_data_path()) / "voices" / "!v"
+    return frozenset(p.name for p in folder.iterdir() if p.is_file())
