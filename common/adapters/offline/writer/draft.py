@@ -7,6 +7,7 @@ resolution) is told in lines sized to the requested duration at the narrator's s
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import replace
 from string import Formatter
@@ -33,7 +34,14 @@ from common.adapters.offline.writer.lines import Line, lines
 from common.adapters.offline.writer.premise import Figure, Premise
 from common.adapters.offline.writer.tables import Setting, language, visuals, world
 from common.domain.assets import ScriptRequest
-from common.domain.pacing import MAX_NARRATION_S, PADDING_S, SpeakingRates, clip_for, scene_count
+from common.domain.pacing import (
+    MAX_NARRATION_S,
+    PADDING_S,
+    SECONDS_PER_SCENE,
+    SpeakingRates,
+    clip_for,
+    scene_count,
+)
 from common.domain.story import Beat, Character, Scene, Story, StyleBible
 
 _BEATS: tuple[Beat, ...] = ("hook", "development", "turn", "resolution")
@@ -54,7 +62,11 @@ class Draft:
         self.premise, self.language, self.request = premise, language, request
         self.rates = rates
         self.picker = Picker(premise.text.lower(), request.seed)  # "A cat" tells "a cat"'s story
-        self.count = scene_count(request.duration_s)
+        self.format = request.format
+        # A format's pacing asks for shorter (brisk) or longer (slow) scenes than the usual six
+        # seconds: as many more or fewer of them.
+        paced = SECONDS_PER_SCENE / self.format.preferred_clip_s if self.format else 1.0
+        self.count = scene_count(request.duration_s * paced)
         self.setting: Setting = world().settings[premise.setting]
         helper = (premise.other is None and self.count >= 4) or self.count >= 12
         self.cast = build_cast(premise, language, self.setting, self.picker, helper)
@@ -74,22 +86,31 @@ class Draft:
             self.ctx = any_context(self.cast, premise, self.setting, language)
         style = " ".join(w for w in request.visual_style.split() if any(c.isalnum() for c in w))
         self.style = (style or "storybook illustration")[:300]
-        self.palette = list(self.setting.palettes[self.tone])
+        self.palette = list(self.format.palette if self.format and self.format.palette else
+                            self.setting.palettes[self.tone])  # fmt: skip
+        self.lighting = (self.format.lighting if self.format else "") or self.setting.lighting[
+            self.tone
+        ]
         self.title = title(premise, self.cast, language, self.category)
 
     def story(self) -> Story:
         """Plan the beats, share the lines over the scenes, and size each scene's narration."""
-        beats = plan_beats(self.count)
+        # A format's parts in order (each about its share of the scenes), else the usual arc.
+        beats = [p.beat for p in self.format.plan(self.count)] if self.format else None
+        beats = beats or plan_beats(self.count)
         short = "development" not in beats
         rate = self.rates.rate(self.language)
         nominal = max(1.0, (self.request.duration_s / self.count - PADDING_S) * rate)
         groups: list[list[Piece]] = []
-        for beat in _BEATS:
-            if beat in beats:
-                arc = [x for x in self._arc(beat, short) if "turn" in beats or not x.after_turn]
-                lines = self._pieces(arc, essential=True)
-                spares = self._pieces(self._spares(beat), essential=False)
-                groups.extend(spread(lines, spares, beats.count(beat), nominal, self.language))
+        told: set[Beat] = set()
+        for beat, run in itertools.groupby(beats):
+            count = len(list(run))
+            arc = [] if beat in told else self._arc(beat, short)  # a beat's lines said once
+            arc = [x for x in arc if "turn" in beats or not x.after_turn]
+            told.add(beat)
+            lines = self._pieces(arc, essential=True)
+            spares = self._pieces(self._spares(beat), essential=False)
+            groups.extend(spread(lines, spares, count, nominal, self.language))
         used: Counter[str] = Counter()
         scenes: list[Scene] = []
         spent = 0.0
@@ -106,7 +127,7 @@ class Draft:
             logline=logline(self.cast, self.language, self.ctx, self.setting)[:500],
             style=StyleBible(
                 visual_style=self.style, palette=self.palette,
-                lighting=self.setting.lighting[self.tone][:200],
+                lighting=self.lighting[:200],
                 characters=[_character(m) for m in self.cast],
             ),
         )  # fmt: skip
