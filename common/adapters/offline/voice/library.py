@@ -122,6 +122,18 @@ def library() -> Iterator[tuple[Any, Path]]:
         _ctypes.dlclose(lib._handle)
 
 
+def _initialize(lib: Any, data_dir: Path) -> int:
+    """Start a synchronous session (call espeak_Terminate after); its sample rate."""
+    rate = int(
+        lib.espeak_Initialize(
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir.parent).encode(), _INITIALIZE_DONT_EXIT
+        )
+    )
+    if rate <= 0:
+        raise ProviderError(f"espeak-ng could not start (data in {data_dir})", provider=PROVIDER)
+    return rate
+
+
 def speak(text: str, language: str, voice: str, rate_wpm: int, seed: int) -> Speech:
     """Synthesise `text`: all PCM samples and the WORD events, in one fresh library session."""
     chunks: list[bytes] = []
@@ -143,13 +155,7 @@ def speak(text: str, language: str, voice: str, rate_wpm: int, seed: int) -> Spe
 
     callback = _SynthCallback(on_synth)
     with LOCK, library() as (lib, data_dir):
-        sample_rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir.parent).encode(), _INITIALIZE_DONT_EXIT
-        )
-        if sample_rate <= 0:
-            raise ProviderError(
-                f"espeak-ng could not start (data in {data_dir})", provider=PROVIDER
-            )
+        sample_rate = _initialize(lib, data_dir)
         try:
             _select_voice(lib, data_dir, language, voice)
             lib.espeak_SetParameter(_PARAM_RATE, rate_wpm, 0)
@@ -233,13 +239,7 @@ def installed_voices() -> tuple[InstalledVoice, ...]:
     """Every voice espeak-ng has (read once: the data ships with the package)."""
     found = []
     with LOCK, library() as (lib, data_dir):
-        rate = lib.espeak_Initialize(
-            _AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data_dir.parent).encode(), _INITIALIZE_DONT_EXIT
-        )
-        if rate <= 0:
-            raise ProviderError(
-                f"espeak-ng could not start (data in {data_dir})", provider=PROVIDER
-            )
+        _initialize(lib, data_dir)
         try:
             voices = lib.espeak_ListVoices(None)
             i = 0
