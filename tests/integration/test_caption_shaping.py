@@ -1,4 +1,5 @@
-"""Complex scripts in burned-in captions are shaped, not drawn letter by letter.
+"""Complex scripts in burned-in captions are shaped, not drawn letter by letter (libass with
+HarfBuzz, over the fonts infra/fonts.txt installs).
 
 Arabic letters take joined forms inside a word: the same letters kept apart by zero-width
 non-joiners are drawn in their isolated forms, wider and different. Without shaping (a libass
@@ -38,15 +39,27 @@ def caption(tmp_path: Path, word: str) -> np.ndarray:
     return changed_mask(frame, np.broadcast_to(np.array(GREY, np.uint8), frame.shape), 40.0)
 
 
+def width(mask: np.ndarray) -> int:
+    """How wide the drawn caption is, in pixels."""
+    cols = np.nonzero(mask.any(axis=0))[0]
+    return int(cols.max() - cols.min())
+
+
 def test_arabic_letters_are_joined_inside_a_word(tmp_path: Path) -> None:
     word = "سلام"
     joined, apart = caption(tmp_path, word), caption(tmp_path, ZWNJ.join(word))
     assert joined.sum() > 300 and apart.sum() > 300
 
-    def width(mask: np.ndarray) -> int:
-        cols = np.nonzero(mask.any(axis=0))[0]
-        return int(cols.max() - cols.min())
-
     # Joined forms are narrower than the isolated ones, and not the same drawing.
     assert width(joined) < 0.9 * width(apart), (width(joined), width(apart))
     assert (joined ^ apart).sum() > 0.3 * joined.sum()
+
+
+def test_devanagari_consonants_join_into_a_conjunct(tmp_path: Path) -> None:
+    # क्ष is one conjunct glyph; a zero-width non-joiner keeps the virama visible and the
+    # letters apart. Unshaped, both would be the same three glyphs side by side.
+    word = "क्ष"
+    joined, apart = caption(tmp_path, word), caption(tmp_path, word[:2] + ZWNJ + word[2:])
+    assert joined.sum() > 100 and apart.sum() > 100
+
+    assert width(joined) < 0.85 * width(apart), (width(joined), width(apart))
