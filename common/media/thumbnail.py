@@ -7,6 +7,7 @@ of the clip), not from the finished video, so it carries no burned-in caption an
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat, features
 
-from common.media.captions import is_no_space
 from common.media.ffmpeg import media_duration, run_ffmpeg
 from common.media.fonts import FontFace, choose_fonts, drop_uncovered_symbols, font_runs
 from common.media.graph import MAX_SLOWDOWN
 from common.media.motion import window_at
+from common.media.segmenting import break_offsets
 from common.media.timeline import ImageVisual, Timeline
 
 log = logging.getLogger(__name__)
@@ -198,14 +199,7 @@ def wrap_text(text: str, measure: Callable[[str], float], max_px: float) -> list
 
 
 def _break_units(word: str) -> list[str]:
-    """A word cut where a line may break: around every character of a space-less script."""
-    units, run = [], ""
-    for ch in word:
-        if is_no_space(ch):
-            if run:
-                units.append(run)
-                run = ""
-            units.append(ch)
-        else:
-            run += ch
-    return [*units, run] if run else units
+    """A word cut where a line may break: in space-less scripts where the segmenter allows
+    (Thai words, Japanese phrases, Chinese characters; never before a vowel sign)."""
+    cuts = [0, *sorted(break_offsets(word)), len(word)]
+    return [word[a:b] for a, b in itertools.pairwise(cuts)]

@@ -134,3 +134,18 @@ def test_the_segmenter_is_chosen_by_the_letters() -> None:
     assert segmenter_language("แมว") == "th"
     assert segmenter_language("고양이") is None
     assert break_offsets("a cat") == set()
+
+
+def test_a_thumbnail_title_wraps_between_thai_words_and_japanese_phrases() -> None:
+    from common.media.thumbnail import wrap_text
+
+    def measure(text: str) -> float:
+        return len(text)
+
+    thai = wrap_text(THAI, measure, 12)
+    assert "".join(thai) == THAI and len(thai) > 2
+    assert all(line[0] not in "่้๊๋ัิีึืุู็์ํำ" for line in thai), thai
+    allowed = break_offsets(THAI)
+    assert set(itertools.accumulate(len(line) for line in thai[:-1])) <= allowed
+    japanese = wrap_text(JAPANESE, measure, 10)
+    assert "".join(japanese) == JAPANESE and japanese[0] == "小さなロボットが"
