@@ -32,6 +32,7 @@ def test_a_voice_is_picked_for_the_language_after_hearing_its_sample(page, studi
     needs(api, "/languages")
     page.goto(f"{studio}/#/new")
     language = page.get_by_label("Language")
+    language.wait_for()
     codes = language.locator("option").evaluate_all("options => options.map((o) => o.value)")
     listed = [entry["code"] for entry in api.call("GET", "/languages")["languages"]]
     assert codes == ["auto", *listed]
