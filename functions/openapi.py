@@ -62,7 +62,11 @@ ERRORS: dict[int, tuple[str, str]] = {
     ),
     403: ("Forbidden", "`read_only`: the resource may be read but not changed (a built-in)"),
     404: ("NotFound", "no such resource for this user (another user's is reported the same)"),
-    409: ("Conflict", "the resource's state does not allow this (stale revision, job ended)"),
+    409: (
+        "Conflict",
+        "the resource's state does not allow this (stale revision, job ended, `job_running`: "
+        "another job of the project runs, its id in `fields.job_id`)",
+    ),
     413: ("PayloadTooLarge", "the request body is larger than the API accepts"),
     429: ("TooManyRequests", "`rate_limited`: this user's budget is spent; see `Retry-After`"),
 }

@@ -83,6 +83,7 @@ from common.services.projects.deletion import ProjectDeletion
 from common.services.projects.editor import StoryEditor
 from common.services.projects.media_links import MediaLinks
 from common.services.projects.projects import ProjectService
+from common.services.projects.templates import TemplateService
 from common.services.projects.upload_sessions import UploadSessions
 from common.services.projects.uploads import UploadService
 from common.services.projects.voices import VoiceService
@@ -124,6 +125,7 @@ class Services:
     analytics: UsageAnalytics
     steps: StepRouter
     uploads: UploadService
+    templates: TemplateService
     secrets: SecretBox
     connections: ConnectionService
     posts: PostService
@@ -182,7 +184,10 @@ def build_services(
 
     voices = voice_catalogue(settings)
     gate = language_gate(settings, voices)
-    projects = ProjectService(store, clock, blobs, gate, settings_check(settings, registry))
+    templates = TemplateService(store, clock, lambda owner, pid: projects.get(owner, pid).settings)
+    projects = ProjectService(
+        store, clock, blobs, gate, settings_check(settings, registry), templates=templates
+    )
     quotas = Quotas(store, clock, settings)
     jobs = JobRepository(store, clock, settings.progress_interval_s, on_end=quotas.release)
     assets = AssetCache(blobs)
@@ -258,6 +263,7 @@ def build_services(
         connections=connections,
         posts=calendar.posts,
         uploads=uploads,
+        templates=templates,
         editor=StoryEditor(projects, uploads, providers.choice.rates),
         media_links=media_links,
         voices=voice_list,

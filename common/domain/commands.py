@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import ConfigDict, Field, ValidationError, create_model, field_validator
 from pydantic.fields import FieldInfo
@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
+from common.domain.job import JobKind
 from common.domain.pacing import MAX_SCENES
 from common.domain.project import (
     MAX_PROMPT_CHARS,
@@ -28,6 +29,13 @@ class CreateProject(StrictModel):
     prompt: UserMultiline = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     title: UserText = Field("", max_length=200)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
+    template_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="start from this template's settings (GET /v1/templates); `settings` "
+        "sent override them field by field",
+    )
 
 
 def _patch_schema(schema: dict[str, Any]) -> None:
@@ -121,6 +129,7 @@ EDITABLE_SCENE_FIELDS = (
     "transition",
     "clip_source",
     "upload_id",
+    "picture_seed",
 )
 
 
@@ -219,11 +228,26 @@ class StartExport(StrictModel):
     resolution: Resolution | None = None
 
 
+class StartStoryboard(StrictModel):
+    """Paint the references and one keyframe per scene (writing the script first if there is
+    none), without clips or assembly; `narration` voices each scene too."""
+
+    narration: bool = Field(False, description="narrate every scene as well")
+
+
+class WriteScript(StrictModel):
+    """Write the project's story, or write it anew: a project that has one gets another
+    (from `seed`, or the next seed after the project's)."""
+
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="the seed to write from")
+
+
 class StartJob(StrictModel):
     project_id: str = Field(min_length=1, max_length=64)
-    kind: Literal["generate", "preview", "export"] = "generate"
+    kind: JobKind = "generate"
     aspect: Aspect | None = Field(None, description="exports: the aspect to render at")
     resolution: Resolution | None = Field(None, description="exports: the resolution")
+    narration: bool = Field(False, description="storyboards: narrate every scene as well")
 
 
 class StepCommand(StrictModel):

@@ -18,7 +18,11 @@ from common.domain.project import (
 )
 from common.domain.story import Story
 
-JobKind = Literal["generate", "preview", "export"]
+JobKind = Literal["generate", "preview", "export", "script", "storyboard"]
+# Kinds that end in a video; a script job ends with the story written, a storyboard with a
+# picture per scene (and the render's estimate), for the creator to approve before paying.
+VIDEO_KINDS: frozenset[str] = frozenset({"generate", "preview", "export"})
+SceneStep = Literal["narration", "keyframe", "clip"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 Stage = Literal["queued", "script", "references", "scenes", "assembly", "done"]
 StepState = Literal["pending", "running", "done", "fallback", "failed"]
@@ -75,9 +79,10 @@ class SceneState(StrictModel):
         None, description="generated also when a clip fell back (its provider was asked)"
     )
 
-    @property
-    def ready(self) -> bool:
-        return self.narration == "done" and self.clip in ("done", "fallback")
+    def finished(self, step: SceneStep) -> bool:
+        """Whether the scene's `step` has its result (a fallback is a result)."""
+        state = {"narration": self.narration, "keyframe": self.keyframe, "clip": self.clip}[step]
+        return state == "done" if step == "narration" else state in ("done", "fallback")
 
     @property
     def regenerated(self) -> bool:
@@ -183,11 +188,25 @@ class Counted(StrictModel):
     rendered_s: float = Field(0.0, ge=0)
 
 
+class RenderEstimate(StrictModel):
+    """What rendering the story is expected to cost with the providers configured now, given
+    what is already made (a storyboard's pictures and narration are in the cache): per scene
+    (its narration, keyframe and clip) and in total (with the script and references if they
+    are still to be made)."""
+
+    scenes: dict[str, float] = Field(default_factory=dict, description="usd per scene id")
+    total_usd: float = Field(0.0, ge=0)
+    lines: dict[str, float] = Field(default_factory=dict, description="usd per stage")
+
+
 class Job(StrictModel):
     id: str
     owner: str
     project_id: str
     kind: JobKind = "generate"
+    with_narration: bool = Field(
+        False, description="storyboards: narrate each scene too (scripts and videos: ignored)"
+    )
     status: JobStatus = "queued"
     stage: Stage = "queued"
     progress: int = Field(0, ge=0, le=100)
@@ -209,6 +228,9 @@ class Job(StrictModel):
     error: JobError | None = None
     cost: dict[str, CostLine] = Field(default_factory=dict)
     counted: Counted | None = Field(None, description="what it counts against the day's limits")
+    estimate: RenderEstimate | None = Field(
+        None, description="storyboards: what rendering the story will cost, per scene and in all"
+    )
     regenerated_scenes: list[str] = Field(
         default_factory=list, description="ready scenes with at least one asset generated"
     )
@@ -228,6 +250,35 @@ class Job(StrictModel):
     @property
     def terminal(self) -> bool:
         return self.status in TERMINAL
+
+    def finish(self, now: datetime) -> None:
+        """Mark the job done (its work is complete; a video job's assembly says so)."""
+        self.status = "done"
+        self.stage = "done"
+        self.progress = 100
+        self.finished_at = now
+
+    @property
+    def makes_video(self) -> bool:
+        return self.kind in VIDEO_KINDS
+
+    @property
+    def scene_steps(self) -> tuple[SceneStep, ...]:
+        """The steps this job runs for each scene."""
+        if self.makes_video:
+            return ("narration", "keyframe", "clip")
+        if self.kind == "storyboard":
+            return ("narration", "keyframe") if self.with_narration else ("keyframe",)
+        return ()
+
+    def scene_ready(self, scene_id: str) -> bool:
+        """Whether every step this job runs for the scene has its result."""
+        state = self.scenes[scene_id]
+        return all(state.finished(step) for step in self.scene_steps)
+
+    @property
+    def scenes_ready(self) -> bool:
+        return bool(self.scenes) and all(self.scene_ready(sid) for sid in self.scenes)
 
     def track_stage(self, previous: str, now: datetime) -> None:
         """Close the timing of the stage it left (`previous`) and open the one it entered;
@@ -257,20 +308,16 @@ class Job(StrictModel):
 
     def sort_scene_origins(self) -> None:
         """Refresh `regenerated_scenes` and `reused_scenes` from the ready scenes, in order."""
-        ready = [sid for sid in self.scene_ids if sid in self.scenes and self.scenes[sid].ready]
+        ready = [sid for sid in self.scene_ids if sid in self.scenes and self.scene_ready(sid)]
         self.regenerated_scenes = [sid for sid in ready if self.scenes[sid].regenerated]
         self.reused_scenes = [sid for sid in ready if not self.scenes[sid].regenerated]
 
     def scene_progress(self) -> int:
-        """Overall progress while scenes are produced: each scene has three steps."""
+        """Overall progress while scenes are produced: each scene has up to three steps (those
+        this job runs)."""
         lo, hi = STAGE_SPAN["scenes"]
-        if not self.scenes:
+        if not self.scenes or not self.scene_steps:
             return lo
-        steps = 3 * len(self.scenes)
-        finished = sum(
-            (s.narration == "done")
-            + (s.keyframe in ("done", "fallback"))
-            + (s.clip in ("done", "fallback"))
-            for s in self.scenes.values()
-        )
+        steps = len(self.scene_steps) * len(self.scenes)
+        finished = sum(s.finished(step) for s in self.scenes.values() for step in self.scene_steps)
         return lo + (hi - lo) * finished // steps

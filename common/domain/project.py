@@ -90,5 +90,8 @@ class Project(StrictModel):
         description="topics and titles the story must not repeat (a series' earlier runs)",
     )
     revision: int = 0
+    last_job_id: str | None = Field(
+        None, description="the project's latest job; while it runs, no other job starts (409)"
+    )
     created_at: datetime
     updated_at: datetime

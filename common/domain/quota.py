@@ -74,6 +74,7 @@ class Estimate(StrictModel):
     scenes: dict[str, float] = Field(
         default_factory=dict, description="usd per scene (keyframe, narration, clip), once written"
     )
+    videos: int = Field(1, ge=0, description="videos it counts against the daily limit")
 
 
 class AccountView(StrictModel):

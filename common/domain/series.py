@@ -148,6 +148,13 @@ class CreateSeries(StrictModel):
     destinations: Destinations = Field(
         default_factory=list, description="post every run to these connected platforms"
     )
+    template_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="its runs start from this template's settings (GET /v1/templates); "
+        "`settings` sent override them field by field",
+    )
 
     @field_validator("theme", mode="before")
     @classmethod

@@ -67,6 +67,13 @@ class Scene(StrictModel):
     upload_id: str = Field(
         "", pattern=r"^(|u[0-9a-f]{24})$", description="the upload shown when clip_source=upload"
     )
+    picture_seed: int = Field(
+        0,
+        ge=0,
+        le=2**31 - 1,
+        description="another number paints another picture from the same prompt (0: the "
+        "story's own)",
+    )
 
     @model_validator(mode="after")
     def _upload_named(self) -> Scene:

@@ -9,6 +9,7 @@ from functions.routes import (
     languages,
     media,
     projects,
+    templates,
     uploads,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "languages",
     "media",
     "projects",
+    "templates",
     "uploads",
 ]

@@ -205,3 +205,46 @@ def test_an_empty_prompt_is_refused_naming_the_field(writer, vertex_stub):
 
     assert "prompt" in caught.value.fields
     assert vertex_stub.requests("generateContent") == []
+
+
+def _format():
+    from tests.support.formats import a_format
+
+    parts = (("claim", "hook", 0.3), ("proof", "development", 0.4), ("so", "resolution", 0.3))
+    return a_format(*parts, id="did-you-know", name="Did you know")
+
+
+def _with_parts(*parts: str) -> dict:
+    draft = sample_story(len(parts))
+    for scene, part in zip(draft["scenes"], parts, strict=True):
+        scene["part"] = part
+        scene["beat"] = "development"  # the part decides the beat, whatever the model says
+    return draft
+
+
+def test_a_format_is_sent_as_a_part_enum_in_the_schema_and_gives_each_scene_its_beat(
+    writer, vertex_stub
+):
+    vertex_stub.story = _with_parts("claim", "proof", "so")
+
+    story = writer.write(REQUEST.model_copy(update={"format": _format()}))
+
+    (sent,) = vertex_stub.requests("generateContent")
+    scene = sent.body["generationConfig"]["responseSchema"]["properties"]["scenes"]["items"]
+    assert scene["properties"]["part"]["enum"] == ["claim", "proof", "so"]
+    assert "part" in scene["required"]
+    assert "Format: Did you know." in _prompt(sent)
+    assert [s.beat for s in story.scenes] == ["hook", "development", "resolution"]
+
+
+def test_parts_out_of_order_or_left_out_are_asked_again_with_what_was_wrong(writer, vertex_stub):
+    vertex_stub.answer_text(json.dumps(_with_parts("proof", "claim", "so")))
+    vertex_stub.answer_text(json.dumps(_with_parts("claim", "claim", "claim")))
+    vertex_stub.story = _with_parts("claim", "proof", "so")
+
+    story = writer.write(REQUEST.model_copy(update={"format": _format()}))
+
+    _, second, third = vertex_stub.requests("generateContent")
+    assert "scene 2 is part 'claim' after part 'proof'" in _prompt(second)
+    assert "leaves out the parts ['proof', 'so']" in _prompt(third)
+    assert [s.beat for s in story.scenes] == ["hook", "development", "resolution"]

@@ -65,7 +65,8 @@ def test_a_job_over_the_daily_limit_is_402_quota_exceeded_and_not_started(api):
     project = new_project(client)
     assert client.post(f"/v1/projects/{project}/generate", headers=ALICE).status_code == 202
 
-    error = error_of(client.post(f"/v1/projects/{project}/preview", headers=ALICE), 402)
+    other = new_project(client)  # (a second job of one project would be 409 job_running)
+    error = error_of(client.post(f"/v1/projects/{other}/preview", headers=ALICE), 402)
     assert error["code"] == "quota_exceeded"
     assert "videos" in error["fields"]
     assert [t.target for t in svc.queue.tasks] == ["step_script"]
@@ -86,10 +87,11 @@ def test_a_job_estimated_above_the_credit_is_402_with_the_shortfall(api):
 
 def test_too_many_generate_requests_are_429_with_retry_after(api):
     _, client = api(rate_generate_per_min=2, rate_generate_burst=2)
-    project = new_project(client)
-    for _ in range(2):
+    projects = [new_project(client) for _ in range(3)]  # one job at a time per project
+    for project in projects[:2]:
         assert client.post(f"/v1/projects/{project}/generate", headers=ALICE).status_code == 202
 
+    project = projects[2]
     refused = client.post(f"/v1/projects/{project}/preview", headers=ALICE)
     error = error_of(refused, 429)
     assert error["code"] == "rate_limited" and error["fields"]["bucket"] == "generate"

@@ -272,8 +272,11 @@ def test_an_idempotency_key_repeated_returns_the_first_job(client, queue, projec
     assert "Idempotent-Replayed" not in first.headers
     assert again.headers["Idempotent-Replayed"] == "true"
     assert len(queue.tasks) == 1
+    # Another key is another request: a new job once the first has ended (one at a time).
+    client.post(f"/v1/jobs/{first.get_json()['job_id']}/cancel", headers=ALICE)
     other = client.post(path, headers={**ALICE, "Idempotency-Key": "tap-2"})
     assert other.get_json()["job_id"] != first.get_json()["job_id"]
+    client.post(f"/v1/jobs/{other.get_json()['job_id']}/cancel", headers=ALICE)
     assert client.post(path, headers=ALICE).get_json() != first.get_json()  # no key: new job
     assert len(queue.tasks) == 3
 

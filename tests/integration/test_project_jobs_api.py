@@ -22,6 +22,7 @@ def create(client, prompt: str) -> str:
 def test_a_projects_jobs_are_listed_newest_first_and_only_its_own(client):
     project, other = create(client, "A fox guards a forest"), create(client, "A cat flies")
     first = client.post(f"/v1/projects/{project}/generate", headers=ALICE).get_json()["job_id"]
+    client.post(f"/v1/jobs/{first}/cancel", headers=ALICE)  # one job at a time per project
     second = client.post(f"/v1/projects/{project}/preview", headers=ALICE).get_json()["job_id"]
     client.post(f"/v1/projects/{other}/generate", headers=ALICE)
 

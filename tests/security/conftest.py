@@ -74,6 +74,12 @@ class World:
             len(self.queue.tasks),
         )
 
+    def idle(self, **request: object) -> dict[str, object]:
+        """Cancel Alice's running job (a project runs one job at a time) and return `request`,
+        the keyword arguments of a request that starts another."""
+        self.svc.pipeline.cancel("alice", self.job.id)
+        return request
+
     def step(self, target: str):
         return functions_framework.create_app(target, "main.py").test_client()
 

@@ -92,3 +92,24 @@ def test_job_writes_name_only_the_scene_fields_that_changed():
         "scenes.s1.clip": "done",
         "cost": {"espeak-ng/1.52": {"units": 2}},
     }
+
+
+def test_a_storyboard_scene_is_ready_with_its_picture_and_a_script_job_runs_no_scene_step():
+    from datetime import UTC, datetime
+
+    from common.domain.job import Job, SceneState
+    from common.domain.project import ProjectSettings
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def job(kind: str, narrate: bool = False) -> Job:
+        return Job(
+            id="j", owner="o", project_id="p", kind=kind, with_narration=narrate,
+            settings=ProjectSettings(), created_at=now, updated_at=now, scene_ids=["s1"],
+            scenes={"s1": SceneState(keyframe="done")},
+        )  # fmt: skip
+
+    assert job("storyboard").scenes_ready and job("storyboard").scene_progress() == 80
+    assert not job("storyboard", narrate=True).scenes_ready
+    assert not job("generate").scenes_ready and job("generate").scene_progress() == 15 + 65 // 3
+    assert job("script").scene_steps == ()

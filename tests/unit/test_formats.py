@@ -10,23 +10,11 @@ from common.domain.assets import ScriptRequest
 from common.domain.formats import StoryFormat
 from common.domain.pacing import ELEVENLABS_RATES
 from common.domain.project import ProjectSettings
+from tests.support.formats import a_format
 
 
 def scary(**changes) -> StoryFormat:
-    data = {
-        "id": "scary-story",
-        "name": "Scary story",
-        "hook": "Open on the one detail that is wrong.",
-        "parts": [
-            {"name": "hook", "beat": "hook", "purpose": "the wrong detail", "share": 0.15},
-            {"name": "build", "beat": "development", "purpose": "dread grows", "share": 0.45},
-            {"name": "twist", "beat": "turn", "purpose": "the reveal", "share": 0.25},
-            {"name": "end", "beat": "resolution", "purpose": "it is still there", "share": 0.15},
-        ],
-        "pacing": "slow",
-        "palette": ["#0B0C10", "#1f2833", "#c5c6c7"],
-    }
-    return StoryFormat.model_validate({**data, **changes})
+    return a_format(**changes)
 
 
 def test_every_part_gets_a_scene_and_the_rest_go_by_share_in_order():
@@ -80,7 +68,7 @@ def test_gemini_is_told_the_formats_parts_in_order_with_their_scene_counts_and_i
     lines = prompt.splitlines()
     parts = [line for line in lines if line[:2] in ("1.", "2.", "3.", "4.")]
     assert [p.split(" (")[0] for p in parts] == ["1. hook", "2. build", "3. twist", "4. end"]
-    assert "2. build (development, about 4 scenes): dread grows" in parts
+    assert "2. build (development, about 4 scenes): the build" in parts
     assert "Hook: Open on the one detail that is wrong." in lines
     assert "#0b0c10, #1f2833, #c5c6c7" in prompt and "8 s clip holds" in prompt
     free = script_prompt(ScriptRequest(prompt="A lighthouse", duration_s=60), ELEVENLABS_RATES)

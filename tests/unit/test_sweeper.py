@@ -161,3 +161,21 @@ def test_a_stalled_job_in_its_scenes_gets_the_steps_each_scene_still_needs(world
         ("step_narration", "s02", None),
         ("step_narration", "s03", None),
     ]
+
+
+def test_a_stalled_storyboard_is_kicked_for_its_pictures_only_and_never_for_clips(world):
+    svc, clock, queue, _ = world
+    project = svc.projects.create("ann", CreateProject(prompt="A fox", settings={"duration_s": 10}))
+    board = svc.pipeline.start("ann", StartJob(project_id=project.id, kind="storyboard"))
+    queue.tasks.clear()
+
+    def in_scenes(j):
+        j.status, j.stage, j.scene_ids = "running", "scenes", ["s01", "s02"]
+        j.scenes = {"s01": SceneState(keyframe="done"), "s02": SceneState(keyframe="running")}
+
+    svc.jobs.mutate(board.id, in_scenes)
+    clock.t += timedelta(seconds=601)
+    svc.sweeper.sweep()
+
+    mine = [t for t in queue.tasks if t.payload["job_id"] == board.id]
+    assert [(t.target, t.payload.get("scene_id")) for t in mine] == [("step_keyframe", "s02")]

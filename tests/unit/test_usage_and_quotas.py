@@ -21,7 +21,7 @@ from common.domain.quota import (
 )
 from common.domain.story import Scene, Story, StyleBible
 from common.domain.usage import COLLECTION, Charge, usage_event_id
-from common.services.accounts.estimates import estimate_job
+from common.services.accounts.estimates import estimate_job, estimate_render, estimate_start
 from common.services.accounts.quotas import Quotas
 from common.services.accounts.usage import UsageRecorder
 
@@ -236,3 +236,42 @@ def test_the_rendered_seconds_follow_the_story_at_the_narrators_rate_not_the_set
     )
     estimate = estimate_job(ProjectSettings(duration_s=10), story, paid())
     assert estimate.rendered_s == pytest.approx(6 * (10 + 0.8), abs=0.1)
+
+
+def test_script_and_storyboard_jobs_are_admitted_for_what_they_make_and_count_no_video(world):
+    _, _, _, quotas, _ = world
+    settings = ProjectSettings(duration_s=30)
+    script = estimate_start("script", settings, None, paid())
+    assert script.lines == {"script": 0.02} and script.usd == 0.02
+    board = estimate_start("storyboard", settings, None, paid())
+    assert set(board.lines) == {"script", "references", "keyframe"}
+    voiced = estimate_start("storyboard", settings, None, paid(), narrate=True)
+    assert set(voiced.lines) == {"script", "references", "keyframe", "narration"}
+    assert (board.rendered_s, board.veo_s, board.videos) == (0, 0, 0)
+
+    for n in range(5):  # the daily limit is 3 videos; these are none
+        assert quotas.admit(a_job(f"b{n}"), board).counted.videos == 0
+    free = estimate_start("generate", settings, None, ProviderChoice())
+    assert quotas.admit(a_job("v1"), free).counted.videos == 1
+
+
+def test_a_render_estimate_counts_per_scene_only_what_is_not_made_yet():
+    story = Story(
+        title="t",
+        style=StyleBible(visual_style="ink", palette=["#112233", "#445566", "#778899"]),
+        scenes=[
+            Scene(id="s1", beat="hook", narration="x" * 100, visual_prompt="a", clip_seconds=8),
+            Scene(id="s2", beat="development", narration="y" * 50, visual_prompt="b",
+                  clip_source="kenburns"),
+            Scene(id="s3", beat="resolution", narration="z" * 10, visual_prompt="c",
+                  clip_source="upload", upload_id="u" + "0" * 24, clip_seconds=4),
+        ],
+    )  # fmt: skip
+    made = {"s1": ["keyframe"], "s2": ["keyframe", "narration"]}
+    estimate = estimate_render(story, paid(), made)
+
+    assert estimate.scenes["s1"] == pytest.approx(100 / 1000 * 0.10 + 8 * 0.15)
+    assert estimate.scenes["s2"] == 0  # picture and voice made, Ken Burns motion: free
+    assert estimate.scenes["s3"] == pytest.approx(10 / 1000 * 0.10)  # an upload: no picture
+    assert estimate.total_usd == pytest.approx(sum(estimate.scenes.values()))
+    assert estimate.lines["clip"] == pytest.approx(8 * 0.15)

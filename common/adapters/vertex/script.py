@@ -19,6 +19,7 @@ from common.adapters.vertex.script_prompt import script_prompt
 from common.adapters.vertex.script_schema import (
     StoryDraft,
     StoryProblem,
+    draft_model,
     to_story,
     validation_summary,
 )
@@ -88,10 +89,12 @@ class GeminiScriptWriter:
         if not request.prompt.strip():
             raise InvalidInputError("the prompt is empty", fields={"prompt": "must not be empty"})
         feedback = ""
+        schema = draft_model(request.format)
         for attempt in range(1, self._attempts + 1):
-            response = self._ask(script_prompt(request, self._rates, feedback), request.seed)
+            prompt = script_prompt(request, self._rates, feedback)
+            response = self._ask(prompt, request.seed, schema)
             try:
-                return to_story(self._draft(response), request, self._rates)
+                return to_story(self._draft(response, schema), request, self._rates)
             except StoryProblem as exc:
                 feedback = str(exc)
                 log.warning(
@@ -105,12 +108,12 @@ class GeminiScriptWriter:
             code="invalid_response",
         )
 
-    def _ask(self, prompt: str, seed: int) -> Any:
+    def _ask(self, prompt: str, seed: int, schema: type[StoryDraft]) -> Any:
         from google.genai import types
 
         config = types.GenerateContentConfig(
             response_mime_type="application/json",
-            response_schema=StoryDraft,
+            response_schema=schema,
             seed=wire_seed(seed),
         )
         with vertex_errors(self.id, "script generation"):
@@ -118,7 +121,7 @@ class GeminiScriptWriter:
                 model=self._model, contents=prompt, config=config
             )
 
-    def _draft(self, response: Any) -> StoryDraft:
+    def _draft(self, response: Any, schema: type[StoryDraft]) -> StoryDraft:
         """The draft in the answer; StoryProblem when it is missing, cut off or malformed."""
         check_refusal(self.id, response)
         candidates = response.candidates or []
@@ -130,14 +133,14 @@ class GeminiScriptWriter:
                 "narration and visual prompts shorter"
             )
         parsed = response.parsed
-        if isinstance(parsed, StoryDraft):
+        if isinstance(parsed, schema):
             return parsed
         # The SDK leaves `parsed` None when the JSON does not validate: find out why.
         text = _text(candidates[0])
         if not text.strip():
             raise StoryProblem("the answer was empty")
         try:
-            return StoryDraft.model_validate_json(text)
+            return schema.model_validate_json(text)
         except ValidationError as exc:
             raise StoryProblem(
                 f"the JSON did not match the schema: {validation_summary(exc)}"

@@ -7,17 +7,24 @@ pipeline's seeds follow them), character ids made into slugs and scene casts mat
 each clip lengthened when its narration would not fit, and the whole checked against the
 requested duration. What cannot be repaired raises StoryProblem, which the writer sends back to
 the model as feedback.
+
+A story told in a format (common/domain/formats.py) gets a schema of its own (`draft_model`):
+each scene names the format part it belongs to, from an enum of the format's parts, and
+`to_story` checks the parts come in order, each at least once, and gives each scene its part's
+beat.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
 from common.domain.assets import ScriptRequest
+from common.domain.formats import StoryFormat
 from common.domain.pacing import (
     CLIP_SECONDS,
     LENGTH_TOLERANCE,
@@ -88,6 +95,38 @@ class StoryDraft(BaseModel):
     scenes: list[DraftScene] = Field(min_length=1, max_length=MAX_SCENES)
 
 
+def draft_model(story_format: StoryFormat | None) -> type[StoryDraft]:
+    """The response schema for a story told in `story_format`: StoryDraft whose scenes each
+    name their `part` (an enum of the format's parts); StoryDraft itself without a format."""
+    if story_format is None:
+        return StoryDraft
+    part: Any = Literal[tuple(part.name for part in story_format.parts)]
+    described = Field(description="the format part this scene tells, in the format's order")
+    scene: Any = create_model("FormatScene", __base__=DraftScene, part=(part, described))
+    scenes = Field(min_length=1, max_length=MAX_SCENES)
+    return create_model("FormatStoryDraft", __base__=StoryDraft, scenes=(list[scene], scenes))
+
+
+def _format_beats(draft: StoryDraft, story_format: StoryFormat) -> list[Beat]:
+    """Each scene's beat from the format part it names; StoryProblem when the parts are out of
+    order or one is missing (while there are scenes enough for every part)."""
+    order = {part.name: i for i, part in enumerate(story_format.parts)}
+    parts = [getattr(scene, "part", "") for scene in draft.scenes]
+    if any(p not in order for p in parts):
+        raise StoryProblem(f"every scene's `part` must be one of {list(order)}")
+    positions = [order[p] for p in parts]
+    for number, (before, after) in enumerate(itertools.pairwise(positions), start=2):
+        if after < before:
+            raise StoryProblem(
+                f"scene {number} is part {parts[number - 1]!r} after part "
+                f"{parts[number - 2]!r}: keep the parts in the order {list(order)}"
+            )
+    missing = [name for name in order if name not in parts]
+    if missing and len(parts) >= len(order):
+        raise StoryProblem(f"the story leaves out the parts {missing}: tell every part in order")
+    return [story_format.parts[i].beat for i in positions]
+
+
 def words_for(clip: ClipSeconds, rates: SpeakingRates, language: str) -> int:
     """About how many words (or characters) a scene filmed as a `clip`-second clip can say."""
     return rates.units_in(clip - PADDING_S, language)
@@ -131,9 +170,14 @@ def to_story(draft: StoryDraft, request: ScriptRequest, rates: SpeakingRates) ->
         characters, names = _characters(draft)
     except ValidationError as exc:
         raise StoryProblem("style.characters: " + validation_summary(exc)) from exc
+    beats = (
+        _format_beats(draft, request.format)
+        if request.format is not None
+        else [s.beat for s in draft.scenes]
+    )
     scenes = [
-        _scene(number, s, names, rates.seconds(s.narration, language))
-        for number, s in enumerate(draft.scenes, 1)
+        _scene(number, s, beat, names, rates.seconds(s.narration, language))
+        for number, (s, beat) in enumerate(zip(draft.scenes, beats, strict=True), 1)
     ]
     try:
         story = Story(
@@ -154,7 +198,7 @@ def to_story(draft: StoryDraft, request: ScriptRequest, rates: SpeakingRates) ->
     return story
 
 
-def _scene(number: int, s: DraftScene, names: dict[str, str], spoken_s: float) -> Scene:
+def _scene(number: int, s: DraftScene, beat: Beat, names: dict[str, str], spoken_s: float) -> Scene:
     cast = [names.get(ref.strip().lower()) or names.get(_slug(ref) or "?") for ref in s.characters]
     unknown = [ref for ref, cid in zip(s.characters, cast, strict=True) if cid is None]
     if unknown:
@@ -165,7 +209,7 @@ def _scene(number: int, s: DraftScene, names: dict[str, str], spoken_s: float) -
     try:
         return Scene(
             id=f"s{number:02d}",
-            beat=s.beat,
+            beat=beat,
             narration=s.narration.strip(),
             visual_prompt=s.visual_prompt.strip(),
             on_screen_text=s.on_screen_text.strip()[:120],

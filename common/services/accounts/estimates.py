@@ -7,13 +7,17 @@ provider is asked only for scenes whose clip source is `ai`, for their clip seco
 priced by the chosen provider's own price model (its descriptor). Before the story is written,
 the estimate bounds what a writer may return for the requested duration.
 
-It is an upper bound: assets the cache already holds are not subtracted.
+It is an upper bound: assets the cache already holds are not subtracted. Script and storyboard
+jobs are admitted for what they make (`estimate_start`); a storyboard ends with what the render
+will cost, the pictures and narration it made not counted again (`estimate_render`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Mapping
 
+from common.domain.job import VIDEO_KINDS, RenderEstimate
 from common.domain.pacing import (
     CLIP_SECONDS,
     LENGTH_TOLERANCE,
@@ -91,4 +95,48 @@ def _estimate(
         veo_s=clip_s if choice.video.quota == "video_seconds" else 0.0,
         lines={k: round(v, 6) for k, v in lines.items()},
         scenes=per_scene,
+    )
+
+
+def estimate_start(
+    kind: str,
+    settings: ProjectSettings,
+    story: Story | None,
+    choice: ProviderChoice,
+    *,
+    narrate: bool = False,
+) -> Estimate:
+    """What a job of `kind` is admitted with: a video job's `estimate_job`; a script job only
+    its script call, a storyboard the script (if unwritten), the references, the keyframes and,
+    when it narrates, the narration. Neither renders a second of video nor counts as a video."""
+    full = estimate_job(settings, story, choice)
+    if kind in VIDEO_KINDS:
+        return full
+    keep = {"script"}
+    if kind == "storyboard":
+        keep |= {"references", "keyframe", *(("narration",) if narrate else ())}
+    lines = {k: v for k, v in full.lines.items() if k in keep}
+    return Estimate(
+        usd=round(sum(lines.values()), 6), rendered_s=0.0, veo_s=0.0, lines=lines, videos=0
+    )
+
+
+def estimate_render(
+    story: Story, choice: ProviderChoice, made: Mapping[str, Collection[str]]
+) -> RenderEstimate:
+    """What rendering `story` will cost per scene and in total, not counting what is made
+    already: `made` maps a scene id to its stages whose results the cache holds (a storyboard's
+    `keyframe`, `narration`). The story and its references exist: they cost nothing more."""
+    per_scene: dict[str, float] = {}
+    lines = dict.fromkeys(("keyframe", "narration", "clip"), 0.0)
+    for scene in story.scenes:
+        done = made.get(scene.id, ())
+        costs = {k: v for k, v in scene_cost(scene, choice).items() if k not in done}
+        for stage, usd in costs.items():
+            lines[stage] += usd
+        per_scene[scene.id] = round(sum(costs.values()), 6)
+    return RenderEstimate(
+        scenes=per_scene,
+        total_usd=round(sum(lines.values()), 6),
+        lines={k: round(v, 6) for k, v in lines.items()},
     )

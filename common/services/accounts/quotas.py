@@ -23,6 +23,7 @@ An account is created on first use with `Settings.credit_grant_usd`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -129,19 +130,27 @@ class Quotas:
     def limits(self) -> Limits:
         return limits_of(self._settings)
 
-    def admit(self, job: Job, estimate: Estimate) -> Job:
+    def admit(
+        self,
+        job: Job,
+        estimate: Estimate,
+        *,
+        claim: Callable[[Transaction], Callable[[], None]] | None = None,
+    ) -> Job:
         """Create `job` if the owner's credit and today's limits allow its estimate, holding
-        the estimate on the account and counting the video; else raise 402 errors. Returns
-        the job as created (with what it counts)."""
+        the estimate on the account and counting the video (if it makes one); else raise 402
+        errors. Returns the job as created (with what it counts). `claim` runs first in the
+        same transaction: it reads (and may refuse the job by raising), and the function it
+        returns writes, with the job (a transaction reads before it writes)."""
         now = self._clock.now()
         day = day_of(now)
         limits = self.limits
         grant = self._settings.credit_grant_usd
-        job = job.model_copy(
-            update={"counted": Counted(day=day, videos=1, rendered_s=estimate.rendered_s)}
-        )
+        counted = Counted(day=day, videos=estimate.videos, rendered_s=estimate.rendered_s)
+        job = job.model_copy(update={"counted": counted})
 
         def run(tx: Transaction) -> None:
+            claimed = claim(tx) if claim is not None else None
             account = read_account(tx, job.owner) or new_account(job.owner, grant, now)
             today = read_day(tx, job.owner, day) or DailyUsage(owner=job.owner, day=day)
             holds = _live_holds(tx, account)
@@ -158,6 +167,8 @@ class Quotas:
                         "shortfall_usd": f"{short:.2f}",
                     },
                 )
+            if claimed is not None:
+                claimed()
             tx.create(JOBS, job.id, job.model_dump(mode="json"))
             holds[job.id] = estimate.usd
             write_account(tx, account.model_copy(update={"holds": holds, "updated_at": now}))
@@ -165,7 +176,7 @@ class Quotas:
                 tx,
                 today.model_copy(
                     update={
-                        "videos": today.videos + 1,
+                        "videos": today.videos + estimate.videos,
                         "rendered_s": today.rendered_s + estimate.rendered_s,
                     }
                 ),
@@ -331,7 +342,7 @@ def _live_holds(tx: Transaction, account: Account) -> dict[str, float]:
 
 def _check_limits(today: DailyUsage, limits: Limits, estimate: Estimate) -> None:
     over: dict[str, Any] = {}
-    if today.videos + 1 > limits.videos:
+    if estimate.videos and today.videos + estimate.videos > limits.videos:
         over["videos"] = f"{today.videos} of {limits.videos} used today"
     if today.rendered_s + estimate.rendered_s > limits.rendered_s:
         left = max(0.0, limits.rendered_s - today.rendered_s)

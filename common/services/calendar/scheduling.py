@@ -43,7 +43,7 @@ from common.domain.schedule import (
 )
 from common.ports import Clock, DocumentStore, Task, TaskQueue, Transaction
 from common.services.pipeline.dispatch import Pipeline
-from common.services.pipeline.errors import JobFinishedError
+from common.services.pipeline.errors import JobFinishedError, JobRunningError
 from common.services.pipeline.jobs import JobRepository
 from common.services.projects.projects import ProjectService, new_id
 
@@ -323,7 +323,8 @@ class ScheduleService:
                     # Created, then the process died before its first step was enqueued.
                     self._pipeline.enqueue(steps.SCRIPT, job.id)
         except StoryGeniusError as exc:
-            if exc.retryable:
+            # The creator's own job on the project runs now: start when it has ended.
+            if exc.retryable or isinstance(exc, JobRunningError):
                 self._retry_start(schedule, exc)
             else:
                 self.fail(

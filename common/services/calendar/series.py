@@ -167,7 +167,12 @@ class SeriesService:
     # -- the user's changes ---------------------------------------------------------------
 
     def create(self, owner: str, command: CreateSeries) -> Series:
-        self._projects.check_settings(command.settings)  # every run's project will have them
+        """A new series, its first run planned; with `template_id`, its settings start from
+        the template's."""
+        settings = command.settings
+        if command.template_id is not None:
+            settings = self._projects.from_template(owner, command.template_id, settings)
+        self._projects.check_settings(settings)  # every run's project will have them
         now = self._clock.now()
         tz = zone(command.timezone)
         anchor = datetime.combine(now.astimezone(tz).date(), datetime.min.time())
@@ -177,7 +182,7 @@ class SeriesService:
             theme=command.theme,
             cadence=command.cadence,
             timezone=command.timezone,
-            settings=command.settings,
+            settings=settings,
             topics=command.topics,
             destinations=command.destinations,
             anchor=anchor.isoformat(),

@@ -12,12 +12,13 @@ from typing import Any
 
 from common.config import Settings
 from common.domain.errors import StoryGeniusError
-from common.domain.job import Job
+from common.domain.job import Job, RenderEstimate
 from common.domain.providers import STAGE_PROVIDER, ProviderChoice
 from common.domain.steps import StepSpec
 from common.domain.story import Story
 from common.domain.usage import Charge, UsageStage
-from common.ports import Task, TaskQueue
+from common.ports import Clock, Task, TaskQueue
+from common.services.accounts.estimates import estimate_render
 from common.services.accounts.usage import UsageRecorder
 from common.services.pipeline.fanin import FanIn
 from common.services.pipeline.jobs import JobRepository
@@ -66,15 +67,17 @@ class StepContext:
         queue: StepQueue,
         usage: UsageRecorder,
         choice: ProviderChoice,
+        clock: Clock,
     ) -> None:
         self.settings = settings
         self.choice = choice
         self.jobs = jobs
         self.ledger = ledger
         self.queue = queue
+        self.clock = clock
         self._projects = projects
         self._usage = usage
-        self._fanin = FanIn(jobs, queue)
+        self._fanin = FanIn(jobs, queue, clock, self.estimate_render)
 
     def enqueue(
         self,
@@ -96,6 +99,14 @@ class StepContext:
         if project.story is None:
             raise StoryGeniusError(f"project {project.id} has no story yet")
         return project.story
+
+    def estimate_render(self, job: Job) -> RenderEstimate:
+        """What rendering the job's story costs now, its scenes' finished steps not counted."""
+        made = {
+            sid: [step for step in ("narration", "keyframe") if state.finished(step)]
+            for sid, state in job.scenes.items()
+        }
+        return estimate_render(self.story(job), self.choice, made)
 
     def charge(
         self,

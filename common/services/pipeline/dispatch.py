@@ -22,7 +22,7 @@ from typing import Protocol
 
 from common.config import Settings
 from common.domain import steps
-from common.domain.commands import StartJob, StepCommand
+from common.domain.commands import StartJob, StepCommand, WriteScript
 from common.domain.errors import StoryGeniusError
 from common.domain.job import Job
 from common.domain.steps import StepSpec
@@ -85,6 +85,7 @@ class Pipeline:
             queue=self.queue,
             usage=usage,
             choice=providers.choice,
+            clock=clock,
         )
         self._starter = JobStarter(
             settings=settings,
@@ -110,6 +111,10 @@ class Pipeline:
     def start(self, owner: str, command: StartJob, *, job_id: str | None = None) -> Job:
         """Create a job for the owner's project and enqueue its first step (JobStarter.start)."""
         return self._starter.start(owner, command, job_id=job_id)
+
+    def write_script(self, owner: str, project_id: str, command: WriteScript) -> Job:
+        """Start a job that writes (or rewrites) the project's story (JobStarter.write_script)."""
+        return self._starter.write_script(owner, project_id, command)
 
     def cancel(self, owner: str, job_id: str) -> Job:
         """Mark the owner's job cancelled (JobStarter.cancel)."""

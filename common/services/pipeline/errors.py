@@ -19,6 +19,19 @@ class JobFinishedError(ConflictError):
         self.fields = {"status": status}
 
 
+class JobRunningError(ConflictError):
+    """A job of the project is still running: one at a time per project (the creator watches
+    it, or cancels it first). `fields.job_id` names it."""
+
+    code = "job_running"
+
+    def __init__(self, project_id: str, job_id: str) -> None:
+        super().__init__(
+            f"project {project_id} has a job running: {job_id}; wait for it or cancel it"
+        )
+        self.fields = {"job_id": job_id}
+
+
 def step_failure(
     step: StepSpec, command: StepCommand, code: str, message: str, *, retryable: bool
 ) -> JobError:

@@ -1,14 +1,17 @@
 """The fan-in: scenes finish in any order, on any instance; assembly is enqueued exactly once,
-by whichever scene completes the set. And the assembly step, which only launches the runner."""
+by whichever scene completes the set. A storyboard has no assembly: the scene that completes
+the set ends the job, with the estimate of the render. And the assembly step, which only
+launches the runner."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from common.domain import steps
 from common.domain.commands import StepCommand
-from common.domain.job import STAGE_SPAN, Job
-from common.ports import Delivery, JobRunner
+from common.domain.job import STAGE_SPAN, Job, RenderEstimate
+from common.ports import Clock, Delivery, JobRunner
 from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import StepLedger, ledger_key
 from common.services.pipeline.results import Launched
@@ -18,9 +21,17 @@ if TYPE_CHECKING:
 
 
 class FanIn:
-    def __init__(self, jobs: JobRepository, queue: StepQueue) -> None:
+    def __init__(
+        self,
+        jobs: JobRepository,
+        queue: StepQueue,
+        clock: Clock,
+        estimate: Callable[[Job], RenderEstimate],
+    ) -> None:
         self._jobs = jobs
         self._queue = queue
+        self._clock = clock
+        self._estimate = estimate
 
     def finish_scene(self, job_id: str, scene_id: str, **fields: Any) -> None:
         """Record a scene's progress; when every scene is ready, enqueue assembly exactly once.
@@ -36,12 +47,16 @@ class FanIn:
             scene = job.scenes[scene_id]
             for name, value in fields.items():
                 setattr(scene, name, value)
-            if job.kind == "preview" and scene.keyframe_key is not None:
-                # A preview shows each scene's picture as soon as it exists.
+            if job.kind in ("preview", "storyboard") and scene.keyframe_key is not None:
+                # A preview or a storyboard shows each scene's picture as soon as it exists.
                 job.outputs.preview[scene_id] = scene.keyframe_key
             job.sort_scene_origins()
             job.progress = max(job.progress, job.scene_progress())
-            ready = all(s.ready for s in job.scenes.values())
+            ready = job.scenes_ready
+            if ready and not job.makes_video:
+                job.estimate = self._estimate(job)
+                job.finish(self._clock.now())
+                return False
             if ready and not job.assemble_enqueued:
                 job.assemble_enqueued = True
                 job.stage = "assembly"

@@ -4,7 +4,7 @@ A keyframe never fails the job on a safety refusal: the image provider is asked 
 down (no characters or action); refused again, a stand-in painter that never refuses (the
 offline painter, injected by bootstrap) paints it, uncharged, and the scene gets Ken Burns motion
 over it instead of a clip. The scene keeps both reasons. A scene showing the creator's upload
-paints nothing.
+paints nothing. A storyboard stops at the picture: no clip is asked for.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ class KeyframeStep:
         if state == "fallback":  # a stand-in picture: its Ken Burns clip was recorded with it
             ctx.finish_scene(job.id, scene_id)
             return
+        # The clip comes next in a video job; a storyboard ends the scene at its picture.
+        clip_next = {"clip": "running"} if job.makes_video else {}
         if state != "done":
             story = ctx.story(job)
             scene = story.scene(scene_id)
@@ -62,9 +64,10 @@ class KeyframeStep:
                 upload = scene_upload(self._blobs, job, scene)
                 ctx.finish_scene(
                     job.id, scene_id, keyframe="done", keyframe_key=upload.poster_key,
-                    keyframe_origin="cached", clip="running",
+                    keyframe_origin="cached", **clip_next,
                 )  # fmt: skip
-                ctx.enqueue(steps.CLIP, job.id, scene_id)
+                if job.makes_video:
+                    ctx.enqueue(steps.CLIP, job.id, scene_id)
                 return
             in_shot = {c.id for c in characters_in(story, scene)}
             refs = [
@@ -97,10 +100,13 @@ class KeyframeStep:
                 keyframe="done",
                 keyframe_key=done.key,
                 keyframe_origin=done.origin,
-                clip="running",
+                **clip_next,
                 **toned_down,
             )
-        ctx.enqueue(steps.CLIP, job.id, scene_id)
+        elif not job.makes_video:  # delivered again: report the scene (the fan-in may end it)
+            ctx.finish_scene(job.id, scene_id)
+        if job.makes_video:
+            ctx.enqueue(steps.CLIP, job.id, scene_id)
 
     def _paint(
         self, job: Job, story: Story, scene_id: str, request: ImageRequest

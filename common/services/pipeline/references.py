@@ -56,6 +56,8 @@ class ReferencesStep:
             j.progress = max(j.progress, j.scene_progress())
 
         ctx.jobs.mutate(job.id, to_scenes)
+        narrate = "narration" in job.scene_steps  # a storyboard may leave the voice for later
         for scene_id in job.scene_ids:
-            ctx.enqueue(steps.NARRATION, job.id, scene_id)
+            if narrate:
+                ctx.enqueue(steps.NARRATION, job.id, scene_id)
             ctx.enqueue(steps.KEYFRAME, job.id, scene_id)

@@ -4,7 +4,8 @@ The content-hash cache (common/services/pipeline/assets.py) keys every provider 
 request, so these functions decide what an edit regenerates. The rules:
 
 - A keyframe depends on the scene's visual inputs (visual prompt, setting, characters, mood),
-  the style bible, the project's frame and seed, and the scene's own seed: never on narration.
+  the style bible, the project's frame and seed, and the scene's own seed (with its
+  `picture_seed`, the creator's "new picture"): never on narration.
 - A clip depends on its keyframe, the same visual inputs and the scene's `clip_seconds`; never on
   the narration's length. A clip of 4, 6 or 8 s is fitted to the scene by the assembly graph
   (trimmed, or slowed and held), so a longer line after an edit re-times the scene, not the clip.
@@ -21,7 +22,7 @@ import re
 
 from common.domain.assets import ClipRequest, ImageRequest, NarrationRequest
 from common.domain.project import ProjectSettings
-from common.domain.story import Story
+from common.domain.story import Scene, Story
 from common.services.pipeline.prompts import (
     NEGATIVE_PROMPT,
     characters_in,
@@ -46,6 +47,17 @@ def scene_seed(base: int, scene_id: str) -> int:
     else:
         offset = int(hashlib.sha256(scene_id.encode()).hexdigest()[:8], 16) % 1000
     return base * 1000 + offset
+
+
+def picture_seed(base: int, scene: Scene) -> int:
+    """The seed of a scene's keyframe: its scene seed, or, after the creator asked for a new
+    picture (`picture_seed` not 0), a seed mixed from both (the clip and the motion keep the
+    scene seed; a new picture gets a new clip anyway)."""
+    seed = scene_seed(base, scene.id)
+    if not scene.picture_seed:
+        return seed
+    mixed = hashlib.sha256(f"{seed}:{scene.picture_seed}".encode()).hexdigest()[:8]
+    return int(mixed, 16) % 2**31
 
 
 def narrator_uses_context(narrator: object) -> bool:
@@ -91,7 +103,7 @@ def keyframe_request(
         width=width,
         height=height,
         aspect=settings.aspect,
-        seed=scene_seed(settings.seed, scene_id),
+        seed=picture_seed(settings.seed, scene),
         palette=story.style.palette,
         mood=scene.mood,
         setting=scene.setting,

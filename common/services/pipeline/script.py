@@ -4,7 +4,8 @@ A project that already has a story (written earlier, or edited) keeps it: a gene
 the creator sees. The snapshot makes edits during the job go to the next one. Once the job has
 its story it is counted as that story (rendered seconds, held credit: Quotas.recount), so a
 story that no longer fits today's limits or the account fails the job here, before any picture
-is paid for.
+is paid for. A script job ends here, for the creator to read and edit the story before
+paying for pictures.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from common.domain.commands import StepCommand
 from common.domain.errors import StoryGeniusError
 from common.domain.job import STAGE_SPAN, Job, SceneState
 from common.ports import Delivery
-from common.services.accounts.estimates import estimate_job
+from common.services.accounts.estimates import estimate_start
 from common.services.accounts.quotas import Quotas
 from common.services.pipeline.context import StepContext
 from common.services.pipeline.ledger import ledger_key
@@ -78,10 +79,18 @@ class ScriptStep:
             if not j.scenes:
                 j.scene_ids = [s.id for s in story.scenes]
                 j.scenes = {s.id: j.scenes.get(s.id) or SceneState() for s in story.scenes}
+            if j.kind == "script":
+                j.finish(ctx.clock.now())
+                return
             j.stage = "references"
             j.progress = max(j.progress, STAGE_SPAN["references"][0])
 
         snapshot, _ = ctx.jobs.mutate(job.id, to_references)
+        if snapshot.kind == "script":
+            return  # done: the story is all a script job makes
         story = ctx.story(snapshot)
-        self._quotas.recount(job.id, estimate_job(snapshot.settings, story, ctx.choice))
+        estimate = estimate_start(
+            snapshot.kind, snapshot.settings, story, ctx.choice, narrate=snapshot.with_narration
+        )
+        self._quotas.recount(job.id, estimate)
         ctx.enqueue(steps.REFERENCES, job.id)

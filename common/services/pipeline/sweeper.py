@@ -200,7 +200,7 @@ class Sweeper:
         if count == 0:
             idle = int((now - job.updated_at).total_seconds())
             reason = f"no progress for {idle} s at stage {job.stage} after {limit} restarts"
-            scene = next((s for s in job.scene_ids if not job.scenes[s].ready), None)
+            scene = next((s for s in job.scene_ids if not job.scene_ready(s)), None)
             stage = "script" if job.stage == "queued" else job.stage
             self._fail(job, stage, scene if stage == "scenes" else None, "stalled", reason, report)
             return
@@ -214,21 +214,26 @@ class Sweeper:
             return [(steps.SCRIPT, None, 0)]
         if job.stage == "references":
             return [(steps.REFERENCES, None, 0)]
-        if job.stage == "assembly" or all(s.ready for s in job.scenes.values()):
+        if not job.makes_video and job.scenes_ready:
+            # A storyboard whose last scene never reached the fan-in: a finished keyframe
+            # step only reports the scene again, and that ends the job.
+            return [(steps.KEYFRAME, job.scene_ids[-1], 0)]
+        if job.stage == "assembly" or job.scenes_ready:
             # A launched assembly that never finished: launch it again.
             key = ledger_key(steps.ASSEMBLE, job.id)
             record = self._store.get(LEDGER, key)
             if record is not None and record.data.get("status") == COMPLETED:
                 self._ledger.forget(key)
             return [(steps.ASSEMBLE, None, 0)]
+        wanted = job.scene_steps
         next_steps: list[tuple[StepSpec, str | None, int]] = []
         for scene_id in job.scene_ids:
             state = job.scenes[scene_id]
-            if state.narration != "done":
+            if "narration" in wanted and not state.finished("narration"):
                 next_steps.append((steps.NARRATION, scene_id, 0))
-            if state.keyframe not in ("done", "fallback"):
+            if not state.finished("keyframe"):
                 next_steps.append((steps.KEYFRAME, scene_id, 0))
-            elif state.clip not in ("done", "fallback"):
+            elif "clip" in wanted and not state.finished("clip"):
                 poll = KICK_POLL_BASE * count + 1 if state.clip_operation else 0
                 next_steps.append((steps.CLIP, scene_id, poll))
         return next_steps

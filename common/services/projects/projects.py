@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from common.domain.commands import CreateProject, UpdateProject, parse
 from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
@@ -38,6 +38,14 @@ class StaleRevisionError(ConflictError):
     code = "stale_revision"
 
 
+class TemplateDefaults(Protocol):
+    """Project settings started from a template (common/services/projects/templates.py)."""
+
+    def defaults(
+        self, owner: str, template_id: str, given: ProjectSettings, field: str = "template_id"
+    ) -> ProjectSettings: ...
+
+
 class ProjectService:
     def __init__(
         self,
@@ -46,6 +54,7 @@ class ProjectService:
         blobs: BlobStore | None = None,
         languages: LanguageGate | None = None,
         settings_check: SettingsCheck = no_settings_check,
+        templates: TemplateDefaults | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -55,6 +64,7 @@ class ProjectService:
         # The chosen providers' view of the settings (the narrator's voices): checked when a
         # project is written, so what cannot work is a 400 now, not a failed job later.
         self._settings_check = settings_check
+        self._templates = templates
 
     def check_settings(self, settings: ProjectSettings) -> None:
         """InvalidInputError naming the field when the chosen providers cannot make a video
@@ -93,7 +103,11 @@ class ProjectService:
     ) -> Project:
         """A new project. `project_id` makes the id deterministic (a series run's, so that
         starting the run again finds it: AlreadyExistsError); `avoid_topics` are passed to the
-        script writer."""
+        script writer. With `template_id`, the template's settings are the defaults and the
+        settings sent override them."""
+        if command.template_id is not None:
+            merged = self.from_template(owner, command.template_id, command.settings)
+            command = command.model_copy(update={"settings": merged})
         self._check_music(owner, None, command.settings.music_upload)
         if self.languages is not None:
             self.languages.check_setting(command.settings.language, command.settings.voice)
@@ -111,6 +125,16 @@ class ProjectService:
         )
         self._store.create(COLLECTION, project.id, project.model_dump(mode="json"))
         return project
+
+    def from_template(
+        self, owner: str, template_id: str, given: ProjectSettings
+    ) -> ProjectSettings:
+        """The settings `given` sent, over the template's (InvalidInputError naming
+        `template_id` when the owner has no such template)."""
+        if self._templates is None:
+            message = "templates are not available here"
+            raise InvalidInputError(f"template_id: {message}", {"template_id": message})
+        return self._templates.defaults(owner, template_id, given)
 
     def get(self, owner: str, project_id: str) -> Project:
         """The owner's project. Another owner's project is reported as missing, not forbidden,
@@ -147,6 +171,19 @@ class ProjectService:
         if story is None:
             raise NoStoryError(f"project {project_id} has no story yet: generate writes one")
         return story
+
+    def latest_job(self, tx: Transaction, project_id: str) -> str | None:
+        """The id of the project's latest job, read in `tx` (reads come before writes)."""
+        doc = tx.get(COLLECTION, project_id)
+        if doc is None:
+            raise NotFoundError(f"project {project_id} not found")
+        latest = doc.data.get("last_job_id")
+        return str(latest) if latest else None
+
+    def set_latest_job(self, tx: Transaction, project_id: str, job_id: str) -> None:
+        """Make `job_id` the project's latest job in `tx`. Neither the revision nor
+        `updated_at` moves: starting a job is no edit of the project."""
+        tx.update(COLLECTION, project_id, {"last_job_id": job_id})
 
     def update(self, owner: str, project_id: str, command: UpdateProject) -> Project:
         """Apply a partial update in a transaction and return the project as written.
