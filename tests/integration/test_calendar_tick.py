@@ -223,3 +223,25 @@ def test_a_document_that_no_longer_reads_does_not_hold_up_the_others(world):
     report = svc.ticker.tick()
     assert (report.errors, report.started) == (1, 1)
     assert len(_jobs(svc)) == 1
+
+
+def test_a_scheduled_run_meeting_the_creators_own_job_waits_for_it_instead_of_failing(world):
+    from common.domain.commands import StartJob
+
+    svc, clock, _ = world
+    project = svc.projects.create(OWNER, CreateProject(prompt="A fox guards a forest"))
+    body = {"project_id": project.id, "publish_at": "2026-03-26T09:30:00", "timezone": "UTC"}
+    schedule = svc.schedules.create(OWNER, parse(CreateSchedule, body))
+    mine = svc.pipeline.start(OWNER, StartJob(project_id=project.id, kind="storyboard"))
+
+    clock.set(datetime(2026, 3, 26, 8, 30, tzinfo=UTC))
+    svc.ticker.tick()
+    waiting = svc.schedules.get(OWNER, schedule.id)
+    assert waiting.status == "scheduled" and waiting.error is None  # tried again later
+    assert len(_jobs(svc)) == 1
+
+    svc.pipeline.cancel(OWNER, mine.id)  # the creator's job ends
+    clock.set(datetime(2026, 3, 26, 8, 32, tzinfo=UTC))
+    svc.ticker.tick()
+    assert svc.schedules.get(OWNER, schedule.id).status == "generating"
+    assert len(_jobs(svc)) == 2
