@@ -91,9 +91,9 @@ def _call(r: Route, request: Request, params: Mapping[str, str]) -> Response:
     body into the route's models, then run the handler."""
     if not r.raw_body and (request.content_length or 0) > MAX_BODY_BYTES:
         raise BodyTooLargeError()
-    svc = services()
     owner = ""
     if not r.public:
+        svc = services()
         # A verified Firebase ID token's `sub`, or in dev mode `Bearer dev:<uid>` or no header
         # at all (uid `local`); see common/services/accounts/identity.py and sign_in.py.
         identity = svc.authenticator.identify(request.headers.get("Authorization", ""))
@@ -104,7 +104,7 @@ def _call(r: Route, request: Request, params: Mapping[str, str]) -> Response:
     parsed = parse(r.query or NoQuery, request.args.to_dict())
     query = parsed if r.query is not None else None
     body = None if r.body is None else parse(r.body, json_body(request))
-    return r.handler(Call(request, svc, owner, params, body, query))
+    return r.handler(Call(request, services, owner, params, body, query))
 
 
 def _error(exc: StoryGeniusError) -> Response:

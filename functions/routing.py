@@ -40,14 +40,19 @@ class NoQuery(StrictModel):
 class Call(Generic[BodyT, QueryT]):
     """One request as a route handler sees it: the caller, the path parameters, the body and
     query already parsed into the route's models (None for a route without a body), and the
-    process's services."""
+    process's services (`svc`, built on first use: a public route that needs none, such as
+    /v1/health, builds nothing)."""
 
     request: Request
-    svc: Services
+    services: Callable[[], Services]
     owner: str
     params: Mapping[str, str]
     body: BodyT
     query: QueryT
+
+    @property
+    def svc(self) -> Services:
+        return self.services()
 
 
 def route(
