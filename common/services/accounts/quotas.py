@@ -222,9 +222,14 @@ class Quotas:
                             "shortfall_usd": f"{more - available:.2f}",
                         },
                     )
-                holds[job_id] = estimate.usd
-                write_account(tx, account.model_copy(update={"holds": holds, "updated_at": now}))
-            _count(tx, job, today, counted.model_copy(update={"rendered_s": estimate.rendered_s}))
+                if abs(holds.get(job_id, 0.0) - estimate.usd) > 1e-9:
+                    holds[job_id] = estimate.usd
+                    changed = {"holds": holds, "updated_at": now}
+                    write_account(tx, account.model_copy(update=changed))
+            # A step delivered again recounts the same story: nothing to write.
+            if abs(grow) > 1e-9:
+                recounted = counted.model_copy(update={"rendered_s": estimate.rendered_s})
+                _count(tx, job, today, recounted)
 
         self._store.transaction(run)
 
