@@ -168,6 +168,11 @@ class Settings(BaseModel):
     allowed_hosts: str = ""
     body_read_timeout_s: float = Field(60.0, gt=0, le=3600)
 
+    # Observability (common/adapters/otel): where spans go, comma-separated. `store` keeps each
+    # job's spans with the job (GET /v1/jobs/{id}/trace), `cloudtrace` sends them to Cloud Trace
+    # too; `none` traces nothing.
+    trace_export: str = Field("store", pattern=r"^(none|(store|cloudtrace)(,(store|cloudtrace))*)$")
+
     # Providers
     # Another Vertex AI endpoint (regional, Private Service Connect, a stand-in); it still gets
     # Application Default Credentials unless `vertex_auth` says it needs none.

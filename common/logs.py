@@ -5,7 +5,9 @@ its labels (strings, for filtering: job id, step, stage, scene); every other fie
 `jsonPayload` (latency, attempt, outcome...). The same lines are written by `python main.py serve`.
 
 Fields come from a record's `extra={...}`: those named in STRUCTURED are copied as they are, and
-those in LABELS also become labels.
+those in LABELS also become labels. A line written inside a trace span carries the fields Cloud
+Logging correlates with Cloud Trace (`logging.googleapis.com/trace`, `.../spanId`), so a job's
+log lines show under its trace; `correlate_traces` tells the formatter how to find the span.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +30,20 @@ _SEVERITY = {
     logging.CRITICAL: "CRITICAL",
 }
 _MARK = "_storygenius_json"
+TRACE_FIELD = "logging.googleapis.com/trace"
+SPAN_FIELD = "logging.googleapis.com/spanId"
+SAMPLED_FIELD = "logging.googleapis.com/trace_sampled"
+
+# (project, current (trace id, span id) or None): set once services exist (correlate_traces).
+_correlation: tuple[str, Callable[[], tuple[str, str] | None]] | None = None
+
+
+def correlate_traces(project: str, current_ids: Callable[[], tuple[str, str] | None]) -> None:
+    """Log lines name the trace span they were written in: `current_ids` gives the current
+    (trace id, span id); `project` makes the trace's resource name (Cloud Logging needs
+    `projects/P/traces/T`; without a project the bare trace id is written)."""
+    global _correlation
+    _correlation = (project, current_ids)
 
 
 class JsonFormatter(logging.Formatter):
@@ -49,6 +66,12 @@ class JsonFormatter(logging.Formatter):
                 labels[name] = str(value)
         if labels:
             entry["logging.googleapis.com/labels"] = labels
+        ids = _correlation[1]() if _correlation is not None else None
+        if ids is not None and _correlation is not None:
+            project, (trace_id, span_id) = _correlation[0], ids
+            entry[TRACE_FIELD] = f"projects/{project}/traces/{trace_id}" if project else trace_id
+            entry[SPAN_FIELD] = span_id
+            entry[SAMPLED_FIELD] = True
         if record.exc_info:
             entry["stack_trace"] = "".join(traceback.format_exception(*record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from flask import Request
 
 import functions.routes  # noqa: F401  (registers every route)
-from common.bootstrap import services
+from common.bootstrap import Services, services
 from common.domain.commands import parse
 from common.domain.errors import StoryGeniusError, error_fields
+from common.ports.tracing import trace_headers
 from functions.http import Response, error_status, json_response
 from functions.openapi import Health, Route, openapi_document
 from functions.routing import (
@@ -73,7 +74,7 @@ def handle_api(request: Request) -> Response:
             allowed.append(r.method)
             continue
         try:
-            return _call(r, request, match.groupdict())
+            return _traced(r, request, match.groupdict())
         except StoryGeniusError as exc:
             return _error(exc)
         except Exception:
@@ -86,7 +87,28 @@ def handle_api(request: Request) -> Response:
     return _error_body("not_found", f"no route {path}", 404)
 
 
-def _call(r: Route, request: Request, params: Mapping[str, str]) -> Response:
+def _traced(r: Route, request: Request, params: Mapping[str, str]) -> Response:
+    """The request as one trace span (a child of the caller's `traceparent`, if it sent one),
+    with its route and status; the spans are handed to the exporters before answering."""
+    svc = services()
+    attributes = {"http.request.method": r.method, "http.route": r.path}
+    parent = trace_headers(cast("Mapping[str, str]", request.headers))
+    try:
+        with svc.tracer.span(
+            f"{r.method} {r.path}", attributes=attributes, parent=parent, kind="server"
+        ) as span:
+            try:
+                response = _call(r, request, params, svc)
+            except StoryGeniusError as exc:
+                response = _error(exc)
+            status = response[1] if isinstance(response, tuple) else response.status_code
+            span.set("http.response.status_code", status)
+            return response
+    finally:
+        svc.tracer.flush()
+
+
+def _call(r: Route, request: Request, params: Mapping[str, str], svc: Services) -> Response:
     """Check the caller, take a rate-limit token (429 with Retry-After), parse the query and
     body into the route's models, then run the handler."""
     if not r.raw_body and (request.content_length or 0) > MAX_BODY_BYTES:

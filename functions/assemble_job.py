@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 
@@ -18,8 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO)
 
     from common.bootstrap import services
+    from common.ports.tracing import TRACE_ENV
+    from common.services.observability.delivery_spans import execution_span
 
-    job = services().assembler.run(args.job_id)
+    svc = services()
+    # The step that started this execution put its trace context in the environment.
+    carrier = {header: os.environ[var] for header, var in TRACE_ENV.items() if os.environ.get(var)}
+    with execution_span(svc.tracer, "assemble_job", args.job_id, carrier):
+        job = svc.assembler.run(args.job_id)
     return 0 if job.status == "done" else 1
 
 

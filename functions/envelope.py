@@ -11,6 +11,7 @@ from typing import Any
 from common.domain.commands import StepCommand, parse
 from common.domain.errors import InvalidInputError
 from common.ports import Delivery
+from common.ports.tracing import trace_headers
 
 
 def _int_header(headers: Mapping[str, str], name: str, default: int) -> int:
@@ -26,13 +27,15 @@ def _int_header(headers: Mapping[str, str], name: str, default: int) -> int:
 def task_delivery(headers: Mapping[str, str], max_attempts: int) -> Delivery:
     """What Cloud Tasks tells a target about this delivery (X-CloudTasks-* headers).
 
-    TaskRetryCount counts earlier attempts, so this delivery is attempt retry_count + 1.
+    TaskRetryCount counts earlier attempts, so this delivery is attempt retry_count + 1. The
+    W3C trace headers the task was created with make the delivery part of the job's trace.
     """
     retries = _int_header(headers, "X-CloudTasks-TaskRetryCount", 0)
     return Delivery(
         task_name=headers.get("X-CloudTasks-TaskName", ""),
         attempt=retries + 1,
         max_attempts=max_attempts,
+        trace=trace_headers(headers),
     )
 
 

@@ -27,6 +27,7 @@ from common.bootstrap.backends import (
 )
 from common.bootstrap.calendar import build_calendar
 from common.bootstrap.connections import build_connections
+from common.bootstrap.observability import build_tracer
 from common.bootstrap.providers import (
     build_providers,
     language_gate,
@@ -55,6 +56,7 @@ from common.ports import (
 from common.ports.publisher import Publisher
 from common.ports.secrets import KeyWrapper
 from common.ports.tokens import KeySource
+from common.ports.tracing import Tracer
 from common.services.accounts.analytics import UsageAnalytics
 from common.services.accounts.connections import ConnectionService
 from common.services.accounts.idempotency import IdempotencyKeys
@@ -72,6 +74,8 @@ from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.series import SeriesService
 from common.services.calendar.tick import Ticker
 from common.services.calendar.webhooks import WebhookService
+from common.services.observability.delivery_spans import mark_duplicate
+from common.services.observability.job_traces import JobTraces
 from common.services.pipeline.assembly import Assembler
 from common.services.pipeline.assets import AssetCache
 from common.services.pipeline.dispatch import Pipeline
@@ -138,11 +142,14 @@ class Services:
     deletion: ProjectDeletion
     streams: StreamSlots
     upload_sessions: UploadSessions
+    tracer: Tracer
+    traces: JobTraces
 
     def close(self) -> None:
-        close = getattr(self.queue, "close", None)
-        if close is not None:
-            close()
+        for part in (self.queue, self.tracer):
+            close = getattr(part, "close", None)
+            if close is not None:
+                close()
 
 
 def build_services(
@@ -162,21 +169,24 @@ def build_services(
     publisher: Publisher | None = None,
     key_wrapper: KeyWrapper | None = None,
     registry: ProviderRegistry | None = None,
+    tracer: Tracer | None = None,
 ) -> Services:
     """Build and wire every service. Any argument given replaces the adapter settings choose."""
     settings = settings or Settings.from_env()
     store = store or build_store(settings)
+    traces = JobTraces(store)
+    tracer = tracer or build_tracer(settings, traces)
     blobs = blobs or build_blobs(settings)
-    queue = queue or build_queue(settings)
+    queue = queue or build_queue(settings, tracer)
     clock = clock or SystemClock()
-    providers = build_providers(settings, blobs, registry)
+    providers = build_providers(settings, blobs, registry, tracer)
     for warning in model_warnings(settings, clock.now().date(), registry):
         log.warning("%s", warning)
     given = {"script": script, "images": images, "video": video, "voice": voice}
     for name, provider in given.items():
         if provider is not None:
             providers.replace(name, provider)
-    runner = runner or build_runner(settings)
+    runner = runner or build_runner(settings, tracer)
     local_runner = None
     if runner is None:
         local_runner = LocalJobRunner()
@@ -191,7 +201,10 @@ def build_services(
     quotas = Quotas(store, clock, settings)
     jobs = JobRepository(store, clock, settings.progress_interval_s, on_end=quotas.release)
     assets = AssetCache(blobs)
-    ledger = StepLedger(store, clock, settings.step_lease_s)
+    traced = tracer
+    ledger = StepLedger(
+        store, clock, settings.step_lease_s, replayed=lambda key: mark_duplicate(traced)
+    )
     pipeline = Pipeline(
         settings=settings,
         projects=projects,
@@ -231,7 +244,9 @@ def build_services(
         connections,
     )
     uploads = UploadService(settings, projects, blobs, clock)
-    router = StepRouter({**pipeline.step_handlers(), steps.PUBLISH: calendar.publishing.handle})
+    router = StepRouter(
+        {**pipeline.step_handlers(), steps.PUBLISH: calendar.publishing.handle}, tracer
+    )
     bind = getattr(queue, "bind", None)
     if bind is not None:
         bind(router.deliver)
@@ -278,7 +293,10 @@ def build_services(
             jobs=jobs,
             pipeline=pipeline,
             schedules=calendar.schedules,
+            traces=traces,
         ),
+        tracer=tracer,
+        traces=traces,
     )
 
 
@@ -291,11 +309,13 @@ def services() -> Services:
     global _services
     with _lock:
         if _services is None:
-            from common.logs import configure_json_logging
+            from common.logs import configure_json_logging, correlate_traces
 
-            # A process serving functions (cloud, `serve`) logs JSON lines Cloud Logging reads.
+            # A process serving functions (cloud, `serve`) logs JSON lines Cloud Logging reads,
+            # each naming the trace span it was written in.
             configure_json_logging(os.environ.get("STORYGENIUS_LOG_LEVEL") or "INFO")
             _services = build_services()
+            correlate_traces(_services.settings.google_cloud_project, _services.tracer.log_ids)
         return _services
 
 

@@ -10,6 +10,7 @@ from common.ports import BlobStore, Clock, DocumentStore, JobRunner, TaskQueue
 from common.ports.blobs import UploadSessions
 from common.ports.secrets import KeyWrapper
 from common.ports.tokens import KeySource
+from common.ports.tracing import NULL_TRACER, Tracer
 from common.services.accounts.identity import Authenticator, FirebaseTokenVerifier
 from common.services.accounts.step_callers import (
     TASK_SECRET_HEADER,
@@ -62,12 +63,15 @@ def build_blobs(settings: Settings) -> BlobStore:
     return GcsBlobStore(settings.bucket, signer_credentials=signer)
 
 
-def build_queue(settings: Settings) -> TaskQueue:
+def build_queue(settings: Settings, tracer: Tracer = NULL_TRACER) -> TaskQueue:
+    """The task queue; each task carries the trace context it was enqueued in."""
     if settings.queue == "inprocess":
         from common.adapters.local.inprocess_queue import InProcessTaskQueue
 
         return InProcessTaskQueue(
-            workers=settings.queue_workers, max_attempts=settings.max_attempts
+            workers=settings.queue_workers,
+            max_attempts=settings.max_attempts,
+            trace_context=tracer.carrier,
         )
     from common.adapters.gcp.cloud_tasks import CloudTasksQueue, emulator_client
 
@@ -85,6 +89,7 @@ def build_queue(settings: Settings) -> TaskQueue:
         headers=None
         if settings.tasks_service_account
         else {TASK_SECRET_HEADER: settings.task_secret or process_task_secret()},
+        trace_context=tracer.carrier,
     )
     if settings.tasks_emulator_host:
         queue.ensure_queues()  # in the cloud, Terraform creates them
@@ -119,14 +124,17 @@ def build_media_links(settings: Settings, blobs: BlobStore, clock: Clock) -> Med
     )
 
 
-def build_runner(settings: Settings) -> JobRunner | None:
+def build_runner(settings: Settings, tracer: Tracer = NULL_TRACER) -> JobRunner | None:
     """The Cloud Run job runner, or None for in-process assembly (wired in build_services)."""
     if settings.runner == "inprocess":
         return None
     from common.adapters.gcp.cloud_run import CloudRunJobRunner
 
     return CloudRunJobRunner(
-        project=settings.google_cloud_project, region=settings.region, job=settings.assemble_job
+        project=settings.google_cloud_project,
+        region=settings.region,
+        job=settings.assemble_job,
+        trace_context=tracer.carrier,
     )
 
 

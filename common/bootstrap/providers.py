@@ -19,6 +19,8 @@ from common.domain.model_catalogue import lifecycle_warnings
 from common.domain.project import ProjectSettings
 from common.domain.providers import ProviderChoice, SettingsCheck, no_settings_check
 from common.ports import BlobStore, ImageGenerator, VoiceCatalogue
+from common.ports.tracing import NULL_TRACER, Tracer
+from common.services.observability.provider_spans import traced_provider
 from common.services.pipeline.providers import Providers
 from common.services.projects.languages import LanguageGate
 
@@ -26,17 +28,25 @@ log = logging.getLogger(__name__)
 
 
 def build_providers(
-    settings: Settings, blobs: BlobStore, registry: ProviderRegistry | None = None
+    settings: Settings,
+    blobs: BlobStore,
+    registry: ProviderRegistry | None = None,
+    tracer: Tracer = NULL_TRACER,
 ) -> Providers:
-    """The chosen providers, each built on first use, with what services know of them.
-    InvalidInputError naming the variable for an unknown id or a missing credential."""
+    """The chosen providers, each built on first use, with what services know of them and a
+    span around each call. InvalidInputError naming the variable for an unknown id or a
+    missing credential."""
     chosen = (registry or default_registry()).chosen(settings)
     choice = ProviderChoice(**{kind: r.info(settings) for kind, r in chosen.items()})
     context = BuildContext(settings=settings, blobs=blobs, rates=choice.rates)
     factories: dict[str, Callable[[], Any]] = {
         kind: functools.partial(r.build, context) for kind, r in chosen.items()
     }
-    return Providers(factories, choice)
+
+    def wrap(kind: str, provider: Any) -> Any:
+        return traced_provider(tracer, choice.of(kind), provider)  # type: ignore[arg-type]
+
+    return Providers(factories, choice, wrap=wrap)
 
 
 def settings_check(settings: Settings, registry: ProviderRegistry | None = None) -> SettingsCheck:

@@ -7,22 +7,61 @@ nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use ano
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 import re
 import subprocess
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from common.domain.errors import MediaError
 
 _STDERR_TAIL_LINES = 40
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_FRAME_RE = re.compile(r"frame=\s*(\d+)")
+_SPEED_RE = re.compile(r"speed=\s*([\d.e+]+)x")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class FfmpegRun:
+    """One finished ffmpeg run, for whoever observes runs (a trace span per run): when it ran
+    (epoch ns), the CPU seconds it used (user + system; None where the OS cannot tell), the
+    frames it wrote and its speed (x real time) as ffmpeg reported them, and its exit code."""
+
+    args: tuple[str, ...]
+    started_ns: int
+    ended_ns: int
+    cpu_s: float | None
+    frames: int | None
+    speed: float | None
+    returncode: int
+
+
+# Told of every run in this context (the pipeline sets it per step delivery: a span per run).
+# A context variable, so renders of two jobs at once tell their own observers; threads that
+# render for a caller get the caller's through `carry_context`.
+run_observer: contextvars.ContextVar[Callable[[FfmpegRun], None] | None] = contextvars.ContextVar(
+    "ffmpeg_run_observer", default=None
+)
+
+
+def carry_context(fn: Callable[..., R]) -> Callable[..., R]:
+    """`fn`, to be called on other threads with the calling thread's context variables (the
+    run observer, the current trace span), each call in a copy of its own."""
+    context = contextvars.copy_context()
+
+    def run(*args: Any) -> R:
+        return context.copy().run(fn, *args)
+
+    return run
 
 
 @dataclass
@@ -90,6 +129,7 @@ def run_ffmpeg(
     if report:
         cmd += ["-progress", "pipe:1", "-nostats"]
     cmd += list(args)
+    started_ns = time.time_ns()
     try:
         proc = subprocess.Popen(
             cmd,
@@ -104,19 +144,23 @@ def run_ffmpeg(
     assert proc.stderr is not None
     drain = threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True)
     drain.start()
+    stats: dict[str, str] = {}
     if report:
         assert proc.stdout is not None and progress is not None and total_s is not None
         try:
-            _follow_progress(proc.stdout, progress, total_s)
+            _follow_progress(proc.stdout, progress, total_s, stats)
         except BaseException:
             # `progress` raised (a cancelled render, say): never leave ffmpeg running.
             proc.kill()
             proc.wait()
             drain.join()
             raise
-    returncode = proc.wait()
+    returncode, cpu_s = _wait(proc)
     drain.join()
     stderr = "\n".join(tail)
+    observer = run_observer.get()
+    if observer is not None:
+        observer(_run(cmd, started_ns, cpu_s, returncode, stats, stderr))
     if returncode != 0:
         last = tail[-1] if tail else "no output"
         raise MediaError(f"ffmpeg failed (exit {returncode}): {last}", stderr)
@@ -171,11 +215,64 @@ def _drain(stream: IO[bytes], tail: deque[str]) -> None:
         tail.append(raw.decode("utf-8", "replace").rstrip())
 
 
-def _follow_progress(stream: IO[bytes], progress: Callable[[float], None], total_s: float) -> None:
-    """Turn ffmpeg's `key=value` progress blocks into fractions of `total_s`."""
+def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, float | None]:
+    """Wait for ffmpeg: its exit code and the CPU seconds it used (its own rusage, which
+    only wait4 reports; the process-wide children's total would mix concurrent renders)."""
+    if not hasattr(os, "wait4"):  # pragma: no cover - not POSIX
+        return proc.wait(), None
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    except ChildProcessError:  # pragma: no cover - already reaped
+        return proc.wait(), None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_utime + usage.ru_stime
+
+
+def _run(
+    cmd: list[str],
+    started_ns: int,
+    cpu_s: float | None,
+    returncode: int,
+    stats: dict[str, str],
+    stderr: str,
+) -> FfmpegRun:
+    """The run as observers see it; frames and speed from -progress, else from the stats
+    ffmpeg writes to stderr (the last report wins)."""
+    frames = stats.get("frame") or next(reversed(_FRAME_RE.findall(stderr)), None)
+    speed = (stats.get("speed") or "").rstrip("x") or next(
+        reversed(_SPEED_RE.findall(stderr)), None
+    )
+    return FfmpegRun(
+        args=tuple(cmd[1:]),
+        started_ns=started_ns,
+        ended_ns=time.time_ns(),
+        cpu_s=cpu_s,
+        frames=int(frames) if frames and frames.isdigit() else None,
+        speed=_number(speed),
+        returncode=returncode,
+    )
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None  # "N/A" before the first frame
+
+
+def _follow_progress(
+    stream: IO[bytes],
+    progress: Callable[[float], None],
+    total_s: float,
+    stats: dict[str, str] | None = None,
+) -> None:
+    """Turn ffmpeg's `key=value` progress blocks into fractions of `total_s` (and keep the
+    last frame count and speed in `stats`)."""
     last = -1.0
     for raw in stream:
         key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+        if stats is not None and key in ("frame", "speed"):
+            stats[key] = value
         # out_time_us and (despite its name) out_time_ms are both in microseconds.
         if key in ("out_time_us", "out_time_ms") and value.lstrip("-").isdigit():
             fraction = min(max(int(value) / 1e6 / total_s, 0.0), 1.0)

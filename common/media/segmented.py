@@ -40,7 +40,13 @@ from common.media.assemble import (
 )
 from common.media.captions import CaptionFiles, caption_layout, group_cues, write_captions
 from common.media.cards import with_cards
-from common.media.ffmpeg import FfmpegCommand, ffmpeg_exe, media_duration, run_ffmpeg
+from common.media.ffmpeg import (
+    FfmpegCommand,
+    carry_context,
+    ffmpeg_exe,
+    media_duration,
+    run_ffmpeg,
+)
 from common.media.fonts import choose_fonts, drop_uncovered_symbols
 from common.media.graph import AUDIO_BITRATE, SAMPLE_RATE, audio_filters
 from common.media.levels import measure_levels, timeline_audio
@@ -303,13 +309,14 @@ def _render(
     # The scene with most to encode first, so that two workers finish together.
     order = sorted(missing.values(), key=lambda todo: -sum(s.frames for s in todo))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        sound = pool.submit(soundtrack)  # the soundtrack is rendered alongside the pictures
+        # The soundtrack is rendered alongside the pictures.
+        sound = pool.submit(carry_context(soundtrack))
         if len(segments) > 1 and not report.reused:
             # Nothing cached (a first render): the whole picture in one pass, cut into segments.
             encode_whole()
             report.encoded += [s.name for s in segments]
         else:
-            for finished in pool.map(encode, order):
+            for finished in pool.map(carry_context(encode), order):
                 report.encoded += [s.name for s in finished]
                 done += sum(s.frames for s in finished)
                 report_progress(SEGMENTS_SHARE * done / frames)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,11 +23,15 @@ class Task:
 
 @dataclass(frozen=True)
 class Delivery:
-    """What a step handler learns about the delivery it is serving (Cloud Tasks headers)."""
+    """What a step handler learns about the delivery it is serving (Cloud Tasks headers).
+
+    `trace` is the W3C trace context the task was enqueued in (`traceparent`, `tracestate`):
+    the delivery's span is a child of the span that enqueued it (common/ports/tracing.py)."""
 
     task_name: str = ""
     attempt: int = 1
     max_attempts: int = 5
+    trace: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def last_attempt(self) -> bool:
@@ -40,4 +45,10 @@ class TaskQueue(Protocol):
 
 class JobRunner(Protocol):
     def run_assembly(self, job_id: str) -> None:
-        """Start assembling the job's video. Cloud: a Cloud Run job execution, not awaited."""
+        """Start assembling the job's video. Cloud: a Cloud Run job execution, not awaited
+        (it carries the caller's trace context into the execution's environment)."""
+
+
+# What a queue or a runner asks for the trace context to carry with the work it hands on
+# (bootstrap passes the tracer's `carrier`; none: nothing is carried).
+TraceContext = Callable[[], Mapping[str, str]]

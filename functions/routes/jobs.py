@@ -12,6 +12,8 @@ from common.domain.commands import StartExport, StartJob, StartStoryboard, Write
 from common.domain.errors import NotFoundError
 from common.domain.job import Job
 from common.domain.paging import NEXT_CURSOR, PageQuery
+from common.domain.traces import JobTrace
+from common.ports.tracing import JOB_ID
 from common.services.accounts.idempotency import HEADER as IDEMPOTENCY_KEY
 from functions.http import Response, json_response
 from functions.openapi import Handler, JobAccepted
@@ -50,6 +52,7 @@ def _start_job(
         lambda: (start or (lambda: svc.pipeline.start(owner, command)))().id,
     )
     headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    svc.tracer.current().set(JOB_ID, outcome.result)  # the request starts the job's trace
     return json_response(dump(JobAccepted(job_id=outcome.result)), 202, headers)
 
 
@@ -170,3 +173,15 @@ def cancel_job(call: Call[None, None]) -> Response:
     """
     job = call.svc.pipeline.cancel(call.owner, call.params["job_id"])
     return json_response(dump(job), 202)
+
+
+@route("GET", "/v1/jobs/{job_id}/trace", response=JobTrace)
+def job_trace(call: Call[None, None]) -> Response:
+    """Where one of the caller's jobs spent its time: its trace's spans (the request that
+    started it, every step delivery, provider call and ffmpeg run), each with its parent, start
+    and end, in start order. Spans of a step appear once that step's delivery has ended."""
+    job = call.svc.jobs.find(call.params["job_id"])
+    if job is None or job.owner != call.owner:
+        raise NotFoundError(f"job {call.params['job_id']} not found")
+    call.svc.tracer.flush()
+    return json_response(dump(call.svc.traces.of_job(job.id)))

@@ -107,12 +107,15 @@ def downloads_named(page: Any, stem: str) -> None:
 
 
 def waterfall_has_stages(page: Any) -> None:
-    """Where the time went: the job's stages on one axis, each with its duration."""
+    """Where the time went: the job's stages on one axis, each with its duration, and under
+    them the job's trace (its step deliveries and provider calls, GET /v1/jobs/{id}/trace)."""
     page.locator(".waterfall summary").click()
     rows = page.locator(".waterfall-row")
     rows.first.wait_for()
+    page.locator(".waterfall-label", has_text="step_script").first.wait_for()
     labels = page.locator(".waterfall-label").all_inner_texts()
     assert {"Script", "Scenes", "Assembly"} <= set(labels), labels
+    assert {"step_script", "script.write"} <= set(labels), labels
     took = rows.locator(".waterfall-took").all_inner_texts()
     assert all(re.fullmatch(r"\d+ s|\d+:\d\d", t) for t in took), took
 

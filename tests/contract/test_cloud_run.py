@@ -80,6 +80,28 @@ def test_run_assembly_starts_an_execution_with_the_job_id(
     }
 
 
+def test_the_execution_gets_the_caller_s_trace_context_in_its_environment(
+    cloud_run: Receiver,
+) -> None:
+    traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    carrier = {"traceparent": traceparent, "tracestate": "k=v"}
+    runner = CloudRunJobRunner(
+        project=PROJECT,
+        region=REGION,
+        job=JOB,
+        client=rest_client(cloud_run.url),
+        trace_context=lambda: carrier,
+    )
+    runner.run_assembly("job-123")
+    [request] = cloud_run.received
+    [override] = request.json()["overrides"]["containerOverrides"]
+    assert override["args"] == ["--job-id", "job-123"]
+    assert override["env"] == [
+        {"name": "TRACEPARENT", "value": traceparent},
+        {"name": "TRACESTATE", "value": "k=v"},
+    ]
+
+
 def test_run_assembly_does_not_wait_for_the_execution(
     cloud_run: Receiver, runner: CloudRunJobRunner
 ) -> None:

@@ -28,8 +28,11 @@ from common.adapters.gcp.cloud_tasks import (
     queue_ids,
     task_id,
 )
+from common.adapters.otel.tracer import OtelTracer
 from common.domain.errors import InvalidInputError, ProviderError, RetryableError
+from common.domain.traces import SpanRecord
 from common.ports.tasks import Delivery, Task
+from common.ports.tracing import JOB_ID
 from functions.envelope import task_delivery
 from tests.support.tasks_emulator import LOCATION, PROJECT, Received, Receiver, running_emulator
 
@@ -175,6 +178,27 @@ def test_the_queue_s_headers_reach_the_step_with_each_task(
     [received] = receiver.wait_for(1)
     assert received.headers["X-StoryGenius-Task-Secret"] == "s3cret"
     assert received.headers["Content-Type"] == "application/json"
+
+
+def test_a_delivery_across_the_queue_is_a_child_of_the_span_that_enqueued_it(
+    make_queue: MakeQueue, receiver: Receiver
+) -> None:
+    """The W3C trace context rides on the task's HTTP request: one job is one trace."""
+    kept: list[SpanRecord] = []
+    tracer = OtelTracer(keep=lambda job_id, spans: kept.extend(spans))
+    queue = make_queue(trace_context=tracer.carrier)
+    with tracer.span("step_script", attributes={JOB_ID: "j1"}):
+        assert queue.enqueue(Task("step_references", {"job_id": "j1"}))
+    assert queue.enqueue(Task("step_references", {"job_id": "j2"}))  # outside any span
+    first, second = receiver.wait_for(2)
+    arrived = delivery(first)
+    assert set(arrived.trace) == {"traceparent"}
+    assert delivery(second).trace == {}
+    with tracer.span("step_references", parent=arrived.trace, attributes={JOB_ID: "j1"}):
+        pass
+    enqueuer, delivered = kept
+    assert delivered.trace_id == enqueuer.trace_id
+    assert delivered.parent_span_id == enqueuer.span_id
 
 
 def test_delayed_task_arrives_no_earlier_than_its_delay(

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 import uuid
 from collections import Counter
@@ -126,12 +127,31 @@ def test_a_job_flows_through_tasks_firestore_and_storage_to_a_video(cloud, tmp_p
 
     # Every step arrived over HTTP from the tasks stand-in, with its headers.
     # Plain or JSON log lines (where the quotes are escaped).
+    # The job is done before step_assemble's answer is logged (the step finishes the job, then
+    # answers): wait for that line rather than read the log too early.
     posted = r'\\?"POST /tasks/(step_\w+) HTTP/1\.1\\?" 200'
-    delivered = Counter(re.findall(posted, log.read_text()))
+    deadline = time.monotonic() + 60
+    while not (delivered := Counter(re.findall(posted, log.read_text())))["step_assemble"]:
+        assert time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.1)
     scenes = len(job.data["scene_ids"])
     assert delivered["step_script"] >= 1 and delivered["step_references"] >= 1
     assert delivered["step_narration"] >= scenes and delivered["step_keyframe"] >= scenes
     assert delivered["step_clip"] >= scenes and delivered["step_assemble"] >= 1
+
+    # One trace: every step arrived with the traceparent of the span that enqueued it.
+    status, trace = _call(base, "GET", f"/v1/jobs/{job_id}/trace")
+    assert status == 200, trace
+    spans = {s["span_id"]: s for s in trace["spans"]}
+    assert len(trace["trace_ids"]) == 1
+    steps = [s for s in spans.values() if s["name"].startswith("step_")]
+    assert Counter(s["name"] for s in steps)["step_clip"] >= scenes
+    for step in steps:
+        parent = spans[step["parent_span_id"]]["name"]
+        if step["name"] == "step_script":
+            assert parent == "POST /v1/projects/{project_id}/generate"
+        else:
+            assert parent.startswith("step_"), (step["name"], parent)
 
     # The steps are private: a caller without the queue's secret is refused.
     status, refused = _call(base, "POST", "/tasks/step_assemble", {"job_id": job_id})

@@ -8,6 +8,7 @@ import pytest
 from common.adapters.elevenlabs.narrator import ElevenLabsNarrator
 from common.config import Settings
 from common.domain.errors import InvalidInputError
+from common.services.observability.provider_spans import untraced
 
 ENV = {"STORYGENIUS_VOICE": "elevenlabs", "ELEVENLABS_API_KEY": "k"}
 
@@ -25,7 +26,7 @@ def test_the_narrator_is_built_from_the_environment_without_calling_anyone(make_
     svc = make_services(settings.model_dump(exclude={"data_dir", "progress_interval_s"}))
     voice = svc.pipeline.providers.voice
 
-    assert isinstance(voice, ElevenLabsNarrator)
+    assert isinstance(untraced(voice), ElevenLabsNarrator)  # under its span wrapper
     assert voice.id == "elevenlabs/eleven_v3/pNInz6obpgDQGcFmaJgB/pcm_24000"
     assert voice.uses_context is False  # eleven_v3 has no request stitching
     assert settings.elevenlabs_max_concurrency == 5

@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("numpy", "PIL", "moviepy", "imageio_ffmpeg", "elevenlabs", "espeakng_loader", "grpc")
+HEAVY = (
+    *("numpy", "PIL", "moviepy", "imageio_ffmpeg", "elevenlabs", "espeakng_loader", "grpc"),
+    "opentelemetry",  # the tracer is built with the services, on the first request
+)
 # functions-framework itself brings google.cloud.functions (a tiny context module); any other
 # google.* package is an SDK client.
 ALLOWED_GOOGLE = ("google", "google.cloud", "google.cloud.functions", "google.cloud.functions_v1")

@@ -15,6 +15,8 @@ from google.auth import exceptions as auth_exceptions
 from google.cloud import run_v2
 
 from common.domain.errors import InvalidInputError, ProviderError, RetryableError
+from common.ports.tasks import TraceContext
+from common.ports.tracing import TRACE_ENV
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +36,19 @@ class CloudRunJobRunner:
     """Starts an execution of the Cloud Run job `job` for one Story-Genius job; never waits.
 
     The SDK client is built on first use unless one is given (tests pass a REST client pointed
-    at a stub server).
+    at a stub server). `trace_context` gives the W3C trace context of the span starting the
+    execution: it goes into the container's environment (TRACEPARENT, TRACESTATE, as
+    OpenTelemetry's environment carrier names them), so the assembly continues the job's trace.
     """
 
     def __init__(
-        self, *, project: str, region: str, job: str, client: run_v2.JobsClient | None = None
+        self,
+        *,
+        project: str,
+        region: str,
+        job: str,
+        client: run_v2.JobsClient | None = None,
+        trace_context: TraceContext | None = None,
     ) -> None:
         given = {"project": project, "region": region, "job": job}
         missing = {name: "required" for name, value in given.items() if not value}
@@ -46,6 +56,7 @@ class CloudRunJobRunner:
             raise InvalidInputError("Cloud Run job settings are incomplete", fields=missing)
         self.job_name = f"projects/{project}/locations/{region}/jobs/{job}"
         self._client = client
+        self._trace_context = trace_context
 
     @property
     def client(self) -> run_v2.JobsClient:
@@ -58,6 +69,10 @@ class CloudRunJobRunner:
         if not job_id:
             raise InvalidInputError("a job id is required", fields={"job_id": "required"})
         override = run_v2.RunJobRequest.Overrides.ContainerOverride(args=["--job-id", job_id])
+        trace = dict(self._trace_context()) if self._trace_context is not None else {}
+        for header, value in trace.items():
+            if header in TRACE_ENV:
+                override.env.append(run_v2.EnvVar(name=TRACE_ENV[header], value=value))
         request = run_v2.RunJobRequest(
             name=self.job_name,
             overrides=run_v2.RunJobRequest.Overrides(container_overrides=[override]),

@@ -30,7 +30,7 @@ from google.protobuf import duration_pb2, timestamp_pb2
 
 from common.domain.errors import InvalidInputError, ProviderError, RetryableError
 from common.domain.steps import DEFAULT_QUEUE_CLASS, QUEUE_CLASSES
-from common.ports.tasks import Task
+from common.ports.tasks import Task, TraceContext
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,9 @@ class CloudTasksQueue:
     `queue_for` maps a target to a queue id (default: `queue_id` with `queue_prefix`). The SDK
     client is built on first use unless one is given (tests pass an emulator client). `headers`
     go with every task: the local task secret where there is no service account to sign an
-    OIDC token (emulator; see common/services/accounts/step_callers.py).
+    OIDC token (emulator; see common/services/accounts/step_callers.py). `trace_context`
+    gives the W3C trace headers of the enqueuing span, sent with the task so its delivery
+    continues the job's trace.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class CloudTasksQueue:
         client: Client | None = None,
         queue_for: Callable[[str], str] | None = None,
         headers: Mapping[str, str] | None = None,
+        trace_context: TraceContext | None = None,
     ) -> None:
         given = {"project": project, "location": location, "base_url": base_url}
         missing = {name: "required" for name, value in given.items() if not value}
@@ -114,6 +117,7 @@ class CloudTasksQueue:
         self.service_account = service_account
         # Sent with every task (the local task secret where there is no OIDC token).
         self.headers = dict(headers or {})
+        self._trace_context = trace_context
         self._client = client
         self.queue_for: Callable[[str], str] = queue_for or functools.partial(
             queue_id, queue_prefix
@@ -169,7 +173,7 @@ class CloudTasksQueue:
         http_request = tasks_v2.HttpRequest(
             http_method=tasks_v2.HttpMethod.POST,
             url=url,
-            headers={**self.headers, "Content-Type": "application/json"},
+            headers={**self.headers, **self._trace(), "Content-Type": "application/json"},
             body=body,
         )
         if self.service_account:
@@ -189,6 +193,9 @@ class CloudTasksQueue:
             schedule_time.FromNanoseconds(time.time_ns() + int(task.delay_s * 1e9))
             cloud_task.schedule_time = schedule_time
         return cloud_task
+
+    def _trace(self) -> dict[str, str]:
+        return dict(self._trace_context()) if self._trace_context is not None else {}
 
     def ensure_queues(self, names: Iterable[str] | None = None) -> list[str]:
         """Create the queues (default: every queue of `queue_prefix`) unless they exist.

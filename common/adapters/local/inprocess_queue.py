@@ -16,11 +16,11 @@ import threading
 import time
 import uuid
 from collections import OrderedDict, deque
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from common.domain.errors import ConflictError, InvalidInputError
-from common.ports.tasks import Delivery, Task
+from common.ports.tasks import Delivery, Task, TraceContext
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class _Pending:
     task: Task
     name: str
     attempt: int = 1
+    trace: Mapping[str, str] = field(default_factory=dict)  # where it was enqueued
 
 
 class InProcessTaskQueue:
@@ -55,6 +56,7 @@ class InProcessTaskQueue:
         max_backoff_s: float = 30.0,
         *,
         remembered_names: int = 100_000,
+        trace_context: TraceContext | None = None,
     ) -> None:
         if workers < 1 or max_attempts < 1:
             raise InvalidInputError(
@@ -66,6 +68,7 @@ class InProcessTaskQueue:
         self._base_backoff_s = base_backoff_s
         self._max_backoff_s = max_backoff_s
         self._remembered_names = remembered_names
+        self._trace_context = trace_context
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)  # workers wait here for tasks
         self._idle = threading.Condition(self._lock)  # wait_idle waits here
@@ -114,7 +117,9 @@ class InProcessTaskQueue:
                     self._names.popitem(last=False)  # forget the oldest: memory stays bounded
             # Unnamed tasks get a unique name, as Cloud Tasks gives them one.
             name = task.name or f"auto-{uuid.uuid4().hex}"
-            self._schedule(_Pending(task, name), task.delay_s)
+            # As Cloud Tasks carries it in the task's headers: the delivery continues the trace.
+            trace = dict(self._trace_context()) if self._trace_context is not None else {}
+            self._schedule(_Pending(task, name, trace=trace), task.delay_s)
         return True
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -180,7 +185,10 @@ class InProcessTaskQueue:
                 return
             item, dispatch = next_task
             delivery = Delivery(
-                task_name=item.name, attempt=item.attempt, max_attempts=self._max_attempts
+                task_name=item.name,
+                attempt=item.attempt,
+                max_attempts=self._max_attempts,
+                trace=item.trace,
             )
             error: Exception | None = None
             try:

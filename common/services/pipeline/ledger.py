@@ -52,10 +52,20 @@ def _ledger_id(key: str) -> str:
 
 
 class StepLedger:
-    def __init__(self, store: DocumentStore, clock: Clock, lease_s: float = 900.0) -> None:
+    """`replayed(key)` hears of each delivery that found its step's result already recorded (a
+    duplicate delivery: its trace span says so)."""
+
+    def __init__(
+        self,
+        store: DocumentStore,
+        clock: Clock,
+        lease_s: float = 900.0,
+        replayed: Callable[[str], None] | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._lease = timedelta(seconds=lease_s)
+        self._replayed = replayed
 
     def run_once(self, key: str, result: type[R], fn: Callable[[], R]) -> R:
         """Run `fn` once for `key` and return its result (a `result`); later calls return the
@@ -66,6 +76,8 @@ class StepLedger:
         """
         recorded = self._claim(key)
         if recorded is not None:
+            if self._replayed is not None:
+                self._replayed(key)
             return result.model_validate(recorded)
         try:
             done = fn()

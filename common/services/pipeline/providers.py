@@ -15,25 +15,31 @@ from common.ports import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
 class Providers:
     """The four providers, each built on first use: an API instance that never runs a step
     never imports numpy, espeak-ng or an SDK (cold start). `choice` is what the pipeline
-    knows about them without building them: price models, quota classes, speaking rates."""
+    knows about them without building them: price models, quota classes, speaking rates.
+    `wrap(kind, provider)` is applied to each provider as it is built or replaced (a span
+    around every call: common/services/observability/provider_spans.py)."""
 
     def __init__(
-        self, factories: dict[str, Callable[[], Any]], choice: ProviderChoice | None = None
+        self,
+        factories: dict[str, Callable[[], Any]],
+        choice: ProviderChoice | None = None,
+        wrap: Callable[[str, Any], Any] | None = None,
     ) -> None:
         self._factories = factories
         self.choice = choice or ProviderChoice()
+        self._wrap = wrap or (lambda kind, provider: provider)
         self._built: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def _get(self, name: str) -> Any:
         with self._lock:
             if name not in self._built:
-                self._built[name] = self._factories[name]()
+                self._built[name] = self._wrap(name, self._factories[name]())
             return self._built[name]
 
     def replace(self, name: str, provider: Any) -> None:
         with self._lock:
-            self._built[name] = provider
+            self._built[name] = self._wrap(name, provider)
 
     @property
     def script(self) -> ScriptWriter:

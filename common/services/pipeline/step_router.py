@@ -1,5 +1,6 @@
 """Step dispatch in one place: a task's target and payload to its handler, with one structured
-log line per delivery (step, job, stage, scene, attempt, latency, outcome).
+log line and one trace span per delivery (step, job, stage, scene, attempt, latency, outcome;
+common/services/observability/delivery_spans.py).
 
 Both ways a step is delivered come through here: the in-process queue (bootstrap binds
 `StepRouter.deliver`) and the HTTP step functions (functions/steps.py calls `run`). The targets
@@ -21,6 +22,8 @@ from common.domain.errors import InvalidInputError, StoryGeniusError
 from common.domain.schedule import PublishCommand
 from common.domain.steps import StepSpec
 from common.ports import Delivery, Task
+from common.ports.tracing import NULL_TRACER, OUTCOME, Tracer
+from common.services.observability.delivery_spans import delivery_span
 
 log = logging.getLogger("storygenius.steps")
 
@@ -38,11 +41,12 @@ def _labels(spec: StepSpec, command: StrictModel) -> dict[str, Any]:
 
 
 class StepRouter:
-    def __init__(self, handlers: Mapping[StepSpec, Handler]) -> None:
+    def __init__(self, handlers: Mapping[StepSpec, Handler], tracer: Tracer = NULL_TRACER) -> None:
         unbound = [s.name for s in steps.STEPS if s not in handlers]
         if unbound:
             raise ValueError(f"steps without a handler: {unbound}")
         self._handlers = dict(handlers)
+        self._tracer = tracer
 
     def deliver(self, task: Task, delivery: Delivery) -> None:
         """The in-process queue's dispatch function."""
@@ -55,27 +59,32 @@ class StepRouter:
         started = time.monotonic()
         fields: dict[str, Any] = {"step": step, "attempt": delivery.attempt}
         outcome = "ok"
-        try:
-            spec = steps.find(step)
-            if spec is None:
-                raise InvalidInputError(f"unknown step {step!r}", fields={"step": step})
-            command = parse(spec.payload, dict(payload))
-            fields.update(_labels(spec, command))
-            self._handlers[spec](command, delivery)
-        except InvalidInputError as exc:
-            outcome = "dropped"
-            fields["error"] = exc.message
-            raise
-        except StoryGeniusError as exc:
-            outcome = "retry" if exc.retryable else "error"
-            fields["error"] = exc.message
-            raise
-        except Exception as exc:
-            outcome = "error"
-            fields["error"] = f"{type(exc).__name__}: {exc}"
-            raise
-        finally:
-            fields["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
-            fields["outcome"] = outcome
-            level = logging.INFO if outcome == "ok" else logging.WARNING
-            log.log(level, "%s %s in %.0f ms", step, outcome, fields["latency_ms"], extra=fields)
+        with delivery_span(self._tracer, step, delivery) as span:
+            try:
+                spec = steps.find(step)
+                if spec is None:
+                    raise InvalidInputError(f"unknown step {step!r}", fields={"step": step})
+                command = parse(spec.payload, dict(payload))
+                fields.update(_labels(spec, command))
+                span.label(spec, command)
+                self._handlers[spec](command, delivery)
+            except InvalidInputError as exc:
+                outcome = "dropped"
+                fields["error"] = exc.message
+                raise
+            except StoryGeniusError as exc:
+                outcome = "retry" if exc.retryable else "error"
+                fields["error"] = exc.message
+                raise
+            except Exception as exc:
+                outcome = "error"
+                fields["error"] = f"{type(exc).__name__}: {exc}"
+                raise
+            finally:
+                fields["latency_ms"] = round((time.monotonic() - started) * 1000, 1)
+                fields["outcome"] = outcome
+                span.span.set(OUTCOME, outcome)
+                level = logging.INFO if outcome == "ok" else logging.WARNING
+                log.log(
+                    level, "%s %s in %.0f ms", step, outcome, fields["latency_ms"], extra=fields
+                )

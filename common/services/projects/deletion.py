@@ -26,6 +26,7 @@ import logging
 from common.domain.errors import ConflictError, NotFoundError
 from common.ports import BlobStore
 from common.services.calendar.scheduling import ScheduleService
+from common.services.observability.job_traces import JobTraces
 from common.services.pipeline.dispatch import Pipeline
 from common.services.pipeline.jobs import JobRepository
 from common.services.projects.projects import ProjectService
@@ -47,8 +48,10 @@ class ProjectDeletion:
         jobs: JobRepository,
         pipeline: Pipeline,
         schedules: ScheduleService,
+        traces: JobTraces | None = None,
     ) -> None:
         self._blobs = blobs
+        self._traces = traces
         self._projects = projects
         self._jobs = jobs
         self._pipeline = pipeline
@@ -68,6 +71,8 @@ class ProjectDeletion:
                 self._pipeline.cancel(owner, job_id)
         for job_id in job_ids:
             self._delete_blobs(job_prefix(job_id))
+            if self._traces is not None:
+                self._traces.forget(job_id)  # its spans name its scenes and prompts' models
             self._jobs.delete(job_id)
         self._projects.delete(owner, project_id)
         for job_id in job_ids:  # a step that was writing when its job went

@@ -25,6 +25,11 @@ export function stageRows(job) {
     .sort((a, b) => a.start - b.start);
 }
 
+/** The job's stages, then its trace's spans (each under its parent) one level below them. */
+export function traceRows(job, spans) {
+  return [...stageRows(job), ...spanRows(spans).map((r) => ({ ...r, depth: r.depth + 1 }))];
+}
+
 /** Rows from trace spans, each under its parent, in start order. */
 export function spanRows(spans) {
   const byId = new Map();
@@ -103,9 +108,8 @@ export function timeline() {
     if (traced) {
       try {
         const trace = await api.jobTrace(job.id);
-        const rows = spanRows(trace.spans || []);
-        if (rows.length) {
-          fill(body, waterfall(rows));
+        if ((trace.spans || []).length) {
+          fill(body, waterfall(traceRows(job, trace.spans)));
           return;
         }
       } catch {
