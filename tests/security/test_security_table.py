@@ -110,6 +110,7 @@ CROSS_USER = [
     ("read-job", "GET", "/v1/jobs/{job}", None),
     ("cancel-job", "POST", "/v1/jobs/{job}/cancel", None),
     ("job-media", "GET", "/v1/jobs/{job}/media", None),
+    ("job-trace", "GET", "/v1/jobs/{job}/trace", None),
     ("job-events", "GET", "/v1/jobs/{job}/events", None),  # Alice's stream would stay open
     (
         "upload-to-project",
