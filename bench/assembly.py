@@ -5,7 +5,7 @@ captions, transitions) for two timelines, short (6 scenes, 1080x1920, 30 fps, ab
 (30 scenes, 1080x1920, 30 fps, about 3 minutes), and measures each side by side in one run:
 
 - engine_s: the product's assembly wall time, as the assembly job runs a first render
-  (common.media.segmented.assemble_segmented, empty segment cache: graph build, render,
+  (common.media.render.assemble.assemble with an empty segment cache: graph build, render,
   encode, segments stored, soundtrack, join, thumbnail);
 - encode_floor_s: ffmpeg re-encoding our output with the same codec settings (decode included);
 - naive_moviepy_s: the same timeline assembled the way MoviePy-based peers do it
@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from common.media.timeline import Timeline
+    from common.media.spec.timeline import Timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -81,9 +81,9 @@ def make_timeline(workdir: Path, size: Size = SHORT) -> Timeline:
     from common.adapters.offline.voice import EspeakNarrator
     from common.adapters.offline.writer import OfflineScriptWriter
     from common.domain.assets import ImageRequest, NarrationRequest, ScriptRequest
-    from common.media.motion import plan_motion
-    from common.media.music import ambient_bed
-    from common.media.timeline import ImageVisual, Timeline, TimelineScene
+    from common.media.sources.music import ambient_bed
+    from common.media.spec.motion import plan_motion
+    from common.media.spec.timeline import ImageVisual, Timeline, TimelineScene
 
     story = OfflineScriptWriter().write(ScriptRequest(prompt=PROMPT, duration_s=size.seconds))
     if len(story.scenes) < size.scenes:
@@ -144,20 +144,23 @@ def _cpu_s() -> float:
 
 def _engine(timeline_json: str, out: str, result: Any) -> None:
     """What the assembly job runs for a first render: segmented assembly, nothing cached."""
+    from common.adapters.local.segment_cache import FolderSegmentCache
     from common.config import Settings
-    from common.media.segmented import FolderSegmentCache, assemble_segmented
-    from common.media.timeline import Timeline
+    from common.media.render.assemble import assemble
+    from common.media.spec.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
     cache = FolderSegmentCache(Path(out) / "segment-cache")
     workers = Settings.model_fields["segment_workers"].default
     start, cpu = time.perf_counter(), _cpu_s()
-    assemble_segmented(timeline, Path(out), cache, workers=workers)
+    assemble(
+        timeline, Path(out), fetch_segment=cache.fetch, store_segment=cache.store, workers=workers
+    )
     result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
 
 
 def _floor(video: str, out: str, preset: str, crf: int, result: Any) -> None:
-    from common.media.ffmpeg import run_ffmpeg
+    from common.media.render.ffmpeg import run_ffmpeg
 
     start, cpu = time.perf_counter(), _cpu_s()
     run_ffmpeg(
@@ -169,7 +172,7 @@ def _floor(video: str, out: str, preset: str, crf: int, result: Any) -> None:
 
 def _naive(timeline_json: str, out: str, result: Any) -> None:
     from bench.naive_moviepy import naive_assemble
-    from common.media.timeline import Timeline
+    from common.media.spec.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
     start, cpu = time.perf_counter(), _cpu_s()
@@ -229,7 +232,7 @@ def _tree_rss_mib(pid: int | None) -> float:
 
 def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
     """Generate `size`'s inputs, measure engine, floor and (with `naive`) MoviePy on them."""
-    from common.media.ffmpeg import media_duration
+    from common.media.render.ffmpeg import media_duration
 
     work.mkdir()
     print(

@@ -38,12 +38,12 @@ import numpy as np
 from PIL import Image, ImageFont
 
 if TYPE_CHECKING:
-    from common.media.timeline import Timeline, TimelineScene
+    from common.media.spec.timeline import Timeline, TimelineScene
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 AUDIO_RATE = 48_000
 AUDIO_BITRATE = "160k"
-# As the engine mixes it before ducking (common.media.graph); peers do not duck or normalise.
+# As the engine mixes it before ducking (common.media.graph.whole); peers do not duck or normalise.
 MUSIC_GAIN = 0.3
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 1.5
 
@@ -56,13 +56,13 @@ def naive_assemble(timeline: Timeline, out: Path) -> Path:
     Image scenes only (the benchmark's timelines are stills). Raises MediaError when a scene is
     a video clip, the caption font is missing or ffmpeg fails to join the scenes.
     """
-    from common.media.ffmpeg import ffmpeg_exe
+    from common.media.render.ffmpeg import ffmpeg_exe
 
     os.environ["FFMPEG_BINARY"] = ffmpeg_exe()  # read by moviepy.config at import
     from moviepy import CompositeAudioClip, CompositeVideoClip, VideoFileClip
 
-    from common.media.ffmpeg import run_ffmpeg
-    from common.media.graph import frame_grid
+    from common.media.render.ffmpeg import run_ffmpeg
+    from common.media.spec.frames import frame_grid
 
     fps = timeline.fps
     grid = frame_grid(timeline)
@@ -142,7 +142,7 @@ def _zoom_clip(timeline: Timeline, index: int, frames: int) -> Any:
     from moviepy import ImageClip
 
     from common.domain.errors import MediaError
-    from common.media.timeline import ImageVisual
+    from common.media.spec.timeline import ImageVisual
 
     scene = timeline.scenes[index]
     if not isinstance(scene.visual, ImageVisual):
@@ -171,8 +171,8 @@ def _kenburns(
     scene: TimelineScene, still: Image.Image, duration_s: float, size: tuple[int, int]
 ) -> Callable[[Callable[[float], np.ndarray], float], np.ndarray]:
     """A MoviePy frame filter: the motion's window at time t, resized to the frame."""
-    from common.media.motion import window_at
-    from common.media.timeline import ImageVisual
+    from common.media.spec.motion import window_at
+    from common.media.spec.timeline import ImageVisual
 
     assert isinstance(scene.visual, ImageVisual)
     motion = scene.visual.motion
@@ -204,7 +204,7 @@ def _caption_clips(timeline: Timeline) -> list[Any]:
     from moviepy import TextClip
 
     from common.domain.errors import MediaError
-    from common.media.captions import caption_layout, group_cues
+    from common.media.text.captions import caption_layout, group_cues
 
     if timeline.caption_style == "none":
         return []

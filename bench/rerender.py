@@ -6,9 +6,9 @@ Burns clips, espeak-ng), in one process on one machine, as `generate` does throu
 1. full: a new 6-scene project (~30 s of 1080x1920 video), generated from nothing;
 2. re-render: the third scene's narration is edited and the project generated again: only that
    narration is asked of a provider, and only the segments the edit touched are encoded
-   (common/media/segments.py);
+   (common/media/spec/segments.py);
 3. one-pass vs segments: the full job's timeline assembled again from scratch both ways
-   (assemble() in one ffmpeg process, assemble_segmented() with an empty segment cache), to
+   (assemble() in one ffmpeg process, assemble() with an empty segment cache), to
    show what segmenting costs a first render.
 
 Keys written (merged into bench/results.json, other keys kept; `--dev` writes them with a
@@ -197,18 +197,20 @@ def compare_first_render(
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """Assembly of `job`'s timeline from scratch, (wall s, CPU s) each: one pass, then
     segments (empty cache)."""
-    from common.media.assemble import assemble
-    from common.media.segmented import FolderSegmentCache, assemble_segmented
+    from common.adapters.local.segment_cache import FolderSegmentCache
+    from common.media.render.assemble import assemble
 
     timeline = svc.assembler.timeline(job, job.story, workdir / "assets")
     start, cpu = time.perf_counter(), cpu_seconds()
     assemble(timeline, workdir / "single")
     single = (time.perf_counter() - start, cpu_seconds() - cpu)
     start, cpu = time.perf_counter(), cpu_seconds()
-    assemble_segmented(
+    cache = FolderSegmentCache(workdir / "segment-cache")
+    assemble(
         timeline,
         workdir / "segmented",
-        FolderSegmentCache(workdir / "segment-cache"),
+        fetch_segment=cache.fetch,
+        store_segment=cache.store,
         workers=svc.settings.segment_workers,
     )
     return single, (time.perf_counter() - start, cpu_seconds() - cpu)

@@ -124,7 +124,7 @@ def language_gate(
     read from fontconfig once, when a language is first checked.
     """
     from common.adapters.langid.detector import LangidDetector
-    from common.media.fonts import drawable_scripts
+    from common.media.text.fonts import drawable_scripts
 
     drawable: Callable[[], frozenset[str]] = lambda: FONT_SCRIPTS  # noqa: E731
     if settings.runner == "inprocess":

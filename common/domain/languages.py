@@ -93,7 +93,7 @@ OFFLINE_LANGUAGES = frozenset(ESPEAK_VOICES)
 # The fonts captions and titles are drawn with, as the Debian packages in infra/fonts.txt that
 # make, CI and the assembly image install (infra/scripts/install-fonts.sh), and the scripts each
 # one draws. Where assembly runs in the cloud this is what the image declares (its build fails
-# unless the installed fonts draw each script's sample: `python -m common.media.fonts`); on one
+# unless the installed fonts draw each script's sample: `python -m common.media.text.fonts`); on one
 # machine the gate asks the installed fonts themselves.
 FONT_PACKAGES: dict[str, tuple[str, ...]] = {
     "fonts-dejavu-core": ("latin", "cyrillic", "greek", "arabic", "hebrew"),

@@ -10,7 +10,7 @@ validated as `UserText` (one line) or `UserMultiline` (lines kept), before lengt
 - whitespace runs become one space; `UserText` turns line breaks into spaces, `UserMultiline`
   keeps them as "\\n" (at most one blank line in a row) and trims each line.
 
-Text rendered into media is escaped again where it is used (common/media/captions.py).
+Text rendered into media is escaped again where it is used (common/media/text/captions.py).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from common.ports.blobs import BlobStore
 from common.ports.clock import Clock, SystemClock
 from common.ports.language import LanguageDetector
 from common.ports.providers import ImageGenerator, Narrator, ScriptWriter, VideoGenerator
+from common.ports.segment_cache import SegmentCache
 from common.ports.store import Document, DocumentStore, Filter, Transaction
 from common.ports.tasks import Delivery, JobRunner, Task, TaskQueue
 from common.ports.voices import VoiceCatalogue
@@ -20,6 +21,7 @@ __all__ = [
     "LanguageDetector",
     "Narrator",
     "ScriptWriter",
+    "SegmentCache",
     "SystemClock",
     "Task",
     "TaskQueue",

@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Caption and title fonts, chosen by coverage through fontconfig (common/media/fonts.py): the
+# Caption and title fonts, chosen by coverage through fontconfig (common/media/text/fonts.py): the
 # packages in infra/fonts.txt, installed by the same script make and CI run, so a video renders
 # the same on a laptop and in the cloud.
 COPY infra/fonts.txt /tmp/infra/fonts.txt
@@ -28,7 +28,7 @@ COPY common/ common/
 COPY functions/ functions/
 # The build fails unless the fonts draw every script the font packages declare
 # (common/domain/languages.py FONT_PACKAGES): the pre-spend language check trusts that list.
-RUN python -m common.media.fonts
+RUN python -m common.media.text.fonts
 
 RUN useradd --create-home --uid 10001 storygenius
 USER storygenius

@@ -34,7 +34,7 @@ resource "google_storage_bucket" "media" {
     }
   }
 
-  # Encoded segments (common/media/segmented.py) are a cache: one older than this is encoded
+  # Encoded segments (common/media/render/segmented.py) are a cache: one older than this is encoded
   # again if a later edit needs it.
   lifecycle_rule {
     condition {

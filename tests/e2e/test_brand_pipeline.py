@@ -17,7 +17,7 @@ import pytest
 from common.bootstrap import Services, build_services, install
 from common.config import Settings
 from common.domain.job import Job
-from common.media.video_graph import logo_margins, logo_width
+from common.media.graph.picture import logo_margins, logo_width
 from common.services.projects.branding import luminance
 from tests.support import media_files
 from tests.support.media_checks import band_pass, frames_at, level_db

@@ -22,7 +22,7 @@ from common.bootstrap import Services, build_services, install
 from common.config import Settings
 from common.domain.assets import ClipOperation, ClipRequest
 from common.domain.job import Job
-from common.media.graph import frame_grid
+from common.media.spec.frames import frame_grid
 from common.services.pipeline.assets import BlobSegmentCache
 from tests.support import media_files
 from tests.support.media_checks import frames_at

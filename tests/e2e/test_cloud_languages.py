@@ -15,7 +15,7 @@ import pytest
 from common.adapters.langid.detector import main_script
 from common.domain.languages import ELEVENLABS_LANGUAGES, LANGUAGES
 from common.domain.pacing import ELEVENLABS_RATES, planned_length
-from common.media.fonts import choose_fonts, drop_uncovered_symbols, needs_glyph
+from common.media.text.fonts import choose_fonts, drop_uncovered_symbols, needs_glyph
 from tests.e2e.test_languages import srt_text
 from tests.stubs.elevenlabs_server import ElevenLabsStub
 from tests.stubs.vertex_server import sample_story

@@ -23,9 +23,9 @@ from common.bootstrap import Services, build_services, install
 from common.config import Settings
 from common.domain.commands import StartJob
 from common.domain.job import Job
-from common.media.ffmpeg import ffmpeg_exe
-from common.media.graph import frame_grid
-from common.media.timeline import Timeline
+from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.spec.frames import frame_grid
+from common.media.spec.timeline import Timeline
 from tests.support.probe import ffprobe, stream
 
 pytestmark = pytest.mark.slow

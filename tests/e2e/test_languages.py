@@ -11,7 +11,7 @@ import pytest
 
 from common.adapters.langid.detector import main_script
 from common.domain.languages import LANGUAGES, OFFLINE_LANGUAGES
-from common.media.fonts import choose_fonts, drop_uncovered_symbols, needs_glyph
+from common.media.text.fonts import choose_fonts, drop_uncovered_symbols, needs_glyph
 from tests.support.jobs import DRAFT, run_job
 from tests.support.probe import ffprobe
 

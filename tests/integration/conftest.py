@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from common.media.ffmpeg import run_ffmpeg
+from common.media.render.ffmpeg import run_ffmpeg
 
 VOICE_HZ = 1000.0
 MUSIC_HZ = 110.0

@@ -14,10 +14,10 @@ from PIL import Image
 
 from common.domain.assets import WordTiming
 from common.domain.errors import InvalidInputError, MediaError
-from common.media.assemble import AssemblyResult, assemble
-from common.media.ffmpeg import media_duration, run_ffmpeg
-from common.media.fonts import choose_fonts, drop_uncovered_symbols, installed_fonts
-from common.media.timeline import Timeline
+from common.media.render.assemble import AssemblyResult, assemble
+from common.media.render.ffmpeg import media_duration, run_ffmpeg
+from common.media.spec.timeline import Timeline
+from common.media.text.fonts import choose_fonts, drop_uncovered_symbols, installed_fonts
 from tests.integration.conftest import MUSIC_HZ, VOICE_HZ, GeneratedMedia
 from tests.support.probe import band_energy, decode_audio, decode_frames, ffprobe, stream
 

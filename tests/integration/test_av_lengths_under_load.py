@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from common.adapters.local.segment_cache import FolderSegmentCache
 from common.domain.commands import CreateProject, StartJob
-from common.media import ffmpeg
-from common.media.assemble import assemble
-from common.media.segmented import FolderSegmentCache, assemble_segmented
-from common.media.segments import total_frames
-from common.media.timeline import Timeline
+from common.media.render import ffmpeg
+from common.media.render.assemble import assemble
+from common.media.spec.frames import total_frames
+from common.media.spec.timeline import Timeline
 from tests.integration.conftest import GeneratedMedia
 from tests.integration.test_segmented_assembly import the_timeline, words
+from tests.support.cached_render import assemble_cached
 from tests.support.jobs import OWNER
 from tests.support.probe import ffprobe, stream
 
@@ -62,7 +63,7 @@ def test_every_assembly_path_keeps_sound_and_picture_the_timelines_length_under_
     assert_lasts_the_timeline(assemble(timeline, tmp_path / "one-pass").video, timeline)
 
     cache = FolderSegmentCache(tmp_path / "cache")
-    first, report = assemble_segmented(timeline, tmp_path / "segmented", cache, workers=2)
+    first, report = assemble_cached(timeline, tmp_path / "segmented", cache, workers=2)
     assert report.reused == []
     assert_lasts_the_timeline(first.video, timeline)
 
@@ -71,7 +72,7 @@ def test_every_assembly_path_keeps_sound_and_picture_the_timelines_length_under_
         update={"duration_s": 45 / FPS, "words": words("A", "red", "fox", "waits")}
     )
     edited = timeline.model_copy(update={"scenes": scenes})
-    again, report = assemble_segmented(edited, tmp_path / "rerender", cache, workers=2)
+    again, report = assemble_cached(edited, tmp_path / "rerender", cache, workers=2)
     assert report.reused and report.encoded  # a re-render: some segments new, some cached
     assert_lasts_the_timeline(again.video, edited)
 

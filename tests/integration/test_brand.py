@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from common.domain.assets import WordTiming
-from common.media.assemble import AssemblyResult, assemble
-from common.media.cards import with_cards
-from common.media.timeline import Timeline
-from common.media.video_graph import logo_margins, logo_width
+from common.media.graph.picture import logo_margins, logo_width
+from common.media.render.assemble import AssemblyResult, assemble
+from common.media.render.cards import with_cards
+from common.media.spec.timeline import Timeline
 from tests.support.media_checks import (
     VOICE_BAND_HZ,
     band_pass,

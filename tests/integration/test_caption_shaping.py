@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from common.domain.assets import WordTiming
-from common.media.assemble import assemble
-from common.media.timeline import Timeline
+from common.media.render.assemble import assemble
+from common.media.spec.timeline import Timeline
 from tests.support.media_checks import changed_mask, flat_still, frames_at
 
 pytestmark = pytest.mark.slow

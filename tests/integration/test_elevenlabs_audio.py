@@ -11,7 +11,7 @@ import pytest
 
 from common.adapters.elevenlabs.audio import decode_audio, mp3_duration
 from common.domain.errors import ProviderError
-from common.media.ffmpeg import run_ffmpeg
+from common.media.render.ffmpeg import run_ffmpeg
 from tests.stubs.elevenlabs_server import make_audio
 from tests.support.probe import ffprobe
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from common.domain.errors import MediaError
-from common.media.ffmpeg import FfmpegRun, carry_context, run_ffmpeg, run_observer
+from common.media.render.ffmpeg import FfmpegRun, carry_context, run_ffmpeg, run_observer
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from common.bootstrap.providers import language_gate
 from common.config import Settings
 from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES
-from common.media.fonts import FontFace, choose_fonts, drawable_scripts, installed_fonts, main
+from common.media.text.fonts import FontFace, choose_fonts, drawable_scripts, installed_fonts, main
 
 
 def test_the_installed_fonts_draw_every_script_the_font_packages_declare(capsys) -> None:

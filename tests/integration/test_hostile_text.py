@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from common.adapters.local.segment_cache import FolderSegmentCache
 from common.domain.assets import WordTiming
-from common.media.assemble import assemble
-from common.media.ffmpeg import run_ffmpeg
-from common.media.fonts import choose_fonts
-from common.media.graph import filter_value
-from common.media.segmented import FolderSegmentCache, assemble_segmented
-from common.media.timeline import Timeline
+from common.media.graph.command import filter_value
+from common.media.render.assemble import assemble
+from common.media.render.ffmpeg import run_ffmpeg
+from common.media.spec.timeline import Timeline
+from common.media.text.fonts import choose_fonts
 from tests.integration.conftest import GeneratedMedia
+from tests.support.cached_render import assemble_cached
 from tests.support.probe import ffprobe
 
 pytestmark = pytest.mark.slow
@@ -76,7 +77,7 @@ def hostile(request, media: GeneratedMedia, tmp_path_factory: pytest.TempPathFac
         result = assemble(hostile_timeline(media), workdir)
     else:
         cache = FolderSegmentCache(root / "segments: [a,b]; 'c'")
-        result, _ = assemble_segmented(hostile_timeline(media), workdir, cache)
+        result, _ = assemble_cached(hostile_timeline(media), workdir, cache)
     return workdir, result
 
 

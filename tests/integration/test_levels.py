@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from common.domain.errors import MediaError
-from common.media.levels import measure_levels
+from common.media.render.levels import measure_levels
 from tests.support.media_checks import write_pcm_wav
 
 pytestmark = pytest.mark.slow

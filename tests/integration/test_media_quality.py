@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from common.domain.assets import WordTiming
-from common.media.assemble import assemble
-from common.media.timeline import Timeline
+from common.media.render.assemble import assemble
+from common.media.spec.timeline import Timeline
 from tests.support.media_checks import (
     MUSIC_BAND_HZ,
     VOICE_BAND_HZ,

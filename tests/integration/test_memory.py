@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from common.media.ffmpeg import ffmpeg_exe
-from common.media.graph import build_command
-from common.media.timeline import Timeline
+from common.media.graph.whole import build_command
+from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.spec.timeline import Timeline
 
 pytestmark = pytest.mark.slow
 

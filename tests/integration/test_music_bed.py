@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from common.media.assemble import assemble
-from common.media.music import ambient_bed
-from common.media.timeline import Timeline
+from common.media.render.assemble import assemble
+from common.media.sources.music import ambient_bed
+from common.media.spec.timeline import Timeline
 from tests.support.media_checks import (
     MUSIC_BAND_HZ,
     band_pass,

@@ -1,4 +1,4 @@
-"""Segment-cached assembly (common/media/segmented.py) on real ffmpeg, against the one-pass
+"""Segment-cached assembly (common/media/render/segmented.py) on real ffmpeg, against the one-pass
 render of the same timeline: one valid stream, the same frames, A/V in sync, and a re-render
 that encodes only the segments an edit touched.
 """
@@ -11,14 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from common.adapters.local.segment_cache import FolderSegmentCache
 from common.domain.assets import Motion, WordTiming
 from common.domain.errors import CancelledError
-from common.media import segmented
-from common.media.assemble import assemble
-from common.media.ffmpeg import ffmpeg_exe
-from common.media.segmented import FolderSegmentCache, assemble_segmented
-from common.media.segments import plan_segments, total_frames
-from common.media.timeline import ImageVisual, Logo, Timeline, TimelineScene, VideoVisual
+from common.media.render import ffmpeg
+from common.media.render.assemble import assemble
+from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.spec.frames import total_frames
+from common.media.spec.segments import plan_segments
+from common.media.spec.timeline import ImageVisual, Logo, Timeline, TimelineScene, VideoVisual
+from tests.support.cached_render import assemble_cached
 from tests.support.media_checks import frames_at
 from tests.support.probe import decode_frames, ffprobe, ffprobe_exe, stream
 
@@ -68,7 +70,7 @@ def renders(media, tmp_path_factory):  # type: ignore[no-untyped-def]
     timeline = the_timeline(media)
     cache = FolderSegmentCache(root / "cache")
     single = assemble(timeline, root / "single")
-    segmented, report = assemble_segmented(timeline, root / "segmented", cache, workers=2)
+    segmented, report = assemble_cached(timeline, root / "segmented", cache, workers=2)
     return timeline, cache, single, segmented, report, root
 
 
@@ -139,7 +141,7 @@ def test_a_partly_cached_render_encodes_the_rest_scene_by_scene_like_the_one_pas
     partial = FolderSegmentCache(root / "partial-cache")
     key = report.keys["s02"]
     partial.store(key, Path(cache.folder) / f"{key}.mp4")
-    video, again = assemble_segmented(timeline, root / "partial", partial, workers=2)
+    video, again = assemble_cached(timeline, root / "partial", partial, workers=2)
     assert again.reused == ["s02"] and "s02" not in again.encoded and len(again.encoded) == 6
     values = [
         psnr(a, b)
@@ -150,7 +152,7 @@ def test_a_partly_cached_render_encodes_the_rest_scene_by_scene_like_the_one_pas
 
 
 def test_a_first_render_stopped_midway_raises_and_caches_nothing(media, tmp_path, monkeypatch):
-    monkeypatch.setattr(segmented, "STOP_CHECK_S", 0.0)
+    monkeypatch.setattr(ffmpeg, "STOP_CHECK_S", 0.0)
     asked = []
 
     def stop() -> bool:  # go on at the start, stop at the first check during the pass
@@ -159,14 +161,14 @@ def test_a_first_render_stopped_midway_raises_and_caches_nothing(media, tmp_path
 
     cache = FolderSegmentCache(tmp_path / "cache")
     with pytest.raises(CancelledError):
-        assemble_segmented(the_timeline(media), tmp_path / "out", cache, stop=stop)
+        assemble_cached(the_timeline(media), tmp_path / "out", cache, stop=stop)
     assert len(asked) == 2
     assert list(Path(cache.folder).iterdir()) == []
 
 
 def test_a_second_render_of_the_same_timeline_encodes_nothing(renders):
     timeline, cache, _, segmented, _, root = renders
-    again, report = assemble_segmented(timeline, root / "again", cache)
+    again, report = assemble_cached(timeline, root / "again", cache)
     assert report.encoded == [] and len(report.reused) == 7
     assert np.array_equal(decode_frames(again.video), decode_frames(segmented.video))
 
@@ -178,7 +180,7 @@ def test_a_longer_line_reencodes_that_scene_and_the_transitions_around_it(render
         update={"duration_s": 45 / FPS, "words": words("A", "red", "fox", "waits")}
     )
     edited = timeline.model_copy(update={"scenes": scenes})
-    video, report = assemble_segmented(edited, root / "edited", cache)
+    video, report = assemble_cached(edited, root / "edited", cache)
     assert report.encoded == ["s01>s02", "s02", "s02>s03"]
     assert report.reused == ["s01", "s03", "s03>s04", "s04"]
     # s01's body is the same frames; s03 and s04 moved 12 frames later and are the same too.

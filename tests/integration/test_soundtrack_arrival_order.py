@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from common.media.audio_graph import SAMPLE_RATE
-from common.media.segmented import audio_command
-from common.media.segments import total_frames
-from common.media.timeline import Timeline
+from common.media.graph.segments import audio_command
+from common.media.graph.sound import SAMPLE_RATE
+from common.media.spec.frames import total_frames
+from common.media.spec.timeline import Timeline
 from tests.integration.conftest import GeneratedMedia
 from tests.integration.test_assemble import story_timeline
 from tests.support.arrival_orders import lengths_over_orders

@@ -42,7 +42,7 @@ from common.adapters.http.outbound_urls import check_webhook_url, vet_webhook_ur
 from common.domain import steps
 from common.domain.commands import StepCommand
 from common.domain.errors import InvalidInputError
-from common.media.captions import CaptionLayout, CaptionWord, Cue, format_ass
+from common.media.text.captions import CaptionLayout, CaptionWord, Cue, format_ass
 from common.ports import Delivery
 from common.services.accounts.step_callers import TASK_SECRET_HEADER
 from tests.security.conftest import (

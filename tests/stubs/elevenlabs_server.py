@@ -39,8 +39,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from common.media.captions import is_no_space
-from common.media.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.text.captions import is_no_space
 
 PREVIEWS = "https://storage.googleapis.com/eleven-public-prod/premade/voices"
 # Voices as GET /v2/voices lists them: labels, a preview, and the languages ElevenLabs verified.

@@ -254,7 +254,7 @@ class VertexStub:
             return data
 
     def _encode(self, seconds: int, aspect: str) -> bytes:
-        from common.media.ffmpeg import ffmpeg_exe
+        from common.media.render.ffmpeg import ffmpeg_exe
 
         width, height = _VIDEO_SIZES.get(aspect, _VIDEO_SIZES["16:9"])
         path = self._tmp / f"{seconds}-{aspect.replace(':', 'x')}.mp4"

@@ -21,7 +21,7 @@ from typing import Any
 import av
 import av.filter
 
-from common.media.ffmpeg import FfmpegCommand
+from common.media.graph.command import FfmpegCommand
 
 _LABELS = re.compile(r"\[([^\]]+)\]")
 

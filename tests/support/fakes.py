@@ -15,7 +15,7 @@ from common.domain.assets import (
     NarrationRequest,
 )
 from common.domain.errors import ProviderError
-from common.media.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe
 from common.ports import BlobStore, Task
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from common.media.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe
 from tests.support.probe import ffprobe, stream
 
 VOICE_BAND_HZ = (800.0, 3000.0)

@@ -6,10 +6,10 @@ import io
 import math
 import struct
 import subprocess
-import wave
 from pathlib import Path
 
-from common.media.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.sources.wav import mono16_wav
 
 
 def png(width: int = 64, height: int = 48, colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:
@@ -38,13 +38,7 @@ def wav(seconds: float = 1.0, hz: float = 440.0, rate: int = 22_050) -> bytes:
         struct.pack("<h", round(12_000 * math.sin(2 * math.pi * hz * n / rate)))
         for n in range(int(seconds * rate))
     )
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(frames)
-    return out.getvalue()
+    return mono16_wav(frames, rate)
 
 
 def encoded(tmp: Path, name: str, *args: str) -> bytes:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from common.media.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from common.media.audio_graph import (
+from common.media.graph.command import FfmpegCommand
+from common.media.graph.sound import (
     MAX_BOOST_DB,
     MAX_CUT_DB,
     MUSIC_ALONE_LUFS,
@@ -16,8 +17,7 @@ from common.media.audio_graph import (
     audio_filters,
     gain_db,
 )
-from common.media.ffmpeg import FfmpegCommand
-from common.media.timeline import Timeline
+from common.media.spec.timeline import Timeline
 
 
 def timeline(*, voices: list[str | None], music: str | None = None) -> Timeline:

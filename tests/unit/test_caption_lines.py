@@ -6,10 +6,10 @@ from __future__ import annotations
 import itertools
 
 from common.domain.assets import WordTiming
-from common.media.caption_lines import caption_layout, group_cues, text_width_px
-from common.media.captions import format_ass
-from common.media.segmenting import break_offsets, segmenter_language
-from common.media.timeline import Timeline
+from common.media.spec.timeline import Timeline
+from common.media.text.caption_lines import caption_layout, group_cues, text_width_px
+from common.media.text.captions import format_ass
+from common.media.text.segmenting import break_offsets, segmenter_language
 
 THAI = "หุ่นยนต์ตัวเล็กเรียนวาดรูปพระอาทิตย์ตกที่ริมทะเลทุกเย็น"
 JAPANESE = "小さなロボットが夕焼けの絵を描くことを毎日学びました"
@@ -137,7 +137,7 @@ def test_the_segmenter_is_chosen_by_the_letters() -> None:
 
 
 def test_a_thumbnail_title_wraps_between_thai_words_and_japanese_phrases() -> None:
-    from common.media.thumbnail import wrap_text
+    from common.media.render.thumbnail import wrap_text
 
     def measure(text: str) -> float:
         return len(text)

@@ -9,7 +9,8 @@ import pytest
 
 from common.domain.assets import WordTiming
 from common.domain.errors import MediaError
-from common.media.captions import (
+from common.media.spec.timeline import Timeline
+from common.media.text.captions import (
     caption_layout,
     format_ass,
     format_srt,
@@ -21,8 +22,7 @@ from common.media.captions import (
     vtt_time,
     write_captions,
 )
-from common.media.fonts import FontFace, choose_fonts, drop_uncovered_symbols, font_runs
-from common.media.timeline import Timeline
+from common.media.text.fonts import FontFace, choose_fonts, drop_uncovered_symbols, font_runs
 
 
 def words(*texts: str, step: float = 0.3, gap: float = 0.05, start: float = 0.0) -> list[dict]:

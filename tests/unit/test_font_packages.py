@@ -45,7 +45,7 @@ def test_make_ci_and_the_assembly_image_install_fonts_with_the_same_script() -> 
     assert re.search(r"^COPY infra/fonts.txt /tmp/infra/fonts.txt$", docker, re.M)
     assert re.search(r"bash /tmp/infra/scripts/install-fonts.sh", docker)
     # and the build checks the installed fonts draw what FONT_PACKAGES declares
-    assert re.search(r"^RUN python -m common.media.fonts$", docker, re.M)
+    assert re.search(r"^RUN python -m common.media.text.fonts$", docker, re.M)
     # no font package installed beside the list
     installs = " ".join(re.findall(r"apt-get install[^&]*", docker))
     assert not re.search(r"\bfonts-", installs), installs

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from common.media.graph import build_command, filter_value, frame_grid
-from common.media.timeline import Timeline
+from common.media.graph.command import filter_value
+from common.media.graph.whole import build_command
+from common.media.spec.frames import frame_grid
+from common.media.spec.timeline import Timeline
 
 OUT = Path("out/video.mp4")
 

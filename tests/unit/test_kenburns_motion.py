@@ -1,4 +1,4 @@
-"""Ken Burns motion planning (common/media/motion.py) and the offline video provider."""
+"""Ken Burns motion planning (common/media/spec/motion.py) and the offline video provider."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from common.adapters.offline.kenburns import (
 )
 from common.domain.assets import ClipRequest, Motion
 from common.domain.errors import InvalidInputError, ProviderError
-from common.media.motion import clamp_window, ease, plan_motion, window_at
+from common.media.spec.motion import clamp_window, ease, plan_motion, window_at
 from common.ports.providers import VideoGenerator
 
 MOODS = ["calm", "hopeful", "joyful", "tense", "melancholy", "mysterious", "triumphant"]

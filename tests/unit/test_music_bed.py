@@ -7,7 +7,7 @@ import wave
 
 import numpy as np
 
-from common.media.music import LOOP_S, PEAK, RATE, ambient_bed_wav
+from common.media.sources.music import LOOP_S, PEAK, RATE, ambient_bed_wav
 
 
 def samples() -> np.ndarray:

@@ -30,7 +30,7 @@ from common.domain.pacing import (
 from common.domain.project import ProjectSettings
 from common.domain.providers import ProviderChoice, ProviderInfo
 from common.domain.story import Story
-from common.media.timeline import ImageVisual, Timeline, TimelineScene
+from common.media.spec.timeline import ImageVisual, Timeline, TimelineScene
 from common.services.accounts.estimates import estimate_job
 from tests.stubs.vertex_server import sample_story
 

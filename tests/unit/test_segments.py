@@ -1,4 +1,4 @@
-"""Segment planning and keys (common/media/segments.py): pure, no ffmpeg."""
+"""Segment planning and keys (common/media/spec/segments.py): pure, no ffmpeg."""
 
 from __future__ import annotations
 
@@ -8,21 +8,19 @@ from pathlib import Path
 import pytest
 
 from common.domain.assets import Motion, WordTiming
-from common.media.captions import caption_layout, group_cues
-from common.media.segments import (
-    plan_segments,
+from common.media.graph.segments import (
     scene_command,
-    segment_ass,
     segment_fades,
-    segment_key,
     segment_timeline,
     segmentable,
-    timeline_files,
-    total_frames,
     whole_command,
 )
-from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
-from common.media.video_graph import scene_spans
+from common.media.render.segment_keys import segment_key, timeline_files
+from common.media.spec.frames import scene_spans, total_frames
+from common.media.spec.segments import plan_segments
+from common.media.spec.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
+from common.media.text.captions import caption_layout, group_cues
+from common.media.text.segment_captions import segment_ass
 
 FPS = 30
 STUB = Path("/tmp/stub.png")

@@ -1,10 +1,10 @@
-"""What a file is, from its first bytes (common/media/sniff.py)."""
+"""What a file is, from its first bytes (common/media/sources/sniff.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from common.media.sniff import sniff
+from common.media.sources.sniff import sniff
 
 
 @pytest.mark.parametrize(

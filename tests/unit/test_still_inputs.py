@@ -1,5 +1,5 @@
 """Stills in the picture graph: one input per kind of still, dealt to the scenes' segments and
-repeated there by reference (common/media/still_inputs.py)."""
+repeated there by reference (common/media/graph/stills.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from common.media.graph import build_command
-from common.media.timeline import Timeline
-from common.media.video_graph import scene_spans
+from common.media.graph.whole import build_command
+from common.media.spec.frames import scene_spans
+from common.media.spec.timeline import Timeline
 from tests.unit.test_video_graph import FPS, OUT, clip, lane, still, three_stills, timeline
 
 

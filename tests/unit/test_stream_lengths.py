@@ -1,8 +1,8 @@
-"""Reading each stream's own end from ffmpeg's framecrc listing (common.media.probe)."""
+"""Reading each stream's own end from ffmpeg's framecrc listing (common.media.sources.probe)."""
 
 from __future__ import annotations
 
-from common.media.probe import parse_framecrc
+from common.media.render.lengths import parse_framecrc
 
 LISTING = """#software: Lavf63.1.102
 #tb 0: 1/15360

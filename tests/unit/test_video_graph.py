@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from common.domain.assets import Motion
-from common.media.graph import build_command
-from common.media.motion import window_at
-from common.media.timeline import Timeline
-from common.media.video_graph import HOLD_ZOOM_PER_S, frame_grid, scene_spans
+from common.media.graph.picture import HOLD_ZOOM_PER_S
+from common.media.graph.whole import build_command
+from common.media.spec.frames import frame_grid, scene_spans
+from common.media.spec.motion import window_at
+from common.media.spec.timeline import Timeline
 
 OUT = Path("out/video.mp4")
 W, H, FPS = 360, 640, 30

@@ -1,6 +1,6 @@
 """From ElevenLabs' per-character alignment to word timings for captions.
 
-A word is what the captions show and highlight (common/media/captions.py), in the text as
+A word is what the captions show and highlight (common/media/text/captions.py), in the text as
 written: a run of characters between whitespace, punctuation attached ("Hello," "world."). In
 scripts written without spaces (Han, kana, Thai...: `is_no_space`) every letter is a word of its
 own, as the captions group those by characters anyway; Latin letters and digits inside such
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from common.adapters.elevenlabs.errors import bad_response
 from common.domain.assets import WordTiming
 from common.domain.errors import ProviderError
-from common.media.captions import is_no_space
+from common.media.text.captions import is_no_space
 
 _OPENING = ("Ps", "Pi")  # ( [ { « “ 「 『
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from common.adapters.elevenlabs.errors import bad_response
 from common.domain.errors import ProviderError
-from common.media.wav import mono16_wav
+from common.media.sources.wav import mono16_wav
 
 # MPEG audio header tables (ISO 11172-3 / 13818-3), Layer III. Index by version: 3 = MPEG-1,
 # 2 = MPEG-2, 0 = MPEG-2.5 (1 is reserved).

@@ -13,7 +13,7 @@ from typing import Literal
 
 from common.domain.assets import ClipOperation, ClipRequest, ClipResult, Motion
 from common.domain.errors import ProviderError
-from common.media.motion import plan_motion
+from common.media.spec.motion import plan_motion
 
 _PREFIX = "offline-kb:"
 _EASINGS: dict[str, Literal["ease_in_out", "linear"]] = {"e": "ease_in_out", "l": "linear"}

@@ -17,7 +17,7 @@ from common.domain.base import StrictModel
 from common.domain.commands import StepCommand
 from common.domain.schedule import PublishCommand
 from common.domain.steps import StepSpec
-from common.media.ffmpeg import FfmpegRun, run_observer
+from common.media.render.ffmpeg import FfmpegRun, run_observer
 from common.ports import Delivery
 from common.ports.tracing import (
     ATTEMPT,

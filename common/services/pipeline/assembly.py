@@ -1,10 +1,10 @@
 """Assembly: fetch a job's scene assets, build the Timeline, render, publish the outputs.
 
 The video is encoded in per-scene segments kept in the blob store by a hash of what their
-pixels depend on (common/media/segmented.py, cache/segments/): a job after an edit encodes only
-the segments the edit touched and joins the rest by stream copy. Scene lengths are whole
-frames, so a scene that only moved in time (an earlier line grew) keeps its segment. The job's
-`outputs.encoded_segments` names the scenes whose segment it encoded.
+pixels depend on (common/media/render/segmented.py, cache/segments/): a job after an edit
+encodes only the segments the edit touched and joins the rest by stream copy. Scene lengths
+are whole frames, so a scene that only moved in time (an earlier line grew) keeps its segment.
+The job's `outputs.encoded_segments` names the scenes whose segment it encoded.
 
 The same code runs in-process (embedded default) and as the Cloud Run job's main(). It is
 idempotent: a job that already has its video is left alone, and outputs are written under the
@@ -28,7 +28,7 @@ from common.domain.errors import CancelledError, InvalidInputError, StoryGeniusE
 from common.domain.job import Job, JobError, JobOutputs
 from common.domain.pacing import FPS, LEAD_IN_S, scene_length, transition_overlap
 from common.domain.story import Story
-from common.media.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
+from common.media.spec.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
 from common.ports import BlobStore, Clock
 from common.services.pipeline.assets import AssetCache, BlobSegmentCache
 from common.services.pipeline.jobs import JobRepository
@@ -121,7 +121,7 @@ class Assembler:
             transition = scene.transition or job.settings.transition
             last = index == len(job.scene_ids) - 1
             # The length the narration step stored (common/domain/pacing.py: whole frames, so
-            # a scene that moves in time keeps its encoded segment, media/segments.py).
+            # a scene that moves in time keeps its encoded segment, media/render/segment_keys.py).
             overlap = transition_overlap(transition, last=last)
             duration = state.duration_s
             if duration is None:  # a job narrated before scene lengths were stored
@@ -150,7 +150,7 @@ class Assembler:
             track = load_upload(self.blobs, job.owner, job.project_id, job.settings.music_upload)
             music = self._fetch(track.key, workdir)
         elif job.settings.music:  # music wanted, no track given: the offline ambient bed
-            from common.media.music import ambient_bed
+            from common.media.sources.music import ambient_bed
 
             music = ambient_bed(workdir / "ambient_bed.wav")
         brand = brand_fields(job.settings.brand, story, self._logo(job, workdir))
@@ -201,7 +201,7 @@ class Assembler:
 
     def _render(self, job: Job, workdir: Path) -> JobOutputs:
         # heavy: only where a video is made
-        from common.media.segmented import assemble_segmented
+        from common.media.render.assemble import assemble
 
         if self.jobs.mark_running(job.id, "assembly").terminal:
             raise CancelledError(f"job {job.id} ended before assembly")
@@ -212,11 +212,13 @@ class Assembler:
         out = workdir / "out"
         out.mkdir()
         # Per-scene segments, cached by content in the blob store: after an edit only the
-        # segments it touched are encoded again (common/media/segmented.py).
-        result, segments = assemble_segmented(
+        # segments it touched are encoded again (common/media/render/segmented.py).
+        cache = BlobSegmentCache(self.blobs)
+        result = assemble(
             timeline,
             out,
-            BlobSegmentCache(self.blobs),
+            fetch_segment=cache.fetch,
+            store_segment=cache.store,
             progress=lambda f: self.jobs.report_progress(job.id, "assembly", f),
             workers=self.settings.segment_workers,
             stop=lambda: self.jobs.get(job.id).terminal,  # cancelled: no more segments
@@ -238,5 +240,5 @@ class Assembler:
             duration_s=round(result.duration_s, 3),
             width=result.width,
             height=result.height,
-            encoded_segments=segments.encoded,
+            encoded_segments=result.segments.encoded,
         )

@@ -100,7 +100,8 @@ class AssetCache:
 
 
 class BlobSegmentCache:
-    """Encoded video segments (common/media/segmented.py) in the blob store, by content key:
+    """The SegmentCache port (common.ports.segment_cache) on the blob store: encoded video
+    segments (common/media/render/segmented.py) by content key:
     `cache/segments/<key>.mp4`. Local folder or Cloud Storage alike, so a re-render in the
     cloud job finds what an earlier render made anywhere."""
 

@@ -16,7 +16,7 @@ from common.domain.assets import ClipOperation, ClipRequest, ClipResult
 from common.domain.commands import StepCommand
 from common.domain.errors import ProviderError
 from common.domain.job import AssetOrigin, Job
-from common.media.motion import plan_motion
+from common.media.spec.motion import plan_motion
 from common.ports import BlobStore, Clock, Delivery
 from common.services.pipeline.assets import AssetCache
 from common.services.pipeline.context import StepContext

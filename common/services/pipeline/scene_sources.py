@@ -18,7 +18,7 @@ from common.domain.errors import InvalidInputError, NotFoundError
 from common.domain.job import Job
 from common.domain.story import Scene
 from common.domain.uploads import Upload
-from common.media.motion import plan_motion
+from common.media.spec.motion import plan_motion
 from common.ports import BlobStore
 from common.services.pipeline.context import StepContext
 from common.services.pipeline.scene_requests import scene_seed

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from common.domain.brand import BrandCard, BrandKit
 from common.domain.story import Story
-from common.media.timeline import Card, Logo
+from common.media.spec.timeline import Card, Logo
 
 
 def brand_fields(kit: BrandKit, story: Story, logo_path: Path | None) -> dict[str, object]:

@@ -2,9 +2,9 @@
 
 The body is streamed to a temporary file in chunks (never held in memory, and cut off as soon as
 it passes the limit), hashed on the way, then judged by its content: the magic bytes say what
-the file is (common/media/sniff.py), whatever its Content-Type claims, and clips and tracks are
-probed with ffmpeg in a bounded child process (common/media/probe.py) for their streams and
-duration. Only then is it streamed to the blob store, under the owner's project:
+the file is (common/media/sources/sniff.py), whatever its Content-Type claims, and clips and
+tracks are probed with ffmpeg in a bounded child process (common/media/sources/probe.py) for
+their streams and duration. Only then is it streamed to the blob store, under the owner's project:
 
     uploads/<owner>/<project>/<upload id>.<ext>          the file
     uploads/<owner>/<project>/<upload id>.poster.png     a clip's first frame
@@ -156,7 +156,7 @@ class UploadService:
             key = self._blobs.put_file(f"{prefix}.{_EXT[found.mime]}", path, found.mime)
             poster = key if kind == "image" else None
             if kind == "clip":
-                from common.media.probe import poster_frame
+                from common.media.sources.probe import poster_frame
 
                 still = poster_frame(path, Path(tmp) / "poster.png")
                 poster = self._blobs.put_file(f"{prefix}.poster.png", still, "image/png")
@@ -237,7 +237,7 @@ class _Found:
 def _spool(body: IO[bytes], path: Path, kind: UploadKind, limit: int) -> tuple[int, str, bytes]:
     """Copy `body` to `path` in chunks: (size, SHA-256 hex, first bytes). Stops with
     UploadTooLargeError as soon as more than `limit` bytes came."""
-    from common.media.sniff import HEAD_BYTES
+    from common.media.sources.sniff import HEAD_BYTES
 
     digest = hashlib.sha256()
     size, head = 0, b""
@@ -255,8 +255,8 @@ def _spool(body: IO[bytes], path: Path, kind: UploadKind, limit: int) -> tuple[i
 
 def _inspect(path: Path, head: bytes, kind: UploadKind, settings: Settings) -> _Found:
     """Check the content is a `kind` we accept; InvalidInputError naming `body` when not."""
-    from common.media.probe import probe_media, probe_still
-    from common.media.sniff import sniff
+    from common.media.sources.probe import probe_media, probe_still
+    from common.media.sources.sniff import sniff
 
     sniffed = sniff(head)
     if sniffed is None:

@@ -7,7 +7,7 @@ from common.adapters.offline.voice.library import LOCK, PROVIDER, RATE_MAX, RATE
 from common.adapters.offline.voice.timing import align
 from common.domain.assets import Narration, NarrationRequest
 from common.domain.errors import InvalidInputError
-from common.media.wav import mono16_wav
+from common.media.sources.wav import mono16_wav
 
 
 class EspeakNarrator:

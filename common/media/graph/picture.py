@@ -5,7 +5,7 @@ Burns motion, clips are fitted (trimmed, or slowed then held with a gentle zoom)
 are laid on two lanes whose filters do not multiply with the number of scenes: an ffmpeg
 filter keeps its frame buffers until the whole graph ends, so one Ken Burns filter per scene
 and one xfade per transition cost ~20 MiB each at 1080x1920 and pushed a 3-minute video past
-2 GiB; so did one input and fitting chain per still (see common.media.still_inputs: the stills
+2 GiB; so did one input and fitting chain per still (see common.media.graph.stills: the stills
 of one kind share one input, decoded as the lanes reach them).
 
 - Lane A plays the scenes back to back, each from the end of its incoming transition on.
@@ -13,7 +13,7 @@ of one kind share one input, decoded as the lanes reach them).
   it repeats a frame by reference, which nothing draws.
 
 One `perspective` per lane moves the stills (piecewise, scene by scene, resampling only the
-frames that move; common.media.ken_burns_graph), and one `overlay` lays lane B over lane A
+frames that move; common.media.graph.ken_burns), and one `overlay` lays lane B over lane A
 during transitions: crossfades ramp lane B's alpha, dips fade lane A to black and lane B in
 from black, slides push lane A out while lane B comes in. Everything stays yuv420p (xfade
 would convert every frame to 4:4:4 and back). A brand logo, if any, is overlaid last.
@@ -26,21 +26,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from common.domain.assets import Motion
-from common.media.ffmpeg import FfmpegCommand
-from common.media.ken_burns_graph import (
-    SHARPEN,
-    SHARPEN_DIV,
-    Move,
-    is_static,
-    perspective,
-    push,
-)
-from common.media.still_inputs import concat_input, deal, group_key, repeat
-from common.media.timeline import ImageVisual, Timeline, TransitionKind
+from common.media.graph.command import FfmpegCommand
+from common.media.graph.ken_burns import SHARPEN, SHARPEN_DIV, Move, is_static, perspective, push
+from common.media.graph.stills import concat_input, deal, group_key, repeat
+from common.media.spec.frames import SceneSpan, scene_spans
+from common.media.spec.timeline import ImageVisual, Timeline, TransitionKind
 
 MAX_SLOWDOWN = 1.5
 # A clip still too short once slowed holds its last frame, zooming in this much per second of
-# hold (the calm rate of common.media.motion), up to HOLD_MAX_ZOOM.
+# hold (the calm rate of common.media.spec.motion), up to HOLD_MAX_ZOOM.
 HOLD_ZOOM_PER_S = 0.02
 HOLD_MAX_ZOOM = 1.08
 # Where a logo sits: margins as fractions of the frame. Portrait apps (TikTok, Reels, Shorts)
@@ -49,20 +43,6 @@ HOLD_MAX_ZOOM = 1.08
 PORTRAIT_LOGO_MARGINS = {"top": 0.08, "bottom": 0.25, "left": 0.05, "right": 0.05}
 PORTRAIT_BOTTOM_RIGHT_X = 0.17  # clear of the button column
 LANDSCAPE_LOGO_MARGINS = {"top": 0.05, "bottom": 0.05, "left": 0.04, "right": 0.04}
-
-
-@dataclass(frozen=True)
-class SceneSpan:
-    """Where a scene sits on the output's frame grid, in frames."""
-
-    first: int  # the scene's first frame (its incoming transition starts there)
-    shown: int  # frames on screen, both transitions included
-    head: int  # frames shared with the previous scene (drawn from lane B)
-    tail: int  # frames shared with the next scene
-
-    @property
-    def end(self) -> int:
-        return self.first + self.shown
 
 
 @dataclass
@@ -83,48 +63,6 @@ class _StillGroup:
     paths: list[Path] = field(default_factory=list)
     on_a: list[tuple[str, int]] = field(default_factory=list)  # (segment label, frames)
     on_b: list[tuple[int, str, int]] = field(default_factory=list)  # (entry, label, frames)
-
-
-def frame_grid(timeline: Timeline) -> list[tuple[int, int]]:
-    """(first frame, frame count) of every scene on the output's frame grid.
-
-    Scene boundaries are rounded to whole frames once, from Timeline.starts(), so many scenes
-    never drift from the spec; a scene's count includes the frames its transition overlaps.
-    """
-    fps = timeline.fps
-    grid = []
-    for start, scene in zip(timeline.starts(), timeline.scenes, strict=True):
-        first = round(start * fps)
-        grid.append((first, max(1, round((start + scene.duration_s) * fps) - first)))
-    return grid
-
-
-def transition_frames(timeline: Timeline, grid: list[tuple[int, int]]) -> list[int]:
-    """Frames each scene shares with the next through its transition (0 for cuts and the last).
-
-    A transition is shortened, if it must be, so that it ends before the next one starts and
-    leaves the incoming scene at least one frame of its own.
-    """
-    overlaps = []
-    for i, scene in enumerate(timeline.scenes):
-        if i + 1 == len(grid) or scene.transition == "cut":
-            overlaps.append(0)
-            continue
-        wanted = grid[i][0] + grid[i][1] - grid[i + 1][0]
-        after = grid[i + 2][0] if i + 2 < len(grid) else grid[i + 1][0] + grid[i + 1][1]
-        overlaps.append(max(0, min(wanted, after - grid[i + 1][0] - 1)))
-    return overlaps
-
-
-def scene_spans(timeline: Timeline) -> list[SceneSpan]:
-    """Every scene's span; a cut shows a scene only until the next one starts."""
-    grid = frame_grid(timeline)
-    overlaps = transition_frames(timeline, grid)
-    spans = []
-    for i, (first, frames) in enumerate(grid):
-        shown = grid[i + 1][0] - first + overlaps[i] if i + 1 < len(grid) else frames
-        spans.append(SceneSpan(first, shown, overlaps[i - 1] if i else 0, overlaps[i]))
-    return spans
 
 
 def video_filters(

@@ -2,7 +2,7 @@
 
 Pure functions, no I/O: the caller passes the head of the file (HEAD_BYTES is enough). Containers
 that hold either picture or sound (MP4/MOV, WebM, Ogg) are told apart later by probing their
-streams (common/media/probe.py).
+streams (common/media/sources/probe.py).
 """
 
 from __future__ import annotations

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat, features
 
-from common.media.ffmpeg import media_duration, run_ffmpeg
-from common.media.fonts import FontFace, choose_fonts, drop_uncovered_symbols, font_runs
-from common.media.graph import MAX_SLOWDOWN
-from common.media.motion import window_at
-from common.media.segmenting import break_offsets
-from common.media.timeline import ImageVisual, Timeline
+from common.media.graph.picture import MAX_SLOWDOWN
+from common.media.render.ffmpeg import media_duration, run_ffmpeg
+from common.media.spec.motion import window_at
+from common.media.spec.timeline import ImageVisual, Timeline
+from common.media.text.fonts import FontFace, choose_fonts, drop_uncovered_symbols, font_runs
+from common.media.text.segmenting import break_offsets
 
 log = logging.getLogger(__name__)
 

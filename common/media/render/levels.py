@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from common.domain.errors import MediaError
-from common.media.audio_graph import AFORMAT
-from common.media.ffmpeg import run_ffmpeg
-from common.media.timeline import Timeline
+from common.media.graph.sound import AFORMAT
+from common.media.render.ffmpeg import run_ffmpeg
+from common.media.spec.timeline import Timeline
 
 MUSIC_PROBE_S = 60.0
 _METER = re.compile(r"\[ebur128@m(\d+) @ [^\]]*\] Summary:(.*?)(?=\[ebur128@m\d+ @|\Z)", re.S)
@@ -61,3 +61,8 @@ def measure_levels(files: Iterable[Path], *, music: Path | None = None) -> dict[
     if missing:
         raise MediaError(f"no loudness summary for {', '.join(missing)}", stderr[-2000:])
     return {path: found[i] for i, path in enumerate(paths)}
+
+
+def timeline_levels(timeline: Timeline) -> dict[Path, float]:
+    """The integrated loudness of `timeline`'s narration and music files."""
+    return measure_levels(timeline_audio(timeline), music=timeline.music_path)

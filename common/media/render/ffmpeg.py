@@ -1,5 +1,5 @@
-"""Running ffmpeg: the command spec, where the binary is, one call that raises MediaError, and
-media durations.
+"""Running ffmpeg: where the binary is, one call that raises MediaError (with progress, and a
+way to stop it), and media durations.
 
 The binary comes from imageio-ffmpeg (a static build with libx264, libass, harfbuzz, fribidi), so
 nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use another binary.
@@ -16,13 +16,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from common.domain.errors import MediaError
+from common.domain.errors import CancelledError, MediaError
 
 _STDERR_TAIL_LINES = 40
+# How often a long render asks whether to stop (`stop` may read a database).
+STOP_CHECK_S = 2.0
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _FRAME_RE = re.compile(r"frame=\s*(\d+)")
@@ -62,35 +64,6 @@ def carry_context(fn: Callable[..., R]) -> Callable[..., R]:
         return context.copy().run(fn, *args)
 
     return run
-
-
-@dataclass
-class FfmpegCommand:
-    """ffmpeg arguments (without the binary): inputs, one filter graph, the output."""
-
-    inputs: list[list[str]] = field(default_factory=list)
-    filters: list[str] = field(default_factory=list)
-    output: list[str] = field(default_factory=list)
-
-    @property
-    def filter_complex(self) -> str:
-        return ";\n".join(self.filters)
-
-    def add_input(self, *args: str) -> int:
-        """Append an input (its options then `-i path`) and return its index."""
-        self.inputs.append(list(args))
-        return len(self.inputs) - 1
-
-    def args(self, graph_file: Path | None = None) -> list[str]:
-        """The argument list; with `graph_file`, the graph is passed as that file's path.
-
-        A long timeline's graph can outgrow the kernel's 128 KiB limit on one argument, so
-        callers that run it write the graph to a file (ffmpeg reads `-/option` from a file).
-        """
-        flat = [arg for group in self.inputs for arg in group]
-        if graph_file is None:
-            return [*flat, "-filter_complex", self.filter_complex, *self.output]
-        return [*flat, "-/filter_complex", str(graph_file), *self.output]
 
 
 @functools.lru_cache(maxsize=1)
@@ -167,6 +140,24 @@ def run_ffmpeg(
     if report and progress is not None:
         progress(1.0)
     return stderr
+
+
+def stoppable(
+    report: Callable[[float], None], share: float, stop: Callable[[], bool]
+) -> Callable[[float], None]:
+    """A progress callback for run_ffmpeg: it reports `share` of the bar and asks `stop` every
+    STOP_CHECK_S; when `stop` answers True it raises CancelledError, which kills ffmpeg."""
+    asked = time.monotonic()
+
+    def on_progress(fraction: float) -> None:
+        nonlocal asked
+        report(share * fraction)
+        if time.monotonic() - asked >= STOP_CHECK_S:
+            asked = time.monotonic()
+            if stop():
+                raise CancelledError("the render was stopped")
+
+    return on_progress
 
 
 def media_duration(path: Path) -> float:

@@ -1,5 +1,5 @@
-"""Probing media: which streams a file has, how long it lasts, how large a still is, a poster
-frame of a clip, and how long each stream of a finished video really is.
+"""Probing untrusted media: which streams a file has, how long it lasts, how large a still is,
+and a poster frame of a clip.
 
 Everything runs bounded: ffmpeg in a child process with a timeout (killed when it runs over,
 so a hostile file cannot hold a worker), no shell, stdin closed; stills are read by Pillow with
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.domain.errors import MediaError
-from common.media.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe
 
 PROBE_TIMEOUT_S = 30.0
 DECODE_TIMEOUT_S = 120.0
@@ -39,16 +39,6 @@ class MediaInfo:
     @property
     def has_video(self) -> bool:
         return self.width is not None
-
-
-@dataclass(frozen=True)
-class StreamLengths:
-    """Where the first video and the first audio stream of a file end, in seconds (None: no
-    such stream), and how many pictures the video stream holds."""
-
-    video_s: float | None
-    audio_s: float | None
-    frames: int
 
 
 @dataclass(frozen=True)
@@ -110,63 +100,6 @@ def poster_frame(clip: Path, out_path: Path, *, timeout_s: float = PROBE_TIMEOUT
     if not out_path.is_file():
         raise MediaError(f"no frame could be read from {clip.name}")
     return out_path
-
-
-def stream_lengths(path: Path, *, timeout_s: float = DECODE_TIMEOUT_S) -> StreamLengths:
-    """The end of the first video and audio streams of `path`, packet by packet.
-
-    A container's duration is its longest stream's, so a short soundtrack hides behind it. Here
-    the video's packets are copied (nothing decoded) and the audio decoded, so its end is what a
-    player plays (encoder priming dropped), then ffmpeg's framecrc lists every packet: each
-    stream ends at its largest pts + duration.
-    """
-    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
-            "-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "pcm_s16le",
-            "-f", "framecrc", "-"]  # fmt: skip
-    try:
-        done = subprocess.run(
-            args, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
-            timeout=timeout_s, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"reading the file took longer than {timeout_s:.0f} s") from exc
-    except OSError as exc:
-        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
-    if done.returncode != 0:
-        raise MediaError(f"ffmpeg could not read {path.name}", done.stderr[-2000:])
-    return parse_framecrc(done.stdout)
-
-
-def parse_framecrc(listing: str) -> StreamLengths:
-    """StreamLengths from ffmpeg's framecrc output (`#tb i: num/den`, `#media_type i: kind`,
-    then `stream, dts, pts, duration, size, crc` per packet)."""
-    bases: dict[int, tuple[int, int]] = {}
-    kinds: dict[int, str] = {}
-    ends: dict[int, int] = {}
-    packets: dict[int, int] = {}
-    for line in listing.splitlines():
-        if line.startswith("#tb "):
-            index, _, base = line[4:].partition(": ")
-            num, _, den = base.partition("/")
-            bases[int(index)] = (int(num), int(den))
-        elif line.startswith("#media_type "):
-            index, _, kind = line[12:].partition(": ")
-            kinds[int(index)] = kind.strip()
-        elif line and not line.startswith("#"):
-            stream, _dts, pts, duration = (int(field) for field in line.split(",")[:4])
-            ends[stream] = max(ends.get(stream, pts + duration), pts + duration)
-            packets[stream] = packets.get(stream, 0) + 1
-
-    def end_of(kind: str) -> float | None:
-        index = next((i for i, k in sorted(kinds.items()) if k == kind), None)
-        if index is None or index not in ends:
-            return None
-        num, den = bases[index]
-        return ends[index] * num / den
-
-    video = next((i for i, k in sorted(kinds.items()) if k == "video"), None)
-    frames = packets.get(video, 0) if video is not None else 0
-    return StreamLengths(video_s=end_of("video"), audio_s=end_of("audio"), frames=frames)
 
 
 def _decoded_duration(path: Path) -> float:

@@ -1,4 +1,4 @@
-"""Captions written as SRT, WebVTT and ASS from one-line cues (common/media/caption_lines.py).
+"""Captions written as SRT, WebVTT and ASS from one-line cues (common/media/text/caption_lines.py).
 
 The ASS file is what ffmpeg burns in: "highlight" has one event per spoken word with that word
 coloured, "plain" one event per cue.
@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.media.caption_lines import (
+from common.media.text.caption_lines import (
     CaptionLayout,
     CaptionWord,
     Cue,

@@ -4,7 +4,7 @@ Words get absolute times (scene start + narration offset + word time) and are gr
 one-line cues of 2 to 4 words, breaking at punctuation, at pauses and before a line would grow
 wider than ~80% of the frame. Chinese, Japanese and Thai have no spaces: their words are joined
 without them, re-cut where the segmenter allows a break (whole Thai words, Japanese phrases,
-Chinese characters: common/media/segmenting.py) and grouped into lines of even width.
+Chinese characters: common/media/text/segmenting.py) and grouped into lines of even width.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from common.media.segmenting import cut_run
-from common.media.timeline import Timeline
+from common.media.spec.timeline import Timeline
+from common.media.text.segmenting import cut_run
 
 PAUSE_BREAK_S = 0.4
 MAX_WORDS, MAX_CJK_CHARS = 4, 12
@@ -224,7 +224,7 @@ def no_space_units(phrase: list[CaptionWord], layout: CaptionLayout) -> list[Cap
     Narrators time such text very differently: ElevenLabs one letter at a time, espeak-ng one
     word (Chinese) or a whole sentence (Japanese without spaces). Inside each run of words
     written without a space between them, a unit ends where a word ends and the segmenter
-    (common/media/segmenting.py) allows a break, so a Thai word or a Japanese phrase is shown
+    (common/media/text/segmenting.py) allows a break, so a Thai word or a Japanese phrase is shown
     and highlighted whole; a unit wider than a line is cut at every allowed break, then at any
     letter. A unit's time comes from its words', shared by letter where it cuts one.
     """

@@ -4,7 +4,7 @@ loudness-normalised track.
 The balance of voice and music must not depend on how loud the files happen to be (an
 espeak-ng narration sits near -20 LUFS, a quiet microphone near -30, a mastered song near -9).
 So every narration file and the music are first brought to a fixed loudness with a gain from
-their measured integrated loudness (`levels`, see common.media.levels): the voice at
+their measured integrated loudness (`levels`, see common.media.render.levels): the voice at
 VOICE_LUFS, the music MUSIC_UNDER_VOICE_LU under it. The normalised voice is then the key of a
 sidechain compressor on the music, so the music drops by the same amount under every sentence,
 and the mix is normalised once more to TARGET_LUFS for the platforms.
@@ -33,8 +33,8 @@ import math
 from collections.abc import Mapping
 from pathlib import Path
 
-from common.media.ffmpeg import FfmpegCommand
-from common.media.timeline import Timeline
+from common.media.graph.command import FfmpegCommand
+from common.media.spec.timeline import Timeline
 
 SAMPLE_RATE = 48_000
 AUDIO_BITRATE = "160k"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from common.domain.assets import Motion
-from common.media.timeline import Card, ImageVisual, Timeline, TimelineScene
+from common.media.spec.timeline import Card, ImageVisual, Timeline, TimelineScene
 
 CROSSFADE_S = 0.5  # card <-> story; at most a third of the card
 FADE_S = 0.4  # from black into the intro, from the outro to black
@@ -78,7 +78,7 @@ def draw_card(timeline: Timeline, card: Card, path: Path) -> Path:
     """The card as a PNG of the timeline's size: `card.text` centred on its background."""
     from PIL import Image  # lazy: Pillow is only needed where a video is made
 
-    from common.media.thumbnail import draw_title, set_title
+    from common.media.render.thumbnail import draw_title, set_title
 
     width, height = timeline.width, timeline.height
     image = Image.new("RGBA", (width, height), card.background)

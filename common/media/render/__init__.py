@@ -1,0 +1,1 @@
+"""The one runner (assemble) and what it runs: ffmpeg, measurements, segments, thumbnail."""

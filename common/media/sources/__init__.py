@@ -1,0 +1,1 @@
+"""Files that go into a timeline from elsewhere: uploads sniffed and probed, WAV, music bed."""
