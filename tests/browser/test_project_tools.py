@@ -63,11 +63,24 @@ def test_a_scenes_motion_comes_from_an_upload_or_ken_burns(page, studio, seeds, 
     page.goto(f"{studio}/#/projects/{project['id']}")
     card = page.locator(".scene-card").first
     card.wait_for()
-    card.get_by_label("Motion of scene s1").select_option("kenburns")
+    motion = card.get_by_label("Motion of scene s1")
+    # Changing one's mind at once: the Ken Burns save is held until "My upload" was chosen,
+    # and its late answer must not take that choice away.
+    held: list = []
+    page.route("**/v1/projects/*/scenes/s1", lambda route: held.append(route))
+    motion.select_option("kenburns")
+    page.wait_for_function("() => true")  # lets the held request reach the route
+    motion.select_option("upload")
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/v1/projects/*/scenes/s1")
     _wait_for(lambda: api.call("GET", f"/projects/{project['id']}")["story"]["scenes"][0][
         "clip_source"] == "kenburns")  # fmt: skip
-
-    card.get_by_label("Motion of scene s1").select_option("upload")
+    page.wait_for_function(
+        "() => document.getElementById('announcer').textContent.startsWith('Scene saved')"
+    )  # the page has the answer
+    assert motion.input_value() == "upload"
+    assert card.get_by_role("button", name="Upload a picture or clip").is_visible()
     picture = tmp_path / "harbour.png"
     picture.write_bytes(png(360, 640, (30, 60, 90)))
     card.locator("input[type=file]").set_input_files(str(picture))

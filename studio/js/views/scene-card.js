@@ -52,8 +52,13 @@ export function sceneCard(sceneId, ctx) {
   let current = null;
 
   edit.addEventListener('click', () => openEditor());
+  // "My upload" waits for the person to pick or send a file: until then the scene's saved
+  // motion (which an update may bring back, e.g. an earlier save answering late) must not
+  // take the choice away.
+  let choosingUpload = false;
   motion.addEventListener('change', () => {
-    if (motion.value === 'upload') return showSources();
+    choosingUpload = motion.value === 'upload';
+    if (choosingUpload) return showSources();
     return save({ clip_source: motion.value, upload_id: '' });
   });
 
@@ -163,12 +168,13 @@ export function sceneCard(sceneId, ctx) {
     const editable = Boolean(project?.story);
     tools.hidden = !editor.hidden || !editable;
     motion.parentNode.hidden = !editable;
-    motion.value = scene.clip_source || 'ai';
     const source = scene.clip_source === 'upload' ? scene.upload_id : '';
+    if (source) choosingUpload = false; // chosen and saved
+    motion.value = choosingUpload ? 'upload' : scene.clip_source || 'ai';
     if (source && sourceRow.dataset.upload !== source) {
       sourceRow.dataset.upload = source;
       showSources();
-    } else if (!source && motion.value !== 'upload') {
+    } else if (!source && !choosingUpload) {
       sourceRow.dataset.upload = '';
       sourceRow.hidden = true;
     }
