@@ -127,7 +127,7 @@ def test_a_template_becomes_a_reviewed_script_a_storyboard_a_video_a_rerender_an
     rendered = api.call("GET", f"/jobs/{render}")
     assert {s["keyframe_origin"] for s in rendered["scenes"].values()} == {"cached"}
     progress_moved_live(page, studio, requests)
-    waterfall_has_stages(page)
+    waterfall_has_stages(page, provider_call="video.start")  # the script was reviewed
     plays_with_captions(page)
     downloads_named(page, download_name(rendered["story"]["title"], "v.mp4")[: -len(".mp4")])
     check(page, shots, "34-walk-rendered")
