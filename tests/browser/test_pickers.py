@@ -92,3 +92,32 @@ def test_caption_styles_are_picked_from_their_stills(page, studio, api, shots):
     [project] = api.call("GET", "/projects")["projects"]
     assert project["settings"]["caption_style"] == picked
     stop_jobs(api, project["id"])
+
+
+@BOTH
+def test_a_language_detected_from_the_prompt_is_shown_and_can_be_changed(page, studio, api, shots):
+    needs(api, "/languages")
+    page.goto(f"{studio}/#/new")
+    page.get_by_label("Language").wait_for()
+    page.get_by_label("What is your video about?").fill(
+        "Un pequeño robot aprende a pintar el atardecer junto al mar"
+    )
+    save(page)
+    told = page.locator(".job-language")
+    told.get_by_text("Told in Spanish, detected from the prompt.").wait_for(timeout=120_000)
+    [project] = api.call("GET", "/projects")["projects"]
+    stop_jobs(api, project["id"])
+    job = api.call("GET", f"/projects/{project['id']}/jobs")["jobs"][0]
+    assert (job["language"], job["language_detected"]) == ("es", True)
+    assert_no_overflow(page)
+    shots(page, "42-language-detected")
+
+    # The override: the settings open on the language, which the page then saves.
+    told.get_by_role("button", name="Tell it in another language").click()
+    language = page.locator('[data-field="settings.language"] select')
+    assert language.evaluate("el => el === document.activeElement")
+    language.select_option("en")
+    page.once("dialog", lambda dialog: dialog.accept())  # a new language writes a new script
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("Saved.").wait_for()
+    assert api.call("GET", f"/projects/{project['id']}")["settings"]["language"] == "en"

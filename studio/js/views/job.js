@@ -28,8 +28,20 @@ export function announce(text) {
   if (box) box.textContent = text;
 }
 
-/** The status panel of one job; `update(job)` on every change. */
-export function jobPanel({ onCancel }) {
+/** A language's name in English ("Spanish"), or its code where the browser has none. */
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * The status panel of one job; `update(job)` on every change. `onChangeLanguage`, when given,
+ * is offered next to a language detected from the prompt (it opens the project's settings).
+ */
+export function jobPanel({ onCancel, onChangeLanguage = null }) {
   const status = h('span', { class: 'pill' });
   const title = h('h2', { id: 'job-heading' }, 'Render');
   const meta = h('p', { class: 'muted small' });
@@ -37,6 +49,9 @@ export function jobPanel({ onCancel }) {
   const percent = h('span', { class: 'percent', id: 'job-percent' }, '0%');
   const stageText = h('span', { id: 'job-progress-label' }, 'Progress');
   const left = h('p', { class: 'eta muted small', id: 'job-eta', 'aria-live': 'off' });
+  const told = h('span');
+  const change = h('button', { type: 'button', class: 'btn btn-link small', hidden: true, onclick: () => onChangeLanguage?.() }, 'Tell it in another language');
+  const language = h('p', { class: 'job-language muted small', hidden: true }, told, ' ', change);
   const steps = h(
     'ol',
     { class: 'stages', 'aria-label': 'Stages' },
@@ -52,6 +67,7 @@ export function jobPanel({ onCancel }) {
     { class: 'card job-panel', 'aria-labelledby': 'job-heading' },
     h('div', { class: 'job-head' }, title, status),
     meta,
+    language,
     steps,
     h('div', { class: 'progress-row' }, stageText, progress, percent),
     left,
@@ -93,6 +109,15 @@ export function jobPanel({ onCancel }) {
         tick();
         return undefined;
       }, 1000);
+    }
+
+    // The language the story is told in, once written; one detected from the prompt can be
+    // overridden in the settings (settings.language).
+    language.hidden = !job.language;
+    if (job.language) {
+      const name = languageName(job.language);
+      told.textContent = job.language_detected ? `Told in ${name}, detected from the prompt.` : `Told in ${name}.`;
+      change.hidden = !(job.language_detected && onChangeLanguage);
     }
 
     progress.value = job.progress;

@@ -78,7 +78,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
   const menu = projectMenu({ getProject: () => state.project, canTemplate: caps.templates, onError: showProblem });
   const history = h('nav', { class: 'history', 'aria-label': 'Renders of this project' });
 
-  const panel = jobPanel({ onCancel: cancel });
+  const panel = jobPanel({ onCancel: cancel, onChangeLanguage: () => openSetting('settings.language') });
   const screen = player();
   const grid = h('div', { class: 'studio-grid' }, panel.el, screen.el);
   const board = sceneBoard({
@@ -93,6 +93,13 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
   const media = soundAndBrand({ getProject: () => state.project, uploads, onSaved: (p) => onSaved(p, null) });
   const look = lookPanel({ getProject: () => state.project, onSaved: (p) => onSaved(p, null) });
   const setup = await settingsPanel({ getProject: () => state.project, onSaved: (p) => onSaved(p, null) });
+  /** Opens the settings and puts the focus on one of them (e.g. `settings.language`). */
+  function openSetting(name) {
+    setup.el.open = true;
+    const control = setup.el.querySelector(`[name="${name}"]`);
+    control?.scrollIntoView({ block: 'center' });
+    control?.focus();
+  }
   if (signal.aborted) return undefined;
 
   const running = () => state.jobs.find((j) => !TERMINAL.includes(j.status)) || null;
