@@ -70,46 +70,22 @@ def render_segments(
     """Write `video` from segments: fetched by key, or encoded (and stored), then joined with
     the soundtrack by stream copy."""
     timeline, fps = prepared.timeline, prepared.timeline.fps
-    digests = {path: file_digest(path) for path in timeline_files(timeline)}
-    engine = engine_version()
-    segments = plan_segments(timeline)
-    scripts = {s.index: _captions(prepared, s) for s in segments}
-    keys = {
-        s.index: segment_key(timeline, s, ass=scripts[s.index], digests=digests, engine=engine)
-        for s in segments
-    }
+    plan = keyed_segments(prepared)
+    segments, keys = plan.segments, plan.keys
     report = SegmentReport(keys={s.name: keys[s.index] for s in segments})
-    parts = {s.index: scratch / f"segment_{s.index:03d}.mp4" for s in segments}
+    parts = segment_files(plan, scratch)
     missing: dict[int, list[Segment]] = {}  # by scene: one process renders a scene's segments
     for s in segments:
         if fetch(keys[s.index], parts[s.index]):
             report.reused.append(s.name)
         else:
             missing.setdefault(s.scene, []).append(s)
-    stub = _black_still(scratch / "stub.png")
+    stub = black_still(scratch / "stub.png")
 
     def encode(todo: list[Segment]) -> list[Segment]:
         if stop():
             raise CancelledError("the render was stopped")
-        outputs = []
-        for s in todo:
-            ass = None
-            script = scripts[s.index]
-            if script is not None:
-                ass = scratch / f"segment_{s.index:03d}.ass"
-                ass.write_text(script, encoding="utf-8")
-            outputs.append((s, parts[s.index], ass))
-        cmd = scene_command(
-            timeline,
-            outputs,
-            stub=stub,
-            clip_durations=prepared.clip_durations,
-            fonts_dir=prepared.fonts_dir,
-            still_sizes=prepared.still_sizes,
-        )
-        graph = scratch / f"scene_{todo[0].scene:03d}.graph"
-        graph.write_text(cmd.filter_complex, encoding="utf-8")
-        run_ffmpeg(cmd.args(graph))
+        encode_scene(prepared, plan, todo, scratch, stub)
         for s in todo:
             store(keys[s.index], parts[s.index])
         return todo
@@ -175,6 +151,64 @@ def render_segments(
     return report
 
 
+@dataclass(frozen=True)
+class KeyedSegments:
+    """A prepared render's segments, each one's burned-in ASS script (None: no captions in
+    it) and its key in the segment cache, both by segment index."""
+
+    segments: list[Segment]
+    scripts: dict[int, str | None]
+    keys: dict[int, str]
+
+
+def keyed_segments(prepared: Prepared) -> KeyedSegments:
+    """Every segment of `prepared` with its captions and its cache key. A key hashes file
+    contents, never paths: every process that prepares the same timeline computes the same
+    keys (a multi-task assembly's workers and its join, common.media.render.shares)."""
+    timeline = prepared.timeline
+    digests = {path: file_digest(path) for path in timeline_files(timeline)}
+    engine = engine_version()
+    segments = plan_segments(timeline)
+    scripts = {s.index: _captions(prepared, s) for s in segments}
+    keys = {
+        s.index: segment_key(timeline, s, ass=scripts[s.index], digests=digests, engine=engine)
+        for s in segments
+    }
+    return KeyedSegments(segments, scripts, keys)
+
+
+def segment_files(plan: KeyedSegments, scratch: Path) -> dict[int, Path]:
+    """Where each segment's file is written or fetched to, by index."""
+    return {s.index: scratch / f"segment_{s.index:03d}.mp4" for s in plan.segments}
+
+
+def encode_scene(
+    prepared: Prepared, plan: KeyedSegments, todo: list[Segment], scratch: Path, stub: Path
+) -> None:
+    """Encode `todo`, some segments of one scene, in one ffmpeg process into their
+    segment_files(); `stub` is black_still()'s picture."""
+    parts = segment_files(plan, scratch)
+    outputs = []
+    for s in todo:
+        ass = None
+        script = plan.scripts[s.index]
+        if script is not None:
+            ass = scratch / f"segment_{s.index:03d}.ass"
+            ass.write_text(script, encoding="utf-8")
+        outputs.append((s, parts[s.index], ass))
+    cmd = scene_command(
+        prepared.timeline,
+        outputs,
+        stub=stub,
+        clip_durations=prepared.clip_durations,
+        fonts_dir=prepared.fonts_dir,
+        still_sizes=prepared.still_sizes,
+    )
+    graph = scratch / f"scene_{todo[0].scene:03d}.graph"
+    graph.write_text(cmd.filter_complex, encoding="utf-8")
+    run_ffmpeg(cmd.args(graph))
+
+
 def _captions(prepared: Prepared, segment: Segment) -> str | None:
     """The ASS script burned into `segment`, if captions are burned and any shows in it."""
     if not prepared.burn:
@@ -190,7 +224,7 @@ def _captions(prepared: Prepared, segment: Segment) -> str | None:
     )
 
 
-def _black_still(path: Path) -> Path:
+def black_still(path: Path) -> Path:
     """A tiny black PNG: the stand-in for the scene before a segment (never on screen)."""
     from PIL import Image  # lazy: Pillow is only needed where a video is made
 
