@@ -1,8 +1,9 @@
 """Pub/Sub CloudEvent functions: the calendar tick Cloud Scheduler publishes every minute.
 
 Its payload says nothing we need (the time is the clock's): the function claims and hands on
-whatever is due (common/services/calendar/tick.py) and sweeps stuck jobs
-(common/services/pipeline/sweeper.py).
+whatever is due (common/services/calendar/tick.py), sweeps stuck jobs
+(common/services/pipeline/sweeper.py) and, once an hour, deletes what was kept only for a while
+(common/services/housekeeping.py).
 Locally, `python main.py serve` runs the same `run_tick` on a timer (functions/server.py).
 """
 
@@ -35,9 +36,10 @@ def handle_scheduler_tick(event: Any) -> None:
 
 
 def run_tick(svc: Services) -> None:
-    """One tick: claim what is due, then sweep stuck jobs."""
+    """One tick: claim what is due, sweep stuck jobs, then the housekeeping."""
     svc.ticker.tick()
     svc.sweeper.sweep()
+    svc.housekeeping.run()
 
 
 def start_timer(svc: Services, interval_s: float) -> threading.Event:

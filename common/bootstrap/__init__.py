@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass
 
+from common.adapters.local.fs_blobs import FsBlobStore
 from common.adapters.registry import ProviderRegistry
 from common.bootstrap.backends import (
     LocalJobRunner,
@@ -74,6 +75,7 @@ from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.series import SeriesService
 from common.services.calendar.tick import Ticker
 from common.services.calendar.webhooks import WebhookService
+from common.services.housekeeping import Housekeeping
 from common.services.observability.delivery_spans import mark_duplicate
 from common.services.observability.job_traces import JobTraces
 from common.services.pipeline.assembly import Assembler
@@ -119,6 +121,7 @@ class Services:
     pipeline: Pipeline
     assembler: Assembler
     sweeper: Sweeper
+    housekeeping: Housekeeping
     authenticator: Authenticator
     step_callers: StepCallerVerifier
     schedules: ScheduleService
@@ -265,6 +268,12 @@ def build_services(
         pipeline=pipeline,
         assembler=assembler,
         sweeper=sweeper,
+        # A folder's blobs expire by the bucket's rules here; Cloud Storage applies its own.
+        housekeeping=Housekeeping(
+            store=store,
+            clock=clock,
+            expire_blobs=blobs.expire if isinstance(blobs, FsBlobStore) else None,
+        ),
         authenticator=build_authenticator(settings, clock, firebase_keys),
         step_callers=build_step_callers(settings, clock, oidc_keys),
         schedules=calendar.schedules,

@@ -13,6 +13,12 @@ from common.domain.errors import InvalidInputError
 # local path); keys may not use it, so a temp file is never mistaken for a blob.
 TEMP_PREFIX = ".sgtmp-"
 
+# How long blobs under these prefixes live, in days from their last write: the media bucket's
+# lifecycle rules in the cloud (infra/terraform/storage.tf, whose defaults a test holds to these),
+# the housekeeping on the tick for a local folder. Scratch, encoded segments (a cache: one
+# deleted is encoded again when an edit needs it), and large uploads never completed.
+LIFECYCLE_DAYS = {"tmp/": 1, "cache/segments/": 30, "incoming/": 1}
+
 
 def key_problem(key: str) -> str | None:
     """What is wrong with `key`, or None when it is a well-formed relative key."""

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -69,6 +70,18 @@ class FsBlobStore:
         path = self._path(key)
         with suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
             path.unlink()
+
+    def expire(self, prefix: str, before: datetime) -> list[str]:
+        """Delete the blobs under `prefix` last written before `before` (the bucket's lifecycle
+        rule, on a folder: common/services/housekeeping.py); the keys deleted."""
+        cutoff = before.timestamp()
+        gone: list[str] = []
+        for key in self.list(prefix):
+            with suppress(FileNotFoundError):
+                if self._path(key).stat().st_mtime < cutoff:
+                    self.delete(key)
+                    gone.append(key)
+        return gone
 
     def list(self, prefix: str = "") -> list[str]:
         """Keys that start with `prefix`, sorted. The prefix need not end at a '/'."""

@@ -12,7 +12,8 @@ Run by the scheduler tick (`Sweeper.sweep(now)`), it looks for two things:
   idempotent, so a step that had in fact run only advances the chain. After `max_sweeps` kicks
   without progress the job fails (a job that moved since its last kick starts counting again).
 
-What the sweeper has done is kept in `sweeps/{id}` (one per claim, one per job).
+What the sweeper has done is kept in `sweeps/{id}` (one per claim, one per job), each with a
+`keep_until` that the housekeeping on the tick deletes it after (common/services/housekeeping.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from common.config import Settings
@@ -36,6 +37,16 @@ from common.services.pipeline.ledger import COMPLETED, StepLedger, ledger_key
 log = logging.getLogger(__name__)
 
 SWEEPS = "sweeps"
+# A sweep record outlives its job's last stall by this much: long enough to count its expiries
+# and kicks (a job fails or moves within minutes of a stall), short enough not to pile up.
+KEEP_SWEEPS = timedelta(days=30)
+
+
+def keep_until(now: datetime) -> str:
+    """When a record written at `now` may go: UTC, one fixed format, so the text orders by time
+    and a range query compares it in either store."""
+    return (now + KEEP_SWEEPS).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 # Ledger keys are `job:kind[:scene]` (common/services/pipeline/ledger.py), the kinds those of the
 # step registry; API idempotency records share the collection under hashed ids and never match.
@@ -118,7 +129,7 @@ class Sweeper:
                 self._store.delete("idempotency", doc.id)
                 continue
             busy.add(job_id)
-            self._requeue(job, steps.BY_LEDGER[kind], scene_id, doc.id, expires, report)
+            self._requeue(job, steps.BY_LEDGER[kind], scene_id, doc.id, expires, now, report)
         return busy
 
     def _requeue(
@@ -128,6 +139,7 @@ class Sweeper:
         scene_id: str | None,
         claim_id: str,
         expires: datetime,
+        now: datetime,
         report: SweepReport,
     ) -> None:
         limit = self._settings.max_sweeps
@@ -142,7 +154,9 @@ class Sweeper:
                 return int(record["count"]), False
             if record["count"] >= limit:
                 return 0, True
-            record.update(count=record["count"] + 1, expiry=seen, job_id=job.id)
+            record.update(
+                count=record["count"] + 1, expiry=seen, job_id=job.id, keep_until=keep_until(now)
+            )
             tx.set(SWEEPS, f"claim-{claim_id}", record)
             return int(record["count"]), True
 
@@ -190,7 +204,12 @@ class Sweeper:
                 record["count"] = 0  # it moved since the last kick: a new stall
             if record["count"] >= limit:
                 return 0
-            record.update(count=record["count"] + 1, updated_at=updated, kicked_at=now.isoformat())
+            record.update(
+                count=record["count"] + 1,
+                updated_at=updated,
+                kicked_at=now.isoformat(),
+                keep_until=keep_until(now),
+            )
             tx.set(SWEEPS, f"job-{job.id}", record)
             return int(record["count"])
 
