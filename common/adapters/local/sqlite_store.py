@@ -14,7 +14,6 @@ import logging
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,12 +21,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from common.adapters.doc_rules import check_changes, check_filter, check_path, check_ref, to_json
+from common.adapters.doc_rules import check_changes, check_ref, to_json
+from common.adapters.local import sqlite_rows
 from common.domain.errors import (
-    AlreadyExistsError,
-    ConflictError,
     InvalidInputError,
-    NotFoundError,
     RetryableError,
     StoryGeniusError,
 )
@@ -102,21 +99,21 @@ class SqliteDocumentStore:
     def get(self, collection: str, doc_id: str) -> Document | None:
         """The document, or None when it does not exist."""
         check_ref(collection, doc_id)
-        return _read(self._conn(), collection, doc_id)
+        return sqlite_rows.read(self._conn(), collection, doc_id)
 
     def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         """Create if absent; AlreadyExistsError if a document with this id exists."""
         check_ref(collection, doc_id)
         text = to_json(data)
         with self._immediate() as conn:
-            return _insert(conn, collection, doc_id, text)
+            return sqlite_rows.insert(conn, collection, doc_id, text)
 
     def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         """Create or replace the whole document."""
         check_ref(collection, doc_id)
         text = to_json(data)
         with self._immediate() as conn:
-            return _upsert(conn, collection, doc_id, text)
+            return sqlite_rows.upsert(conn, collection, doc_id, text)
 
     def update(
         self,
@@ -130,13 +127,13 @@ class SqliteDocumentStore:
         check_ref(collection, doc_id)
         check_changes(changes)
         with self._immediate() as conn:
-            return _merge(conn, collection, doc_id, changes, version)
+            return sqlite_rows.merge(conn, collection, doc_id, changes, version)
 
     def delete(self, collection: str, doc_id: str) -> None:
         """Delete the document; deleting a missing document is not an error."""
         check_ref(collection, doc_id)
         with self._immediate() as conn:
-            _remove(conn, collection, doc_id)
+            sqlite_rows.remove(conn, collection, doc_id)
 
     def query(
         self,
@@ -155,14 +152,14 @@ class SqliteDocumentStore:
         sql = ["SELECT id, data, version FROM documents WHERE collection = ?"]
         params: list[Any] = [collection]
         for path, op, value in where:
-            clause, clause_params = _filter_sql(path, op, value)
+            clause, clause_params = sqlite_rows.filter_sql(path, op, value)
             sql.append(f"AND {clause}")
             params.extend(clause_params)
         direction = "DESC" if descending else "ASC"
         if order_by is None:
             sql.append(f"ORDER BY id {direction}")
         else:
-            json_path = _json_path(order_by, "order_by")
+            json_path = sqlite_rows.to_json_path(order_by, "order_by")
             sql.append("AND json_type(data, ?) IS NOT NULL")
             sql.append(
                 f"ORDER BY {_TYPE_RANK} {direction}, json_extract(data, ?) {direction}, "
@@ -281,7 +278,7 @@ class SqliteDocumentStore:
                 self._wake.clear()
                 # data_version moves when any other connection commits, in or out of process.
                 # Read it before the snapshot: a watcher added later got a fresher initial call.
-                current = _data_version(conn)
+                current = sqlite_rows.data_version(conn)
                 with self._watch_lock:
                     if self._closed or not self._watchers:
                         self._watch_thread = None
@@ -293,7 +290,7 @@ class SqliteDocumentStore:
                     for watcher in snapshot:
                         with watcher.lock:  # read under the lock: the last delivery is the newest
                             if watcher.active:
-                                _deliver(watcher, _read(conn, *watcher.key))
+                                _deliver(watcher, sqlite_rows.read(conn, *watcher.key))
                     seen = current
                 except sqlite3.Error:
                     # A busy or broken read: keep watching and try again on the next pass.
@@ -314,20 +311,20 @@ class SqliteTransaction:
         if self._writes:
             raise StoryGeniusError("transaction reads must come before its writes")
         check_ref(collection, doc_id)
-        return _read(self._conn, collection, doc_id)
+        return sqlite_rows.read(self._conn, collection, doc_id)
 
     def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
         """Create at commit; the transaction fails with AlreadyExistsError if it exists."""
         check_ref(collection, doc_id)
         self._writes.append(
-            partial(_insert, collection=collection, doc_id=doc_id, text=to_json(data))
+            partial(sqlite_rows.insert, collection=collection, doc_id=doc_id, text=to_json(data))
         )
 
     def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
         """Create or replace the whole document at commit."""
         check_ref(collection, doc_id)
         self._writes.append(
-            partial(_upsert, collection=collection, doc_id=doc_id, text=to_json(data))
+            partial(sqlite_rows.upsert, collection=collection, doc_id=doc_id, text=to_json(data))
         )
 
     def update(self, collection: str, doc_id: str, changes: dict[str, Any]) -> None:
@@ -335,13 +332,19 @@ class SqliteTransaction:
         check_ref(collection, doc_id)
         check_changes(changes)
         self._writes.append(
-            partial(_merge, collection=collection, doc_id=doc_id, changes=changes, version=None)
+            partial(
+                sqlite_rows.merge,
+                collection=collection,
+                doc_id=doc_id,
+                changes=changes,
+                version=None,
+            )
         )
 
     def delete(self, collection: str, doc_id: str) -> None:
         """Delete at commit; a missing document is not an error."""
         check_ref(collection, doc_id)
-        self._writes.append(partial(_remove, collection=collection, doc_id=doc_id))
+        self._writes.append(partial(sqlite_rows.remove, collection=collection, doc_id=doc_id))
 
     def commit(self) -> None:
         """Apply the buffered writes in order (the caller commits or rolls back the SQL)."""
@@ -369,97 +372,3 @@ def _deliver(watcher: _Watcher, doc: Document | None) -> None:
     except Exception:
         # A listener's bug must not silence every other listener by killing the watcher thread.
         logger.exception("watch callback for %s/%s failed", *watcher.key)
-
-
-def _read(conn: sqlite3.Connection, collection: str, doc_id: str) -> Document | None:
-    row = conn.execute(
-        "SELECT data, version FROM documents WHERE collection = ? AND id = ?",
-        (collection, doc_id),
-    ).fetchone()
-    return None if row is None else Document(doc_id, json.loads(row[0]), row[1])
-
-
-def _insert(conn: sqlite3.Connection, collection: str, doc_id: str, text: str) -> Document:
-    version = _new_version()
-    cursor = conn.execute(
-        "INSERT OR IGNORE INTO documents (collection, id, data, version) VALUES (?, ?, ?, ?)",
-        (collection, doc_id, text, version),
-    )
-    if cursor.rowcount == 0:
-        raise AlreadyExistsError(f"{collection}/{doc_id} already exists")
-    return Document(doc_id, json.loads(text), version)
-
-
-def _upsert(conn: sqlite3.Connection, collection: str, doc_id: str, text: str) -> Document:
-    version = _new_version()
-    conn.execute(
-        "INSERT INTO documents (collection, id, data, version) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (collection, id) DO UPDATE SET data = excluded.data, "
-        "version = excluded.version",
-        (collection, doc_id, text, version),
-    )
-    return Document(doc_id, json.loads(text), version)
-
-
-def _merge(
-    conn: sqlite3.Connection,
-    collection: str,
-    doc_id: str,
-    changes: dict[str, Any],
-    version: str | None,
-) -> Document:
-    current = _read(conn, collection, doc_id)
-    if current is None:
-        raise NotFoundError(f"{collection}/{doc_id} does not exist")
-    if version is not None and version != current.version:
-        raise ConflictError(f"{collection}/{doc_id} has changed since version {version}")
-    data = current.data  # a fresh copy decoded from the row: safe to modify
-    for path, value in changes.items():
-        *parents, leaf = path.split(".")
-        node = data
-        for name in parents:
-            child = node.get(name)
-            if not isinstance(child, dict):
-                child = node[name] = {}
-            node = child
-        node[leaf] = value
-    text = to_json(data)
-    new_version = _new_version()
-    conn.execute(
-        "UPDATE documents SET data = ?, version = ? WHERE collection = ? AND id = ?",
-        (text, new_version, collection, doc_id),
-    )
-    return Document(doc_id, json.loads(text), new_version)
-
-
-def _remove(conn: sqlite3.Connection, collection: str, doc_id: str) -> None:
-    conn.execute("DELETE FROM documents WHERE collection = ? AND id = ?", (collection, doc_id))
-
-
-def _filter_sql(path: str, op: str, value: Any) -> tuple[str, list[Any]]:
-    check_filter(path, op, value)
-    json_path = _json_path(path, "where")
-    if value is None:
-        return "json_type(data, ?) = 'null'", [json_path]
-    if isinstance(value, bool):  # before int: bool is an int; SQLite reads JSON true as 1
-        types, value = "('true', 'false')", int(value)
-    elif isinstance(value, int | float):
-        types = "('integer', 'real')"
-    else:
-        types = "('text')"
-    return (
-        f"json_type(data, ?) IN {types} AND json_extract(data, ?) {op.replace('==', '=')} ?",
-        [json_path, json_path, value],
-    )
-
-
-def _json_path(path: str, field_name: str) -> str:
-    return "$" + "".join(f'."{name}"' for name in check_path(path, field_name))
-
-
-def _data_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
-
-
-def _new_version() -> str:
-    return uuid.uuid4().hex
