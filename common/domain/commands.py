@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 from common.domain.base import StrictModel
 from common.domain.errors import InvalidInputError
 from common.domain.job import JobKind
+from common.domain.listings import Listing
 from common.domain.pacing import MAX_SCENES
 from common.domain.project import (
     MAX_PROMPT_CHARS,
@@ -216,6 +217,26 @@ class ReorderScenes(StrictModel):
 
     revision: int = Field(ge=0, description=REVISION_DOC)
     order: list[str] = Field(min_length=1, max_length=MAX_SCENES)
+
+
+if TYPE_CHECKING:
+    ListingPatch = PatchModel
+else:
+    # Derived from Listing so an edit is held to a listing's own limits.
+    ListingPatch = _partial(
+        Listing,
+        "ListingPatch",
+        "A change to one platform's listing: the fields sent replace its own.",
+    )
+
+
+class UpdateListings(StoryPatch):
+    """A change to what the platforms show with the video: each platform sent is changed field
+    by field (`hashtags` as a whole list), the others stay. Posts not yet uploaded use it."""
+
+    youtube: ListingPatch | None = None
+    tiktok: ListingPatch | None = None
+    instagram: ListingPatch | None = None
 
 
 # -- jobs ------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ resumes the session or adopts the video already made, and never posts twice.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
@@ -22,6 +21,15 @@ from pydantic import AfterValidator, Field
 from common.domain.base import StrictModel
 from common.domain.connections import Platform
 from common.domain.instants import Instant
+from common.domain.listings import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    Hashtag,
+    Listing,
+    clamp_title,
+    hashtags,
+)
+from common.domain.text import UserMultiline, UserText
 
 PostStatus = Literal[
     "queued", "uploading", "processing", "published", "failed", "reconnect", "cancelled"
@@ -29,8 +37,7 @@ PostStatus = Literal[
 OPEN_POST_STATUSES: frozenset[str] = frozenset({"queued", "uploading", "processing"})
 Privacy = Literal["public", "unlisted", "private"]
 
-YOUTUBE_TITLE_MAX = 100
-DESCRIPTION_MAX = 5000
+YOUTUBE_TITLE_MAX = TITLE_MAX
 TIKTOK_CAPTION_MAX = 2200
 INSTAGRAM_CAPTION_MAX = 2200
 SHORTS_MAX_S = 180.0
@@ -48,12 +55,13 @@ def post_id(schedule_id: str, platform: str) -> str:
 
 
 class Destination(StrictModel):
-    """Where a schedule's video is posted, with optional overrides of what the story wrote."""
+    """Where a schedule's video is posted. `title`, `description` and `hashtags` override the
+    story's listing for this platform (left out: the listing's, as edited on the project)."""
 
     platform: Platform
-    title: str | None = Field(None, min_length=1, max_length=YOUTUBE_TITLE_MAX)
-    description: str | None = Field(None, max_length=DESCRIPTION_MAX)
-    hashtags: list[str] | None = Field(None, max_length=30)
+    title: UserText | None = Field(None, min_length=1, max_length=YOUTUBE_TITLE_MAX)
+    description: UserMultiline | None = Field(None, max_length=DESCRIPTION_MAX)
+    hashtags: list[Hashtag] | None = Field(None, max_length=30)
     privacy: Privacy = "public"
     made_for_kids: bool = False
     category_id: str = Field(
@@ -142,66 +150,37 @@ def summary(post: Post) -> PostSummary:
     )
 
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_SMALL = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "with",
-        "at",
-        "by",
-        "from",
-        "is",
-        "it",
-        "its",
-        "his",
-        "her",
-        "their",
-    ]
-)
-
-
-def hashtags_from(*texts: str, limit: int = 5) -> list[str]:
-    """Up to `limit` hashtags from the words of `texts` (longest first, no small words)."""
-    seen: dict[str, str] = {}
-    for text in texts:
-        for word in _WORD.findall(text or ""):
-            if len(word) > 3 and word.casefold() not in _SMALL:
-                seen.setdefault(word.casefold(), word[:1].upper() + word[1:])
-    ranked = sorted(seen.values(), key=lambda w: (-len(w), w))[:limit]
-    return [f"#{w}" for w in ranked]
+def _youtube_text(text: str) -> str:
+    # YouTube refuses a title or description holding < or > (invalidTitle, invalidDescription).
+    return text.replace("<", "").replace(">", "")
 
 
 def write_metadata(
     platform: str,
     destination: Destination,
+    listing: Listing,
     *,
-    title: str,
-    logline: str,
     language: str,
     duration_s: float | None,
     vertical: bool,
 ) -> PostMetadata:
-    """A platform's metadata from the story (title, logline), with the destination's overrides:
-    YouTube titles cut to 100 characters, `#Shorts` for vertical videos up to 3 minutes."""
-    tags = list(destination.hashtags) if destination.hashtags is not None else hashtags_from(title)
-    tags = [t if t.startswith("#") else f"#{t}" for t in tags]
-    short = vertical and (duration_s or 0) <= SHORTS_MAX_S
-    if platform == "youtube" and short and "#Shorts" not in tags:
-        tags.append("#Shorts")
-    chosen = (destination.title or title).strip()
-    description = destination.description if destination.description is not None else logline
+    """What `platform` is sent: the story's `listing` for it, with the destination's overrides;
+    on YouTube `#Shorts` for vertical videos up to 3 minutes, the hashtags under the
+    description, and no < or >."""
+    tags = destination.hashtags if destination.hashtags is not None else listing.hashtags
+    tags = hashtags(tags)
+    title = clamp_title(destination.title or listing.title)
+    description = (
+        destination.description if destination.description is not None else listing.description
+    )
     if platform == "youtube":
-        description = "\n\n".join(p for p in (description, " ".join(tags)) if p)
+        short = vertical and (duration_s or 0) <= SHORTS_MAX_S
+        if short and "#shorts" not in {t.casefold() for t in tags}:
+            tags.append("#Shorts")
+        title, description = _youtube_text(title), _youtube_text(description)
+        description = "\n\n".join(p for p in (description.strip(), " ".join(tags)) if p)
     return PostMetadata(
-        title=chosen[:YOUTUBE_TITLE_MAX],
+        title=title or "Untitled",
         description=description[:DESCRIPTION_MAX],
         hashtags=tags,
         language=language,

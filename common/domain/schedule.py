@@ -218,11 +218,17 @@ class CreateSchedule(StrictModel):
     )
 
 
-class MoveSchedule(StrictModel):
-    """Move a schedule that has not been published yet (409 otherwise)."""
+class UpdateSchedule(StrictModel):
+    """Change a schedule that has not been published yet (409 otherwise): move it
+    (`publish_at`, read like a create's; `timezone`), or change where it posts and with what
+    (`destinations`, the whole list: each platform's title, description and hashtags override
+    the story's listing). Left out: unchanged."""
 
-    publish_at: datetime
+    publish_at: datetime | None = None
     timezone: TimeZone | None = Field(None, description="a new zone; left out: the schedule's")
+    destinations: Destinations | None = Field(
+        None, description="the whole list; a platform whose post has started cannot change"
+    )
 
 
 class CalendarQuery(StrictModel):

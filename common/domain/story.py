@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from common.domain.base import StrictModel
+from common.domain.listings import Listings
 from common.domain.pacing import MAX_SCENES, ClipSeconds
 from common.domain.text import UserMultiline, UserText
 
@@ -90,6 +91,11 @@ class Story(StrictModel):
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
     style: StyleBible
     scenes: list[Scene] = Field(min_length=1, max_length=MAX_SCENES)
+    listings: Listings | None = Field(
+        None,
+        description="what YouTube, TikTok and Instagram show with the video (title, description, "
+        "hashtags), written with the story; None for a story written before listings were",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Story:

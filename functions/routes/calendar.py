@@ -15,9 +15,9 @@ from common.domain.schedule import (
     Calendar,
     CalendarQuery,
     CreateSchedule,
-    MoveSchedule,
     PlannedRun,
     ScheduleView,
+    UpdateSchedule,
     local_text,
     localize,
     parse_when,
@@ -114,17 +114,17 @@ def get_schedule(call: Call[None, None]) -> Response:
 @route(
     "PATCH",
     "/v1/schedules/{schedule_id}",
-    body=MoveSchedule,
+    body=UpdateSchedule,
     response=ScheduleView,
     errors=(409,),
 )
-def move_schedule(call: Call[MoveSchedule, None]) -> Response:
+def move_schedule(call: Call[UpdateSchedule, None]) -> Response:
     """Move a schedule to another time (and zone) before it is published.
 
     A schedule already published, failed or cancelled is a 409 `schedule_closed`. A schedule
     whose video is being made keeps its job and publishes at the new time.
     """
-    schedule = call.svc.schedules.move(call.owner, call.params["schedule_id"], call.body)
+    schedule = call.svc.schedules.update(call.owner, call.params["schedule_id"], call.body)
     return json_response(dump(ScheduleView.of(schedule)))
 
 

@@ -7,6 +7,7 @@ from common.domain.commands import (
     DeleteScene,
     InsertScene,
     ReorderScenes,
+    UpdateListings,
     UpdateProject,
     UpdateScene,
     UpdateStyle,
@@ -181,4 +182,23 @@ def update_style(call: Call[UpdateStyle, None]) -> Response:
     here repaints the scenes that depend on it at the next generate.
     """
     project = call.svc.editor.update_style(call.owner, call.params["project_id"], call.body)
+    return json_response(dump(project))
+
+
+@route(
+    "PATCH",
+    "/v1/projects/{project_id}/listings",
+    body=UpdateListings,
+    response=Project,
+    errors=(409,),
+)
+def update_listings(call: Call[UpdateListings, None]) -> Response:
+    """Edit what YouTube, TikTok and Instagram show with the video: each platform's `title`
+    (at most 100 characters), `description` and `hashtags` (made into `#Word`s).
+
+    The script writer wrote them with the story; a post not yet uploaded uses them as they are
+    when it goes out (a schedule's destination may still override them). A field a platform
+    would refuse is a 400 naming it (`youtube.title`).
+    """
+    project = call.svc.editor.update_listings(call.owner, call.params["project_id"], call.body)
     return json_response(dump(project))

@@ -182,6 +182,7 @@ export const api = {
     request('DELETE', `/projects/${enc(id)}/scenes/${enc(sceneId)}?${revision(rev)}`),
   reorderScenes: (id, body) => request('POST', `/projects/${enc(id)}/scenes:reorder`, { body }),
   updateStyle: (id, body) => request('PATCH', `/projects/${enc(id)}/style`, { body }),
+  updateListings: (id, body) => request('PATCH', `/projects/${enc(id)}/listings`, { body }),
   /** kind: generate, preview, storyboard, or exports (with {aspect, resolution}). */
   start: (id, kind = 'generate', body = undefined) =>
     request('POST', `/projects/${enc(id)}/${kind}`, { body, headers: once() }),

@@ -18,7 +18,7 @@ from common.domain.commands import CreateProject, parse
 from common.domain.errors import InvalidInputError, StoryGeniusError
 from common.domain.job import Job, JobError, JobOutputs
 from common.domain.publishing import SetWebhook
-from common.domain.schedule import CreateSchedule, MoveSchedule, PublishCommand
+from common.domain.schedule import CreateSchedule, PublishCommand, UpdateSchedule
 from common.ports import Delivery
 from common.services.calendar.scheduling import job_id_for
 from common.services.calendar.webhooks import WebhookService
@@ -194,8 +194,8 @@ def test_a_timed_task_is_made_for_the_exact_moment_and_a_move_makes_a_new_one(ma
     assert first.delay_s == (PUBLISH_AT - NOW).total_seconds()
     assert first.payload == {"schedule_id": schedule.id}
 
-    moved = svc.schedules.move(
-        OWNER, schedule.id, parse(MoveSchedule, {"publish_at": "2026-06-01T14:00:00Z"})
+    moved = svc.schedules.update(
+        OWNER, schedule.id, parse(UpdateSchedule, {"publish_at": "2026-06-01T14:00:00Z"})
     )
     tasks = [t for t in queue.tasks if t.target == "step_publish"]
     assert len(tasks) == 2 and tasks[1].name != first.name

@@ -53,4 +53,22 @@ def sample_story(scenes: int = 3, *, storm_scene: int | None = None) -> dict[str
             ],
         },
         "scenes": out,
+        "listings": {
+            "youtube": {
+                "title": "The Keeper and the Whale: a lighthouse lullaby",
+                "description": "A lonely lighthouse keeper hums to the sea, and something "
+                "answers. A short illustrated story.",
+                "hashtags": ["#Lighthouse", "#Whale", "whale song", "#Whale"],
+            },
+            "tiktok": {
+                "title": "She hummed to the sea and a whale hummed back",
+                "description": "",
+                "hashtags": ["#story", "#whale", "#lighthouse"],
+            },
+            "instagram": {
+                "title": "The Keeper and the Whale",
+                "description": "A keeper, a whale and one slow tune.",
+                "hashtags": ["#story", "#whale", "#lighthouse", "#watercolour", "#ocean"],
+            },
+        },
     }

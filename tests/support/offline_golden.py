@@ -4,12 +4,14 @@
 as it is; tests/unit/test_offline_golden.py recomputes every fingerprint and compares. Regenerate
 only for a change that is meant to alter output, and say so in the commit.
 
-Stories are hashed as their JSON; pictures as their decoded pixels (not the PNG bytes, which
-depend on the zlib build); narration as its samples and word timings.
+Stories are hashed as their JSON, their platform listings apart (a change to how listings are
+written leaves the stories' fingerprints alone); pictures as their decoded pixels (not the PNG
+bytes, which depend on the zlib build); narration as its samples and word timings.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -64,14 +66,28 @@ def story_cases() -> Iterator[tuple[str, dict[str, Any]]]:
     yield "episode-2", fields | {"avoid_topics": [*told, f"{told[0]}: The Storm"]}
 
 
-def stories() -> dict[str, str]:
+@functools.cache
+def _written() -> dict[str, Any]:
     from common.adapters.offline.writer import OfflineScriptWriter
     from common.domain.assets import ScriptRequest
 
     writer = OfflineScriptWriter()
+    return {name: writer.write(ScriptRequest(**fields)) for name, fields in story_cases()}
+
+
+def stories() -> dict[str, str]:
+    """The stories as told (title, style bible, scenes); their listings are `listings()`."""
     return {
-        name: _digest(writer.write(ScriptRequest(**fields)).model_dump_json().encode())
-        for name, fields in story_cases()
+        name: _digest(story.model_dump_json(exclude={"listings"}).encode())
+        for name, story in _written().items()
+    }
+
+
+def listings() -> dict[str, str]:
+    """Each story's listings for YouTube, TikTok and Instagram."""
+    return {
+        name: _digest(story.listings.model_dump_json().encode())
+        for name, story in _written().items()
     }
 
 
@@ -148,6 +164,7 @@ def motions() -> dict[str, str]:
 def compute() -> dict[str, dict[str, str]]:
     return {
         "stories": stories(),
+        "listings": listings(),
         "pictures": pictures(),
         "narrations": narrations(),
         "motions": motions(),

@@ -13,6 +13,7 @@ from tests.support import offline_golden
 GOLDEN = json.loads(offline_golden.GOLDEN.read_text())
 PARTS: dict[str, Callable[[], dict[str, str]]] = {
     "stories": offline_golden.stories,
+    "listings": offline_golden.listings,
     "pictures": offline_golden.pictures,
     "narrations": offline_golden.narrations,
     "motions": offline_golden.motions,

@@ -21,6 +21,16 @@ _FRAMING = {
 }
 
 
+_LISTING_LINES = (
+    "`listings`: what YouTube, TikTok and Instagram show with the video, in the narration's "
+    "language: YouTube a searchable title of at most 90 characters, two or three sentences of "
+    "description and 3 to 5 hashtags; TikTok a one-line hook as its title and 3 to 5 hashtags; "
+    "Instagram a short headline, a caption of one or two sentences and 5 to 10 hashtags. "
+    "Hashtags are single words without spaces (#LonelyWhale); leave out #Shorts (it is added "
+    "when the video is one). No < or > characters, no links.",
+)
+
+
 def _language_line(language: str) -> str:
     if language == "auto":
         return (
@@ -120,6 +130,8 @@ def script_prompt(request: ScriptRequest, rates: SpeakingRates, feedback: str = 
         "looks come from the style bible). No text, captions or logos in the picture. "
         "`characters` lists the ids of the characters in shot; `on_screen_text` is at most six "
         "words or empty.",
+        "",
+        *_LISTING_LINES,
     ]
     if request.avoid_topics:  # an episode of a series: tell something its earlier runs did not
         told = "; ".join(request.avoid_topics[-50:])

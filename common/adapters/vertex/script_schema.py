@@ -8,6 +8,11 @@ each clip lengthened when its narration would not fit, and the whole checked aga
 requested duration. What cannot be repaired raises StoryProblem, which the writer sends back to
 the model as feedback.
 
+The draft also carries each platform's listing (title, description, hashtags: `listings`);
+`to_story` cleans it mechanically (hashtags made into `#Word`s, titles cut to 100 characters at
+a word) and, when the model left it out or it cannot be used, makes it from the title and
+logline: a listing is never a reason to ask the model again.
+
 A story told in a format (common/domain/formats.py) gets a schema of its own (`draft_model`):
 each scene names the format part it belongs to, from an enum of the format's parts, and
 `to_story` checks the parts come in order, each at least once, and gives each scene its part's
@@ -25,6 +30,14 @@ from pydantic import BaseModel, Field, ValidationError, create_model, field_vali
 
 from common.domain.assets import ScriptRequest
 from common.domain.formats import StoryFormat
+from common.domain.listings import (
+    HASHTAGS_PER_PLATFORM,
+    Listing,
+    Listings,
+    clamp_title,
+    hashtags,
+    listings_from,
+)
 from common.domain.pacing import (
     CLIP_SECONDS,
     LENGTH_TOLERANCE,
@@ -85,6 +98,20 @@ class DraftScene(BaseModel):
         return str(value) if isinstance(value, int) else value
 
 
+class DraftListing(BaseModel):
+    title: str = Field(description="the title this platform shows")
+    description: str = Field(description="the text under the video")
+    hashtags: list[str] = Field(description="hashtags, one word each, e.g. '#LonelyWhale'")
+
+
+class DraftListings(BaseModel):
+    # What each platform's listing should be like is in the prompt (script_prompt.py): the
+    # SDK drops the descriptions of fields whose type is a model when it inlines them.
+    youtube: DraftListing
+    tiktok: DraftListing
+    instagram: DraftListing
+
+
 class StoryDraft(BaseModel):
     """What Gemini is asked to return (the response schema)."""
 
@@ -93,6 +120,10 @@ class StoryDraft(BaseModel):
     language: str = Field(description="language code of the narration, e.g. 'en', 'es', 'zh'")
     style: DraftStyle
     scenes: list[DraftScene] = Field(min_length=1, max_length=MAX_SCENES)
+    listings: DraftListings | None = Field(
+        None,
+        description="what each platform shows with the video, in the narration's language",
+    )
 
 
 def draft_model(story_format: StoryFormat | None) -> type[StoryDraft]:
@@ -195,7 +226,27 @@ def to_story(draft: StoryDraft, request: ScriptRequest, rates: SpeakingRates) ->
     except ValidationError as exc:
         raise StoryProblem(validation_summary(exc)) from exc
     check_duration(story, request.duration_s, rates)
-    return story
+    return story.model_copy(update={"listings": _listings(draft.listings, story)})
+
+
+def _listings(draft: DraftListings | None, story: Story) -> Listings:
+    """The draft's listings, cleaned; any platform's that cannot be used made from the story."""
+    made = listings_from(story.title, story.logline)
+    if draft is None:
+        return made
+    kept = {}
+    for platform in ("youtube", "tiktok", "instagram"):
+        written: DraftListing = getattr(draft, platform)
+        tags = hashtags(written.hashtags, HASHTAGS_PER_PLATFORM[platform])
+        try:
+            kept[platform] = Listing(
+                title=clamp_title(written.title) or made.of(platform).title,
+                description=written.description.strip()[:5000],
+                hashtags=tags or made.of(platform).hashtags,
+            )
+        except ValidationError:
+            kept[platform] = made.of(platform)
+    return Listings(**kept)
 
 
 def _scene(number: int, s: DraftScene, beat: Beat, names: dict[str, str], spoken_s: float) -> Scene:

@@ -23,6 +23,7 @@ The schedule keeps a summary of each post (`posts`), which the calendar shows.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 from collections.abc import Callable, Mapping
@@ -34,8 +35,9 @@ from typing import Any
 from common.config import Settings
 from common.domain import steps
 from common.domain.connections import NotConnectedError, ReconnectRequiredError
-from common.domain.errors import StoryGeniusError
+from common.domain.errors import NotFoundError, StoryGeniusError
 from common.domain.job import Job
+from common.domain.listings import Listings, listings_from
 from common.domain.posts import (
     Post,
     PostError,
@@ -186,8 +188,7 @@ class PostService:
 
     def queue(self, schedule: Schedule, job: Job) -> None:
         """Each destination's ledger entry (made once) and its task (named once)."""
-        story = job.story
-        title = schedule.title or (story.title if story else "") or "Untitled"
+        listings, language = self._listings(job)
         vertical = (job.outputs.height or 0) > (job.outputs.width or 0)
         now = self._clock.now()
         for destination in schedule.destinations:
@@ -195,9 +196,8 @@ class PostService:
             metadata = write_metadata(
                 platform,
                 destination,
-                title=title,
-                logline=story.logline if story else "",
-                language=story.language if story else "en",
+                listings.of(platform),
+                language=language,
                 duration_s=job.outputs.duration_s,
                 vertical=vertical,
             )
@@ -221,6 +221,19 @@ class PostService:
             if self._store.transaction(create):
                 self._mirror(post)
             self._enqueue(schedule.id, platform, "first")
+
+    def _listings(self, job: Job) -> tuple[Listings, str]:
+        """The listings the creator last saw: the project's story's (edited until the post),
+        else the rendered story's, else made from the story's (or project's) title and
+        logline; and the story's language."""
+        project = None
+        with contextlib.suppress(NotFoundError):
+            project = self._projects.load(job.project_id)
+        story = (project.story if project is not None else None) or job.story
+        if story is None:
+            title = (project.title if project is not None else "") or "Untitled"
+            return listings_from(title, ""), "en"
+        return story.listings or listings_from(story.title, story.logline), story.language
 
     def redrive(self, post_key: str) -> None:
         """The tick's hand-on: a post whose retry time or lease has come gets a task."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -32,12 +32,13 @@ from common.domain.errors import (
     NotFoundError,
     StoryGeniusError,
 )
+from common.domain.posts import Destination
 from common.domain.project import ProjectSettings
 from common.domain.schedule import (
     CreateSchedule,
-    MoveSchedule,
     Schedule,
     ScheduleError,
+    UpdateSchedule,
     resolve_publish_at,
     stamp,
 )
@@ -63,6 +64,17 @@ class ScheduleClosedError(ConflictError):
         self.fields = {"status": schedule.status}
 
 
+class PostStartedError(ConflictError):
+    """A destination whose post has started (uploaded ahead of its time) cannot change."""
+
+    code = "post_started"
+
+    def __init__(self, platforms: Sequence[str]) -> None:
+        why = f"the {', '.join(platforms)} post has started: cancel the schedule to withdraw it"
+        super().__init__(f"destinations: {why}")
+        self.fields = {"destinations": why}
+
+
 class SeriesHooks(Protocol):
     """What a series adds to its runs' schedules (common/services/calendar/series.py)."""
 
@@ -75,6 +87,18 @@ class SeriesHooks(Protocol):
 
 def job_id_for(schedule_id: str) -> str:
     return f"{schedule_id}-job"
+
+
+def _check_started_posts(schedule: Schedule, destinations: list[Destination]) -> None:
+    """PostStartedError naming `destinations` when a platform whose post has started (a YouTube
+    video uploaded ahead of its time) would be changed or left out."""
+    before = {d.platform: d for d in schedule.destinations}
+    after = {d.platform: d for d in destinations}
+    started = [
+        p.platform for p in schedule.posts if before.get(p.platform) != after.get(p.platform)
+    ]
+    if started:
+        raise PostStartedError(started)
 
 
 def schedule_data(schedule: Schedule) -> dict[str, Any]:
@@ -190,22 +214,30 @@ class ScheduleService:
         self.enqueue_exact(schedule)
         return schedule
 
-    def move(self, owner: str, schedule_id: str, command: MoveSchedule) -> Schedule:
-        """Move a schedule that is still open to another time (and zone)."""
+    def update(self, owner: str, schedule_id: str, command: UpdateSchedule) -> Schedule:
+        """Move a schedule that is still open to another time (and zone), or change its
+        destinations (a platform whose post has started keeps its own: ConflictError)."""
         current = self.get(owner, schedule_id)
         timezone = command.timezone or current.timezone
         now = self._clock.now()
-        publish_at = self._future(resolve_publish_at(command.publish_at, timezone), now)
+        publish_at = None
+        if command.publish_at is not None:
+            publish_at = self._future(resolve_publish_at(command.publish_at, timezone), now)
         lead = current.publish_at - current.generate_at
-        if current.project_id is not None:
+        if current.project_id is not None and publish_at is not None:
             lead = self.lead_time(self._projects.load(current.project_id).settings)
 
-        def move(s: Schedule) -> None:
+        def update(s: Schedule) -> None:
             if s.owner != owner:
                 raise NotFoundError(f"schedule {schedule_id} not found")
             if not s.open:
                 raise ScheduleClosedError(s)
             s.timezone = timezone
+            if command.destinations is not None:
+                _check_started_posts(s, command.destinations)
+                s.destinations = list(command.destinations)
+            if publish_at is None:
+                return
             s.publish_at = publish_at
             if s.status == "scheduled":
                 s.generate_at = max(publish_at - lead, now)
@@ -213,9 +245,10 @@ class ScheduleService:
             else:  # generating: the job runs on; publishing waits for the new time
                 s.next_at = publish_at
 
-        moved, _ = self.mutate(schedule_id, move)
-        self.enqueue_exact(moved)
-        return moved
+        updated, _ = self.mutate(schedule_id, update)
+        if publish_at is not None:
+            self.enqueue_exact(updated)
+        return updated
 
     def cancel(self, owner: str, schedule_id: str) -> Schedule:
         """Cancel an open schedule (its running job too); a published one is a 409."""

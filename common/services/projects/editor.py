@@ -22,11 +22,13 @@ from common.domain.commands import (
     DeleteScene,
     InsertScene,
     ReorderScenes,
+    UpdateListings,
     UpdateScene,
     UpdateStyle,
     parse,
 )
 from common.domain.errors import InvalidInputError, NotFoundError
+from common.domain.listings import Listings, listings_from
 from common.domain.pacing import (
     ESPEAK_RATES,
     MAX_SCENES,
@@ -201,6 +203,16 @@ def update_style(story: Story, changes: dict[str, Any]) -> Story:
     return validated(data)
 
 
+def update_listings(story: Story, changes: dict[str, Any]) -> Story:
+    """The story with the given fields of each platform's listing replaced. A story written
+    before listings were starts from the ones its title and logline make."""
+    current = story.listings or listings_from(story.title, story.logline)
+    data = current.model_dump(mode="json")
+    for platform, fields in changes.items():
+        data[platform] = {**data[platform], **fields}
+    return story.model_copy(update={"listings": parse(Listings, data)})
+
+
 # -- the service ----------------------------------------------------------------------------------
 
 
@@ -284,6 +296,13 @@ class StoryEditor:
         """Put the scenes in `command.order` (every scene id once)."""
         return self._projects.edit_story(
             owner, project_id, command.revision, lambda s: reorder_scenes(s, command.order)
+        )
+
+    def update_listings(self, owner: str, project_id: str, command: UpdateListings) -> Project:
+        """Change what YouTube, TikTok and Instagram show with the video."""
+        changes = command.given(exclude={"revision"})
+        return self._projects.edit_story(
+            owner, project_id, command.revision, lambda s: update_listings(s, changes)
         )
 
     def update_style(self, owner: str, project_id: str, command: UpdateStyle) -> Project:

@@ -10,13 +10,13 @@ import { settingsFields } from './settings-form.js';
 // Settings the script is written from: changing one clears the written story (and its edits).
 const SCRIPT_SETTINGS = ['duration_s', 'language', 'visual_style', 'aspect', 'seed'];
 
-function section(id, heading, form) {
+export function section(id, heading, form) {
   const state = h('span', { class: 'muted small' });
   const el = h('details', { class: 'card project-section' }, h('summary', {}, h('h2', { id }, heading), state), form);
   return { el, state };
 }
 
-async function save(form, button, change, onSaved, done) {
+export async function save(form, button, change, onSaved, done) {
   clearErrors(form);
   button.disabled = true;
   try {

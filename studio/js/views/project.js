@@ -10,6 +10,7 @@ import { projectMenu } from './project-menu.js';
 import { soundAndBrand } from './project-media.js';
 import { lookPanel, settingsPanel } from './project-settings.js';
 import { sceneBoard } from './scenes.js';
+import { listingsPanel } from './listings.js';
 import { settingsSummary } from './settings.js';
 import { uploadsStore } from './uploads.js';
 
@@ -100,6 +101,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     control?.scrollIntoView({ block: 'center' });
     control?.focus();
   }
+  const listings = await listingsPanel({ getProject: () => state.project, onSaved: (p) => onSaved(p, null) });
   if (signal.aborted) return undefined;
 
   const running = () => state.jobs.find((j) => !TERMINAL.includes(j.status)) || null;
@@ -219,7 +221,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     }
     renderHeader();
     board.update({ project: saved });
-    for (const panel of [media, look, setup]) panel.update(saved);
+    for (const panel of [media, look, setup, listings]) panel.update(saved);
   }
 
   // Media links are asked for when the job references media it had not before.
@@ -322,7 +324,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     editedBanner,
     body,
     board.el,
-    h('div', { class: 'project-sections' }, look.el, media.el, setup.el),
+    h('div', { class: 'project-sections' }, look.el, media.el, setup.el, listings.el),
     history,
   );
   const problem = query.get('problem');
@@ -335,7 +337,7 @@ export async function renderProject(main, { params: [projectId, jobId], query, s
     renderHeader();
     board.update({ project: state.project });
   }
-  for (const panel of [media, look, setup]) panel.update(state.project);
+  for (const panel of [media, look, setup, listings]) panel.update(state.project);
 
   return () => {
     stopped = true;

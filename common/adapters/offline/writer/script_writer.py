@@ -1,6 +1,7 @@
 """OfflineScriptWriter: a story from a prompt with templates and rules, no network and no model.
 
-The same (prompt, seed, duration, language) always gives the same Story. The prompt is read into
+The same (prompt, seed, duration, language) always gives the same Story, with each platform's
+listing (writer/listing.py). The prompt is read into
 a Premise (who, what happens, where), a cast is named and given fixed looks, and the story's arc
 (hook, development, turn, resolution) is told in lines sized to the requested duration: each
 scene's narration is estimated at the narrator's speaking rate, fits a 4, 6 or 8 s clip with
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from common.adapters.langid.detector import LangidDetector
 from common.adapters.offline.writer.draft import Draft
+from common.adapters.offline.writer.listing import offline_listings
 from common.adapters.offline.writer.premise import Premise, clean_prompt
 from common.adapters.offline.writer.read_en import analyse_en
 from common.adapters.offline.writer.read_intl import analyse_any, analyse_ar, analyse_zh
@@ -89,10 +91,12 @@ class OfflineScriptWriter:
                 fields={"duration_s": f"must be between {MIN_VIDEO_S} and {MAX_VIDEO_S}"},
             )
         if request.avoid_topics:  # a series' next episode: not a title told before
-            return new_episode(
+            story = new_episode(
                 request, lambda r: self.write(r.model_copy(update={"avoid_topics": []}))
             )
-        language = self.story_language(request.language, text)
-        prompt_language = language if request.language == "auto" else self._detector.detect(text)
-        premise = analyse(text, prompt_language)
-        return Draft(premise, language, request, self.rates).story()
+        else:
+            language = self.story_language(request.language, text)
+            detected = language if request.language == "auto" else self._detector.detect(text)
+            premise = analyse(text, detected)
+            story = Draft(premise, language, request, self.rates).story()
+        return story.model_copy(update={"listings": offline_listings(story)})
