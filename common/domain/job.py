@@ -54,6 +54,18 @@ STAGE_SPAN: dict[str, tuple[int, int]] = {
 }
 
 
+class Unbilled(StrictModel):
+    """A provider call that delivered nothing (refused by its safety filter, failed, timed out):
+    recorded with what it would have cost, and not charged (Veo bills delivered video only)."""
+
+    provider: str
+    units: float = Field(ge=0)
+    unit: str
+    list_usd: float = Field(0.0, ge=0, description="what it would have cost had it delivered")
+    reason: str
+    key: str = Field(description="content key of the call's inputs")
+
+
 class SceneState(StrictModel):
     """Where one scene is, and the keys of what it has produced so far."""
 
@@ -77,6 +89,11 @@ class SceneState(StrictModel):
     keyframe_origin: AssetOrigin | None = None
     clip_origin: AssetOrigin | None = Field(
         None, description="generated also when a clip fell back (its provider was asked)"
+    )
+    estimated_usd: float | None = Field(None, description="the scene's estimate, once written")
+    cost_usd: float = Field(0.0, description="what the scene's provider calls were charged")
+    unbilled: list[Unbilled] = Field(
+        default_factory=list, description="calls that delivered nothing, not charged"
     )
 
     def finished(self, step: SceneStep) -> bool:
@@ -173,10 +190,16 @@ class StageTiming(StrictModel):
 
 
 class CostLine(StrictModel):
+    """One provider's use by a job: what it delivered and was charged (`units`, `actual_usd`;
+    `estimated_usd` is the same at list price), and what it was asked for but did not deliver
+    (`refused_units`, `refused_usd` at list price: not charged)."""
+
     units: float = 0.0
     unit: str = ""
     estimated_usd: float = 0.0
     actual_usd: float = 0.0
+    refused_units: float = 0.0
+    refused_usd: float = 0.0
 
 
 class Counted(StrictModel):
@@ -229,7 +252,9 @@ class Job(StrictModel):
     cost: dict[str, CostLine] = Field(default_factory=dict)
     counted: Counted | None = Field(None, description="what it counts against the day's limits")
     estimate: RenderEstimate | None = Field(
-        None, description="storyboards: what rendering the story will cost, per scene and in all"
+        None,
+        description="what rendering the story costs, per scene and in all: a storyboard's at "
+        "its end, a video job's once its story is written",
     )
     regenerated_scenes: list[str] = Field(
         default_factory=list, description="ready scenes with at least one asset generated"

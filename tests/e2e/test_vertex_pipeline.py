@@ -58,10 +58,12 @@ def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
         assert sent.body["parameters"]["aspectRatio"] == "9:16"
         assert sent.body["instances"][0]["image"]["bytesBase64Encoded"]
 
-    # Charged at the models' list prices: a story, five images, every clip second started.
+    # Charged at the models' list prices: a story, five images, the clip seconds delivered;
+    # the refused clip is recorded with its reason and what it would have cost, not charged.
     story = svc.projects.load(job.project_id).story
     price = model_catalogue.model_info
-    clip_seconds = sum(s.clip_seconds for s in story.scenes)
+    clip_seconds = sum(s.clip_seconds for s in story.scenes if s.id != "s02")
+    refused_s = story.scene("s02").clip_seconds
     script_model = svc.settings.gemini_script_model
     assert job.cost[f"gemini/{script_model}"].estimated_usd == pytest.approx(
         price(script_model).usd_per_unit
@@ -73,7 +75,22 @@ def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
     )
     veo = job.cost[f"veo/{VEO}"]
     assert veo.units == clip_seconds
-    assert veo.estimated_usd == pytest.approx(clip_seconds * price(VEO).usd_per_unit)
+    assert veo.actual_usd == pytest.approx(clip_seconds * price(VEO).usd_per_unit)
+    assert veo.refused_units == refused_s
+    assert veo.refused_usd == pytest.approx(refused_s * price(VEO).usd_per_unit)
+    [unbilled] = filtered.unbilled
+    assert (unbilled.units, unbilled.unit) == (refused_s, "second") and REASON in unbilled.reason
+    assert svc.pipeline.quotas.view(OWNER).today.veo_s == clip_seconds
+    # Cost per scene: what each scene was charged, next to its estimate.
+    for scene in story.scenes:
+        state = job.scenes[scene.id]
+        veo_s = scene.clip_seconds if scene.id != "s02" else 0
+        assert state.cost_usd == pytest.approx(
+            price(svc.settings.gemini_image_model).usd_per_unit + veo_s * price(VEO).usd_per_unit
+        )
+        assert state.estimated_usd is not None and state.estimated_usd >= state.cost_usd
+    assert job.estimate is not None
+    assert sum(s.cost_usd for s in job.scenes.values()) < job.estimate.total_usd
 
 
 def test_a_clip_start_retried_and_delivered_twice_is_started_and_charged_once(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from common.config import Settings
 from common.domain.errors import NotFoundError
-from common.domain.job import CostLine, Job
+from common.domain.job import CostLine, Job, Unbilled
 from common.domain.quota import USAGE_DAYS
 from common.domain.usage import COLLECTION, Charge, UsageEvent
 from common.ports import Clock, DocumentStore, Transaction
@@ -56,16 +56,52 @@ class UsageRecorder:
             account, today = debit(account, today, event, grant=grant, now=now)
             # Reads are done; the writes apply together at commit.
             tx.create(COLLECTION, event.id, event.model_dump(mode="json"))
+            changes: dict[str, object] = {
+                "cost": _add_cost(job, event),
+                "updated_at": now.isoformat(),
+            }
+            scene = job.scenes.get(charge.scene_id or "")
+            if scene is not None:  # the scene's own bill
+                changes[f"scenes.{charge.scene_id}.cost_usd"] = round(scene.cost_usd + event.usd, 6)
+            tx.update(JOBS, job_id, changes)
+            write_account(tx, account)
+            _write_day(tx, today)
+            return True
+
+        return self._store.transaction(run)
+
+    def record_unbilled(self, job_id: str, scene_id: str, unbilled: Unbilled) -> bool:
+        """Record a call of the scene that delivered nothing, with what it would have cost, on
+        the scene and its provider's cost line; no debit. False when recorded before (the
+        same call's key)."""
+
+        def run(tx: Transaction) -> bool:
+            doc = tx.get(JOBS, job_id)
+            if doc is None:
+                raise NotFoundError(f"job {job_id} not found")
+            job = Job.model_validate(doc.data)
+            scene = job.scenes.get(scene_id)
+            if scene is None or any(u.key == unbilled.key for u in scene.unbilled):
+                return False
+            cost = dict(job.cost)
+            line = cost.get(unbilled.provider) or CostLine(unit=unbilled.unit)
+            cost[unbilled.provider] = line.model_copy(
+                update={
+                    "refused_units": round(line.refused_units + unbilled.units, 6),
+                    "refused_usd": round(line.refused_usd + unbilled.list_usd, 4),
+                }
+            )
             tx.update(
                 JOBS,
                 job_id,
                 {
-                    "cost": _add_cost(job, event),
-                    "updated_at": now.isoformat(),
+                    "cost": {k: v.model_dump(mode="json") for k, v in cost.items()},
+                    f"scenes.{scene_id}.unbilled": [
+                        u.model_dump(mode="json") for u in [*scene.unbilled, unbilled]
+                    ],
+                    "updated_at": self._clock.now().isoformat(),
                 },
             )
-            write_account(tx, account)
-            _write_day(tx, today)
             return True
 
         return self._store.transaction(run)
@@ -85,11 +121,13 @@ def _add_cost(job: Job, event: UsageEvent) -> dict[str, object]:
     provider ids are not plain field names)."""
     cost = dict(job.cost)
     line = cost.get(event.provider) or CostLine(unit=event.unit)
-    cost[event.provider] = CostLine(
-        units=round(line.units + event.units, 6),
-        unit=event.unit,
-        estimated_usd=round(line.estimated_usd + event.usd, 4),
-        actual_usd=round(line.actual_usd + event.usd, 4),
+    cost[event.provider] = line.model_copy(
+        update={
+            "units": round(line.units + event.units, 6),
+            "unit": event.unit,
+            "estimated_usd": round(line.estimated_usd + event.usd, 4),
+            "actual_usd": round(line.actual_usd + event.usd, 4),
+        }
     )
     return {k: v.model_dump(mode="json") for k, v in cost.items()}
 

@@ -28,6 +28,9 @@ from common.services.pipeline.scene_sources import finish_own_clip
 
 log = logging.getLogger(__name__)
 
+# What a clip step asked the video provider: its id, the seconds asked for, the call's key.
+Asked = tuple[str, int, str]
+
 
 class ClipStep:
     def __init__(
@@ -101,21 +104,20 @@ class ClipStep:
             # Recorded at once, before anything else can fail: see `begun` above.
             deadline = self._clock.now() + timedelta(seconds=self._settings.clip_deadline_s)
             ctx.jobs.update_scene(job.id, scene_id, clip_operation=op.name, clip_deadline=deadline)
-            ctx.charge(
-                job.id, video.id, request.duration_s,
-                stage="clip", scene_id=scene_id, key=cache_key,
-            )  # fmt: skip
+            # Charged when the clip is delivered (_done), not now: a refused, failed or timed
+            # out generation delivers nothing and is recorded apart, uncharged (_fallback).
             return ClipStarted(operation=op)
 
         key = ledger_key(steps.CLIP, job.id, scene_id)
         started = ctx.ledger.run_once(key, ClipStarted, start)
+        asked = (video.id, request.duration_s, cache_key)
         if started.result is not None:
             self._done(job, scene_id, started.result, cache_key, origin="cached")
         elif started.failed is not None:
-            self._fallback(job, scene_id, f"clip generation failed: {started.failed}")
+            self._fallback(job, scene_id, f"clip generation failed: {started.failed}", asked)
         else:
             assert started.operation is not None
-            self._settle(job, scene_id, started.operation, cache_key, poll=0)
+            self._settle(job, scene_id, started.operation, asked, poll=0)
 
     def _poll(self, job: Job, scene_id: str, poll: int, delivery: Delivery) -> None:
         state = job.scenes[scene_id]
@@ -128,22 +130,24 @@ class ClipStep:
         cache_key = self._assets.clip_key(
             job.owner, video.id, request.model_dump(exclude={"output_prefix"})
         )
+        asked = (video.id, request.duration_s, cache_key)
         if state.clip_deadline is not None and self._clock.now() > state.clip_deadline:
             limit = int(self._settings.clip_deadline_s)
-            self._fallback(job, scene_id, f"clip generation timed out after {limit} s")
+            self._fallback(job, scene_id, f"clip generation timed out after {limit} s", asked)
             return
         try:
             op = video.poll(state.clip_operation)
         except ProviderError as exc:
             if exc.retryable and not delivery.last_attempt:
                 raise
-            self._fallback(job, scene_id, f"clip polling failed: {exc.code}: {exc.message}")
+            reason = f"clip polling failed: {exc.code}: {exc.message}"
+            self._fallback(job, scene_id, reason, asked)
             return
-        self._settle(job, scene_id, op, cache_key, poll=poll)
+        self._settle(job, scene_id, op, asked, poll=poll)
 
-    def _settle(
-        self, job: Job, scene_id: str, op: ClipOperation, cache_key: str, poll: int
-    ) -> None:
+    def _settle(self, job: Job, scene_id: str, op: ClipOperation, asked: Asked, poll: int) -> None:
+        """Poll again later, fall back (nothing delivered) or keep the delivered clip, charged."""
+        provider, seconds, cache_key = asked
         if not op.done:
             self._ctx.enqueue(
                 steps.CLIP,
@@ -153,12 +157,17 @@ class ClipStep:
                 delay_s=self._settings.clip_poll_interval_s,
             )
         elif op.filtered:
-            self._fallback(
-                job, scene_id, f"refused by the safety filter: {op.error or 'no reason'}"
-            )
+            reason = f"refused by the safety filter: {op.error or 'no reason'}"
+            self._fallback(job, scene_id, reason, asked)
         elif op.error or op.result is None:
-            self._fallback(job, scene_id, f"clip generation failed: {op.error or 'no video'}")
+            self._fallback(
+                job, scene_id, f"clip generation failed: {op.error or 'no video'}", asked
+            )
         else:
+            # Delivered: charged now, once (the call's content key makes the usage event).
+            self._ctx.charge(
+                job.id, provider, seconds, stage="clip", scene_id=scene_id, key=cache_key
+            )
             self._done(job, scene_id, op.result, cache_key, origin="generated")
 
     # -- outcomes ---------------------------------------------------------------------------
@@ -177,9 +186,15 @@ class ClipStep:
             motion=result.motion,
         )
 
-    def _fallback(self, job: Job, scene_id: str, reason: str) -> None:
-        """Ken Burns motion over the keyframe instead of a generated clip."""
+    def _fallback(self, job: Job, scene_id: str, reason: str, asked: Asked) -> None:
+        """Ken Burns motion over the keyframe instead of a generated clip; what the provider
+        was asked for is recorded, uncharged, with the reason."""
         log.warning("job %s scene %s falls back to Ken Burns: %s", job.id, scene_id, reason)
+        provider, seconds, cache_key = asked
+        self._ctx.record_unbilled(
+            job.id, provider, seconds, stage="clip", key=cache_key, scene_id=scene_id,
+            reason=reason,
+        )  # fmt: skip
         story = self._ctx.story(job)
         state = job.scenes[scene_id]
         earlier = state.fallback_reason  # a toned-down keyframe's note stays beside this one

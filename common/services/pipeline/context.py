@@ -12,7 +12,7 @@ from typing import Any
 
 from common.config import Settings
 from common.domain.errors import StoryGeniusError
-from common.domain.job import Job, RenderEstimate
+from common.domain.job import Job, RenderEstimate, Unbilled
 from common.domain.providers import STAGE_PROVIDER, ProviderChoice
 from common.domain.steps import StepSpec
 from common.domain.story import Story
@@ -129,6 +129,26 @@ class StepContext:
             unit=info.price.unit, usd=info.price.cost(units), key=key, quota=info.quota,
         )  # fmt: skip
         self._usage.record(job_id, charge)
+
+    def record_unbilled(
+        self,
+        job_id: str,
+        provider: str,
+        units: float,
+        *,
+        stage: UsageStage,
+        key: str,
+        scene_id: str,
+        reason: str,
+    ) -> None:
+        """Record a call that delivered nothing (refused, failed, timed out) on the scene and
+        its provider's cost line, with what it would have cost at list price; not charged."""
+        info = self.choice.of(STAGE_PROVIDER[stage])
+        unbilled = Unbilled(
+            provider=provider, units=units, unit=info.price.unit,
+            list_usd=round(info.price.cost(units), 6), reason=reason, key=key,
+        )  # fmt: skip
+        self._usage.record_unbilled(job_id, scene_id, unbilled)
 
     def finish_scene(self, job_id: str, scene_id: str, **fields: Any) -> None:
         """Record a scene's progress; the last scene ready enqueues assembly (see FanIn)."""

@@ -82,6 +82,12 @@ class ScriptStep:
             if j.kind == "script":
                 j.finish(ctx.clock.now())
                 return
+            if j.makes_video and j.estimate is None:
+                # What rendering the story will cost, per scene and in total, before any of it
+                # is paid for (the storyboard's estimate, by the same function).
+                j.estimate = ctx.estimate_render(j)
+                for scene_id, usd in j.estimate.scenes.items():
+                    j.scenes[scene_id].estimated_usd = usd
             j.stage = "references"
             j.progress = max(j.progress, STAGE_SPAN["references"][0])
 
