@@ -22,9 +22,11 @@ from common.domain.model_catalogue import (
     DEFAULT_SCRIPT_MODEL,
     DEFAULT_VEO_MODEL,
 )
+from common.domain.steps import QUEUE_CONCURRENCY
 
 PREFIX = "STORYGENIUS_"
 _PROVIDER_ID = r"^[a-z][a-z0-9_-]{0,39}$"
+_LIMITS = r"^([a-z]+=[1-9][0-9]{0,2}(,[a-z]+=[1-9][0-9]{0,2})*)?$"  # class=n,...
 
 
 class Settings(BaseModel):
@@ -45,9 +47,16 @@ class Settings(BaseModel):
     data_dir: Path = Path(".storygenius")
 
     # Pipeline behaviour
-    queue_workers: int = Field(4, ge=1, le=64)
+    # The in-process queue's limits per step class, over common/domain/steps.py's
+    # QUEUE_CONCURRENCY: e.g. "images=4,video=8" (what is not named keeps its default).
+    queue_concurrency: str = Field("", pattern=_LIMITS)
     max_attempts: int = Field(5, ge=1, le=100)
-    clip_poll_interval_s: float = Field(15.0, gt=0)
+    # A Veo operation is polled first when it is likely done (a Veo 3.1 Fast clip takes about a
+    # minute), then every `clip_poll_interval_s`: polling every 15 s from the start found a clip
+    # 7.5 s after it was ready on average, and spent requests of Veo's per-minute budget on
+    # operations that could not be done yet.
+    clip_first_poll_s: float = Field(45.0, gt=0)
+    clip_poll_interval_s: float = Field(5.0, gt=0)
     clip_deadline_s: float = Field(900.0, gt=0)
     progress_interval_s: float = Field(1.0, ge=0)
     step_lease_s: float = Field(900.0, gt=0, description="how long a claimed step stays claimed")
@@ -170,8 +179,14 @@ class Settings(BaseModel):
 
     # Observability (common/adapters/otel): where spans go, comma-separated. `store` keeps each
     # job's spans with the job (GET /v1/jobs/{id}/trace), `cloudtrace` sends them to Cloud Trace
-    # too; `none` traces nothing.
+    # too; `none` traces nothing. Job metrics (latency by stage, failures by stage, cost per
+    # video) go to Cloud Monitoring with `cloudmonitoring`.
     trace_export: str = Field("store", pattern=r"^(none|(store|cloudtrace)(,(store|cloudtrace))*)$")
+    metrics_export: Literal["none", "cloudmonitoring"] = "none"
+    # Where `cloudtrace` sends spans (OTLP/HTTP): Google's Telemetry API unless a stand-in is
+    # named; `none` sends no credentials (a local stand-in).
+    telemetry_endpoint: str = ""
+    telemetry_auth: Literal["adc", "none"] = "adc"
 
     # Providers
     # Another Vertex AI endpoint (regional, Private Service Connect, a stand-in); it still gets
@@ -231,6 +246,13 @@ class Settings(BaseModel):
             self.google_cloud_project
         ):
             raise ValueError("GOOGLE_CLOUD_PROJECT is required for Cloud Tasks and Cloud Run")
+        unknown = {p.partition("=")[0] for p in self.queue_concurrency.split(",") if p}
+        unknown -= set(QUEUE_CONCURRENCY)
+        if unknown:
+            raise ValueError(
+                f"STORYGENIUS_QUEUE_CONCURRENCY names no queue class {sorted(unknown)}: "
+                f"use {', '.join(QUEUE_CONCURRENCY)}"
+            )
         if self.blobs == "gcs" and not self.bucket:
             raise ValueError("STORYGENIUS_BUCKET is required with STORYGENIUS_BLOBS=gcs")
         if self.auth == "firebase" and not (self.firebase_project or self.google_cloud_project):
@@ -239,6 +261,15 @@ class Settings(BaseModel):
                 "STORYGENIUS_AUTH=firebase: ID tokens are checked against the project"
             )
         return self
+
+    @property
+    def queue_limits(self) -> dict[str, int]:
+        """Steps of each queue class the in-process queue runs at once."""
+        limits = {**QUEUE_CONCURRENCY, "voice": self.elevenlabs_max_concurrency}
+        for part in filter(None, self.queue_concurrency.split(",")):
+            name, _, count = part.partition("=")
+            limits[name] = int(count)
+        return limits
 
     @property
     def database_path(self) -> Path:

@@ -12,6 +12,7 @@ link at `/media/...` (functions/media.py).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,7 +96,7 @@ def serve(host: str, port: int) -> int:
 
     from common.bootstrap import build_services, install
     from common.config import Settings
-    from common.logs import configure_json_logging
+    from common.logs import configure_json_logging, correlate_traces
     from functions.edge import JsonErrorsHandler, allowed_hosts, guard
     from functions.events import start_timer
 
@@ -113,6 +114,9 @@ def serve(host: str, port: int) -> int:
     # Built before the first request: the in-process queue starts its workers.
     svc = build_services(settings)
     install(svc)
+    correlate_traces(settings.google_cloud_project, svc.tracer.log_ids)
+    # What the first job would load in its first steps, loaded while nobody waits for it.
+    threading.Thread(target=svc.warm_up, name="warm-up", daemon=True).start()
     start_timer(svc, svc.settings.tick_interval_s)  # Cloud Scheduler's tick, locally
     print(
         f"serving http://{host}:{port}/ (the Studio; API at /v1, steps at /tasks/<step>)",

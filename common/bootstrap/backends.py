@@ -69,9 +69,9 @@ def build_queue(settings: Settings, tracer: Tracer = NULL_TRACER) -> TaskQueue:
         from common.adapters.local.inprocess_queue import InProcessTaskQueue
 
         return InProcessTaskQueue(
-            workers=settings.queue_workers,
             max_attempts=settings.max_attempts,
             trace_context=tracer.carrier,
+            limits=settings.queue_limits,
         )
     from common.adapters.gcp.cloud_tasks import CloudTasksQueue, emulator_client
 

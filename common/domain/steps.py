@@ -28,6 +28,19 @@ StepStage = Literal["script", "references", "scenes", "assembly"]
 # must not starve narration, and assembly starts few Cloud Run executions at once.
 QueueClass = Literal["script", "images", "voice", "video", "assemble", "publish"]
 DEFAULT_QUEUE_CLASS = "default"  # a target without a class of its own (none today)
+# Steps of one class running at once (Cloud Tasks' max_concurrent_dispatches, which
+# infra/terraform/tasks.tf sets to the same numbers; the in-process queue keeps the same limits
+# per class, so a class waiting on its provider never holds up another). The voice class follows
+# the ElevenLabs account's concurrency (STORYGENIUS_ELEVENLABS_MAX_CONCURRENCY) unless set.
+QUEUE_CONCURRENCY: dict[str, int] = {
+    "script": 10,
+    "images": 20,
+    "voice": 2,
+    "video": 20,
+    "assemble": 3,
+    "publish": 20,
+    DEFAULT_QUEUE_CLASS: 10,
+}
 
 
 @dataclass(frozen=True)

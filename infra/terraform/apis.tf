@@ -8,16 +8,19 @@ locals {
     "cloudkms.googleapis.com", # the key that wraps secrets at rest
     "cloudscheduler.googleapis.com",
     "cloudtasks.googleapis.com",
+    "cloudtrace.googleapis.com",
     "eventarc.googleapis.com", # the Pub/Sub trigger of scheduler_tick
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com", # signBlob: V4 signed URLs without a key file
     "logging.googleapis.com",
+    "monitoring.googleapis.com", # job metrics (latency and failures by stage, cost per video)
     "pubsub.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
+    "telemetry.googleapis.com", # spans over OTLP into Cloud Trace
   ]
 }
 

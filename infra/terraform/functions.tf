@@ -38,6 +38,10 @@ locals {
     STORYGENIUS_KMS_KEY         = google_kms_crypto_key.secrets.id
     STORYGENIUS_PUBLIC_BASE_URL = var.public_base_url
     STORYGENIUS_TIKTOK_AUDITED  = tostring(var.tiktok_audited)
+    # One trace per job: spans kept with the job (GET /v1/jobs/{id}/trace) and sent to Cloud
+    # Trace through the Telemetry (OTLP) API; job metrics to Cloud Monitoring (iam.tf grants).
+    STORYGENIUS_TRACE_EXPORT   = "store,cloudtrace"
+    STORYGENIUS_METRICS_EXPORT = "cloudmonitoring"
   }
 
   # One function per step of the registry (common/domain/steps.py), with the resources it

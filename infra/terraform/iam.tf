@@ -59,6 +59,18 @@ locals {
   }
 }
 
+# Every process traces the job it works on (Cloud Trace through the Telemetry API) and the
+# process that ends a job writes its metrics (Cloud Monitoring).
+resource "google_project_iam_member" "telemetry_writer" {
+  for_each = {
+    for pair in setproduct(["roles/cloudtrace.agent", "roles/monitoring.metricWriter"], keys(local.runtime_members)) :
+    "${pair[0]}-${pair[1]}" => { role = pair[0], member = local.runtime_members[pair[1]] }
+  }
+  project = var.project
+  role    = each.value.role
+  member  = each.value.member
+}
+
 # Firestore has no per-collection IAM; security rules guard clients, this guards servers.
 resource "google_project_iam_member" "firestore_user" {
   for_each = local.runtime_members

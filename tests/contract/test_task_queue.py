@@ -341,3 +341,65 @@ def test_inprocess_backoff_is_capped() -> None:
 def test_inprocess_refuses_a_queue_without_workers() -> None:
     with pytest.raises(InvalidInputError):
         InProcessTaskQueue(workers=0)
+
+
+def test_inprocess_a_class_at_its_limit_holds_back_its_own_tasks_only() -> None:
+    """Like Cloud Tasks' queue per step class: narration waiting on its provider's slots never
+    holds the threads keyframes need."""
+    release = threading.Event()
+    three = threading.Barrier(3)  # keyframes meet three at a time (they can: their limit is 3)
+    running: dict[str, int] = {"voice": 0, "images": 0}
+    most: dict[str, int] = {"voice": 0, "images": 0}
+    lock = threading.Lock()
+
+    def handler(task: Task, delivery: Delivery) -> None:
+        kind = "voice" if task.target == "step_narration" else "images"
+        with lock:
+            running[kind] += 1
+            most[kind] = max(most[kind], running[kind])
+        if kind == "voice":
+            release.wait(WAIT_S)
+        else:
+            three.wait(WAIT_S)
+        with lock:
+            running[kind] -= 1
+
+    with InProcessTaskQueue(limits={"voice": 2, "images": 3, "default": 1}) as queue:
+        queue.bind(handler)
+        for i in range(6):
+            queue.enqueue(Task("step_narration", {"i": i}))
+        for i in range(9):
+            queue.enqueue(Task("step_keyframe", {"i": i}))
+        # Every keyframe runs while the narrations wait, three at a time at most.
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            with lock:
+                if running["voice"] == 2 and most["images"] and running["images"] == 0:
+                    break
+            time.sleep(0.01)
+        with lock:
+            assert (running["voice"], running["images"]) == (2, 0)
+        release.set()
+        assert queue.wait_idle(WAIT_S)
+    assert most == {"voice": 2, "images": 3}
+
+
+def test_inprocess_a_target_without_a_class_of_its_own_runs_in_the_default_class() -> None:
+    handler = Handler()
+    with InProcessTaskQueue(limits={"default": 1}) as queue:
+        queue.bind(handler)
+        for i in range(3):
+            queue.enqueue(Task("not_a_step", {"i": i}))
+        assert queue.wait_idle(WAIT_S)
+    assert len(handler.deliveries) == 3
+
+
+def test_inprocess_a_task_carries_the_trace_context_it_was_enqueued_in() -> None:
+    handler = Handler()
+    context = {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"}
+    with InProcessTaskQueue(trace_context=lambda: context, **FAST) as queue:
+        queue.bind(handler)
+        queue.enqueue(Task("step_script", {"job_id": "j1"}))
+        assert queue.wait_idle(WAIT_S)
+    [(_, delivery, _)] = handler.deliveries
+    assert delivery.trace == context

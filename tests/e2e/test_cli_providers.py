@@ -58,6 +58,7 @@ def test_make_with_vertex_providers_writes_the_video_through_the_stub(tmp_path, 
         STORYGENIUS_VERTEX_BASE_URL=vertex_stub.url,
         STORYGENIUS_VERTEX_AUTH="none",
         STORYGENIUS_RENDER_PROFILE="draft",
+        STORYGENIUS_CLIP_FIRST_POLL_S="0.05",
         STORYGENIUS_CLIP_POLL_INTERVAL_S="0.05",
     )  # fmt: skip
 

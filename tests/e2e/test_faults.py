@@ -68,6 +68,7 @@ def test_twenty_jobs_under_faults_all_end_without_paying_twice(make_services, tm
             **DRAFT,
             "step_lease_s": LEASE_S,
             "stall_after_s": STALL_S,
+            "clip_first_poll_s": 0.05,
             "clip_poll_interval_s": 0.05,
             "clip_deadline_s": 86_400,
             "max_sweeps": 4,

@@ -2,7 +2,8 @@
 its stub), the request that starts it, every step delivery and every provider call are spans of
 one trace, each hop a child of the span that enqueued it; the API answers that trace to the
 job's owner only, until the project is deleted with its jobs; and the assembly job, started on
-Cloud Run with the trace context in its environment, continues the same trace."""
+Cloud Run with the trace context in its environment, continues the same trace. A job that
+ends is measured once: latency by stage, its cost."""
 
 from __future__ import annotations
 
@@ -10,15 +11,23 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
 from common.adapters.gcp.cloud_run import CloudRunJobRunner
+from common.adapters.otel.metrics import OtelMetrics
 from common.domain.traces import JobTrace, SpanRecord
+from common.services.observability.job_metrics import (
+    FAILURES,
+    JOB_LATENCY,
+    STAGE_LATENCY,
+    VIDEO_COST,
+)
 from functions import assemble_job
 from tests.contract.test_cloud_run import JOB, PROJECT, REGION, operation, rest_client
 from tests.stubs.elevenlabs_server import ElevenLabsStub
 from tests.stubs.vertex_server import VideoOutcome, sample_story
 from tests.support.api import ALICE, BOB, api_client, installed
-from tests.support.jobs import DRAFT, vertex_settings
+from tests.support.jobs import DRAFT, run_job, vertex_settings
 from tests.support.tasks_emulator import Receiver
 
 pytestmark = pytest.mark.slow
@@ -69,6 +78,7 @@ def _check_tree(spans: list[SpanRecord]) -> dict[str, SpanRecord]:
 def test_one_job_on_the_stand_ins_is_one_trace_of_every_delivery_and_provider_call(
     make_services, vertex_stub, voice
 ):
+    vertex_stub.latency["image"] = 1.0  # long enough for the two references to overlap
     svc = make_services(_settings(vertex_stub, voice))
     with installed(svc):
         client = api_client()
@@ -135,6 +145,11 @@ def test_one_job_on_the_stand_ins_is_one_trace_of_every_delivery_and_provider_ca
         assert span.attributes["storygenius.cost.actual_usd"] == pytest.approx(
             span.attributes["storygenius.cost.estimated_usd"]
         )
+    # The story's two characters are painted at once, not one after the other.
+    first, second = (
+        s for s in trace.spans if s.name == "images.generate" and parent(s) == "step_references"
+    )
+    assert second.start_time < first.end_time
     narrations = [s for s in trace.spans if s.name == "voice.narrate"]
     assert sum(s.attributes["storygenius.units"] for s in narrations) == voice.billed_characters
 
@@ -177,3 +192,29 @@ def test_the_assembly_job_on_cloud_run_continues_the_trace_of_the_step_that_star
     assert env["TRACEPARENT"].split("-")[2] == execution.parent_span_id
     ffmpeg = [s for s in spans if s.name == "ffmpeg"]
     assert ffmpeg and all(by_id[s.parent_span_id or ""].name == "assemble_job" for s in ffmpeg)
+
+
+def test_a_finished_job_is_measured_once_by_stage_with_its_cost(make_services):
+    reader = InMemoryMetricReader()
+    svc = make_services({**DRAFT}, metrics=OtelMetrics([reader]))
+    job = run_job(svc, "A fox guards a glowing forest", duration_s=10)
+    assert job.status == "done", job.error
+    data = reader.get_metrics_data()
+    assert data is not None
+    points = {
+        metric.name: list(metric.data.data_points)
+        for resource in data.resource_metrics
+        for scope in resource.scope_metrics
+        for metric in scope.metrics
+    }
+    stages = {p.attributes["stage"]: p for p in points[STAGE_LATENCY]}
+    assert {"script", "references", "scenes", "assembly"} <= set(stages)
+    for stage, timing in job.timings.items():
+        if timing.finished_at is not None:
+            seconds = (timing.finished_at - timing.started_at).total_seconds()
+            assert stages[stage].count == 1 and stages[stage].sum == pytest.approx(seconds)
+    [total] = points[JOB_LATENCY]
+    assert dict(total.attributes) == {"kind": "generate", "status": "done"}
+    [cost] = points[VIDEO_COST]
+    assert cost.count == 1 and cost.sum == 0.0  # offline providers cost nothing
+    assert FAILURES not in points

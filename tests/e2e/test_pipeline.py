@@ -75,7 +75,9 @@ def test_a_failing_voice_fails_the_job_naming_stage_scene_and_reason(make_servic
 
 def test_a_refused_clip_falls_back_to_ken_burns_and_the_job_says_why(make_services):
     video = RefusingVideo()
-    svc = make_services({**DRAFT, "clip_poll_interval_s": 0.05}, video=video)
+    svc = make_services(
+        {**DRAFT, "clip_first_poll_s": 0.05, "clip_poll_interval_s": 0.05}, video=video
+    )
     job = run_job(svc, "A fox guards a glowing forest", **SMALL)
 
     assert job.status == "done", job.error
@@ -88,7 +90,7 @@ def test_a_refused_clip_falls_back_to_ken_burns_and_the_job_says_why(make_servic
 
 
 def test_a_slow_clip_is_polled_until_done_and_its_file_is_used(make_services, tmp_path):
-    svc = make_services({**DRAFT, "clip_poll_interval_s": 0.05})
+    svc = make_services({**DRAFT, "clip_first_poll_s": 0.05, "clip_poll_interval_s": 0.05})
     video = SlowVideo(svc.blobs, polls=3)
     svc.pipeline.providers.replace("video", video)
     job = run_job(svc, "A child flies a kite over the sea", **SMALL)

@@ -14,7 +14,7 @@ from common.adapters.registry import default_registry
 from common.config import Settings
 from common.domain.errors import InvalidInputError
 from common.domain.model_catalogue import model_info
-from common.domain.steps import DEFAULT_QUEUE_CLASS
+from common.domain.steps import DEFAULT_QUEUE_CLASS, QUEUE_CONCURRENCY
 from common.domain.steps import STEPS as SPECS
 from functions.steps import STEPS
 from tests.support.terraform_model import (
@@ -178,10 +178,21 @@ def resource_problems(tf: TF) -> list[str]:
         ):
             if have != expect:
                 problems.append(f"{spec.name}: {field} {have!r} in terraform, {expect!r} in code")
-    classes = set(tf["locals"].get("queues", {}))
+    queues = tf["locals"].get("queues", {})
+    classes = set(queues)
     wanted = {spec.queue for spec in SPECS} | {DEFAULT_QUEUE_CLASS}
     problems += [f"queue class {c} is not in terraform" for c in sorted(wanted - classes)]
     problems += [f"queue class {c} is not in the registry" for c in sorted(classes - wanted)]
+    # The in-process queue runs each class as Cloud Tasks does (QUEUE_CONCURRENCY), except
+    # voice: both follow the ElevenLabs plan's concurrency, a deployment's own setting.
+    ev = Evaluator(tf)
+    for name in sorted(classes & set(QUEUE_CONCURRENCY) - {"voice"}):
+        have = ev.value(queues[name]["concurrent"])
+        if have != QUEUE_CONCURRENCY[name]:
+            problems.append(
+                f"queue class {name}: {have} at once in terraform, "
+                f"{QUEUE_CONCURRENCY[name]} in the registry"
+            )
     return problems
 
 

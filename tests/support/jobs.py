@@ -36,6 +36,7 @@ def vertex_settings(stub: Any, **extra: Any) -> dict[str, Any]:
         "vertex_base_url": stub.url,
         "vertex_auth": "none",
         "vertex_retry_delay_s": 0.01,
+        "clip_first_poll_s": 0.05,
         "clip_poll_interval_s": 0.05,
         **extra,
     }

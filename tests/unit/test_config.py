@@ -19,9 +19,25 @@ def test_the_embedded_default_needs_no_environment():
 
 
 def test_environment_variables_set_fields():
-    settings = Settings.from_env({"STORYGENIUS_QUEUE_WORKERS": "7", "STORYGENIUS_DATA_DIR": "/x"})
-    assert settings.queue_workers == 7
+    env = {"STORYGENIUS_QUEUE_CONCURRENCY": "images=7", "STORYGENIUS_DATA_DIR": "/x"}
+    settings = Settings.from_env(env)
+    assert settings.queue_limits["images"] == 7
+    assert settings.queue_limits["video"] == 20  # not named: the registry's default
     assert settings.data_dir == Path("/x")
+
+
+def test_the_voice_queue_follows_the_elevenlabs_concurrency_unless_named():
+    assert Settings.from_env({"ELEVENLABS_API_KEY": "k"}).queue_limits["voice"] == 2
+    env = {"STORYGENIUS_ELEVENLABS_MAX_CONCURRENCY": "5"}
+    assert Settings.from_env(env).queue_limits["voice"] == 5
+    env["STORYGENIUS_QUEUE_CONCURRENCY"] = "voice=3"
+    assert Settings.from_env(env).queue_limits["voice"] == 3
+
+
+def test_a_queue_class_the_registry_does_not_have_is_refused():
+    with pytest.raises(InvalidInputError) as info:
+        Settings.from_env({"STORYGENIUS_QUEUE_CONCURRENCY": "pictures=4"})
+    assert "pictures" in info.value.message
 
 
 def test_a_bad_value_names_the_variable():

@@ -141,11 +141,13 @@ def test_step_functions_get_the_resources_and_queue_classes_the_step_registry_de
     tf["locals"]["steps"]["step_keyframe"]["cpu"] = None
     tf["locals"]["queues"]["thumbnails"] = tf["locals"]["queues"]["default"]
     del tf["locals"]["queues"]["voice"]
+    tf["locals"]["queues"]["images"] = {**tf["locals"]["queues"]["images"], "concurrent": 5}
     assert resource_problems(tf) == [
         "step_keyframe: cpu None in terraform, '1' in code",
         "step_clip: memory '1Gi' in terraform, '512M' in code",
         "queue class voice is not in terraform",
         "queue class thumbnails is not in the registry",
+        "queue class images: 5 at once in terraform, 20 in the registry",
     ]
 
 

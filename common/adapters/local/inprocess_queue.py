@@ -4,6 +4,13 @@ It behaves like a Cloud Tasks queue in the ways the pipeline relies on: named ta
 de-duplicated, `delay_s` schedules a task for later, and a handler that raises a retryable error
 gets the task again after an exponential backoff (at least the error's `retry_after_s`), up to
 `max_attempts` deliveries. Nothing is persisted: pending tasks die with the process.
+
+Like the cloud's queue per step class, each class has its own limit of tasks running at once
+(`limits`, by the step registry's queue classes): narration steps waiting on the voice
+provider's few slots never hold the threads keyframes need. One shared pool for every step made
+the last keyframe of a 30-scene job reach the image model 47.7 s after the references (bench/
+latency.py); with a limit per class it is asked as soon as its class has room. Without
+`limits` every task shares one class of `workers`.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from common.domain.errors import ConflictError, InvalidInputError
+from common.domain.steps import DEFAULT_QUEUE_CLASS, QUEUE_CLASSES
 from common.ports.tasks import Delivery, Task, TraceContext
 
 logger = logging.getLogger(__name__)
@@ -57,13 +65,17 @@ class InProcessTaskQueue:
         *,
         remembered_names: int = 100_000,
         trace_context: TraceContext | None = None,
+        limits: Mapping[str, int] | None = None,
     ) -> None:
-        if workers < 1 or max_attempts < 1:
+        if workers < 1 or max_attempts < 1 or min((limits or {"": 1}).values()) < 1:
             raise InvalidInputError(
-                "a task queue needs at least one worker and one attempt",
-                fields={"workers": str(workers), "max_attempts": str(max_attempts)},
+                "a task queue needs at least one worker per class and one attempt",
+                fields={"workers": str(limits or workers), "max_attempts": str(max_attempts)},
             )
-        self._workers = workers
+        # Tasks running at once per queue class; "" is the one class when there are no limits.
+        # A target of no class named runs in the default class, as Cloud Tasks' default queue.
+        self._limits = {DEFAULT_QUEUE_CLASS: 1, **limits} if limits else {"": workers}
+        self._workers = sum(self._limits.values())
         self._max_attempts = max_attempts
         self._base_backoff_s = base_backoff_s
         self._max_backoff_s = max_backoff_s
@@ -76,6 +88,7 @@ class InProcessTaskQueue:
         self._delayed: list[tuple[float, int, _Pending]] = []  # heap by due time
         self._sequence = itertools.count()  # orders equal due times, first come first
         self._running = 0
+        self._running_in: dict[str, int] = dict.fromkeys(self._limits, 0)
         self._names: OrderedDict[str, None] = OrderedDict()
         self._dispatch: Dispatch | None = None
         self._threads: list[threading.Thread] = []
@@ -164,15 +177,35 @@ class InProcessTaskQueue:
         # All workers: a sleeping one may need to shorten its wait for the new due time.
         self._work.notify_all()
 
+    def _class(self, task: Task) -> str:
+        """The queue class a task runs in (its step's, as Cloud Tasks routes it)."""
+        if "" in self._limits:
+            return ""
+        name = QUEUE_CLASSES.get(task.target, DEFAULT_QUEUE_CLASS)
+        return name if name in self._limits else DEFAULT_QUEUE_CLASS
+
+    def _take_ready(self) -> _Pending | None:
+        """The first ready task whose class has room (first come first served within a class
+        and across classes with room). Holds the lock."""
+        for index, item in enumerate(self._ready):
+            kind = self._class(item.task)
+            if self._running_in[kind] < self._limits[kind]:
+                del self._ready[index]
+                self._running_in[kind] += 1
+                return item
+        return None
+
     def _next(self) -> tuple[_Pending, Dispatch] | None:
-        """The next task that is due, waiting for one; None once closed. Holds the lock."""
+        """The next task that is due and may run, waiting for one; None once closed. Holds the
+        lock."""
         while not self._closed:
             now = time.monotonic()
             while self._delayed and self._delayed[0][0] <= now:
                 self._ready.append(heapq.heappop(self._delayed)[2])
-            if self._dispatch is not None and self._ready:
+            item = self._take_ready() if self._dispatch is not None else None
+            if item is not None and self._dispatch is not None:
                 self._running += 1
-                return self._ready.popleft(), self._dispatch
+                return item, self._dispatch
             timeout = self._delayed[0][0] - now if self._delayed else None
             self._work.wait(timeout)
         return None
@@ -198,6 +231,9 @@ class InProcessTaskQueue:
             finally:
                 with self._lock:
                     self._running -= 1
+                    self._running_in[self._class(item.task)] -= 1
+                    # A class with room again: a worker may take a task that waited for it.
+                    self._work.notify()
                     if error is not None:
                         self._after_failure(item, error)
                     if self._is_idle():

@@ -149,13 +149,10 @@ class ClipStep:
         """Poll again later, fall back (nothing delivered) or keep the delivered clip, charged."""
         provider, seconds, cache_key = asked
         if not op.done:
-            self._ctx.enqueue(
-                steps.CLIP,
-                job.id,
-                scene_id,
-                poll=poll + 1,
-                delay_s=self._settings.clip_poll_interval_s,
-            )
+            settings = self._settings
+            # First when the clip is likely ready, then at a shorter interval.
+            delay = settings.clip_first_poll_s if poll == 0 else settings.clip_poll_interval_s
+            self._ctx.enqueue(steps.CLIP, job.id, scene_id, poll=poll + 1, delay_s=delay)
         elif op.filtered:
             reason = f"refused by the safety filter: {op.error or 'no reason'}"
             self._fallback(job, scene_id, reason, asked)

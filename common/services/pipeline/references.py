@@ -1,12 +1,21 @@
 """The references step: one image per character of the style bible, painted once per story and
-handed to every keyframe that shows the character, so a face stays the same across scenes."""
+handed to every keyframe that shows the character, so a face stays the same across scenes.
+
+The characters are painted at once: each is one call that mostly waits on the image model
+(about 6 s for Gemini), and painted one after another every character after the first added
+that much to every keyframe's start, and so to the job (bench/latency.py).
+"""
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 from common.domain import steps
 from common.domain.assets import ImageRequest
 from common.domain.commands import StepCommand
 from common.domain.job import Job
+from common.domain.story import Character
+from common.media.render.ffmpeg import carry_context
 from common.ports import Delivery
 from common.services.pipeline.assets import AssetCache
 from common.services.pipeline.context import StepContext
@@ -16,6 +25,7 @@ from common.services.pipeline.providers import Asked, Providers
 from common.services.pipeline.results import ReferencesPainted
 
 REFERENCE_SIZE = 1024
+AT_ONCE = 4  # references painted at the same time (a story has a few characters)
 
 
 class ReferencesStep:
@@ -28,24 +38,31 @@ class ReferencesStep:
         ctx = self._ctx
         story = ctx.story(job)
 
+        def paint_one(character: Character) -> str:
+            asked = Asked(self._providers.images)
+            request = ImageRequest(
+                kind="reference",
+                prompt=reference_prompt(story, character),
+                width=REFERENCE_SIZE,
+                height=REFERENCE_SIZE,
+                aspect="1:1",
+                seed=job.settings.seed,
+                palette=story.style.palette,
+                characters=[character],
+            )
+            key = self._assets.image(asked, request, job.owner)
+            if asked.asked:
+                ctx.charge(job.id, asked.id, 1, stage="references", key=key)
+            return key
+
         def paint() -> ReferencesPainted:
-            keys = []
-            for character in story.style.characters:
-                asked = Asked(self._providers.images)
-                request = ImageRequest(
-                    kind="reference",
-                    prompt=reference_prompt(story, character),
-                    width=REFERENCE_SIZE,
-                    height=REFERENCE_SIZE,
-                    aspect="1:1",
-                    seed=job.settings.seed,
-                    palette=story.style.palette,
-                    characters=[character],
-                )
-                keys.append(self._assets.image(asked, request, job.owner))
-                if asked.asked:
-                    ctx.charge(job.id, asked.id, 1, stage="references", key=keys[-1])
-            return ReferencesPainted(keys=keys)
+            characters = story.style.characters
+            if len(characters) < 2:
+                return ReferencesPainted(keys=[paint_one(c) for c in characters])
+            with ThreadPoolExecutor(max_workers=min(len(characters), AT_ONCE)) as pool:
+                # In the order of the style bible, whichever finishes first; each call traced
+                # under this delivery (the threads get its context).
+                return ReferencesPainted(keys=list(pool.map(carry_context(paint_one), characters)))
 
         key = ledger_key(steps.REFERENCES, job.id)
         keys = ctx.ledger.run_once(key, ReferencesPainted, paint).keys
