@@ -9,6 +9,7 @@ from pydantic import Field
 
 from common.domain.base import StrictModel
 from common.domain.brand import BrandKit
+from common.domain.caption_styles import CaptionStyle as CaptionStyle  # re-exported
 from common.domain.formats import StoryFormat
 from common.domain.pacing import MAX_VIDEO_S, MIN_VIDEO_S
 from common.domain.story import Story
@@ -20,7 +21,6 @@ Resolution = Literal["720p", "1080p"]
 # What a job may render at: a project's resolutions, 360p for quick previews, and 96p for a
 # service whose settings ask for draft renders (STORYGENIUS_RENDER_PROFILE=draft).
 RenderResolution = Literal["96p", "360p", "720p", "1080p"]
-CaptionStyle = Literal["highlight", "plain", "none"]
 Transition = Literal["crossfade", "dip", "slide", "cut"]
 
 MAX_PROMPT_CHARS = 2000
@@ -56,7 +56,9 @@ class ProjectSettings(StrictModel):
         description="'default' (the language's voice), or a voice id or name of the narrator",
     )
     visual_style: UserText = Field("storybook illustration", min_length=1, max_length=200)
-    caption_style: CaptionStyle = "highlight"
+    caption_style: CaptionStyle = Field(
+        "highlight", description="a caption style preset's id (GET /v1/caption-styles)"
+    )
     transition: Transition = "crossfade"
     music: bool = False
     music_upload: str = Field(

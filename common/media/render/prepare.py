@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.domain.caption_styles import preset
 from common.domain.errors import InvalidInputError
 from common.media.render.cards import with_cards
 from common.media.render.ffmpeg import media_duration
@@ -58,10 +59,11 @@ def prepare(story: Timeline, workdir: Path, scratch: Path) -> Prepared:
     check_inputs(story)
     workdir.mkdir(parents=True, exist_ok=True)
     timeline = with_cards(story, scratch / "cards")
-    layout = caption_layout(timeline.width, timeline.height)
+    layout = caption_layout(timeline.width, timeline.height, timeline.caption_style)
     cues = group_cues(timeline, layout)
-    burn = timeline.caption_style != "none" and bool(cues)
-    faces = choose_fonts(drop_uncovered_symbols(" ".join(c.text for c in cues))) if burn else []
+    burn = preset(timeline.caption_style).burned and bool(cues)
+    shown = layout.shown(" ".join(c.text for c in cues))  # upper case has letters of its own
+    faces = choose_fonts(drop_uncovered_symbols(shown)) if burn else []
     family = faces[0].family if faces else DEFAULT_FAMILY
     clean: Callable[[str], str] = drop_uncovered_symbols if burn else (lambda text: text)
     captions = write_captions(

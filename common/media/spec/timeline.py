@@ -14,6 +14,7 @@ from pydantic import Field
 
 from common.domain.assets import Motion, WordTiming
 from common.domain.base import StrictModel
+from common.domain.caption_styles import CaptionStyle
 
 TransitionKind = Literal["crossfade", "dip", "slide", "cut"]
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
@@ -76,7 +77,7 @@ class Timeline(StrictModel):
     fps: int = Field(30, ge=1, le=60)
     title: str = ""
     language: str = "en"
-    caption_style: Literal["highlight", "plain", "none"] = "highlight"
+    caption_style: CaptionStyle = "highlight"  # a preset id: common/domain/caption_styles.py
     scenes: list[TimelineScene] = Field(min_length=1)
     music_path: Path | None = None
     video_preset: str = "medium"

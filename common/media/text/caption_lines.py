@@ -1,10 +1,11 @@
 """Caption lines: a timeline's words, with absolute times, grouped into one-line cues.
 
 Words get absolute times (scene start + narration offset + word time) and are grouped into
-one-line cues of 2 to 4 words, breaking at punctuation, at pauses and before a line would grow
-wider than ~80% of the frame. Chinese, Japanese and Thai have no spaces: their words are joined
-without them, re-cut where the segmenter allows a break (whole Thai words, Japanese phrases,
-Chinese characters: common/media/text/segmenting.py) and grouped into lines of even width.
+one-line cues of 2 to 4 words (at most the caption style's words per line), breaking at
+punctuation, at pauses and before a line would grow wider than ~80% of the frame. Chinese,
+Japanese and Thai have no spaces: their words are joined without them, re-cut where the
+segmenter allows a break (whole Thai words, Japanese phrases, Chinese characters:
+common/media/text/segmenting.py) and grouped into lines of even width.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from common.domain.caption_styles import DEFAULT_STYLE, preset
 from common.media.spec.timeline import Timeline
 from common.media.text.segmenting import cut_run
 
@@ -60,30 +62,62 @@ class Cue:
 
 @dataclass(frozen=True)
 class CaptionLayout:
-    """Pixel sizes of the burned-in captions for one frame size."""
+    """Pixel sizes of the burned-in captions for one frame size and caption style."""
 
     width: int
     height: int
     font_size: int
     margin_v: int
     margin_h: int
+    alignment: int = 2  # ASS numpad alignment: 2 bottom centre, 5 middle centre
+    max_words: int = MAX_WORDS
+    # Upper case and a popped word draw wider than the text_width_px estimate of the words.
+    width_scale: float = 1.0
+    upper: bool = False
 
     @property
     def max_line_px(self) -> float:
         return min(0.8 * self.width, self.width - 2 * self.margin_h)
 
+    def shown(self, text: str) -> str:
+        """`text` as the style draws it (upper case or as written)."""
+        return text.upper() if self.upper else text
 
-def caption_layout(width: int, height: int) -> CaptionLayout:
-    """Font size scaled with the frame; lines sit in the lower third above the bottom 15%."""
+    def line_px(self, text: str) -> float:
+        """The estimated drawn width of `text` as one line in this style."""
+        return text_width_px(self.shown(text), self.font_size) * self.width_scale
+
+
+# The default style's font size: 4.2% of the frame's height, at least 5% of its short side
+# (landscape frames are short). Presets scale both by their size.
+_BASE_SIZE, _SHORT_SIDE_SIZE = 0.042, 0.05
+# Bottom margins: portrait apps lay their buttons over the bottom and the right edge (and their
+# own caption and description over the bottom ~22%), landscape players only a thin bar.
+_MARGIN_V = {"bottom": (0.15, 0.11), "lower-third": (0.28, 0.24), "middle": (0.0, 0.0)}
+_UPPER_WIDTH = 1.12  # capitals are ~12% wider than mixed case in a bold sans
+
+
+def caption_layout(width: int, height: int, style: str = DEFAULT_STYLE) -> CaptionLayout:
+    """Font size scaled with the frame and the preset's size; lines sit where the preset says,
+    clear of the apps' buttons in portrait frames."""
+    look = preset(style)
     portrait = height > width
-    font_size = max(12, round(max(0.042 * height, 0.05 * min(width, height))))
+    scale = look.size / _BASE_SIZE
+    short_side = scale * _SHORT_SIDE_SIZE * min(width, height)
+    font_size = max(12, round(max(look.size * height, short_side)))
+    width_scale = (_UPPER_WIDTH if look.upper else 1.0) * (
+        1 + (look.pop_scale - 1) / look.words_per_line if look.spoken == "pop" else 1.0
+    )
     return CaptionLayout(
         width=width,
         height=height,
         font_size=font_size,
-        # Portrait apps lay their buttons over the bottom and the right edge: stay clear.
-        margin_v=round((0.15 if portrait else 0.11) * height),
+        margin_v=round(_MARGIN_V[look.position][0 if portrait else 1] * height),
         margin_h=round((0.08 if portrait else 0.06) * width),
+        alignment=5 if look.position == "middle" else 2,
+        max_words=look.words_per_line,
+        width_scale=width_scale,
+        upper=look.upper,
     )
 
 
@@ -140,7 +174,7 @@ def timeline_words(timeline: Timeline) -> list[list[CaptionWord]]:
 
 def group_cues(timeline: Timeline, layout: CaptionLayout | None = None) -> list[Cue]:
     """The timeline's words grouped into one-line cues, ordered and never overlapping."""
-    layout = layout or caption_layout(timeline.width, timeline.height)
+    layout = layout or caption_layout(timeline.width, timeline.height, timeline.caption_style)
     groups: list[list[CaptionWord]] = []
     for words in timeline_words(timeline):
         for phrase in _phrases(words):
@@ -185,25 +219,27 @@ def _break_lines(
     phrase: list[CaptionWord], layout: CaptionLayout, *, spaced: bool = True
 ) -> list[list[CaptionWord]]:
     """Line breaks chosen by dynamic programming: every line fits the width (a single word
-    wider than a line stands alone), holds at most MAX_WORDS words, and the breaks minimise a
-    cost that strongly avoids one-word lines and mildly prefers three words of even width.
+    wider than a line stands alone), holds at most the style's words per line, and the breaks
+    minimise a cost that strongly avoids one-word lines and mildly prefers three words (or the
+    style's most, if fewer) of even width.
 
     Units of a space-less script (`spaced` False) are not counted: a line holds as many as fit
     in MAX_CJK_CHARS characters, and only a unit of one or two letters is kept off a line alone.
     """
     n = len(phrase)
     width = layout.max_line_px
-    most = MAX_WORDS if spaced else n
+    most = layout.max_words if spaced else n
+    ideal = min(3, layout.max_words)
     best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
     for i in range(n - 1, -1, -1):
         options = []
         for j in range(i + 1, min(n, i + most) + 1):
             text = join_words([w.text for w in phrase[i:j]])
-            used = text_width_px(text, layout.font_size)
+            used = layout.line_px(text)
             if (used > width or (not spaced and len(text) > MAX_CJK_CHARS)) and j - i > 1:
                 break
             if spaced:
-                cost = (4.0 if j - i == 1 and n > 1 else 0.0) + 0.3 * abs(j - i - 3)
+                cost = (4.0 if j - i == 1 and n > 1 else 0.0) + 0.3 * abs(j - i - ideal)
             else:
                 cost = 1.0 if j - i == 1 and n > 1 and len(text.strip()) <= 2 else 0.0
             cost += (1 - min(used, width) / width) ** 2 + best[j][0]
@@ -253,6 +289,6 @@ def _run_units(run: list[CaptionWord], layout: CaptionLayout) -> list[CaptionWor
     pieces = cut_run(
         text,
         [end for _, end, _ in spans],
-        fits=lambda piece: text_width_px(piece, layout.font_size) <= layout.max_line_px,
+        fits=lambda piece: layout.line_px(piece) <= layout.max_line_px,
     )
     return [CaptionWord(text[a:b], time_at(a, end=False), time_at(b, end=True)) for a, b in pieces]

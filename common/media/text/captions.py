@@ -1,7 +1,7 @@
 """Captions written as SRT, WebVTT and ASS from one-line cues (common/media/text/caption_lines.py).
 
-The ASS file is what ffmpeg burns in: "highlight" has one event per spoken word with that word
-coloured, "plain" one event per cue.
+The ASS file is what ffmpeg burns in, in a caption style preset (common/domain/caption_styles.py):
+its look is the script's one style line, and how the spoken word shows decides the events.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.domain.caption_styles import DEFAULT_STYLE, CaptionPreset, preset
 from common.media.text.caption_lines import (
     CaptionLayout,
     CaptionWord,
@@ -42,7 +43,7 @@ __all__ = [
 
 HOLD_GAP_S = 0.3  # burned-in lines stay up across shorter gaps, so they do not flicker
 ASS_LEAD_S = 0.01
-HIGHLIGHT_COLOUR = "&H0000D6FF&"  # ASS is &HBBGGRR: a warm yellow
+SHADOW_COLOUR = "&H99000000"  # black, 60% transparent
 _RTL = ("R", "AL")
 
 
@@ -108,17 +109,20 @@ def format_ass(
     *,
     layout: CaptionLayout,
     font_family: str,
-    style: str = "highlight",
+    style: str = DEFAULT_STYLE,
     clean: Callable[[str], str] = lambda text: text,
 ) -> str:
-    """An ASS script burning `cues` into a layout.width x layout.height frame.
+    """An ASS script burning `cues` into a layout.width x layout.height frame in the caption
+    style `style` (a preset id, common/domain/caption_styles.py; `layout` made for it).
 
-    `clean` filters each word's text (e.g. drops symbols no font can draw). "highlight" writes
-    one event per word, from its start to the next word's start, with that word coloured.
+    `clean` filters each word's text (e.g. drops symbols no font can draw). How the spoken
+    word shows decides the events: "colour" and "pop" write one event per word, from its start
+    to the next word's start, with that word coloured (and scaled); "karaoke" one event per
+    line whose words fill with colour in turn (\\kf, timed in centiseconds); "none" one
+    event per line.
     """
-    fs = layout.font_size
+    look = preset(style)
     rtl = any(unicodedata.bidirectional(c) in _RTL for cue in cues for c in cue.text)
-    outline, shadow = max(2, round(fs * 0.09)), max(1, round(fs * 0.05))
     header = [
         "[Script Info]",
         "ScriptType: v4.00+",
@@ -132,10 +136,7 @@ def format_ass(
         "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
         "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
         "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-        # Encoding -1 lets libass take the base direction from the text (Arabic, Hebrew).
-        f"Style: Caption,{font_family},{fs},&H00FFFFFF,&H00FFFFFF,&H00101010,&H99000000,"
-        f"-1,0,0,0,100,100,0,0,1,{outline},{shadow},2,{layout.margin_h},{layout.margin_h},"
-        f"{layout.margin_v},{-1 if rtl else 1}",
+        style_line(look, layout, font_family, rtl=rtl),
         "",
         "[Events]",
         "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
@@ -145,20 +146,83 @@ def format_ass(
         shown_until = cue.end_s
         if i + 1 < len(cues) and cues[i + 1].start_s - cue.end_s < HOLD_GAP_S:
             shown_until = cues[i + 1].start_s
-        texts = [_ass_escape(clean(w.text)) for w in cue.words]
+        texts = [_ass_escape(layout.shown(clean(w.text))) for w in cue.words]
         seps = separators(texts)
-        if style == "plain":
+        if look.spoken == "none":
             events.append(_dialogue(cue.start_s, shown_until, join_words(texts)))
-            continue
-        for k in range(len(cue.words)):
-            start = cue.start_s if k == 0 else cue.words[k].start_s
-            end = shown_until if k + 1 == len(cue.words) else cue.words[k + 1].start_s
-            marked = list(texts)
-            if marked[k]:
-                marked[k] = f"{{\\1c{HIGHLIGHT_COLOUR}}}{marked[k]}{{\\1c&H00FFFFFF&}}"
-            text = "".join(sep + word for sep, word in zip(seps, marked, strict=True))
-            events.append(_dialogue(start, max(end, start), text))
+        elif look.spoken == "karaoke":
+            events.append(_dialogue(cue.start_s, shown_until, _karaoke(cue, texts, seps)))
+        else:
+            events += _word_events(cue, texts, seps, shown_until, _spoken_tags(look))
     return "\n".join(header + events) + "\n"
+
+
+def ass_colour(rgb: str, opacity: float = 1.0) -> str:
+    """ "#RRGGBB" as an ASS colour, &HAABBGGRR (AA is transparency: 00 opaque)."""
+    alpha = round((1 - opacity) * 255)
+    return f"&H{alpha:02X}{rgb[5:7]}{rgb[3:5]}{rgb[1:3]}".upper()
+
+
+def style_line(look: CaptionPreset, layout: CaptionLayout, font_family: str, *, rtl: bool) -> str:
+    """The script's one style, `Caption`: the preset's look at the layout's sizes."""
+    fs = layout.font_size
+    outline = max(2, round(fs * look.outline)) if look.outline else 0
+    shadow = max(1, round(fs * look.shadow)) if look.shadow else 0
+    text = ass_colour(look.text_colour)
+    # Karaoke fills from the secondary colour (not yet spoken) to the primary (spoken).
+    primary = ass_colour(look.highlight_colour) if look.spoken == "karaoke" else text
+    border = ass_colour(look.border_colour, look.border_opacity)
+    # libass's BorderStyle 4 draws one box behind the whole line in the back colour, padded by
+    # the outline width (BorderStyle 3 boxes each run of text: translucent boxes overlap
+    # darker where a marked word starts).
+    box = look.border == "box"
+    back = border if box else SHADOW_COLOUR
+    bold = -1 if look.weight == "bold" else 0
+    # Encoding -1 lets libass take the base direction from the text (Arabic, Hebrew).
+    return (
+        f"Style: Caption,{font_family},{fs},{primary},{text},{border},{back},"
+        f"{bold},0,0,0,100,100,0,0,{4 if box else 1},{outline},{shadow},{layout.alignment},"
+        f"{layout.margin_h},{layout.margin_h},{layout.margin_v},{-1 if rtl else 1}"
+    )
+
+
+def _spoken_tags(look: CaptionPreset) -> tuple[str, str]:
+    """The override tags that mark the spoken word, and those that end the mark."""
+    on = f"\\1c{ass_colour(look.highlight_colour)}&"
+    off = f"\\1c{ass_colour(look.text_colour)}&"
+    if look.spoken == "pop":
+        scale = round(look.pop_scale * 100)
+        on += f"\\fscx{scale}\\fscy{scale}"
+        off += "\\fscx100\\fscy100"
+    return "{" + on + "}", "{" + off + "}"
+
+
+def _word_events(
+    cue: Cue, texts: list[str], seps: list[str], shown_until: float, tags: tuple[str, str]
+) -> list[str]:
+    """One event per word of `cue`, that word marked by `tags`."""
+    events = []
+    for k in range(len(cue.words)):
+        start = cue.start_s if k == 0 else cue.words[k].start_s
+        end = shown_until if k + 1 == len(cue.words) else cue.words[k + 1].start_s
+        marked = list(texts)
+        if marked[k]:
+            marked[k] = f"{tags[0]}{marked[k]}{tags[1]}"
+        text = "".join(sep + word for sep, word in zip(seps, marked, strict=True))
+        events.append(_dialogue(start, max(end, start), text))
+    return events
+
+
+def _karaoke(cue: Cue, texts: list[str], seps: list[str]) -> str:
+    """The line with a \\kf fill per word: word k fills from its start to the next word's
+    (the last to its own end). Durations come from rounded offsets, so they never drift."""
+    offsets = [0] + [round((w.start_s - cue.start_s) * 100) for w in cue.words[1:]]
+    offsets.append(max(offsets[-1], round((cue.words[-1].end_s - cue.start_s) * 100)))
+    parts = []
+    for k, (sep, word) in enumerate(zip(seps, texts, strict=True)):
+        fill = max(0, offsets[k + 1] - offsets[k])
+        parts.append(f"{sep}{{\\kf{fill}}}{word}")
+    return "".join(parts)
 
 
 def _dialogue(start: float, end: float, text: str) -> str:
@@ -199,11 +263,11 @@ def write_captions(
     font_family: str = "DejaVu Sans",
     clean: Callable[[str], str] = lambda text: text,
 ) -> CaptionFiles:
-    """Write captions.srt, captions.vtt and (unless style is "none") captions.ass."""
+    """Write captions.srt, captions.vtt and (if the style burns captions in) captions.ass."""
     srt, vtt = workdir / "captions.srt", workdir / "captions.vtt"
     srt.write_text(format_srt(cues), encoding="utf-8")
     vtt.write_text(format_vtt(cues), encoding="utf-8")
-    if style == "none":
+    if not preset(style).burned:
         return CaptionFiles(srt, vtt, None)
     ass = workdir / "captions.ass"
     text = format_ass(cues, layout=layout, font_family=font_family, style=style, clean=clean)
