@@ -89,6 +89,7 @@ from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import StepLedger
 from common.services.pipeline.step_router import StepRouter
 from common.services.pipeline.sweeper import Sweeper
+from common.services.projects.caption_styles import CaptionStyleService
 from common.services.projects.deletion import ProjectDeletion
 from common.services.projects.editor import StoryEditor
 from common.services.projects.media_links import MediaLinks
@@ -143,6 +144,7 @@ class Services:
     editor: StoryEditor
     media_links: MediaLinks
     voices: VoiceService
+    caption_styles: CaptionStyleService
     idempotency: IdempotencyKeys
     rate_limits: RateLimiter
     sign_in: SignInPolicy
@@ -317,6 +319,7 @@ def build_services(
         editor=StoryEditor(projects, uploads, providers.choice.rates),
         media_links=media_links,
         voices=voice_list,
+        caption_styles=CaptionStyleService(blobs, media_links, clock),
         idempotency=IdempotencyKeys(store, clock),
         rate_limits=RateLimiter(store, clock, settings),
         sign_in=SignInPolicy(settings, pipeline.quotas),

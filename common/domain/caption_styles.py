@@ -154,7 +154,7 @@ def preset(style: str) -> CaptionPreset:
 class CaptionStyleEntry(CaptionPreset):
     """A preset as GET /v1/caption-styles lists it: with a still of it over a neutral frame."""
 
-    preview_url: str | None = Field(None, description="a still of the preset, PNG")
+    preview_url: str | None = Field(None, description="a JPEG still of the preset")
     preview_aspect: str = Field("9:16", description="the frame the still is drawn in")
 
 

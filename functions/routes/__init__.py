@@ -3,6 +3,7 @@
 from functions.routes import (
     account,
     calendar,
+    captions,
     connections,
     events,
     jobs,
@@ -16,6 +17,7 @@ from functions.routes import (
 __all__ = [
     "account",
     "calendar",
+    "captions",
     "connections",
     "events",
     "jobs",

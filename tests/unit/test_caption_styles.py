@@ -94,11 +94,11 @@ def test_each_preset_s_style_line_carries_its_weight_size_colours_and_border(sty
     else:
         assert fields["PrimaryColour"] == text
     border = ass_colour(look.border_colour, look.border_opacity)
-    assert fields["OutlineColour"] == border
-    if look.border == "box":  # one box behind the whole line, in the back colour
+    if look.border == "box":  # one box behind the whole line, in the back colour, no outline
         assert (fields["BorderStyle"], fields["BackColour"]) == ("4", border)
+        assert fields["OutlineColour"].startswith("&HFF")  # transparent
     else:
-        assert fields["BorderStyle"] == "1"
+        assert (fields["BorderStyle"], fields["OutlineColour"]) == ("1", border)
     assert int(fields["Outline"]) == max(2, round(look.outline * int(fields["Fontsize"])))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from common.domain.assets import WordTiming
-from common.domain.caption_styles import CaptionStyle
+from common.domain.caption_styles import CaptionStyle, preset
 from common.media.graph.whole import finish_picture
 from common.media.render.ffmpeg import run_ffmpeg
 from common.media.render.prepare import link_fonts
@@ -65,11 +65,13 @@ def render_caption_preview(
     cues = group_cues(timeline, layout)
     first = cues[0].words
     moment = first[min(1, len(first) - 1)].start_s + WORD_S / 2
-    faces = choose_fonts(drop_uncovered_symbols(layout.shown(text)))
-    ass = scratch / "captions.ass"
-    script = format_ass(cues, layout=layout, font_family=faces[0].family, style=style)
-    ass.write_text(script, encoding="utf-8")
-    fonts = link_fonts(faces, scratch / "fonts")
+    ass = fonts = None
+    if preset(style).burned:  # "none" shows the frame as the video would: uncaptioned
+        faces = choose_fonts(drop_uncovered_symbols(layout.shown(text)))
+        ass = scratch / "captions.ass"
+        script = format_ass(cues, layout=layout, font_family=faces[0].family, style=style)
+        ass.write_text(script, encoding="utf-8")
+        fonts = link_fonts(faces, scratch / "fonts")
     burned = finish_picture("[0:v]", [], ass, fonts)
     run_ffmpeg(
         [

@@ -177,6 +177,8 @@ def style_line(look: CaptionPreset, layout: CaptionLayout, font_family: str, *, 
     # darker where a marked word starts).
     box = look.border == "box"
     back = border if box else SHADOW_COLOUR
+    if box:  # the glyphs' own outline would darken the box around every letter
+        border = ass_colour(look.border_colour, 0.0)
     bold = -1 if look.weight == "bold" else 0
     # Encoding -1 lets libass take the base direction from the text (Arabic, Hebrew).
     return (
