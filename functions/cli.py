@@ -52,7 +52,12 @@ def _make_parser() -> argparse.ArgumentParser:
     make.add_argument("--resolution", default="1080p", help="720p or 1080p")
     make.add_argument("--language", default="auto", help="auto, en, zh, ar, ...")
     make.add_argument("--voice", default="default")
-    make.add_argument("--captions", default="highlight", help="highlight, plain or none")
+    make.add_argument(
+        "--captions",
+        default="highlight",
+        help="a caption style preset (README, GET /v1/caption-styles): highlight, karaoke, "
+        "boxed, none, ...",
+    )
     make.add_argument("--transition", default="crossfade", help="crossfade, dip, slide or cut")
     make.add_argument("--seed", type=int, default=0)
     make.add_argument("--out", type=Path, default=Path("out"))

@@ -34,6 +34,7 @@ def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         (["A robot learns to paint", "--seconds", "500"], "--seconds"),
         (["A robot learns to paint", "--aspect", "4:5"], "--aspect"),
         (["A robot learns to paint", "--resolution", "4k"], "--resolution"),
+        (["A robot learns to paint", "--captions", "comic"], "--captions"),
         (["   "], "PROMPT"),
         ([""], "PROMPT"),
     ],
