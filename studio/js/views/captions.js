@@ -28,7 +28,8 @@ export async function captionPicker(value = 'highlight') {
       'label',
       { class: `choice caption-choice${s.preview ? ' has-preview' : ''}` },
       h('input', { type: 'radio', name, value: s.value, checked: s.value === value }),
-      s.preview ? h('img', { class: 'caption-preview', src: resolveLink(s.preview), alt: '', loading: 'lazy' }) : null,
+      // Eager: eight stills of ~5 KB; a lazy one below a phone's fold would stay blank.
+      s.preview ? h('img', { class: 'caption-preview', src: resolveLink(s.preview), alt: '' }) : null,
       h('span', { class: 'choice-label' }, s.label),
       s.note ? h('span', { class: 'choice-note' }, s.note) : null,
     ),
