@@ -169,7 +169,7 @@ def test_no_captions_are_drawn_or_written_as_ass_with_none(render) -> None:
     assert result.captions_ass is None and result.captions_srt.is_file()
 
 
-def test_a_re_render_in_another_preset_encodes_every_captioned_segment_again(
+def test_a_re_render_in_another_preset_encodes_its_segments_again(
     tmp_path: Path, still: Path
 ) -> None:
     cache = FolderSegmentCache(tmp_path / "cache")
