@@ -20,6 +20,7 @@ from common.media.spec.timeline import Timeline
 from common.media.text.fonts import choose_fonts, drop_uncovered_symbols, installed_fonts
 from tests.integration.conftest import MUSIC_HZ, VOICE_HZ, GeneratedMedia
 from tests.support.probe import band_energy, decode_audio, decode_frames, ffprobe, stream
+from tests.support.processes import ffmpeg_children
 
 RATE = 48_000
 
@@ -321,21 +322,7 @@ def test_a_progress_callback_that_raises_stops_ffmpeg_at_once(tmp_path: Path) ->
     with pytest.raises(Stopped):
         run_ffmpeg(args, progress=stop, total_s=3600)
     assert time.monotonic() - started < 30
-    assert not child_processes_named("ffmpeg")
-
-
-def child_processes_named(name: str) -> list[int]:
-    """Live (not zombie) children of this process whose command line mentions `name`."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid() and fields[0] != "Z" and name.encode() in cmdline:
-            found.append(int(stat.parent.name))
-    return found
+    assert not ffmpeg_children(os.getpid())
 
 
 def test_bad_inputs_are_named_before_anything_runs(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Processes the tests start: a free local port, stopping a process for sure, and the local server
-(`python main.py serve`) up and answering."""
+"""Processes the tests start: a free local port, stopping a process for sure, the local server
+(`python main.py serve`) up and answering, and the ffmpeg processes alive on the machine."""
 
 from __future__ import annotations
 
@@ -70,3 +70,33 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], timeout_s: float,
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server did not answer within {timeout_s} s: {log.read_text()}")
+
+
+def live_processes() -> list[tuple[int, int, bytes]]:
+    """(pid, parent pid, command line) of every process alive now (zombies left out)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:  # it ended meanwhile
+            continue
+        if fields[0] != "Z":
+            found.append((int(stat.parent.name), int(fields[1]), cmdline))
+    return found
+
+
+def ffmpeg_children(parent: int) -> list[int]:
+    """Live ffmpeg processes whose parent is `parent`."""
+    return [pid for pid, ppid, cmd in live_processes() if ppid == parent and b"ffmpeg" in cmd]
+
+
+def ffmpeg_reading(folder: Path) -> list[int]:
+    """Live ffmpeg processes, whoever their parent, whose command line names `folder`."""
+    needle = str(folder).encode()
+    return [pid for pid, _, cmd in live_processes() if b"ffmpeg" in cmd and needle in cmd]
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie does not)."""
+    return any(found == pid for found, _, _ in live_processes())

@@ -1,5 +1,5 @@
 """Running ffmpeg: where the binary is, one call that raises MediaError (with progress, and a
-way to stop it), and media durations.
+way to stop it), media durations, and children that never outlive their worker.
 
 The binary comes from imageio-ffmpeg (a static build with libx264, libass, harfbuzz, fribidi), so
 nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use another binary.
@@ -8,10 +8,13 @@ nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use ano
 from __future__ import annotations
 
 import contextvars
+import ctypes
 import functools
 import os
 import re
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -28,6 +31,8 @@ STOP_CHECK_S = 2.0
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _FRAME_RE = re.compile(r"frame=\s*(\d+)")
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+INFO_TIMEOUT_S = 120.0  # `ffmpeg -i` reads a header; a file that takes longer is broken
 _SPEED_RE = re.compile(r"speed=\s*([\d.e+]+)x")
 R = TypeVar("R")
 
@@ -108,6 +113,7 @@ def run_ffmpeg(
             cmd,
             stdout=subprocess.PIPE if report else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            **child_options(),
         )
     except OSError as exc:
         raise MediaError(f"cannot start ffmpeg: {exc}") from exc
@@ -140,6 +146,60 @@ def run_ffmpeg(
     if report and progress is not None:
         progress(1.0)
     return stderr
+
+
+def run_bounded(args: list[str], timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """Run a child (its argv in full) that reads a file: stdin closed, output captured as text,
+    killed when it runs past `timeout_s` (MediaError), never outliving this process."""
+    try:
+        return subprocess.run(
+            args,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout_s,
+            check=False,
+            **child_options(),
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError(f"reading the file took longer than {timeout_s:.0f} s") from exc
+    except OSError as exc:
+        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
+
+
+def child_options() -> dict[str, Any]:
+    """Options for subprocess.Popen/run: a child that must not outlive this process.
+
+    A worker killed mid-render (kill -9, an instance stopped) used to leave its ffmpeg encoding
+    for a minute and a half for nobody (issue 16 item 11). On Linux the child asks the kernel
+    for SIGKILL when its parent dies (PR_SET_PDEATHSIG), then checks its parent did not die
+    before that took effect. The signal follows the thread that started the child, and every
+    caller here waits for its child on the thread that started it.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return {}
+    parent = os.getpid()
+
+    def die_with_parent() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return {"preexec_fn": die_with_parent}
+
+
+@functools.lru_cache(maxsize=1)
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl on Linux, looked up once in the parent (a forked child only calls it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
 
 
 def stoppable(
@@ -181,16 +241,7 @@ def media_duration(path: Path) -> float:
 
 def _ffmpeg_info(path: Path) -> str:
     """The stream summary `ffmpeg -i` prints (it exits 1 because no output is given)."""
-    try:
-        done = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
-    except OSError as exc:
-        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
+    done = run_bounded([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], INFO_TIMEOUT_S)
     if "Invalid data found" in done.stderr or "No such file" in done.stderr:
         raise MediaError(f"not a media file: {path}", done.stderr[-2000:])
     return done.stderr

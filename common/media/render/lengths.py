@@ -4,12 +4,11 @@ published; a container's duration is its longest stream's, so it hid the short o
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from common.domain.errors import MediaError
-from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe, run_bounded
 
 LENGTHS_TIMEOUT_S = 120.0
 
@@ -35,15 +34,7 @@ def stream_lengths(path: Path, *, timeout_s: float = LENGTHS_TIMEOUT_S) -> Strea
     args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path),
             "-map", "0:v:0?", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "pcm_s16le",
             "-f", "framecrc", "-"]  # fmt: skip
-    try:
-        done = subprocess.run(
-            args, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
-            timeout=timeout_s, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"reading the file took longer than {timeout_s:.0f} s") from exc
-    except OSError as exc:
-        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
+    done = run_bounded(args, timeout_s)
     if done.returncode != 0:
         raise MediaError(f"ffmpeg could not read {path.name}", done.stderr[-2000:])
     return parse_framecrc(done.stdout)

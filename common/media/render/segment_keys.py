@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from common.domain.assets import content_hash
 from common.domain.errors import MediaError
 from common.media.graph.segments import fades_of
-from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe, run_bounded
 from common.media.spec.frames import SceneSpan, scene_spans
 from common.media.spec.segments import Segment
 from common.media.spec.timeline import Timeline, TimelineScene
@@ -30,6 +29,7 @@ from common.media.spec.timeline import Timeline, TimelineScene
 # changes) renders its segments afresh rather than risk reusing pixels the new code would not
 # make.
 SEGMENT_FORMAT = 1
+VERSION_TIMEOUT_S = 60.0
 # Audio-only or thumbnail-only timeline fields: they never change a segment's pixels.
 _NOT_PIXELS = {"scenes", "music_path", "title", "language"}
 # Scene fields that never change a segment's own pixels (a transition segment adds its kind).
@@ -42,13 +42,10 @@ _SCENE_NOT_PIXELS = {
 @functools.lru_cache(maxsize=1)
 def engine_version() -> str:
     """The ffmpeg build's version line (a new encoder build may encode other bytes)."""
-    try:
-        out = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True, text=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise MediaError(f"cannot run ffmpeg -version: {exc}") from exc
-    return out.splitlines()[0] if out else "ffmpeg"
+    done = run_bounded([ffmpeg_exe(), "-hide_banner", "-version"], VERSION_TIMEOUT_S)
+    if done.returncode != 0:
+        raise MediaError(f"cannot run ffmpeg -version: {done.stderr.strip()[-200:]}")
+    return done.stdout.splitlines()[0] if done.stdout else "ffmpeg"
 
 
 def file_digest(path: Path) -> str:

@@ -9,12 +9,11 @@ a pixel limit. Errors are MediaError; callers turn them into answers naming the 
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from common.domain.errors import MediaError
-from common.media.render.ffmpeg import ffmpeg_exe
+from common.media.render.ffmpeg import ffmpeg_exe, run_bounded
 
 PROBE_TIMEOUT_S = 30.0
 DECODE_TIMEOUT_S = 120.0
@@ -114,20 +113,7 @@ def _decoded_duration(path: Path) -> float:
 
 def _run(args: list[str], timeout_s: float, *, check: bool = False) -> str:
     """Run ffmpeg; its stderr. Killed (MediaError) when it runs past `timeout_s`."""
-    try:
-        done = subprocess.run(
-            args,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout_s,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise MediaError(f"reading the file took longer than {timeout_s:.0f} s") from exc
-    except OSError as exc:
-        raise MediaError(f"cannot start ffmpeg: {exc}") from exc
+    done = run_bounded(args, timeout_s)
     if check and done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
         raise MediaError(f"ffmpeg could not read the file: {tail[0]}", done.stderr[-2000:])
