@@ -59,7 +59,12 @@ class Settings(BaseModel):
     clip_poll_interval_s: float = Field(5.0, gt=0)
     clip_deadline_s: float = Field(900.0, gt=0)
     progress_interval_s: float = Field(1.0, ge=0)
-    step_lease_s: float = Field(900.0, gt=0, description="how long a claimed step stays claimed")
+    step_lease_s: float = Field(
+        60.0,
+        gt=0,
+        description="how long a claimed step stays claimed without its worker renewing it (a "
+        "live worker renews every third of it): how soon a dead worker's step is run again",
+    )
     render_profile: Literal["full", "draft"] = Field(
         "full", description="draft: every job's video at 96p, fastest preset (development, tests)"
     )

@@ -127,11 +127,11 @@ def test_queue_attempts_differing_from_the_handlers_are_reported():
     assert problems and all("max_attempts 5, a queue 3" in p for p in problems)
 
 
-def test_steps_run_in_the_base_url_region_and_finish_within_their_lease():
+def test_steps_run_in_the_base_url_region_and_finish_within_the_dispatch_deadline():
     tf = terraform()
     assert step_problems(tf) == []
     tf["locals"]["steps"]["step_keyframe"]["timeout_s"] = 3600
-    assert step_problems(tf) == ["step_keyframe: timeout 3600s outlives the step lease or deadline"]
+    assert step_problems(tf) == ["step_keyframe: timeout 3600s outlives the dispatch deadline"]
 
 
 def test_step_functions_get_the_resources_and_queue_classes_the_step_registry_declares():
