@@ -11,13 +11,14 @@ Either way the video's picture and sound are measured before it is returned (a v
 stops short is refused), and the thumbnail is drawn from the sources.
 
 Media code knows nothing of storage: a segment cache is two functions the caller hands in
-(common.ports.SegmentCache's fetch and store).
+(common.ports.SegmentCache's fetch and store). A render works in a folder marked with its
+process (common.media.render.scratch) and its ffmpeg dies with it, so a worker killed
+mid-render leaves nothing running and nothing a sweep cannot tell is dead.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from common.media.render.ffmpeg import run_ffmpeg, stoppable
 from common.media.render.lengths import check_lengths
 from common.media.render.levels import timeline_levels
 from common.media.render.prepare import Prepared, prepare
+from common.media.render.scratch import scratch_dir
 from common.media.render.segmented import SegmentReport, render_segments
 from common.media.render.thumbnail import make_thumbnail
 from common.media.spec.frames import total_frames
@@ -80,8 +82,7 @@ def assemble(
     """
     report = progress or (lambda _fraction: None)
     asked = stop or (lambda: False)
-    with tempfile.TemporaryDirectory(prefix="storygenius-assemble-") as scratch_dir:
-        scratch = Path(scratch_dir)
+    with scratch_dir("assemble") as scratch:
         prepared = prepare(timeline, workdir, scratch)
         video = workdir / "video.mp4"
         if store_segment is not None and segmentable(prepared.timeline):

@@ -14,12 +14,17 @@ published as a result.
 Cancellation is checked before the render, before each segment, before the upload and when
 publishing: a job cancelled meanwhile never gets outputs, and what was uploaded for it is
 deleted again. (A segment being encoded runs to its end: ffmpeg is not interrupted.)
+
+A worker killed mid-render takes its ffmpeg with it (media.render.ffmpeg.child_options), and
+the next assembly on the machine removes its render folders (media.render.scratch). In-process,
+the render runs inside the assemble step's claim, which the step ledger renews while it works:
+the claim of a killed worker expires within a lease (`step_lease_s`) and the sweeper starts the
+assembly again. (A Cloud Run job execution that dies is retried by Cloud Run itself.)
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,7 @@ from common.domain.errors import CancelledError, InvalidInputError, StoryGeniusE
 from common.domain.job import Job, JobError, JobOutputs
 from common.domain.pacing import FPS, LEAD_IN_S, scene_length, transition_overlap
 from common.domain.story import Story
+from common.media.render.scratch import scratch_dir, sweep_scratch
 from common.media.spec.timeline import ImageVisual, Timeline, TimelineScene, VideoVisual
 from common.ports import BlobStore, Clock
 from common.services.pipeline.assets import AssetCache, BlobSegmentCache
@@ -70,9 +76,11 @@ class Assembler:
         job = self.jobs.get(job_id)
         if job.terminal:
             return job
+        # What renders killed on this machine left behind (their processes are gone).
+        sweep_scratch()
         try:
-            with tempfile.TemporaryDirectory(prefix=f"assemble-{job_id}-") as tmp:
-                outputs = self._render(job, Path(tmp))
+            with scratch_dir(f"job-{job_id}") as tmp:
+                outputs = self._render(job, tmp)
         except CancelledError:
             return self.jobs.get(job_id)
         except StoryGeniusError as exc:
