@@ -276,6 +276,18 @@ class Job(StrictModel):
     def terminal(self) -> bool:
         return self.status in TERMINAL
 
+    def settle_steps(self) -> None:
+        """An ended job has no scene step still `running` (issue 16 item 11: a job failed by its
+        narrator showed a scene narrating forever): a failed job's running steps failed with it,
+        a cancelled job's stay undone (pending)."""
+        if self.status not in ("failed", "cancelled"):
+            return
+        left: StepState = "failed" if self.status == "failed" else "pending"
+        for state in self.scenes.values():
+            for step in ("narration", "keyframe", "clip"):
+                if getattr(state, step) == "running":
+                    setattr(state, step, left)
+
     def finish(self, now: datetime) -> None:
         """Mark the job done (its work is complete; a video job's assembly says so)."""
         self.status = "done"

@@ -122,6 +122,8 @@ class JobRepository:
             was_live = not job.terminal
             before = job_data(job)
             value = fn(job)
+            if was_live and job.terminal:
+                job.settle_steps()
             job.track_stage(before["stage"], self._clock.now())  # per-stage timings
             changes = changed_paths(before, job_data(job))
             if changes:
