@@ -22,7 +22,6 @@ tests/integration/test_segmented_assembly.py).
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 from common.domain.errors import CancelledError
 from common.media.graph.segments import segmentable
 from common.media.render.prepare import prepare
+from common.media.render.scratch import scratch_dir
 from common.media.render.segmented import (
     SegmentReport,
     black_still,
@@ -109,8 +109,7 @@ def render_share(
     a timeline that cannot be cut into segments (timeline_task_count says 1 for those).
     """
     asked = stop or (lambda: False)
-    with tempfile.TemporaryDirectory(prefix="storygenius-share-") as scratch_dir:
-        scratch = Path(scratch_dir)
+    with scratch_dir("share") as scratch:
         prepared = prepare(timeline, scratch / "captions", scratch)
         if not segmentable(prepared.timeline):
             raise ValueError("a fade crosses a segment: this timeline renders in one task")
