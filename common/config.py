@@ -76,6 +76,9 @@ class Settings(BaseModel):
     upload_max_clip_s: float = Field(120.0, gt=0, description="longest clip accepted, seconds")
     upload_max_music_s: float = Field(900.0, gt=0, description="longest track accepted")
     segment_workers: int = Field(2, ge=1, le=16, description="segments encoded at once")
+    # An assembly is spread over up to this many tasks (Cloud Run job tasks; in-process,
+    # threads): one per 15 s of video (common/domain/assembly_tasks.py), 1 below 30 s.
+    assembly_max_tasks: int = Field(8, ge=1, le=64, description="tasks one assembly may use")
     # The sweeper (common/services/pipeline/sweeper.py): a job with no write for `stall_after_s` is
     # stalled; a step is re-enqueued at most `max_sweeps` times before its job fails.
     stall_after_s: float = Field(1800.0, gt=0)

@@ -83,7 +83,8 @@ from common.services.observability.delivery_spans import mark_duplicate
 from common.services.observability.job_metrics import JobMetrics
 from common.services.observability.job_traces import JobTraces
 from common.services.pipeline.assembly import Assembler
-from common.services.pipeline.assets import AssetCache
+from common.services.pipeline.assembly_tasks import AssemblyTask
+from common.services.pipeline.assets import AssetCache, BlobSegmentCache
 from common.services.pipeline.dispatch import Pipeline
 from common.services.pipeline.jobs import JobRepository
 from common.services.pipeline.ledger import StepLedger
@@ -125,6 +126,7 @@ class Services:
     assets: AssetCache
     pipeline: Pipeline
     assembler: Assembler
+    assembly_task: AssemblyTask
     sweeper: Sweeper
     housekeeping: Housekeeping
     authenticator: Authenticator
@@ -254,8 +256,15 @@ def build_services(
     assembler = Assembler(
         settings=settings, projects=projects, jobs=jobs, assets=assets, blobs=blobs, clock=clock
     )
+    assembly_task = AssemblyTask(
+        assembler=assembler,
+        jobs=jobs,
+        cache=BlobSegmentCache(blobs),
+        clock=clock,
+        join_lease_s=settings.step_lease_s,
+    )
     if local_runner is not None:
-        local_runner.assembler = assembler
+        local_runner.task = assembly_task
     box = SecretBox(key_wrapper or build_key_wrapper(settings))
     media_links = build_media_links(settings, blobs, clock)
     voice_list = VoiceService(voices, gate.support.narrator_languages, blobs, media_links, clock)
@@ -295,6 +304,7 @@ def build_services(
         assets=assets,
         pipeline=pipeline,
         assembler=assembler,
+        assembly_task=assembly_task,
         sweeper=sweeper,
         # A folder's blobs expire by the bucket's rules here; Cloud Storage applies its own.
         housekeeping=Housekeeping(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from common.domain.assembly_tasks import AssemblyTasks, task_count
 from common.domain.assets import ClipSource, Motion
 from common.domain.base import StrictModel
 from common.domain.project import (
@@ -264,6 +265,9 @@ class Job(StrictModel):
     )
     reference_keys: list[str] = Field(default_factory=list, description="character/style images")
     assemble_enqueued: bool = False
+    assembly_tasks: AssemblyTasks | None = Field(
+        None, description="an assembly spread over several tasks: the shares done, the join"
+    )
     timings: dict[str, StageTiming] = Field(
         default_factory=dict, description="when each stage (queued, script, ...) started and ended"
     )
@@ -298,6 +302,15 @@ class Job(StrictModel):
     @property
     def makes_video(self) -> bool:
         return self.kind in VIDEO_KINDS
+
+    def assembly_task_count(self, most: int) -> int:
+        """How many tasks assemble this job's video (assembly_tasks.task_count of its scenes'
+        lengths; 1 for a job whose lengths were not stored)."""
+        lengths = [self.scenes[s].duration_s for s in self.scene_ids if s in self.scenes]
+        known = [n for n in lengths if n is not None]
+        if not self.makes_video or not known or len(known) < len(lengths):
+            return 1
+        return task_count(sum(known), len(known), most)
 
     @property
     def scene_steps(self) -> tuple[SceneStep, ...]:

@@ -44,9 +44,11 @@ class TaskQueue(Protocol):
 
 
 class JobRunner(Protocol):
-    def run_assembly(self, job_id: str) -> None:
-        """Start assembling the job's video. Cloud: a Cloud Run job execution, not awaited
-        (it carries the caller's trace context into the execution's environment)."""
+    def run_assembly(self, job_id: str, tasks: int = 1) -> None:
+        """Start assembling the job's video in `tasks` tasks (each encodes a share of the
+        segments; one joins: common/services/pipeline/assembly_tasks.py). Cloud: a Cloud Run
+        job execution of that many tasks, not awaited (it carries the caller's trace context
+        into the execution's environment)."""
 
 
 # What a queue or a runner asks for the trace context to carry with the work it hands on

@@ -30,6 +30,7 @@ locals {
     STORYGENIUS_FUNCTIONS_BASE_URL    = local.functions_base_url
     STORYGENIUS_TASKS_SERVICE_ACCOUNT = google_service_account.tasks.email
     STORYGENIUS_ASSEMBLE_JOB          = local.assemble_job_name
+    STORYGENIUS_ASSEMBLY_MAX_TASKS    = tostring(var.assemble_max_tasks)
     # Steps are private (run.invoker: the tasks account only, below): Cloud Run checks each
     # task's OIDC token and strips its signature; the step still checks its claims
     # (common/services/accounts/step_callers.py).

@@ -29,8 +29,11 @@ resource "google_cloud_run_v2_job" "assemble" {
   deletion_protection = false # holds no data; the video lands in the bucket
 
   template {
+    # An execution asks for its own task count (CloudRunJobRunner: one per 15 s of video, at
+    # most assemble_max_tasks); each task encodes its share of the segments and the last one
+    # joins the video (common/services/pipeline/assembly_tasks.py). All of them run at once.
     task_count  = 1
-    parallelism = 1
+    parallelism = var.assemble_max_tasks
 
     template {
       service_account       = google_service_account.assemble.email

@@ -127,9 +127,15 @@ variable "assemble_timeout_s" {
 }
 
 variable "assemble_max_retries" {
-  description = "Retries of a failed assembly task (assembly is idempotent: a finished job is left alone)."
+  description = "Retries of a failed assembly task (each is idempotent: a retried task finds its segments cached, a finished job is left alone; a killed join is taken over by its retry)."
   type        = number
-  default     = 1
+  default     = 2
+}
+
+variable "assemble_max_tasks" {
+  description = "Most tasks one assembly execution is spread over (one per 15 s of video, 1 below 30 s; each execution asks for its own count), and how many run at once."
+  type        = number
+  default     = 8
 }
 
 variable "step_ingress" {

@@ -76,8 +76,26 @@ def test_run_assembly_starts_an_execution_with_the_job_id(
     [request] = cloud_run.received
     assert request.target == f"v2/{JOB_NAME}:run"
     assert request.json() == {
-        "overrides": {"containerOverrides": [{"args": ["--job-id", "job-123"]}]}
+        "overrides": {"containerOverrides": [{"args": ["--job-id", "job-123"]}], "taskCount": 1}
     }
+
+
+def test_a_long_video_s_execution_asks_for_its_task_count(
+    cloud_run: Receiver, runner: CloudRunJobRunner
+) -> None:
+    runner.run_assembly("job-123", tasks=8)
+    [request] = cloud_run.received
+    assert request.json()["overrides"]["taskCount"] == 8
+    assert request.json()["overrides"]["containerOverrides"][0]["args"] == ["--job-id", "job-123"]
+
+
+def test_an_execution_without_a_task_is_refused_before_any_call(
+    cloud_run: Receiver, runner: CloudRunJobRunner
+) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        runner.run_assembly("job-123", tasks=0)
+    assert "tasks" in raised.value.fields
+    assert cloud_run.received == []
 
 
 def test_the_execution_gets_the_caller_s_trace_context_in_its_environment(

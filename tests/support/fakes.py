@@ -110,6 +110,8 @@ class RecordingRunner:
     """A JobRunner that records which jobs it was asked to assemble (as Cloud Run would be)."""
 
     started: list[str] = field(default_factory=list)
+    tasks: dict[str, int] = field(default_factory=dict)
 
-    def run_assembly(self, job_id: str) -> None:
+    def run_assembly(self, job_id: str, tasks: int = 1) -> None:
         self.started.append(job_id)
+        self.tasks[job_id] = tasks

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from common.media.render.shares import MIN_SHARE_S, plan_shares, task_count
+from common.domain.assembly_tasks import MIN_SHARE_S, task_count
+from common.media.render.shares import plan_shares
 from common.media.spec.segments import Segment
 
 

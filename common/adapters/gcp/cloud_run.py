@@ -64,10 +64,14 @@ class CloudRunJobRunner:
             self._client = run_v2.JobsClient()
         return self._client
 
-    def run_assembly(self, job_id: str) -> None:
-        """Start an execution with ``--job-id job_id``; returns once Cloud Run accepted it."""
+    def run_assembly(self, job_id: str, tasks: int = 1) -> None:
+        """Start an execution of `tasks` tasks with ``--job-id job_id``; returns once Cloud Run
+        accepted it. Each task learns its share from CLOUD_RUN_TASK_INDEX and _COUNT; the
+        job's `parallelism` (Terraform) lets them all run at once."""
         if not job_id:
             raise InvalidInputError("a job id is required", fields={"job_id": "required"})
+        if tasks < 1:
+            raise InvalidInputError("an execution needs a task", fields={"tasks": "at least 1"})
         override = run_v2.RunJobRequest.Overrides.ContainerOverride(args=["--job-id", job_id])
         trace = dict(self._trace_context()) if self._trace_context is not None else {}
         for header, value in trace.items():
@@ -75,7 +79,9 @@ class CloudRunJobRunner:
                 override.env.append(run_v2.EnvVar(name=TRACE_ENV[header], value=value))
         request = run_v2.RunJobRequest(
             name=self.job_name,
-            overrides=run_v2.RunJobRequest.Overrides(container_overrides=[override]),
+            overrides=run_v2.RunJobRequest.Overrides(
+                container_overrides=[override], task_count=tasks
+            ),
         )
         try:
             # run_job answers with a long-running operation at once; the execution reports
@@ -83,7 +89,7 @@ class CloudRunJobRunner:
             operation = self.client.run_job(request=request, timeout=CALL_TIMEOUT_S)
         except _SDK_ERRORS as exc:
             raise _translate(exc, self.job_name, job_id) from exc
-        log.info("assembly of %s started: %s", job_id, operation.operation.name)
+        log.info("assembly of %s started in %d tasks: %s", job_id, tasks, operation.operation.name)
 
 
 def _translate(exc: Exception, job_name: str, job_id: str) -> RetryableError | ProviderError:

@@ -1,5 +1,5 @@
-"""A render spread over several workers: how many, which scenes each encodes, and one worker's
-share rendered into the segment cache (the join is assemble() finding every segment cached).
+"""A render spread over several workers: which scenes each encodes, and one worker's share
+rendered into the segment cache (the join is assemble() finding every segment cached).
 
 A segment-cached render (common.media.render.segmented) encodes the picture in independent,
 closed-GOP segments joined by stream copy, so workers can encode them apart: each worker
@@ -42,11 +42,6 @@ from common.media.spec.timeline import Timeline
 
 log = logging.getLogger(__name__)
 
-# A worker gets at least this much video: below it, what each one pays whatever its share
-# (starting, fetching the inputs, preparing the timeline, filling the encoder) outweighs
-# what it saves. So a video shorter than twice this renders in one task.
-MIN_SHARE_S = 15.0
-
 
 @dataclass(frozen=True)
 class Share:
@@ -58,21 +53,9 @@ class Share:
     frames: int
 
 
-def task_count(video_s: float, scenes: int, most: int) -> int:
-    """How many workers a video of `video_s` seconds in `scenes` scenes is spread over: one
-    per MIN_SHARE_S of video, no more than `most` nor than there are scenes; 1 below
-    2 * MIN_SHARE_S."""
-    if most <= 1 or scenes <= 1:
-        return 1
-    return max(1, min(most, scenes, int(video_s // MIN_SHARE_S)))
-
-
-def timeline_task_count(timeline: Timeline, most: int) -> int:
-    """task_count() for `timeline`; 1 when it cannot be cut into segments (a fade reaching
-    across a cut renders in one pass)."""
-    if not segmentable(timeline):
-        return 1
-    return task_count(timeline.duration_s, len(timeline.scenes), most)
+class NotSplittableError(ValueError):
+    """The timeline cannot be cut into segments (a fade reaches across a cut): it renders in
+    one pass, by one worker."""
 
 
 def plan_shares(segments: list[Segment], count: int) -> list[Share]:
@@ -105,14 +88,15 @@ def render_share(
 
     Idempotent: a share whose segments are all cached encodes nothing (a retried worker only
     checks). `stop` is asked before each scene; True ends the render with CancelledError
-    (segments already stored stay: they are right for any later render). Raises ValueError for
-    a timeline that cannot be cut into segments (timeline_task_count says 1 for those).
+    (segments already stored stay: they are right for any later render). Raises
+    NotSplittableError, before encoding anything, for a timeline that cannot be cut into
+    segments.
     """
     asked = stop or (lambda: False)
     with scratch_dir("share") as scratch:
         prepared = prepare(timeline, scratch / "captions", scratch)
         if not segmentable(prepared.timeline):
-            raise ValueError("a fade crosses a segment: this timeline renders in one task")
+            raise NotSplittableError("a fade crosses a segment: this timeline renders in one pass")
         plan = keyed_segments(prepared)
         share = plan_shares(plan.segments, count)[index]
         parts = segment_files(plan, scratch)

@@ -106,6 +106,14 @@ class Assembler:
             self._discard(job, outputs)
         return job
 
+    def job_timeline(self, job: Job, workdir: Path) -> Timeline:
+        """The timeline of the job's story (its snapshot, else the project's), with every
+        asset fetched into `workdir`."""
+        story = job.story or self.projects.load(job.project_id).story
+        if story is None:
+            raise StoryGeniusError(f"project {job.project_id} has no story")
+        return self.timeline(job, story, workdir)
+
     def timeline(self, job: Job, story: Story, workdir: Path) -> Timeline:
         """The job's Timeline, with every asset fetched into `workdir`."""
         scenes = []
@@ -213,10 +221,7 @@ class Assembler:
 
         if self.jobs.mark_running(job.id, "assembly").terminal:
             raise CancelledError(f"job {job.id} ended before assembly")
-        story = job.story or self.projects.load(job.project_id).story
-        if story is None:
-            raise StoryGeniusError(f"project {job.project_id} has no story")
-        timeline = self.timeline(job, story, workdir)
+        timeline = self.job_timeline(job, workdir)
         out = workdir / "out"
         out.mkdir()
         # Per-scene segments, cached by content in the blob store: after an edit only the

@@ -103,7 +103,7 @@ class Pipeline:
             steps.NARRATION: NarrationStep(ctx, providers, assets),
             steps.KEYFRAME: KeyframeStep(ctx, providers, assets, blobs, stand_in),
             steps.CLIP: ClipStep(ctx, providers, assets, blobs, clock, settings),
-            steps.ASSEMBLE: AssembleStep(ledger, runner),
+            steps.ASSEMBLE: AssembleStep(ledger, runner, settings.assembly_max_tasks),
         }
         unbound = [s.name for s in steps.PIPELINE_STEPS if s not in self.handlers]
         assert not unbound, f"pipeline steps without a handler: {unbound}"

@@ -71,13 +71,14 @@ class FanIn:
 class AssembleStep:
     """Starts the assembly once per job (in-process, or a Cloud Run job execution)."""
 
-    def __init__(self, ledger: StepLedger, runner: JobRunner) -> None:
+    def __init__(self, ledger: StepLedger, runner: JobRunner, max_tasks: int = 1) -> None:
         self._ledger = ledger
         self._runner = runner
+        self._max_tasks = max_tasks
 
     def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         def launch() -> Launched:
-            self._runner.run_assembly(job.id)
+            self._runner.run_assembly(job.id, tasks=job.assembly_task_count(self._max_tasks))
             return Launched()
 
         self._ledger.run_once(ledger_key(steps.ASSEMBLE, job.id), Launched, launch)
