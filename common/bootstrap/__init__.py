@@ -261,7 +261,7 @@ def build_services(
         jobs=jobs,
         cache=BlobSegmentCache(blobs),
         clock=clock,
-        join_lease_s=settings.step_lease_s,
+        join_lease_s=settings.stall_after_s,
     )
     if local_runner is not None:
         local_runner.task = assembly_task

@@ -17,13 +17,12 @@ its record is a set member.
 from __future__ import annotations
 
 import logging
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from common.domain.assembly_tasks import AssemblyTasks, JoinClaim, TaskSlot
 from common.domain.errors import CancelledError, RetryableError, StoryGeniusError
 from common.domain.job import STAGE_SPAN, Job, JobError
+from common.media.render.scratch import scratch_dir, sweep_scratch
 from common.ports import Clock
 from common.services.pipeline.assembly import Assembler
 from common.services.pipeline.assets import BlobSegmentCache
@@ -94,8 +93,9 @@ class AssemblyTask:
         # heavy: only where a video is made
         from common.media.render.shares import NotSplittableError, render_share
 
-        with tempfile.TemporaryDirectory(prefix=f"assemble-{job.id}-{slot.index}-") as tmp:
-            timeline = self.assembler.job_timeline(job, Path(tmp))
+        sweep_scratch()  # render folders of killed workers on this machine
+        with scratch_dir(f"job-{job.id}-task{slot.index}") as tmp:
+            timeline = self.assembler.job_timeline(job, tmp)
             try:
                 render_share(
                     timeline,
