@@ -38,10 +38,17 @@ MAX_VIDEO_S = 180
 LEAD_IN_S = 0.3
 TAIL_S = 0.5
 PADDING_S = LEAD_IN_S + TAIL_S
-# The most narration one clip carries: the longest clip less the padding.
+# The most narration one scene carries: the longest clip less the padding.
 MAX_NARRATION_S = CLIP_SECONDS[-1] - PADDING_S
 # How long a transition (crossfade, dip, slide) overlaps the next scene; a cut overlaps nothing.
 TRANSITION_S = 0.5
+# A scene's clip is bought for the scene's own time (lead-in, narration, tail), never for more:
+# it may run past it by CLIP_TRIM_S at most and is trimmed (so a 4 s scene buys at most 5% more
+# than it shows). What the clip lacks of the scene on screen (the outgoing transition, a line
+# between two clip lengths) its last frame holds, zooming gently, up to CLIP_HOLD_S; a clip
+# short by more is also slowed (common/media/graph/picture.py: trim, don't stretch).
+CLIP_TRIM_S = 0.2
+CLIP_HOLD_S = 1.0
 # Frames per second of every render: scene lengths are whole frames of it.
 FPS = 30
 
@@ -131,12 +138,27 @@ ELEVENLABS_RATES = SpeakingRates("elevenlabs", {"zh": 4.0, "ja": 5.0, "th": 11.0
 
 
 def clip_for(narration_s: float) -> ClipSeconds:
-    """The shortest clip that holds `narration_s` of narration and its padding (the longest
-    clip when none does)."""
-    for clip in CLIP_SECONDS:
-        if narration_s + PADDING_S <= clip + 1e-9:
-            return clip
-    return CLIP_SECONDS[-1]
+    """The clip bought for a scene narrated `narration_s`: the longest that the scene's own time
+    (padding included) covers, give or take CLIP_TRIM_S; the shortest for a shorter scene.
+
+    So a video is billed about the seconds it shows (issue 18: the shortest clip that held the
+    line billed 36 s of Veo for a 30 s video): a scene between two lengths holds its clip's last
+    frame for the rest rather than buying the longer clip and cutting it.
+    """
+    own = narration_s + PADDING_S
+    covered = [clip for clip in CLIP_SECONDS if clip <= own + CLIP_TRIM_S + 1e-9]
+    return covered[-1] if covered else CLIP_SECONDS[0]
+
+
+def narration_for(clip: ClipSeconds) -> float:
+    """The narration that fills a `clip`-second clip: its scene's own time is the clip's."""
+    return clip - PADDING_S
+
+
+def held_s(narration_s: float) -> float:
+    """How long a scene narrated `narration_s` shows more than its clip (before its transition):
+    what its clip's last frame holds (negative: the clip is trimmed that much)."""
+    return narration_s + PADDING_S - clip_for(narration_s)
 
 
 def scene_count(duration_s: float) -> int:

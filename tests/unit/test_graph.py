@@ -60,10 +60,18 @@ def test_short_clips_are_slowed_at_most_one_and_a_half_times_then_held() -> None
     assert "trim=end_frame=60" in graph
 
 
-def test_slightly_short_clips_are_only_slowed() -> None:
-    tl = timeline({"id": "v", "visual": {"kind": "video", "path": "clip.mp4"}, "duration_s": 1.0})
-    graph = build(tl, {Path("clip.mp4"): 0.8})
-    assert "setpts=1.250000*PTS" in graph
+def test_a_clip_short_by_no_more_than_a_hold_is_held_not_slowed() -> None:
+    # A 6 s clip bought for a 6 s scene, shown 6.5 s with its outgoing transition.
+    tl = timeline({"id": "v", "visual": {"kind": "video", "path": "clip.mp4"}, "duration_s": 6.5})
+    graph = build(tl, {Path("clip.mp4"): 6.0})
+    assert "*PTS" not in graph.replace("setpts=PTS-STARTPTS", "")
+    assert "tpad=stop_mode=clone" in graph
+
+
+def test_a_clip_short_by_more_than_a_hold_is_slowed_just_enough_to_leave_one() -> None:
+    tl = timeline({"id": "v", "visual": {"kind": "video", "path": "clip.mp4"}, "duration_s": 3.5})
+    graph = build(tl, {Path("clip.mp4"): 2.0})
+    assert "setpts=1.250000*PTS" in graph  # 2.5 s of motion, then its last frame held 1 s
 
 
 def test_long_clips_are_trimmed_and_normalised_to_the_frame() -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pytest
 
 from common.domain.pacing import (
+    CLIP_TRIM_S,
     ELEVENLABS_RATES,
     ESPEAK_RATES,
     FPS,
     MAX_VIDEO_S,
     MIN_VIDEO_S,
+    PADDING_S,
     clip_for,
+    held_s,
+    narration_for,
     planned_length,
     scene_count,
     scene_length,
@@ -20,8 +24,14 @@ from common.domain.pacing import (
 from common.domain.project import ProjectSettings
 
 
-def test_clip_lengths_are_the_shortest_that_hold_narration_and_padding():
-    assert [clip_for(s) for s in (1.0, 3.2, 3.3, 5.2, 7.2, 12.0)] == [4, 4, 6, 6, 8, 8]
+def test_a_clip_is_the_longest_its_scene_covers_so_no_second_is_bought_that_is_not_shown():
+    # narration -> scene's own time (+0.8 s padding) -> the longest clip within it (+0.2 s)
+    narrations = (1.0, 3.0, 4.9, 5.0, 6.9, 7.0, 7.2, 12.0)
+    assert [clip_for(s) for s in narrations] == [4, 4, 4, 6, 6, 8, 8, 8]
+    assert [narration_for(c) for c in (4, 6, 8)] == pytest.approx([3.2, 5.2, 7.2])
+    for narration in (3.2, 3.7, 4.4, 5.1, 6.3, 7.2):  # billed within 5% of a scene of 4 s+
+        assert clip_for(narration) <= 1.05 * (narration + PADDING_S)
+        assert -CLIP_TRIM_S <= held_s(narration) < 2.0 or clip_for(narration) == 4
 
 
 def test_speech_is_counted_in_characters_for_unspaced_scripts_and_in_words_otherwise():

@@ -48,17 +48,22 @@ def test_a_scene_naming_an_unknown_character_is_a_problem_naming_the_scene():
         to_story(StoryDraft.model_validate(data), REQUEST)
 
 
-def test_a_clip_too_short_for_its_line_is_lengthened_and_never_shortened():
+def test_a_clip_is_the_one_its_line_fills_whatever_length_the_model_asked_for():
     data = sample_story(3)
     data["scenes"][0]["clip_seconds"] = 8  # an integer answer is read as "8"
     data["scenes"][1]["narration"] = "Mara sings."
-    data["scenes"][1]["clip_seconds"] = "4"
+    data["scenes"][2]["narration"] = (
+        "Mara lowers her lantern and hums the same slow tune to the whale."
+    )
+    data["scenes"][2]["clip_seconds"] = "4"
 
     story = to_story(StoryDraft.model_validate(data), REQUEST)
 
-    assert story.scenes[0].clip_seconds == 8
-    assert story.scenes[1].clip_seconds == 4
-    assert story.scenes[2].clip_seconds == 6  # 11 words: 4.4 s + padding
+    # 11 words: 4.4 s + 0.8 s of padding is a 5.2 s scene: a 4 s clip, its last frame held
+    # (an 8 s clip would be 2.8 s bought and cut)
+    assert story.scenes[0].clip_seconds == 4
+    assert story.scenes[1].clip_seconds == 4  # a short scene: the shortest clip, trimmed
+    assert story.scenes[2].clip_seconds == 6  # 13 words: 5.2 s + padding fills a 6 s clip
 
 
 @pytest.mark.parametrize(

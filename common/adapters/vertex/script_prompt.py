@@ -52,9 +52,10 @@ def _pacing_line(request: ScriptRequest, rates: SpeakingRates) -> str:
     return (
         f"Pacing: the narrator reads about {per_minute:.0f} {unit} a minute and each scene needs "
         f"{PADDING_S:g} s of silence around its line. A 4 s clip holds about {sizes[4]} {unit}, "
-        f"a 6 s clip about {sizes[6]}, an 8 s clip about {sizes[8]}. Set `clip_seconds` to the "
-        "shortest clip that holds the scene's narration; never write more than an 8 s clip "
-        "holds. The narration of all scenes together must fill the target length."
+        f"a 6 s clip about {sizes[6]}, an 8 s clip about {sizes[8]}. Write each scene's line "
+        "to fill its clip: a line between two sizes is filmed with the shorter clip. Set "
+        "`clip_seconds` to the clip the scene's narration fills; never write more than an 8 s "
+        "clip holds. The narration of all scenes together must fill the target length."
     )
 
 

@@ -4,9 +4,10 @@ Gemini's response schema takes a subset of JSON Schema: string enums but not int
 cross-field rules. So the model fills a `StoryDraft` (clip lengths as the strings "4", "6", "8",
 no scene ids), and `to_story` maps it onto the domain `Story`: scene ids s01, s02... (the
 pipeline's seeds follow them), character ids made into slugs and scene casts matched to them,
-each clip lengthened when its narration would not fit, and the whole checked against the
-requested duration. What cannot be repaired raises StoryProblem, which the writer sends back to
-the model as feedback.
+each clip planned from its narration (common/domain/pacing.py `clip_for`: the clip the scene's
+own time covers, whatever the model asked for, so no Veo second is bought that the video does
+not show), and the whole checked against the requested duration. What cannot be repaired
+raises StoryProblem, which the writer sends back to the model as feedback.
 
 The draft also carries each platform's listing (title, description, hashtags: `listings`);
 `to_story` cleans it mechanically (hashtags made into `#Word`s, titles cut to 100 characters at
@@ -39,19 +40,17 @@ from common.domain.listings import (
     listings_from,
 )
 from common.domain.pacing import (
-    CLIP_SECONDS,
     LENGTH_TOLERANCE,
     MAX_SCENES,
-    PADDING_S,
     ClipSeconds,
     SpeakingRates,
     clip_for,
+    narration_for,
     planned_length,
     scene_count,
 )
 from common.domain.story import Beat, Character, Mood, Scene, Story, StyleBible
 
-_CLIP_OF: dict[str, ClipSeconds] = {str(c): c for c in CLIP_SECONDS}
 _SLUG_BAD = re.compile(r"[^a-z0-9_-]+")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
@@ -159,8 +158,8 @@ def _format_beats(draft: StoryDraft, story_format: StoryFormat) -> list[Beat]:
 
 
 def words_for(clip: ClipSeconds, rates: SpeakingRates, language: str) -> int:
-    """About how many words (or characters) a scene filmed as a `clip`-second clip can say."""
-    return rates.units_in(clip - PADDING_S, language)
+    """About how many words (or characters) fill a scene filmed as a `clip`-second clip."""
+    return rates.units_in(narration_for(clip), language)
 
 
 def _slug(text: str) -> str:
@@ -256,7 +255,7 @@ def _scene(number: int, s: DraftScene, beat: Beat, names: dict[str, str], spoken
         raise StoryProblem(
             f"scene {number} names characters that are not in style.characters: {unknown}"
         )
-    clip = max(_CLIP_OF[s.clip_seconds], clip_for(spoken_s))
+    clip = clip_for(spoken_s)  # trimmed or held, never bought longer than the scene shows
     try:
         return Scene(
             id=f"s{number:02d}",

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from common.domain.assets import Motion
+from common.domain.pacing import CLIP_HOLD_S
 from common.media.graph.command import FfmpegCommand
 from common.media.graph.ken_burns import SHARPEN, SHARPEN_DIV, Move, is_static, perspective, push
 from common.media.graph.stills import concat_input, deal, group_key, repeat
@@ -33,8 +34,11 @@ from common.media.spec.frames import SceneSpan, scene_spans
 from common.media.spec.timeline import ImageVisual, Timeline, TransitionKind
 
 MAX_SLOWDOWN = 1.5
-# A clip still too short once slowed holds its last frame, zooming in this much per second of
-# hold (the calm rate of common.media.spec.motion), up to HOLD_MAX_ZOOM.
+# A clip short of its scene by up to CLIP_HOLD_S (clips are bought for the scene's own time,
+# common/domain/pacing.py) is not slowed: its last frame holds into and through the outgoing
+# transition. Shorter still, it is slowed (by MAX_SLOWDOWN at most) just enough to leave that
+# hold. A held frame zooms in this much per second of hold (the calm rate of
+# common.media.spec.motion), up to HOLD_MAX_ZOOM.
 HOLD_ZOOM_PER_S = 0.02
 HOLD_MAX_ZOOM = 1.08
 # Where a logo sits: margins as fractions of the frame. Portrait apps (TikTok, Reels, Shorts)
@@ -43,6 +47,13 @@ HOLD_MAX_ZOOM = 1.08
 PORTRAIT_LOGO_MARGINS = {"top": 0.08, "bottom": 0.25, "left": 0.05, "right": 0.05}
 PORTRAIT_BOTTOM_RIGHT_X = 0.17  # clear of the button column
 LANDSCAPE_LOGO_MARGINS = {"top": 0.05, "bottom": 0.05, "left": 0.04, "right": 0.04}
+
+
+def clip_slowdown(wanted_s: float, clip_s: float) -> float:
+    """How much a `clip_s` clip is slowed to fill `wanted_s` on screen: not at all when its last
+    frame held for CLIP_HOLD_S covers the rest (trim, don't stretch), else just enough to leave
+    that hold, by MAX_SLOWDOWN at most."""
+    return min(MAX_SLOWDOWN, max(1.0, (wanted_s - CLIP_HOLD_S) / clip_s))
 
 
 @dataclass
@@ -180,16 +191,18 @@ def _clip(
     """A clip's lane segments [a{i}] (and [b{i}] with a head); returns its move and the number
     of held frames.
 
-    A clip longer than the scene is trimmed; a shorter one is slowed by at most MAX_SLOWDOWN,
-    then its last frame is held, zooming in gently, for whatever is left.
+    A clip longer than the scene is trimmed; a shorter one holds its last frame, zooming in
+    gently, for whatever is left, after being slowed (clip_slowdown) only when it is short by
+    more than CLIP_HOLD_S.
     """
     fps, frames = timeline.fps, span.shown
     chain = f"[{k}:v]setpts=PTS-STARTPTS"
     wanted_s = frames / fps
     move, held = Move(), 0
     if clip_s < wanted_s:
-        slowdown = min(MAX_SLOWDOWN, wanted_s / clip_s)
-        chain += f",setpts={slowdown:.6f}*PTS,fps={fps},{_cover(timeline)}"
+        slowdown = clip_slowdown(wanted_s, clip_s)
+        slow = f",setpts={slowdown:.6f}*PTS" if slowdown > 1 else ""
+        chain += f"{slow},fps={fps},{_cover(timeline)}"
         chain += f",tpad=stop_mode=clone:stop_duration={wanted_s:.6f}"
         held = max(0, frames - round(clip_s * slowdown * fps))
         if held:

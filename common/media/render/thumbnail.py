@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, ImageStat, features
 
-from common.media.graph.picture import MAX_SLOWDOWN
+from common.media.graph.picture import clip_slowdown
 from common.media.render.ffmpeg import media_duration, run_ffmpeg
 from common.media.spec.motion import window_at
 from common.media.spec.timeline import ImageVisual, Timeline
@@ -83,7 +83,7 @@ def scene_frame(
         )
         return cover.resize(size, Image.Resampling.BICUBIC, box=box)
     clip_s = media_duration(scene.visual.path)
-    slowdown = min(MAX_SLOWDOWN, max(1.0, scene.duration_s / clip_s))
+    slowdown = clip_slowdown(scene.duration_s, clip_s)
     at = min(fraction * scene.duration_s / slowdown, max(clip_s - 0.1, 0.0))
     png = workdir / f"thumb_source_{index}.png"
     w, h = size

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations, product
 
-from common.domain.pacing import MAX_NARRATION_S, SpeakingRates, clip_for, speech_units
+from common.domain.pacing import MAX_NARRATION_S, SpeakingRates, speech_units
 from common.domain.story import Beat
 
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
@@ -109,7 +109,6 @@ def fit_scene(
     pool = sorted(fillers, key=lambda f: used[f.texts[0]])[:6]  # stable: keeps the story's order
     options: list[tuple[Piece, ...]] = [(), *((f,) for f in pool), *combinations(pool, 2)]
     best: tuple[float, tuple[str, ...], tuple[Piece, ...]] | None = None
-    clip = clip_for(target_s)
     for choice in product(*(list(enumerate(p.texts[:3])) for p in lines)):
         wording = tuple(text for _, text in choice)
         base = sum(speech_units(t, language) for t in wording)
@@ -124,8 +123,6 @@ def fit_scene(
             reused = sum(used[f.texts[0]] for f in option)
             seconds = units / rate
             score = abs(seconds - target_s) + 0.12 * len(option) + 2.5 * reused + 0.35 * plainer
-            if clip_for(seconds) > clip:  # a longer clip costs more to generate
-                score += 0.3
             if best is None or score < best[0] - 1e-9:
                 best = (score, wording, option)
     if best is None:  # a single line too long for any clip: cut it to fit
