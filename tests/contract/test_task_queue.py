@@ -403,3 +403,25 @@ def test_inprocess_a_task_carries_the_trace_context_it_was_enqueued_in() -> None
         assert queue.wait_idle(WAIT_S)
     [(_, delivery, _)] = handler.deliveries
     assert delivery.trace == context
+
+
+def test_inprocess_a_task_due_while_the_timer_is_busy_is_run_by_another_worker() -> None:
+    """One idle worker at a time waits for the next due time; when it leaves to run a task that
+    fell due, another takes over, so a later task never waits for an unrelated one to end."""
+    second_ran = threading.Event()
+    seen: list[str] = []
+
+    def handler(task: Task, delivery: Delivery) -> None:
+        seen.append(task.target)
+        if task.target == "first":
+            assert second_ran.wait(WAIT_S), "the second task waited for the first to end"
+        else:
+            second_ran.set()
+
+    with InProcessTaskQueue(workers=3) as queue:
+        queue.bind(handler)
+        queue.enqueue(Task("first", delay_s=0.05))
+        queue.enqueue(Task("second", delay_s=0.2))
+        assert queue.wait_idle(WAIT_S)
+        assert queue.failures == []
+    assert seen == ["first", "second"]

@@ -82,7 +82,14 @@ class InProcessTaskQueue:
         self._remembered_names = remembered_names
         self._trace_context = trace_context
         self._lock = threading.Lock()
-        self._work = threading.Condition(self._lock)  # workers wait here for tasks
+        # Idle workers wait on `_work` until woken one at a time for a task; at most one of
+        # them, the timer, waits on `_timer` for the next delayed task to fall due. Waking every
+        # idle worker for each task cost 15 times the CPU with one worker per allowed step
+        # (~85 threads): they all woke, and all but one went back to sleep.
+        self._work = threading.Condition(self._lock)
+        self._timer = threading.Condition(self._lock)
+        self._sleepers = 0  # workers waiting on `_work` and not yet woken
+        self._timer_set = False
         self._idle = threading.Condition(self._lock)  # wait_idle waits here
         self._ready: deque[_Pending] = deque()
         self._delayed: list[tuple[float, int, _Pending]] = []  # heap by due time
@@ -115,7 +122,7 @@ class InProcessTaskQueue:
                     )
                     thread.start()
                     self._threads.append(thread)
-            self._work.notify_all()
+            self._wake_all()
 
     def enqueue(self, task: Task) -> bool:
         """Queue the task; False when a task of the same name was enqueued before (a no-op)."""
@@ -149,7 +156,7 @@ class InProcessTaskQueue:
             dropped = len(self._ready) + len(self._delayed)
             self._ready.clear()
             self._delayed.clear()
-            self._work.notify_all()
+            self._wake_all()
             self._idle.notify_all()
             threads = list(self._threads)
         if dropped:
@@ -172,10 +179,26 @@ class InProcessTaskQueue:
         if delay_s > 0:
             due = time.monotonic() + delay_s
             heapq.heappush(self._delayed, (due, next(self._sequence), item))
+            if self._timer_set:
+                self._timer.notify()  # the timer may need to shorten its wait
+            else:
+                self._wake_one()  # to become the timer
         else:
             self._ready.append(item)
-        # All workers: a sleeping one may need to shorten its wait for the new due time.
+            self._wake_one()
+
+    def _wake_one(self) -> None:
+        """Wake one idle worker, else the timer (it takes ready tasks too). Holds the lock."""
+        if self._sleepers:
+            self._sleepers -= 1
+            self._work.notify()
+        else:
+            self._timer.notify()
+
+    def _wake_all(self) -> None:
+        self._sleepers = 0
         self._work.notify_all()
+        self._timer.notify_all()
 
     def _class(self, task: Task) -> str:
         """The queue class a task runs in (its step's, as Cloud Tasks routes it)."""
@@ -205,9 +228,16 @@ class InProcessTaskQueue:
             item = self._take_ready() if self._dispatch is not None else None
             if item is not None and self._dispatch is not None:
                 self._running += 1
+                if self._ready or (self._delayed and not self._timer_set):
+                    self._wake_one()  # for the next ready task, or to take over as the timer
                 return item, self._dispatch
-            timeout = self._delayed[0][0] - now if self._delayed else None
-            self._work.wait(timeout)
+            if self._delayed and not self._timer_set:
+                self._timer_set = True
+                self._timer.wait(self._delayed[0][0] - now)
+                self._timer_set = False
+            else:
+                self._sleepers += 1
+                self._work.wait()
         return None
 
     def _work_loop(self) -> None:
@@ -231,9 +261,9 @@ class InProcessTaskQueue:
             finally:
                 with self._lock:
                     self._running -= 1
+                    # Its class has room again: this worker looks for a task that waited
+                    # for it as soon as it is back in `_next`.
                     self._running_in[self._class(item.task)] -= 1
-                    # A class with room again: a worker may take a task that waited for it.
-                    self._work.notify()
                     if error is not None:
                         self._after_failure(item, error)
                     if self._is_idle():
