@@ -100,6 +100,12 @@ CROSS_USER = [
         "/v1/projects/{project}/style",
         lambda w: {"json": {"revision": w.revision, "lighting": "noon"}},
     ),
+    (
+        "edit-listings",
+        "PATCH",
+        "/v1/projects/{project}/listings",
+        lambda w: {"json": {"revision": w.revision, "youtube": {"title": "Mine now"}}},
+    ),
     # Alice's own start must not meet her running job (one job per project: 409).
     ("generate", "POST", "/v1/projects/{project}/generate", lambda w: w.idle()),
     ("preview", "POST", "/v1/projects/{project}/preview", lambda w: w.idle()),
