@@ -75,6 +75,7 @@ def build_calendar(
         publishers=platform_publishers(settings, clock),
         link=media_links.public,
     )
+    schedules.posts = posts  # a cancelled schedule withdraws its posts
     publishing = PublishService(
         settings=settings,
         clock=clock,

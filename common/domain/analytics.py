@@ -43,7 +43,7 @@ class DestinationTotals(StrictModel):
     posted: int = 0
     failed: int = 0
     reconnect: int = Field(0, description="stopped: the account must be connected again")
-    pending: int = Field(0, description="queued, uploading or processing")
+    pending: int = Field(0, description="queued, uploading, processing or scheduled")
     cancelled: int = 0
     views: int = Field(0, description="views of the posted videos, as last read")
 

@@ -10,6 +10,11 @@ resumes the session or adopts the video already made, and never posts twice.
     queued -> uploading -> (processing ->) published
        \\-> failed (with the platform's reason) | reconnect (the account must be connected again)
            | cancelled (disconnected, or the schedule was cancelled)
+
+A public YouTube video ready before its time is uploaded early, private with `publishAt`, and
+is `scheduled` (YouTube makes it public at `scheduled_for`, even if our tick is late) until that
+time passes: queued -> uploading -> scheduled -> published. Cancelling the schedule meanwhile
+withdraws it (`withdraw`: made private for good, kept on the channel) -> cancelled.
 """
 
 from __future__ import annotations
@@ -32,9 +37,16 @@ from common.domain.listings import (
 from common.domain.text import UserMultiline, UserText
 
 PostStatus = Literal[
-    "queued", "uploading", "processing", "published", "failed", "reconnect", "cancelled"
+    "queued",
+    "uploading",
+    "processing",
+    "scheduled",
+    "published",
+    "failed",
+    "reconnect",
+    "cancelled",
 ]
-OPEN_POST_STATUSES: frozenset[str] = frozenset({"queued", "uploading", "processing"})
+OPEN_POST_STATUSES: frozenset[str] = frozenset({"queued", "uploading", "processing", "scheduled"})
 Privacy = Literal["public", "unlisted", "private"]
 
 YOUTUBE_TITLE_MAX = TITLE_MAX
@@ -67,6 +79,17 @@ class Destination(StrictModel):
     category_id: str = Field(
         "24", pattern=r"^\d{1,3}$", description="YouTube category (24: Entertainment)"
     )
+
+
+# An upload ahead of its time starting closer to the time than this gains little over posting
+# at the time (the upload itself takes a while), so it waits for the time instead.
+EARLY_POST_MIN_S = 300.0
+
+
+def posts_early(destination: Destination) -> bool:
+    """Whether a video ready before its time goes to this destination ahead of it: YouTube's
+    `publishAt` makes a private video public at a set time, so a public YouTube post can."""
+    return destination.platform == "youtube" and destination.privacy == "public"
 
 
 # A schedule's or series' destinations: at most one per platform.
@@ -116,6 +139,10 @@ class Post(StrictModel):
     error: PostError | None = None
     next_at: Instant | None = Field(None, description="when the tick should try it again")
     lease_until: Instant | None = Field(None, description="a delivery is working on it until")
+    scheduled_for: Instant | None = Field(
+        None, description="uploaded early: the platform makes it public at this time"
+    )
+    withdraw: bool = Field(False, description="the schedule was cancelled: take it back")
     posted_at: Instant | None = None
     views: int | None = None
     views_at: Instant | None = None
@@ -135,6 +162,7 @@ class PostSummary(StrictModel):
     status: PostStatus
     url: str | None = None
     video_id: str | None = None
+    scheduled_for: Instant | None = None
     note: str | None = None
     error: str | None = None
 
@@ -145,6 +173,7 @@ def summary(post: Post) -> PostSummary:
         status=post.status,
         url=post.url,
         video_id=post.video_id,
+        scheduled_for=post.scheduled_for,
         note=post.note,
         error=None if post.error is None else f"{post.error.code}: {post.error.message}"[:500],
     )

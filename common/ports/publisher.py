@@ -49,10 +49,11 @@ class Upload:
 
 @dataclass(frozen=True)
 class PostResult:
-    """Where a post got to: `published` (with the platform's id, and link if it gives one) or
+    """Where a post got to: `published` (with the platform's id, and link if it gives one),
+    `scheduled` (uploaded with `Upload.publish_at`: the platform makes it public then) or
     `processing` (the platform is still working: poll again later)."""
 
-    status: Literal["published", "processing"]
+    status: Literal["published", "scheduled", "processing"]
     video_id: str | None = None
     url: str | None = None
     note: str | None = None
@@ -104,3 +105,7 @@ class PlatformPublisher(Protocol):
 
     def views(self, token: str, video_ids: list[str]) -> dict[str, int]:
         """View counts of posted videos, where the platform reports them ({} otherwise)."""
+
+    def withdraw(self, token: str, session: dict[str, str], metadata: PostMetadata) -> str | None:
+        """Keep a video uploaded ahead of its time (`scheduled`) from going public: it stays on
+        the account, private. Returns its id, or None when the session made no video."""

@@ -56,12 +56,21 @@ def test_youtube_is_connected_through_its_consent_screen_posted_to_and_disconnec
     assert (destination["platform"], destination["privacy"], destination["title"]) == (
         "youtube", "unlisted", "The Fox Who Guarded the Forest"
     )  # fmt: skip
+    # Uploaded ahead of its time: said in the schedule's zone (the calendar's default, UTC).
+    early = {"platform": "youtube", "status": "scheduled", "url": "https://youtu.be/abc"}
+    early |= {"scheduled_for": "2031-05-14T09:30:00Z", "note": "scheduled on YouTube for …"}
+    seeds.store.update("schedules", scheduled["id"], {"posts": [early]})
+    page.goto(f"{studio}/#/calendar?month=2031-05&schedule={scheduled['id']}")
+    post = page.locator(".schedule-details .post-scheduled")
+    post.wait_for()
+    assert "scheduled on YouTube for" in post.inner_text()
+    assert "…" not in post.inner_text()  # the API's UTC note is not said twice
     seeds.store.update(
         "schedules",
         scheduled["id"],
         {"posts": [{"platform": "youtube", "status": "published", "url": "https://youtu.be/abc"}]},
     )  # as the publish step records it
-    page.goto(f"{studio}/#/calendar?month=2031-05&schedule={scheduled['id']}")
+    page.reload()
     post = page.locator(".schedule-details .post-published")
     post.wait_for()
     assert post.get_by_role("link", name="see it").get_attribute("href") == "https://youtu.be/abc"

@@ -3,6 +3,7 @@ stand-ins, with every fault the publish ledger exists for: every task delivered 
 process dying after YouTube took the whole video but before the ledger heard its id (day 1), a
 connection dropped in the middle of an upload (day 2), a TikTok outage (day 3). Each run is
 posted exactly once per destination; the dropped upload resumes from the offset YouTube reports.
+Each video is ready before its time, so YouTube gets it early, scheduled (`publishAt`).
 Jobs render for real (draft profile: tiny videos).
 """
 
@@ -98,7 +99,14 @@ def test_a_daily_series_posts_each_run_once_per_platform_through_crashes_drops_a
     assert len(youtube.videos) == 3 and len(youtube.of("insert")) == 3
     assert sorted(youtube.videos) == sorted(p.video_id for p in posts)
     assert len(tiktok.publishes) == 3 and len(tiktok.published()) == 3
-    assert [p.attempts for p in posts] == [2, 1, 1]  # day 1 adopted on the second attempt
+    # Each video was ready half an hour early and went up then, scheduled for 09:00 (YouTube
+    # makes it public at that time), and was marked published at 09:00 on a second attempt;
+    # day 1's early upload died before its ack and was adopted at 09:00 instead.
+    assert [p.attempts for p in posts] == [2, 2, 2]
+    assert [youtube.videos[p.video_id]["status"]["publishAt"] for p in posts] == [
+        f"2026-05-0{day}T09:00:00Z" for day in (4, 5, 6)
+    ]
+    assert [p.posted_at for p in posts] == [s.publish_at for s in schedules]
 
     # Each video arrived whole, and the dropped one was resumed, not sent again from zero.
     for post, schedule in zip(posts, schedules, strict=True):

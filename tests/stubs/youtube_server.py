@@ -101,7 +101,7 @@ class YouTubeStub(OAuthStub):
         if path == "/youtube/v3/channels":
             return "channels"
         if path == "/youtube/v3/videos":
-            return "list"
+            return "update" if request.method == "PUT" else "list"
         return "other"
 
     def partial(self, route: str, request: Request) -> None:
@@ -149,7 +149,24 @@ class YouTubeStub(OAuthStub):
                 if i in self.videos
             ]
             return Reply(200, {"kind": "youtube#videoListResponse", "items": items})
+        if route == "update":
+            return self._update(request)
         return Reply(404, {"error": {"code": 404, "message": f"no route {request.path}"}})
+
+    def _update(self, request: Request) -> Reply:
+        """videos.update: each part named in `part` replaced by the body's (a property left
+        out is removed, as YouTube does)."""
+        body = request.json()
+        video = self.videos.get(str(body.get("id", "")))
+        if video is None:
+            return youtube_error(404, "videoNotFound", "Video not found", domain="youtube.video")
+        for part in request.query.get("part", "").split(","):
+            if part == "status":
+                video["status"] = {"uploadStatus": "uploaded", **body.get("status", {})}
+            elif part == "snippet":
+                video["snippet"] = body.get("snippet", {})
+        resource = {k: video[k] for k in ("id", "snippet", "status")}
+        return Reply(200, {"kind": "youtube#video", **resource})
 
     def _append(self, request: Request) -> Session | None:
         session = self.sessions.get(request.query.get("upload_id", ""))

@@ -20,7 +20,7 @@ from typing import Any
 
 from common.adapters.http.platform_http import PlatformHttp
 from common.domain.errors import ProviderError
-from common.domain.posts import INSTAGRAM_CAPTION_MAX
+from common.domain.posts import INSTAGRAM_CAPTION_MAX, PostMetadata
 from common.ports.publisher import PostResult, TokenRejectedError, Upload
 
 GRAPH_VERSION = "v23.0"
@@ -96,6 +96,12 @@ class InstagramPublisher:
 
     def views(self, token: str, video_ids: list[str]) -> dict[str, int]:
         return {}
+
+    def withdraw(self, token: str, session: dict[str, str], metadata: PostMetadata) -> str | None:
+        # Only YouTube takes a video ahead of its time (publishAt): nothing here is scheduled.
+        raise ProviderError(
+            "instagram: posts are never uploaded ahead of their time", provider="instagram"
+        )
 
     def _adopt(self, token: str, session: dict[str, str]) -> str:
         latest = self._call(

@@ -21,6 +21,7 @@ from typing import Any
 
 from common.adapters.http.platform_http import PlatformHttp
 from common.domain.errors import ProviderError
+from common.domain.posts import PostMetadata
 from common.ports.publisher import PostResult, TokenRejectedError, Upload
 
 MB = 1024 * 1024
@@ -126,6 +127,12 @@ class TikTokPublisher:
 
     def views(self, token: str, video_ids: list[str]) -> dict[str, int]:
         return {}  # view counts need the Display API's video.list scope (not requested)
+
+    def withdraw(self, token: str, session: dict[str, str], metadata: PostMetadata) -> str | None:
+        # Only YouTube takes a video ahead of its time (publishAt): nothing here is scheduled.
+        raise ProviderError(
+            "tiktok: posts are never uploaded ahead of their time", provider="tiktok"
+        )
 
     # -- steps --------------------------------------------------------------------------------
 

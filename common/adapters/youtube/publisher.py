@@ -11,6 +11,9 @@ is resumed the same way within the attempt (the client library queries the offse
 Metadata: title <= 100 characters, description with hashtags (and #Shorts for vertical videos
 up to 3 minutes), categoryId, defaultLanguage, privacyStatus (publishAt needs private),
 selfDeclaredMadeForKids, containsSyntheticMedia (the altered or synthetic content disclosure).
+An upload for a later time (`Upload.publish_at`) goes up private with `publishAt` (YouTube makes
+it public then) and is `scheduled`; `withdraw` takes it back with videos.update: private, no
+publishAt (the status part is sent whole: a property left out would be removed).
 Quota errors (`quotaExceeded`, `uploadLimitExceeded`) wait for the next quota day (midnight
 Pacific time); other 4xx fail the post with YouTube's reason.
 """
@@ -29,6 +32,7 @@ import requests
 
 from common.adapters.youtube.client import authorized_http, youtube_service
 from common.domain.errors import ProviderError
+from common.domain.posts import PostMetadata
 from common.domain.schedule import stamp
 from common.ports.publisher import (
     PlatformQuotaError,
@@ -108,7 +112,10 @@ class YouTubePublisher:
             notes += self._extra("captions", video_id, upload, token, session, save)
         short = (upload.duration_s or 0) <= 180 and "#Shorts" in upload.metadata.hashtags
         url = f"https://youtube.com/shorts/{video_id}" if short else f"https://youtu.be/{video_id}"
-        return PostResult("published", video_id=video_id, url=url, note="; ".join(notes) or None)
+        note = "; ".join(notes) or None
+        if session.get("publish_at"):  # uploaded private with publishAt: public at that time
+            return PostResult("scheduled", video_id=video_id, url=url, note=note)
+        return PostResult("published", video_id=video_id, url=url, note=note)
 
     def check(
         self, token: str, session: dict[str, str], save: Callable[[dict[str, str]], None]
@@ -117,6 +124,26 @@ class YouTubePublisher:
         if not video_id:
             raise ProviderError("youtube: nothing was uploaded yet", provider="youtube")
         return PostResult("published", video_id=video_id, url=f"https://youtu.be/{video_id}")
+
+    def withdraw(self, token: str, session: dict[str, str], metadata: PostMetadata) -> str | None:
+        from googleapiclient.errors import HttpError
+
+        video_id = session.get("video_id")
+        uri, size = session.get("upload_uri"), int(session.get("size", "0"))
+        if video_id is None and uri and size:  # finished before its id was recorded?
+            found = self._where(authorized_http(token, timeout_s=self._timeout_s), uri, size)
+            video_id = found if isinstance(found, str) else None
+        if video_id is None:
+            return None  # an unfinished upload session makes no video
+        body = {"id": video_id, "status": self._status(metadata) | {"privacyStatus": "private"}}
+        service = youtube_service(token, self._api_root, timeout_s=self._timeout_s)
+        try:
+            service.videos().update(part="status", body=body).execute()
+        except HttpError as exc:
+            if exc.resp.status == 404:
+                return None  # deleted on YouTube already: nothing can go public
+            raise self._error(exc, "videos.update") from exc
+        return video_id
 
     def views(self, token: str, video_ids: list[str]) -> dict[str, int]:
         from googleapiclient.errors import HttpError
@@ -158,7 +185,12 @@ class YouTubePublisher:
 
         def record(location: str) -> None:
             session["upload_uri"] = location
+            session["size"] = str(upload.size)  # to ask the session where it got to
             save(session)
+
+        body = self._body(upload)
+        if "publishAt" in body["status"]:
+            session["publish_at"] = body["status"]["publishAt"]
 
         service = youtube_service(
             token,
@@ -169,9 +201,7 @@ class YouTubePublisher:
         media = MediaFileUpload(
             str(upload.video), mimetype="video/mp4", chunksize=self._chunk, resumable=True
         )
-        request = service.videos().insert(
-            part="snippet,status", body=self._body(upload), media_body=media
-        )
+        request = service.videos().insert(part="snippet,status", body=body, media_body=media)
         if uri:
             request.resumable_uri = uri
             request.resumable_progress = offset
@@ -218,13 +248,17 @@ class YouTubePublisher:
             retryable=resp.status >= 500 or resp.status == 429,
         )
 
-    def _body(self, upload: Upload) -> dict[str, Any]:
-        meta = upload.metadata
-        status: dict[str, Any] = {
+    @staticmethod
+    def _status(meta: PostMetadata) -> dict[str, Any]:
+        return {
             "privacyStatus": meta.privacy,
             "selfDeclaredMadeForKids": meta.made_for_kids,
             "containsSyntheticMedia": meta.synthetic,
         }
+
+    def _body(self, upload: Upload) -> dict[str, Any]:
+        meta = upload.metadata
+        status = self._status(meta)
         if upload.publish_at is not None and upload.publish_at > self._now():
             status.update(privacyStatus="private", publishAt=stamp(upload.publish_at))
         return {

@@ -45,6 +45,7 @@ POST_OUTCOME = {
     "queued": "pending",
     "uploading": "pending",
     "processing": "pending",
+    "scheduled": "pending",  # on YouTube ahead of its time, public at it
 }
 
 

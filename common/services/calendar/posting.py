@@ -1,6 +1,7 @@
 """Posting a published schedule's video to its destinations, exactly once each.
 
-The publish ledger (`posts/{schedule}--{platform}`, common/domain/posts.py) is the mechanism:
+The publish ledger (`posts/{schedule}--{platform}`, common/domain/posts.py; its writes in
+post_ledger.py) is the mechanism:
 
 1. `queue` creates each destination's entry when the schedule publishes (create-if-absent: a
    second delivery finds it) and enqueues one publish task per destination.
@@ -19,6 +20,13 @@ The publish ledger (`posts/{schedule}--{platform}`, common/domain/posts.py) is t
    minute) when their `next_at` comes: no task waits in a queue for them.
 
 The schedule keeps a summary of each post (`posts`), which the calendar shows.
+
+Early posts: a public YouTube post whose video is ready before its time is queued early
+(`queue(..., early=True)`, from the publish step's look at a generating schedule) and uploaded
+private with `publishAt`; it is `scheduled` until its time, then marked published (YouTube made
+it public by then, whether or not our tick was late). A schedule cancelled meanwhile withdraws
+its posts (`withdraw`): one not uploaded yet is cancelled, a scheduled video is made private for
+good on YouTube.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from common.config import Settings
 from common.domain import steps
@@ -42,11 +50,11 @@ from common.domain.posts import (
     Post,
     PostError,
     post_id,
-    summary,
+    posts_early,
     write_metadata,
 )
 from common.domain.schedule import PublishCommand, Schedule, stamp
-from common.ports import BlobStore, Clock, Delivery, DocumentStore, Task, TaskQueue, Transaction
+from common.ports import BlobStore, Clock, Delivery, DocumentStore, Task, TaskQueue
 from common.ports.publisher import (
     PlatformPublisher,
     PlatformQuotaError,
@@ -55,12 +63,14 @@ from common.ports.publisher import (
     Upload,
 )
 from common.services.accounts.connections import ConnectionService
+from common.services.calendar.post_ledger import PostLedger
 from common.services.calendar.scheduling import ScheduleService
 from common.services.projects.projects import ProjectService
 
 log = logging.getLogger(__name__)
 
-COLLECTION = "posts"  # the publish ledger: posts/{schedule}--{platform}
+_T = TypeVar("_T")
+
 VIEWS_EVERY = timedelta(days=1)
 VIEWS_DAYS = 30
 
@@ -115,30 +125,23 @@ class PostService:
         self._connections = connections
         self._publishers = publishers
         self._link = link
+        self._ledger = PostLedger(store, clock, schedules, policy.lease_s)
 
     # -- reads --------------------------------------------------------------------------------
 
     def find(self, schedule_id: str, platform: str) -> Post | None:
-        doc = self._store.get(COLLECTION, post_id(schedule_id, platform))
-        return None if doc is None else Post.model_validate(doc.data)
+        return self._ledger.find(schedule_id, platform)
 
     def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open posts whose next try (or expired lease) has come."""
-        docs = self._store.query(
-            COLLECTION, [("next_at", "<=", stamp(now))], order_by="next_at", limit=limit
-        )
-        return [d.id for d in docs if d.data.get("status") in ("queued", "uploading", "processing")]
+        return self._ledger.due(now, limit)
 
     def refresh_views(self, now: datetime, limit: int) -> int:
         """Read the view counts of posted videos whose time has come (an hour after posting,
         then daily for VIEWS_DAYS days); returns how many were read. A platform that does not
         report views, or an account that needs reconnecting, stops asking for that post."""
-        docs = self._store.query(
-            COLLECTION, [("views_due_at", "<=", stamp(now))], order_by="views_due_at", limit=limit
-        )
         read = 0
-        for doc in docs:
-            post = Post.model_validate(doc.data)
+        for post in self._ledger.views_due(now, limit):
             if post.video_id is None:
                 continue
             try:
@@ -148,50 +151,32 @@ class PostService:
                 views, later = {}, None
             except StoryGeniusError as exc:
                 log.warning("views of %s: %s", post.id, exc.message)
-                self._set_views(post.id, None, now + timedelta(hours=1), now)
+                self._ledger.set_views(post.id, None, now + timedelta(hours=1), now)
                 continue
             else:
                 age = now - (post.posted_at or now)
                 later = now + VIEWS_EVERY if age < timedelta(days=VIEWS_DAYS) else None
             if post.video_id not in views:
                 later = None
-            self._set_views(post.id, views.get(post.video_id), later, now)
+            self._ledger.set_views(post.id, views.get(post.video_id), later, now)
             read += post.video_id in views
         return read
 
-    def _set_views(self, key: str, views: int | None, due: datetime | None, now: datetime) -> None:
-        def put(tx: Transaction) -> None:
-            doc = tx.get(COLLECTION, key)
-            if doc is None:
-                return
-            post = Post.model_validate(doc.data)
-            if views is not None:
-                post.views, post.views_at = views, now
-            post.views_due_at = due
-            tx.set(COLLECTION, key, post.model_dump(mode="json"))
-
-        self._store.transaction(put)
-
     def of_owner(self, owner: str, start: datetime, end: datetime) -> list[Post]:
         """The owner's posts created in [start, end) (analytics)."""
-        docs = self._store.query(
-            COLLECTION,
-            [
-                ("owner", "==", owner),
-                ("created_at", ">=", stamp(start)),
-                ("created_at", "<", stamp(end)),
-            ],
-        )
-        return [Post.model_validate(d.data) for d in docs]
+        return self._ledger.of_owner(owner, start, end)
 
     # -- the publish step ---------------------------------------------------------------------
 
-    def queue(self, schedule: Schedule, job: Job) -> None:
-        """Each destination's ledger entry (made once) and its task (named once)."""
+    def queue(self, schedule: Schedule, job: Job, *, early: bool = False) -> None:
+        """Each destination's ledger entry (made once) and its task (named once). `early`: only
+        the destinations a video may go to ahead of its time, scheduled for the schedule's."""
         listings, language = self._listings(job)
         vertical = (job.outputs.height or 0) > (job.outputs.width or 0)
         now = self._clock.now()
         for destination in schedule.destinations:
+            if early and not posts_early(destination):
+                continue
             platform = destination.platform
             metadata = write_metadata(
                 platform,
@@ -207,20 +192,15 @@ class PostService:
                 schedule_id=schedule.id,
                 platform=platform,
                 metadata=metadata,
+                scheduled_for=schedule.publish_at if early else None,
                 next_at=now + timedelta(seconds=self._policy.lease_s),
                 created_at=now,
                 updated_at=now,
             )
 
-            def create(tx: Transaction, post: Post = post) -> bool:
-                if tx.get(COLLECTION, post.id) is not None:
-                    return False
-                tx.create(COLLECTION, post.id, post.model_dump(mode="json"))
-                return True
-
-            if self._store.transaction(create):
-                self._mirror(post)
-            self._enqueue(schedule.id, platform, "first")
+            self._ledger.create(post)
+            # Named apart: at the time, "first" hands a post scheduled early on (to published).
+            self._enqueue(schedule.id, platform, "early" if early else "first")
 
     def _listings(self, job: Job) -> tuple[Listings, str]:
         """The listings the creator last saw: the project's story's (edited until the post),
@@ -235,6 +215,18 @@ class PostService:
             return listings_from(title, ""), "en"
         return story.listings or listings_from(story.title, story.logline), story.language
 
+    def withdraw(self, schedule: Schedule) -> None:
+        """A cancelled schedule's posts: one nothing was sent for is cancelled at once; one
+        sent ahead of its time (or being sent) is withdrawn by a task of its own."""
+        for destination in schedule.destinations:
+            key = post_id(schedule.id, destination.platform)
+
+            post = self._ledger.mark_withdrawn(key)
+            if post is None:
+                continue
+            if post.withdraw:
+                self._enqueue(schedule.id, destination.platform, "withdraw")
+
     def redrive(self, post_key: str) -> None:
         """The tick's hand-on: a post whose retry time or lease has come gets a task."""
         schedule_id, platform = post_key.rsplit("--", 1)
@@ -245,66 +237,106 @@ class PostService:
         """One delivery for one destination. Returns when the task is finished with."""
         assert command.destination is not None
         platform = command.destination
-        post = self._claim(command.schedule_id, platform)
+        post = self._ledger.claim(command.schedule_id, platform)
         if post is None:
             return  # done with, or another delivery holds it
+        if post.scheduled_for is not None and not post.withdraw:
+            schedule = self._schedules.find(post.schedule_id)
+            # Cancelled before this early post was queued (withdraw() did not see it).
+            post.withdraw = schedule is None or schedule.status == "cancelled"
         try:
-            result = self._attempt(post)
+            if post.withdraw:
+                withdrawn, result = self._attempt(post, self._take_back), None
+            else:
+                result = self._attempt(post, self._send)
         except ReconnectRequiredError as exc:
-            self._finish(
+            self._ledger.finish(
                 post, status="reconnect", error=PostError(code=exc.code, message=exc.message)
             )
         except NotConnectedError as exc:
-            self._finish(
+            self._ledger.finish(
                 post, status="cancelled", error=PostError(code=exc.code, message=exc.message)
             )
         except PlatformQuotaError as exc:
-            self._finish(post, status=post.status, note=exc.message, next_at=exc.retry_at)
+            self._ledger.finish(post, status=post.status, note=exc.message, next_at=exc.retry_at)
         except StoryGeniusError as exc:
             error = _error(exc)
             if exc.retryable and post.attempts < self._policy.max_attempts:
                 delay = self._policy.retry_s * 2 ** (post.attempts - 1)
                 retry_at = self._clock.now() + timedelta(seconds=delay)
-                self._finish(post, status=post.status, error=error, next_at=retry_at)
+                self._ledger.finish(post, status=post.status, error=error, next_at=retry_at)
             else:
-                self._finish(post, status="failed", error=error)
+                self._ledger.finish(post, status="failed", error=error)
         else:
-            if result.status == "published":
-                self._finish(
+            now = self._clock.now()
+            if result is None:
+                note = "the schedule was cancelled"
+                if withdrawn:
+                    note += f"; the video is kept private on {post.platform}"
+                self._ledger.finish(post, status="cancelled", note=note)
+            elif result.status == "scheduled" and (post.scheduled_for or now) > now:
+                assert post.scheduled_for is not None
+                when = stamp(post.scheduled_for)
+                note = "; ".join(n for n in (f"scheduled on YouTube for {when}", result.note) if n)
+                self._ledger.finish(
+                    post,
+                    status="scheduled",
+                    video_id=result.video_id,
+                    url=result.url,
+                    note=note,
+                    next_at=post.scheduled_for,
+                )
+            elif result.status in ("published", "scheduled"):
+                # Scheduled before its time: the platform made it public at that time.
+                went_up = post.scheduled_for if post.status == "scheduled" else None
+                self._ledger.finish(
                     post,
                     status="published",
                     video_id=result.video_id,
                     url=result.url,
                     note=result.note,
-                    posted_at=self._clock.now(),
-                    views_due_at=self._clock.now() + timedelta(hours=1),
+                    posted_at=went_up or now,
+                    views_due_at=now + timedelta(hours=1),
                 )
             else:
                 poll_at = self._clock.now() + timedelta(seconds=self._policy.poll_s)
-                self._finish(post, status="processing", note=result.note, next_at=poll_at)
+                self._ledger.finish(post, status="processing", note=result.note, next_at=poll_at)
 
     # -- one attempt --------------------------------------------------------------------------
 
-    def _attempt(self, post: Post) -> PostResult:
-        publisher = self._publishers[post.platform]
-
-        def save(session: dict[str, str]) -> None:
-            self._save_session(post, session)
-
+    def _attempt(self, post: Post, action: Callable[[Post, str], _T]) -> _T:
+        """`action(post, token)`, with the token refreshed once if the platform refuses it."""
         token = self._connections.token(post.owner, post.platform)
         for refreshed in (False, True):
             try:
-                if post.status == "processing":
-                    return publisher.check(token, post.session, save)
-                with tempfile.TemporaryDirectory(prefix="storygenius-post-") as work:
-                    upload = self._upload(post, Path(work))
-                    return publisher.post(upload, token, post.session, save, self._gate(post))
+                return action(post, token)
             except TokenRejectedError:
                 if refreshed:
                     raise
                 token = self._connections.token(post.owner, post.platform, stale=token)
                 post = self.find(post.schedule_id, post.platform) or post
         raise AssertionError("unreachable")
+
+    def _send(self, post: Post, token: str) -> PostResult:
+        """Upload (or resume, or adopt), or look again at what the platform is working on."""
+        publisher = self._publishers[post.platform]
+
+        def save(session: dict[str, str]) -> None:
+            self._ledger.save_session(post, session)
+
+        if post.status in ("processing", "scheduled"):
+            return publisher.check(token, post.session, save)
+        with tempfile.TemporaryDirectory(prefix="storygenius-post-") as work:
+            upload = self._upload(post, Path(work))
+            return publisher.post(upload, token, post.session, save, self._gate(post))
+
+    def _take_back(self, post: Post, token: str) -> bool:
+        """Withdraw what a cancelled schedule's post sent ahead of its time; True when there
+        was a video to keep from going public."""
+        if not post.session and post.video_id is None:
+            return False  # nothing was sent
+        session = {**post.session, **({"video_id": post.video_id} if post.video_id else {})}
+        return self._publishers[post.platform].withdraw(token, session, post.metadata) is not None
 
     def _gate(self, post: Post) -> Callable[[], None]:
         def gate() -> None:
@@ -352,90 +384,9 @@ class PostService:
             duration_s=outputs.duration_s,
             thumbnail=thumbnail,
             captions_srt=captions,
+            publish_at=post.scheduled_for,
             account_id=connection.account_id if connection is not None else "",
         )
-
-    # -- the ledger ---------------------------------------------------------------------------
-
-    def _claim(self, schedule_id: str, platform: str) -> Post | None:
-        now = self._clock.now()
-        lease = timedelta(seconds=self._policy.lease_s)
-
-        def claim(tx: Transaction) -> Post | None:
-            doc = tx.get(COLLECTION, post_id(schedule_id, platform))
-            if doc is None:
-                return None
-            post = Post.model_validate(doc.data)
-            if not post.open or (post.lease_until is not None and post.lease_until > now):
-                return None
-            if post.next_at is not None and post.next_at > now and post.attempts > 0:
-                return None  # a retry or a poll not due yet (an early or duplicate task)
-            post.attempts += 1
-            post.lease_until = post.next_at = now + lease
-            if post.status == "queued":
-                post.status = "uploading"
-            post.updated_at = now
-            tx.set(COLLECTION, post.id, post.model_dump(mode="json"))
-            return post
-
-        post = self._store.transaction(claim)
-        if post is not None:
-            self._mirror(post)
-        return post
-
-    def _save_session(self, post: Post, session: dict[str, str]) -> None:
-        def save(tx: Transaction) -> None:
-            doc = tx.get(COLLECTION, post.id)
-            if doc is None:
-                return
-            current = Post.model_validate(doc.data)
-            current.session = dict(session)
-            current.updated_at = self._clock.now()
-            tx.set(COLLECTION, post.id, current.model_dump(mode="json"))
-
-        self._store.transaction(save)
-        post.session.clear()
-        post.session.update(session)
-
-    def _finish(
-        self, post: Post, *, status: str, next_at: datetime | None = None, **changes: Any
-    ) -> None:
-        """Write the attempt's outcome (the ack), unless a later attempt took the entry over."""
-        now = self._clock.now()
-
-        def finish(tx: Transaction) -> Post | None:
-            doc = tx.get(COLLECTION, post.id)
-            if doc is None:
-                return None
-            current = Post.model_validate(doc.data)
-            if current.attempts != post.attempts:
-                return None
-            data = current.model_dump()
-            data.update(changes, status=status, lease_until=None, next_at=next_at, updated_at=now)
-            if status == "published":
-                data["error"] = None
-            done = Post.model_validate(data)
-            tx.set(COLLECTION, post.id, done.model_dump(mode="json"))
-            return done
-
-        done = self._store.transaction(finish)
-        if done is not None:
-            self._mirror(done)
-            where = {"schedule_id": done.schedule_id, "platform": done.platform}
-            log.info("post %s: %s", done.id, done.status, extra={**where, "post": done.status})
-
-    def _mirror(self, post: Post) -> None:
-        """The post's summary on its schedule (the calendar shows it)."""
-        shown = summary(post)
-
-        def put(s: Schedule) -> None:
-            others = [p for p in s.posts if p.platform != post.platform]
-            order = [d.platform for d in s.destinations]
-            merged = [*others, shown]
-            merged.sort(key=lambda p: order.index(p.platform) if p.platform in order else 9)
-            s.posts = merged
-
-        self._schedules.mutate(post.schedule_id, put)
 
     def _enqueue(self, schedule_id: str, platform: str, why: str) -> None:
         self._queue.enqueue(

@@ -25,6 +25,7 @@ from common.config import Settings
 from common.domain import steps
 from common.domain.errors import RetryableError, StoryGeniusError
 from common.domain.job import Job
+from common.domain.posts import EARLY_POST_MIN_S, posts_early
 from common.domain.publishing import PublishedEvent
 from common.domain.schedule import (
     MAX_DELIVERIES_KEPT,
@@ -104,7 +105,9 @@ class PublishService:
         if schedule.status != "generating":
             return
         if now < schedule.publish_at - timedelta(seconds=EARLY_TOLERANCE_S):
-            return  # not due: a task for a time it was moved from, or early
+            # Not due: a task for a time it was moved from, or a look for a video ready early.
+            self._early(schedule, now)
+            return
         job = self._jobs.find(schedule.job_id) if schedule.job_id else None
         if job is None:
             self._schedules.ensure_started(schedule)
@@ -145,6 +148,26 @@ class PublishService:
             self._queue_posts(published)
         if published.status == "published" and published.webhook == "pending":
             self._announce(published, delivery)
+
+    def _early(self, schedule: Schedule, now: datetime) -> None:
+        """Before its time: a video ready early goes now to the destinations that take one
+        ahead of its time (YouTube, scheduled for the time: posting.py); while the video is
+        being made, the tick hands the schedule on again after `publish_poll_s`."""
+        if self._posts is None or not any(posts_early(d) for d in schedule.destinations):
+            return
+        job = self._jobs.find(schedule.job_id) if schedule.job_id else None
+        ahead_s = (schedule.publish_at - now).total_seconds()
+        if job is not None and job.status == "done" and ahead_s >= EARLY_POST_MIN_S:
+            self._posts.queue(schedule, job, early=True)
+        making = job is not None and not job.terminal
+        poll = timedelta(seconds=self._settings.publish_poll_s)
+        look_at = min(schedule.publish_at, now + poll) if making else schedule.publish_at
+
+        def look(s: Schedule) -> None:
+            if s.status == "generating" and s.publish_at == schedule.publish_at:
+                s.next_at = look_at
+
+        self._schedules.mutate(schedule.id, look)
 
     def _queue_posts(self, schedule: Schedule) -> None:
         """Each destination's post, made once (common/services/calendar/posting.py)."""

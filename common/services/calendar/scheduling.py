@@ -32,7 +32,7 @@ from common.domain.errors import (
     NotFoundError,
     StoryGeniusError,
 )
-from common.domain.posts import Destination
+from common.domain.posts import Destination, posts_early
 from common.domain.project import ProjectSettings
 from common.domain.schedule import (
     CreateSchedule,
@@ -69,10 +69,10 @@ class PostStartedError(ConflictError):
 
     code = "post_started"
 
-    def __init__(self, platforms: Sequence[str]) -> None:
+    def __init__(self, platforms: Sequence[str], field: str = "destinations") -> None:
         why = f"the {', '.join(platforms)} post has started: cancel the schedule to withdraw it"
-        super().__init__(f"destinations: {why}")
-        self.fields = {"destinations": why}
+        super().__init__(f"{field}: {why}")
+        self.fields = {field: why}
 
 
 class SeriesHooks(Protocol):
@@ -83,6 +83,14 @@ class SeriesHooks(Protocol):
 
     def on_change(self, schedule: Schedule) -> None:
         """Record the run's new state in the series' history."""
+
+
+class PostHooks(Protocol):
+    """What posting adds to a schedule (common/services/calendar/posting.py)."""
+
+    def withdraw(self, schedule: Schedule) -> None:
+        """The cancelled schedule's posts stopped, and any video sent ahead of its time taken
+        back from the platform."""
 
 
 def job_id_for(schedule_id: str) -> str:
@@ -125,6 +133,7 @@ class ScheduleService:
         self._pipeline = pipeline
         self._queue = queue
         self.hooks: SeriesHooks | None = None
+        self.posts: PostHooks | None = None
 
     def lead_time(self, settings: ProjectSettings) -> timedelta:
         """How long before publishing generation starts: an estimate per second of video plus
@@ -232,18 +241,23 @@ class ScheduleService:
                 raise NotFoundError(f"schedule {schedule_id} not found")
             if not s.open:
                 raise ScheduleClosedError(s)
+            if publish_at is not None and publish_at != s.publish_at and s.posts:
+                # A video scheduled on YouTube keeps its time: withdraw it by cancelling.
+                raise PostStartedError([p.platform for p in s.posts], "publish_at")
             s.timezone = timezone
             if command.destinations is not None:
                 _check_started_posts(s, command.destinations)
                 s.destinations = list(command.destinations)
             if publish_at is None:
+                if s.status == "generating" and s.next_at is not None:
+                    s.next_at = min(s.next_at, self._next_look(s, now))  # a YouTube one added
                 return
             s.publish_at = publish_at
             if s.status == "scheduled":
                 s.generate_at = max(publish_at - lead, now)
                 s.next_at = s.generate_at
             else:  # generating: the job runs on; publishing waits for the new time
-                s.next_at = publish_at
+                s.next_at = self._next_look(s, now)
 
         updated, _ = self.mutate(schedule_id, update)
         if publish_at is not None:
@@ -264,11 +278,21 @@ class ScheduleService:
             s.next_at = None
 
         schedule, _ = self.mutate(schedule_id, cancel)
+        if self.posts is not None and schedule.destinations:
+            self.posts.withdraw(schedule)
         if schedule.job_id is not None:
             # A job that ended (or never started) has nothing to stop.
             with contextlib.suppress(JobFinishedError, NotFoundError):
                 self._pipeline.cancel(owner, schedule.job_id)
         return schedule
+
+    def _next_look(self, s: Schedule, now: datetime) -> datetime:
+        """When the publish step looks at a generating schedule next: at its publishing time,
+        or every `publish_poll_s` before it while a video ready early could go out ahead of
+        its time (posts_early: scheduled on YouTube)."""
+        if any(posts_early(d) for d in s.destinations):
+            return min(s.publish_at, now + timedelta(seconds=self._settings.publish_poll_s))
+        return s.publish_at
 
     def _future(self, publish_at: datetime, now: datetime) -> datetime:
         if publish_at <= now:
@@ -324,7 +348,7 @@ class ScheduleService:
             s.claims += 1
             s.late = s.late or now > s.publish_at
             s.job_id = s.job_id or job_id_for(s.id)
-            s.next_at = s.publish_at
+            s.next_at = self._next_look(s, now)
             return True
 
         try:

@@ -3,14 +3,14 @@
 // each post's state afterwards (queued, uploading, published with its link, failed and why).
 
 import { api, hasRoute } from '../api.js';
-import { h } from '../dom.js';
+import { h, formatWhen } from '../dom.js';
 import { fieldset } from '../forms.js';
 
 export const PLATFORM_NAMES = { youtube: 'YouTube', tiktok: 'TikTok', instagram: 'Instagram' };
 const PRIVACY = [['public', 'Public'], ['unlisted', 'Unlisted'], ['private', 'Private']];
 const POST_TEXT = {
   queued: 'queued', uploading: 'uploading', processing: 'processing', published: 'published',
-  failed: 'failed', reconnect: 'needs reconnecting', cancelled: 'cancelled',
+  failed: 'failed', reconnect: 'needs reconnecting', cancelled: 'cancelled', scheduled: 'scheduled',
 };
 
 /**
@@ -50,16 +50,21 @@ export async function destinationsPicker(initial = []) {
   return { el, read: () => rows.map((r) => r.read()).filter(Boolean) };
 }
 
-/** Each post of a schedule: platform, state, link, why it failed. */
-export function postList(posts = []) {
+/** Each post of a schedule: platform, state, link, why it failed; times in `timeZone`. */
+export function postList(posts = [], timeZone = undefined) {
   if (!posts.length) return null;
   return h('ul', { class: 'post-list', 'aria-label': 'Posts' }, posts.map((p) => {
     const name = PLATFORM_NAMES[p.platform] || p.platform;
+    // Uploaded ahead of its time: the platform makes it public at scheduled_for (the API's
+    // note says so in UTC; here it is said in the schedule's zone).
+    const state = p.status === 'scheduled' && p.scheduled_for
+      ? `scheduled on ${name} for ${formatWhen(p.scheduled_for, timeZone)}` : POST_TEXT[p.status] || p.status;
+    const note = p.note?.split('; ').filter((n) => !n.startsWith('scheduled on ')).join('; ');
     return h('li', { class: `post post-${p.status}` },
-      h('strong', {}, name), ` · ${POST_TEXT[p.status] || p.status}`,
+      h('strong', {}, name), ` · ${state}`,
       p.url ? [' · ', h('a', { href: p.url, target: '_blank', rel: 'noopener' }, 'see it')] : null,
       p.status === 'reconnect' ? [' · ', h('a', { href: '#/accounts' }, 'reconnect')] : null,
       p.error ? h('span', { class: 'small field-error' }, ` ${p.error}`) : null,
-      p.note ? h('span', { class: 'small muted' }, ` ${p.note}`) : null);
+      note ? h('span', { class: 'small muted' }, ` ${note}`) : null);
   }));
 }

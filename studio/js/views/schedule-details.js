@@ -71,7 +71,7 @@ export async function scheduleDetails(id, { names, onChanged, onClose }) {
       h('br'), h('span', { class: 'muted small' }, `generation starts ${formatWhen(s.generate_at, s.timezone)}`)),
     s.error ? h('p', { class: 'field-error' }, `${s.error.stage}: ${s.error.message}`) : null,
     s.posts?.length
-      ? postList(s.posts)
+      ? postList(s.posts, s.timezone)
       : s.destinations?.length ? h('p', { class: 'muted small' }, `Posts to ${s.destinations.map((d) => `${PLATFORM_NAMES[d.platform]} (${d.privacy})`).join(', ')} when it publishes.`) : null,
     h('p', { class: 'actions' },
       project ? h('a', { class: 'btn btn-small', href: project }, s.job_id ? 'Open its video' : 'Open the project') : null,
