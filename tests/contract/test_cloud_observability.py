@@ -2,7 +2,8 @@
 an OTLP/HTTP protobuf ExportTraceServiceRequest at /v1/traces, with their parents, names,
 attributes and the project's resource (and are kept with the job too); a finished job's metrics
 (latency by stage, cost) reach a gRPC stand-in of Cloud Monitoring as CreateTimeSeries under
-workload.googleapis.com; a failed one is counted by the stage it failed in."""
+workload.googleapis.com; a failed one is counted by the stage it failed in. On Cloud Run the
+resource names the service and the project from a stand-in of the metadata server."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
 
-from common.adapters.otel.cloud import cloud_monitoring_reader, cloud_trace_exporter
+from common.adapters.otel.cloud import (
+    cloud_monitoring_reader,
+    cloud_resource,
+    cloud_trace_exporter,
+)
 from common.adapters.otel.metrics import OtelMetrics
 from common.adapters.otel.tracer import OtelTracer
 from common.domain.job import CostLine, Job, JobError, StageTiming
@@ -29,6 +34,7 @@ from common.services.observability.job_metrics import (
     JobMetrics,
 )
 from tests.stubs.cloud_monitoring_server import CloudMonitoringStub
+from tests.stubs.gce_metadata_server import MetadataStub
 from tests.support.tasks_emulator import Receiver
 
 T0 = datetime(2031, 5, 4, 12, 0, tzinfo=UTC)
@@ -143,3 +149,36 @@ def test_a_failed_job_is_counted_by_the_stage_it_failed_in():
         "code": "provider_error",
     }
     assert VIDEO_COST not in found  # nothing was delivered
+
+
+@pytest.fixture
+def on_cloud_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[MetadataStub]:
+    """This process as a Cloud Run instance: the revision's environment, and the detector's
+    metadata server address pointed at a stand-in (its caches cleared before and after)."""
+    from opentelemetry.resourcedetector.gcp_resource_detector import _metadata
+
+    def forget() -> None:
+        for cached in (_metadata.get_metadata, _metadata.is_available, cloud_resource):
+            cached.cache_clear()
+
+    stub = MetadataStub("demo-project")
+    monkeypatch.setattr(_metadata, "_GCP_METADATA_URL", stub.base_url)
+    monkeypatch.setenv("K_SERVICE", "step-clip")
+    monkeypatch.setenv("K_REVISION", "step-clip-00042")
+    monkeypatch.setenv("K_CONFIGURATION", "step-clip")
+    forget()
+    yield stub
+    forget()
+    stub.close()
+
+
+def test_on_cloud_run_spans_are_filed_under_the_metadata_server_s_project_unless_one_is_set(
+    on_cloud_run,
+):
+    detected = cloud_resource("").attributes
+    assert detected["gcp.project_id"] == "demo-project"  # the Telemetry API's key
+    assert detected["cloud.platform"] == "gcp_cloud_run"
+    assert (detected["faas.name"], detected["faas.version"]) == ("step-clip", "step-clip-00042")
+    assert detected["cloud.region"] == "europe-west1"
+    assert cloud_resource("other-project").attributes["gcp.project_id"] == "other-project"
+    assert all(r.headers["metadata-flavor"] == "Google" for r in on_cloud_run.requests)

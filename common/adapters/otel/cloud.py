@@ -76,10 +76,13 @@ def cloud_monitoring_reader(
 @functools.cache
 def cloud_resource(project: str) -> Resource:
     """Where this process runs (Cloud Run, Cloud Functions, GCE) from the metadata server (empty
-    off Google Cloud), with the project the Telemetry API files spans under."""
+    off Google Cloud), with the project the Telemetry API files spans under: `project`, else the
+    one the metadata server names (the detector gives it as `cloud.account.id` only, and the
+    Telemetry API reads `gcp.project_id`)."""
     from opentelemetry.resourcedetector.gcp_resource_detector import (
         GoogleCloudResourceDetector,
     )
 
     detected: Resource = GoogleCloudResourceDetector(raise_on_error=False).detect()
+    project = project or str(detected.attributes.get("cloud.account.id", ""))
     return detected.merge(Resource.create({"gcp.project_id": project})) if project else detected
