@@ -67,6 +67,7 @@ bench: $(VENV)/.bench fonts
 	$(PY) bench/cold_start.py
 	$(PY) bench/rerender.py
 	$(PY) bench/latency.py
+	$(PY) bench/cost.py
 
 clean:
 	rm -rf $(VENV) .tools .storygenius out .pytest_cache .mypy_cache .ruff_cache

@@ -17,9 +17,10 @@ from common.domain.errors import InvalidInputError
 from common.domain.languages import FONT_SCRIPTS, SCRIPT_SAMPLES, language_support
 from common.domain.model_catalogue import lifecycle_warnings
 from common.domain.project import ProjectSettings
-from common.domain.providers import ProviderChoice, SettingsCheck, no_settings_check
+from common.domain.providers import ProviderChoice, SettingsCheck
 from common.ports import BlobStore, ImageGenerator, VoiceCatalogue
 from common.ports.tracing import NULL_TRACER, Tracer
+from common.services.accounts.estimates import check_budget
 from common.services.observability.provider_spans import traced_provider
 from common.services.pipeline.providers import Providers
 from common.services.projects.languages import LanguageGate
@@ -51,18 +52,26 @@ def build_providers(
 
 def settings_check(settings: Settings, registry: ProviderRegistry | None = None) -> SettingsCheck:
     """How project settings are checked against the chosen providers when a project is written:
-    the voice must be one the chosen narrator has (when its registration can tell)."""
-    narrator = (registry or default_registry()).chosen(settings)["voice"]
+    the voice must be one the chosen narrator has (when its registration can tell), and a budget
+    must pay for at least the cheapest video of the requested length at their prices."""
+    registry = registry or default_registry()
+    chosen = registry.chosen(settings)
+    narrator = chosen["voice"]
     known = narrator.known_voice
-    if known is None:
-        return no_settings_check
+    choice = ProviderChoice(**{kind: r.info(settings) for kind, r in chosen.items()})
 
     def check(project: ProjectSettings) -> dict[str, str]:
-        if project.voice == "default" or known(settings, project.language, project.voice):
-            return {}
+        problems = check_budget(project, choice)
+        if (
+            known is None
+            or project.voice == "default"
+            or known(settings, project.language, project.voice)
+        ):
+            return problems
         return {
+            **problems,
             "settings.voice": f"the {narrator.id} narrator has no voice {project.voice!r} for "
-            f"language {project.language!r}: use 'default' or one of GET /v1/voices"
+            f"language {project.language!r}: use 'default' or one of GET /v1/voices",
         }
 
     return check

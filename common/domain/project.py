@@ -71,6 +71,13 @@ class ProjectSettings(StrictModel):
     format: StoryFormat | None = Field(
         None, description="how the story is told (hook, parts, pacing, look); None: freely"
     )
+    budget_usd: float | None = Field(
+        None,
+        ge=0,
+        le=10_000,
+        description="the most a video of this project may cost (USD, list prices): AI clips go "
+        "to the scenes that matter most (the hook first), Ken Burns to the rest; None: no limit",
+    )
 
     @property
     def size(self) -> tuple[int, int]:

@@ -4,8 +4,9 @@ A project that already has a story (written earlier, or edited) keeps it: a gene
 the creator sees. The snapshot makes edits during the job go to the next one. Once the job has
 its story it is counted as that story (rendered seconds, held credit: Quotas.recount), so a
 story that no longer fits today's limits or the account fails the job here, before any picture
-is paid for. A script job ends here, for the creator to read and edit the story before
-paying for pictures.
+is paid for; a budget (settings.budget_usd) is met in the snapshot, the least important scenes
+shown with Ken Burns (common/services/accounts/estimates.py). A script job ends here, for the
+creator to read and edit the story before paying for pictures.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from common.domain.commands import StepCommand
 from common.domain.errors import StoryGeniusError
 from common.domain.job import STAGE_SPAN, Job, SceneState
 from common.ports import Delivery
-from common.services.accounts.estimates import estimate_start
+from common.services.accounts.estimates import estimate_start, within_budget
 from common.services.accounts.quotas import Quotas
 from common.services.pipeline.context import StepContext
 from common.services.pipeline.ledger import ledger_key
@@ -71,7 +72,11 @@ class ScriptStep:
 
         def to_references(j: Job) -> None:
             if j.story is None:  # a repeated delivery keeps the first snapshot
-                j.story = project.story
+                assert project.story is not None
+                # As it will be rendered: a budget turns the least important AI clips into Ken
+                # Burns in the job's copy (the project's story keeps the creator's choices).
+                budget = j.settings.budget_usd if j.kind != "script" else None
+                j.story = within_budget(project.story, budget, ctx.choice)
                 j.story_revision = project.revision
             story = ctx.story(j)
             j.language = story.language
