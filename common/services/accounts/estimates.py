@@ -140,17 +140,23 @@ def estimate_job(
     return _estimate(lines, round(length, 3), clip_s, choice, per_scene)
 
 
-def _story_lines(story: Story, choice: ProviderChoice) -> tuple[dict[str, float], dict[str, float]]:
-    """USD by stage for a written story (its references and scenes), and by scene."""
+def _story_lines(
+    story: Story, choice: ProviderChoice, made: Mapping[str, Collection[str]] | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
+    """USD by stage for a written story (its references and scenes), and by scene: the one
+    costing every estimate here shares. `made` maps a scene id to its stages whose results the
+    cache holds already (not counted)."""
     lines: dict[str, float] = {
-        "references": len(story.style.characters) * choice.images.price.cost(1)
+        "references": len(story.style.characters) * choice.images.price.cost(1),
+        **dict.fromkeys(("keyframe", "narration", "clip"), 0.0),
     }
     per_scene: dict[str, float] = {}
     for scene in story.scenes:
-        costs = scene_cost(scene, choice)
+        done = (made or {}).get(scene.id, ())
+        costs = {k: v for k, v in scene_cost(scene, choice).items() if k not in done}
         per_scene[scene.id] = round(sum(costs.values()), 6)
         for stage, usd in costs.items():
-            lines[stage] = lines.get(stage, 0.0) + usd
+            lines[stage] += usd
     return lines, per_scene
 
 
@@ -225,14 +231,8 @@ def estimate_render(
     """What rendering `story` will cost per scene and in total, not counting what is made
     already: `made` maps a scene id to its stages whose results the cache holds (a storyboard's
     `keyframe`, `narration`). The story and its references exist: they cost nothing more."""
-    per_scene: dict[str, float] = {}
-    lines = dict.fromkeys(("keyframe", "narration", "clip"), 0.0)
-    for scene in story.scenes:
-        done = made.get(scene.id, ())
-        costs = {k: v for k, v in scene_cost(scene, choice).items() if k not in done}
-        for stage, usd in costs.items():
-            lines[stage] += usd
-        per_scene[scene.id] = round(sum(costs.values()), 6)
+    lines, per_scene = _story_lines(story, choice, made)
+    del lines["references"]
     return RenderEstimate(
         scenes=per_scene,
         total_usd=round(sum(lines.values()), 6),

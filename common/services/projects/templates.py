@@ -74,7 +74,10 @@ class TemplateService:
         (the owner's project: another's is NotFoundError)."""
         settings = command.settings.given()
         if command.project_id is not None:
-            base = self._project_settings(owner, command.project_id).model_dump(mode="json")
+            # What the project has set (a patch takes no null: an unset format or budget is
+            # left out, as the template leaves it unset).
+            project = self._project_settings(owner, command.project_id)
+            base = project.model_dump(mode="json", exclude_none=True)
             settings = {**base, **settings}
         now = self._clock.now()
         template = Template(
