@@ -43,6 +43,12 @@ def stubs(youtube_stub, tiktok_stub):  # noqa: F811
     return youtube_stub, tiktok_stub
 
 
+@pytest.fixture
+def base_store(tmp_path):
+    """The store a crash test wraps in CrashOnce (test_posting_on_firestore.py: Firestore)."""
+    return SqliteDocumentStore(tmp_path / "data" / "storygenius.sqlite3")
+
+
 def build(make_services, stubs, tmp_path, **overrides):
     youtube, tiktok = stubs
     clock = overrides.pop("clock", FakeClock(NOW))
@@ -180,13 +186,13 @@ def test_a_connection_dropped_mid_upload_resumes_from_the_offset_youtube_reports
 
 
 def test_a_crash_after_the_upload_before_the_ledger_ack_adopts_the_video(
-    make_services, stubs, tmp_path
+    make_services, stubs, tmp_path, base_store
 ):
     youtube, _ = stubs
     # The last byte is in, YouTube made the video; the process dies before the ledger hears
     # the video's id (the first write that would carry it).
     store = CrashOnce(
-        SqliteDocumentStore(tmp_path / "data" / "storygenius.sqlite3"),
+        base_store,
         lambda collection, data: collection == "posts" and "video_id" in data.get("session", {}),
     )
     svc, clock = build(make_services, stubs, tmp_path, store=store)
@@ -345,10 +351,10 @@ def test_a_reel_is_made_from_the_signed_link_polled_and_published_once(reels):
 def test_a_reel_published_before_the_crash_is_adopted_not_published_again(
     make_services,
     instagram_stub,  # noqa: F811
-    tmp_path,
+    base_store,
 ):
     store = CrashOnce(
-        SqliteDocumentStore(tmp_path / "data" / "storygenius.sqlite3"),
+        base_store,
         lambda collection, data: collection == "posts" and "media_id" in data.get("session", {}),
     )
     clock = FakeClock(NOW)
