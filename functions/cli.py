@@ -38,6 +38,7 @@ FLAG_FOR_FIELD = {
     "settings.caption_style": "--captions",
     "settings.transition": "--transition",
     "settings.seed": "--seed",
+    "settings.budget_usd": "--budget",
 }
 
 
@@ -60,6 +61,13 @@ def _make_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("--transition", default="crossfade", help="crossfade, dip, slide or cut")
     make.add_argument("--seed", type=int, default=0)
+    make.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="the most the video may cost in USD (list prices): AI clips for the scenes that "
+        "matter most, Ken Burns for the rest",
+    )
     make.add_argument("--out", type=Path, default=Path("out"))
     make.add_argument("--quiet", action="store_true", help="no progress bars")
     make.add_argument(
@@ -177,6 +185,7 @@ def make(args: argparse.Namespace) -> int:
                     "caption_style": args.captions,
                     "transition": args.transition,
                     "seed": args.seed,
+                    **({} if args.budget is None else {"budget_usd": args.budget}),
                 },
             },
         )
@@ -207,6 +216,8 @@ def make(args: argparse.Namespace) -> int:
             print(f"error: job {job.id} {job.status} at {where}: {reason}", file=sys.stderr)
             return 1
         _export(services, job, args.out)
+    except InvalidInputError as exc:  # e.g. a budget below the cheapest video of the story
+        return _fail_input(exc)
     except PaymentRequiredError as exc:  # credit or today's limits (STORYGENIUS_CREDIT_*, _DAILY_*)
         shortfall = ", ".join(f"{k} {v}" for k, v in exc.fields.items())
         print(f"error: {exc.code}: {exc.message} ({shortfall})", file=sys.stderr)

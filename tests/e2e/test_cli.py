@@ -35,6 +35,7 @@ def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         (["A robot learns to paint", "--aspect", "4:5"], "--aspect"),
         (["A robot learns to paint", "--resolution", "4k"], "--resolution"),
         (["A robot learns to paint", "--captions", "comic"], "--captions"),
+        (["A robot learns to paint", "--budget", "-1"], "--budget"),
         (["   "], "PROMPT"),
         ([""], "PROMPT"),
     ],
