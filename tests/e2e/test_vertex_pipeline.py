@@ -132,3 +132,28 @@ def test_a_vertex_story_that_never_fits_fails_the_job_at_the_script_stage(
     assert job.error.code == "invalid_response"
     assert "MAX_TOKENS" in job.error.message
     assert vertex_stub.requests("predictLongRunning") == []
+
+
+def test_a_clip_that_runs_past_its_deadline_is_recorded_apart_and_not_charged(
+    make_services, vertex_stub
+):
+    vertex_stub.story = sample_story(2, storm_scene=1)
+    vertex_stub.video_rules.append(("storm", VideoOutcome(seconds=3600)))  # never in time
+    svc = make_services(vertex_settings(vertex_stub, clip_deadline_s=1.0, **DRAFT))
+
+    job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
+
+    assert job.status == "done", job.error
+    late, delivered = job.scenes["s01"], job.scenes["s02"]
+    assert late.clip == "fallback" and "timed out" in (late.fallback_reason or "")
+    story = svc.projects.load(job.project_id).story
+    late_s, delivered_s = (story.scene(s).clip_seconds for s in ("s01", "s02"))
+    [unbilled] = late.unbilled
+    assert (unbilled.units, unbilled.unit) == (late_s, "second")
+    assert "timed out" in unbilled.reason
+    veo = job.cost[f"veo/{VEO}"]
+    assert (veo.units, veo.refused_units) == (delivered_s, late_s)
+    per_s = model_catalogue.model_info(VEO).usd_per_unit
+    assert veo.actual_usd == pytest.approx(delivered_s * per_s)
+    assert late.cost_usd < delivered.cost_usd  # its picture only, no clip
+    assert svc.pipeline.quotas.view(OWNER).today.veo_s == delivered_s
