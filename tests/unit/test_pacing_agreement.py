@@ -83,7 +83,7 @@ def check_agreement(story: Story, duration_s: int, rates: SpeakingRates, transit
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(duration_s=DURATIONS, prompt=PROMPTS, seed=st.integers(0, 50), transition=TRANSITIONS)
-def test_offline_stories_last_what_was_asked_and_every_count_agrees(
+def test_offline_stories_last_what_was_asked_every_count_agrees_and_clips_fit_the_video(
     duration_s, prompt, seed, transition
 ):
     request = ScriptRequest(prompt=prompt, duration_s=duration_s, seed=seed)
@@ -91,6 +91,8 @@ def test_offline_stories_last_what_was_asked_and_every_count_agrees(
         story = OfflineScriptWriter(rates=rates).write(request)
         planned = check_agreement(story, duration_s, rates, transition)
         assert planned == pytest.approx(duration_s, rel=0.15)
+        # All in AI clips, the video is billed at most 5% more Veo seconds than it lasts.
+        assert sum(s.clip_seconds for s in story.scenes) <= 1.05 * planned
 
 
 @st.composite
