@@ -68,6 +68,7 @@ bench: $(VENV)/.bench fonts
 	$(PY) bench/rerender.py
 	$(PY) bench/latency.py
 	$(PY) bench/cost.py
+	$(PY) bench/caption_styles.py
 
 clean:
 	rm -rf $(VENV) .tools .storygenius out .pytest_cache .mypy_cache .ruff_cache

@@ -105,3 +105,22 @@ def test_an_unknown_caption_style_is_a_400_naming_the_field_at_create_and_edit(c
     assert "settings.caption_style" in answer.json["error"]["fields"]
     answer = client.patch(url, json={"settings": {"caption_style": "boxed"}}, headers=ALICE)
     assert answer.status_code == 200 and answer.json["settings"]["caption_style"] == "boxed"
+
+
+def test_a_host_that_cannot_draw_stills_lists_every_style_without_one_and_tries_again(svc):
+    from common.domain.errors import MediaError
+    from common.services.projects.caption_styles import CaptionStyleService
+
+    tries: list[str] = []
+
+    def no_fonts(style, width, height, out, scratch):  # type: ignore[no-untyped-def]
+        tries.append(style)
+        raise MediaError("no installed font covers these characters: 'E'")
+
+    service = CaptionStyleService(svc.blobs, svc.media_links, svc.clock, render=no_fonts)
+    listed = service.list("9:16").styles
+    assert [s.id for s in listed] == list(PRESETS)
+    assert all(s.preview_url is None for s in listed)
+    assert svc.blobs.list("caption-styles/") == []
+    service.list("9:16")
+    assert len(tries) == 2 * len(PRESETS)  # nothing was kept: the next listing draws again

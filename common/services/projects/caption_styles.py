@@ -4,11 +4,13 @@ A still is drawn once per preset and aspect (common/media/render/caption_preview
 own libass path) and kept in the blob store under a key that hashes the preset's look, so a
 preset whose look changes in a release gets a new still, and the picker loads it from a signed
 link like any other media (as GET /v1/voices does with its samples). Drawing all eight at 360 px
-takes about 1.5 s of CPU on the first listing of an aspect; later listings only sign links.
+takes about 0.65 s of CPU on the first listing of an aspect (bench/caption_styles.py); later
+listings only sign links.
 """
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from collections.abc import Callable
@@ -22,9 +24,12 @@ from common.domain.caption_styles import (
     CaptionStyleEntry,
     CaptionStyleList,
 )
+from common.domain.errors import MediaError
 from common.domain.project import frame_size
 from common.ports import BlobStore, Clock
 from common.services.projects.media_links import MediaLinks, link_expiry
+
+log = logging.getLogger(__name__)
 
 # Bump when the still changes in a way the preset's fields do not show (background, sample).
 PREVIEW_FORMAT = 1
@@ -66,15 +71,18 @@ class CaptionStyleService:
             styles=[
                 CaptionStyleEntry(
                     **look.model_dump(),
-                    preview_url=self._links.link(self._still(look, aspect), expires),
+                    preview_url=self._links.link(key, expires) if key else None,
                     preview_aspect=aspect,
                 )
                 for look in PRESETS.values()
+                for key in [self._still(look, aspect)]
             ]
         )
 
-    def _still(self, look: CaptionPreset, aspect: str) -> str:
-        """The blob key of `look`'s still in an `aspect` frame, drawn and stored if missing."""
+    def _still(self, look: CaptionPreset, aspect: str) -> str | None:
+        """The blob key of `look`'s still in an `aspect` frame, drawn and stored if missing;
+        None when this host cannot draw it (no ffmpeg, fontconfig or fonts: the picker then
+        shows the preset's name and description alone, and the next listing tries again)."""
         width, height = frame_size(aspect, PREVIEW_RESOLUTION)
         digest = content_hash(PREVIEW_FORMAT, look.model_dump(mode="json"), width, height)[:16]
         key = f"caption-styles/{look.id}/{width}x{height}-{digest}.jpg"
@@ -82,6 +90,10 @@ class CaptionStyleService:
             return key
         with self._drawing, tempfile.TemporaryDirectory(prefix="caption-style-") as tmp:
             if not self._blobs.exists(key):  # drawn meanwhile by another listing
-                still = self._render(look.id, width, height, Path(tmp) / "still.jpg", Path(tmp))
+                try:
+                    still = self._render(look.id, width, height, Path(tmp) / "s.jpg", Path(tmp))
+                except MediaError as exc:
+                    log.warning("cannot draw the %s caption style's still: %s", look.id, exc)
+                    return None
                 self._blobs.put_file(key, still, "image/jpeg")
         return key
