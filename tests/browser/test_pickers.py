@@ -121,3 +121,22 @@ def test_a_language_detected_from_the_prompt_is_shown_and_can_be_changed(page, s
     page.get_by_role("button", name="Save settings").click()
     page.get_by_text("Saved.").wait_for()
     assert api.call("GET", f"/projects/{project['id']}")["settings"]["language"] == "en"
+
+
+@BOTH
+def test_caption_stills_follow_the_shape_of_the_video(page, studio, api, shots):
+    needs(api, "/caption-styles")
+    page.goto(f"{studio}/#/new")
+    previews = page.locator(".caption-preview")
+    previews.first.wait_for()
+    every = "() => [...document.querySelectorAll('.caption-preview')].every(i => {})"
+    page.wait_for_function(every.format("i.complete && i.naturalHeight > i.naturalWidth"))
+    page.locator('.choice:has(input[name="settings.aspect"][value="16:9"])').click()
+    page.wait_for_function(every.format("i.complete && i.naturalWidth > i.naturalHeight"))
+    boxes = [previews.nth(k).bounding_box() for k in range(previews.count())]
+    assert all(b is not None and b["width"] > b["height"] for b in boxes)
+    assert_no_overflow(page)
+    shots(page, "42-caption-styles-wide")
+    page.locator('.choice:has(input[name="settings.aspect"][value="1:1"])').click()
+    page.wait_for_function(every.format("i.complete && i.naturalWidth === i.naturalHeight"))
+    assert_no_overflow(page)

@@ -1,7 +1,7 @@
 // The caption style picker: the server's presets with a still of each (GET /v1/caption-styles,
 // rendered by the same libass path as the video), or the built-in three when it lists none.
 
-import { resolveLink, serverList } from '../api.js';
+import { hasRoute, request, resolveLink, serverList } from '../api.js';
 import { h } from '../dom.js';
 import { fieldset } from '../forms.js';
 import { CAPTION_STYLES } from './settings.js';
@@ -19,7 +19,30 @@ export function captionStyles() {
   }, CAPTION_STYLES);
 }
 
-/** `{el, value(), set(style)}`: radio cards named `settings.caption_style`. */
+/** Show each preset's still drawn in `aspect` (the server draws one per preset and aspect). */
+async function showAspect(el, aspect) {
+  if (!aspect || el.dataset.aspect === aspect || !el.querySelector('.caption-preview')) return;
+  el.dataset.aspect = aspect;
+  if (!(await hasRoute('GET', '/caption-styles'))) return;
+  let answer;
+  try {
+    answer = await request('GET', `/caption-styles?aspect=${encodeURIComponent(aspect)}`);
+  } catch {
+    return; // the stills on show stay
+  }
+  if (el.dataset.aspect !== aspect) return; // another shape was picked meanwhile
+  for (const s of answer.styles || []) {
+    const input = el.querySelector(`input[value="${CSS.escape(s.id)}"]`);
+    const img = input?.closest('.caption-choice')?.querySelector('.caption-preview');
+    if (img && s.preview_url) {
+      img.src = resolveLink(s.preview_url);
+      img.dataset.aspect = aspect;
+    }
+  }
+}
+
+/** `{el, value(), set(style), showAspect(aspect)}`: radio cards named `settings.caption_style`,
+ * each with a still of its preset in the video's shape (9:16 until told another). */
 export async function captionPicker(value = 'highlight') {
   const styles = await captionStyles();
   const name = 'settings.caption_style';
@@ -29,12 +52,13 @@ export async function captionPicker(value = 'highlight') {
       { class: `choice caption-choice${s.preview ? ' has-preview' : ''}` },
       h('input', { type: 'radio', name, value: s.value, checked: s.value === value }),
       // Eager: eight stills of ~5 KB; a lazy one below a phone's fold would stay blank.
-      s.preview ? h('img', { class: 'caption-preview', src: resolveLink(s.preview), alt: '' }) : null,
+      s.preview ? h('img', { class: 'caption-preview', src: resolveLink(s.preview), alt: '', dataset: { aspect: '9:16' } }) : null,
       h('span', { class: 'choice-label' }, s.label),
       s.note ? h('span', { class: 'choice-note' }, s.note) : null,
     ),
   );
   const el = fieldset({ legend: 'Captions', field: name, children: h('div', { class: 'choices caption-choices' }, cards) });
+  el.dataset.aspect = '9:16'; // what GET /v1/caption-styles draws unless asked
   return {
     el,
     value: () => el.querySelector(`input[name="${name}"]:checked`)?.value,
@@ -42,5 +66,6 @@ export async function captionPicker(value = 'highlight') {
       const input = el.querySelector(`input[name="${name}"][value="${CSS.escape(style)}"]`);
       if (input) input.checked = true;
     },
+    showAspect: (aspect) => showAspect(el, aspect),
   };
 }

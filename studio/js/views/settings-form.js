@@ -114,6 +114,11 @@ export async function settingsFields(initial = {}, { music: withMusic = true } =
   );
 
   const checkedIn = (name) => el.querySelector(`input[name="${name}"]:checked`)?.value;
+  // The caption stills follow the chosen shape.
+  el.addEventListener('change', (event) => {
+    if (event.target.name === 'settings.aspect') captions.showAspect(event.target.value);
+  });
+  captions.showAspect(checkedIn('settings.aspect'));
   const number = (v) => (v === '' ? v : Number.isFinite(Number(v)) ? Number(v) : v);
 
   function read() {
@@ -145,6 +150,7 @@ export async function settingsFields(initial = {}, { music: withMusic = true } =
     }
     check('settings.resolution', settings.resolution);
     check('settings.aspect', settings.aspect);
+    captions.showAspect(checkedIn('settings.aspect'));
     if (settings.visual_style !== undefined) style.value = settings.visual_style;
     if (settings.language !== undefined && [...language.options].some((o) => o.value === settings.language)) {
       language.value = settings.language;
