@@ -7,7 +7,8 @@ children, which other work on a shared machine moves much less than wall time.
 
 Keys written (merged into bench/results.json, other keys kept; `--dev` renders 360x640 and
 writes them with a `dev_` prefix): caption_cpu_s_<id> per preset; caption_cpu_vs_none_<id>,
-what burning captions in that style costs over none (for reference: ~1.07 to ~1.17 at 1080p);
+what burning captions in that style costs over none (two runs at 1080p under load averages of
+25 and 37 on 2 cores: 1.07-1.17 and 0.98-1.05, so differences under ~10% are noise);
 caption_cpu_vs_highlight_<id> (target <= 1.10: no preset costs 10% more than the style every
 project had before presets); caption_stills_cpu_s (target <= 2: the eight stills of a first
 listing of an aspect); caption_load_avg_1m, caption_measured_at.
