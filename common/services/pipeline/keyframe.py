@@ -25,7 +25,11 @@ from common.services.pipeline.ledger import ledger_key
 from common.services.pipeline.prompts import characters_in
 from common.services.pipeline.providers import Asked, Providers
 from common.services.pipeline.results import KeyframePainted
-from common.services.pipeline.scene_requests import keyframe_request, plain_keyframe_request
+from common.services.pipeline.scene_requests import (
+    keyframe_request,
+    picture_size,
+    plain_keyframe_request,
+)
 from common.services.pipeline.scene_sources import own_motion, scene_upload
 
 log = logging.getLogger(__name__)
@@ -75,7 +79,7 @@ class KeyframeStep:
                 for key, character in zip(job.reference_keys, story.style.characters, strict=False)
                 if character.id in in_shot
             ]
-            request = keyframe_request(story, scene_id, job.settings, refs)
+            request = keyframe_request(story, scene_id, job.settings, refs, picture_size(job))
 
             def paint() -> KeyframePainted:
                 ctx.jobs.update_scene(job.id, scene_id, keyframe="running")
@@ -117,7 +121,7 @@ class KeyframeStep:
             return self._keyframe(job, scene_id, request)
         except ContentFilteredError as refused:
             first = refused.message
-        plain = plain_keyframe_request(story, scene_id, job.settings)
+        plain = plain_keyframe_request(story, scene_id, job.settings, picture_size(job))
         try:
             done = self._keyframe(job, scene_id, plain)
         except ContentFilteredError as again:

@@ -23,8 +23,8 @@ from common.services.pipeline.ledger import ledger_key
 from common.services.pipeline.prompts import reference_prompt
 from common.services.pipeline.providers import Asked, Providers
 from common.services.pipeline.results import ReferencesPainted
+from common.services.pipeline.scene_requests import reference_size
 
-REFERENCE_SIZE = 1024
 AT_ONCE = 4  # references painted at the same time (a story has a few characters)
 
 
@@ -37,14 +37,15 @@ class ReferencesStep:
     def run(self, job: Job, command: StepCommand, delivery: Delivery) -> None:
         ctx = self._ctx
         story = ctx.story(job)
+        side = reference_size(job)
 
         def paint_one(character: Character) -> str:
             asked = Asked(self._providers.images)
             request = ImageRequest(
                 kind="reference",
                 prompt=reference_prompt(story, character),
-                width=REFERENCE_SIZE,
-                height=REFERENCE_SIZE,
+                width=side,
+                height=side,
                 aspect="1:1",
                 seed=job.settings.seed,
                 palette=story.style.palette,

@@ -21,6 +21,7 @@ import hashlib
 import re
 
 from common.domain.assets import ClipRequest, ImageRequest, NarrationRequest
+from common.domain.job import DRAFT_RESOLUTION, Job
 from common.domain.project import ProjectSettings
 from common.domain.story import Scene, Story
 from common.services.pipeline.prompts import (
@@ -91,12 +92,38 @@ def narration_request(
     )
 
 
+# A draft's character sheets are as small as its frames (a full service paints them at 1024).
+REFERENCE_SIZE, DRAFT_REFERENCE_SIZE = 1024, 96
+
+
+def drafted(job: Job) -> bool:
+    """Whether the job renders a draft (a service with render_profile=draft): its pictures are
+    painted at its thumbnail-sized frame too, since nothing looks at them closer than the video
+    does, and at full size painting them is most of a draft job's work."""
+    return job.render.resolution == DRAFT_RESOLUTION
+
+
+def picture_size(job: Job) -> tuple[int, int]:
+    """The size keyframes are painted at: the project's frame, or a draft job's own."""
+    return (job.render.width, job.render.height) if drafted(job) else job.settings.size
+
+
+def reference_size(job: Job) -> int:
+    """The side of a character's reference sheet."""
+    return DRAFT_REFERENCE_SIZE if drafted(job) else REFERENCE_SIZE
+
+
 def keyframe_request(
-    story: Story, scene_id: str, settings: ProjectSettings, references: list[bytes]
+    story: Story,
+    scene_id: str,
+    settings: ProjectSettings,
+    references: list[bytes],
+    size: tuple[int, int] | None = None,
 ) -> ImageRequest:
-    """The keyframe request of one scene; `references` are its characters' reference images."""
+    """The keyframe request of one scene; `references` are its characters' reference images,
+    `size` the picture's (the project's frame unless given: `picture_size`)."""
     scene = story.scene(scene_id)
-    width, height = settings.size
+    width, height = size or settings.size
     return ImageRequest(
         kind="keyframe",
         prompt=keyframe_prompt(story, scene),
@@ -112,10 +139,12 @@ def keyframe_request(
     )
 
 
-def plain_keyframe_request(story: Story, scene_id: str, settings: ProjectSettings) -> ImageRequest:
+def plain_keyframe_request(
+    story: Story, scene_id: str, settings: ProjectSettings, size: tuple[int, int] | None = None
+) -> ImageRequest:
     """The keyframe request asked once more after a safety refusal: the scene's setting and the
     story's style only, with no characters and no reference images (`plain_keyframe_prompt`)."""
-    request = keyframe_request(story, scene_id, settings, references=[])
+    request = keyframe_request(story, scene_id, settings, references=[], size=size)
     prompt = plain_keyframe_prompt(story, story.scene(scene_id))
     return request.model_copy(update={"prompt": prompt, "characters": []})
 
