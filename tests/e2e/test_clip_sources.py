@@ -1,5 +1,7 @@
 """Clip sources, uploads and segment reuse, end to end through the REST API on the embedded
-default (offline providers, 720p, 15 s: three scenes).
+default (offline providers, 15 s: three scenes), rendered as drafts (tests.support.jobs.DRAFT):
+what is checked (which segments are encoded, frames equal to the bit, colours filling a scene,
+the soundtrack) holds at any frame size.
 
 One project is made once for the module: a first generate; an edit of s02's narration and a
 re-render; then s01 shows an uploaded clip, s02 an uploaded image, s03 plain Ken Burns, the
@@ -25,6 +27,7 @@ from common.domain.job import Job
 from common.media.spec.frames import frame_grid
 from common.services.pipeline.assets import BlobSegmentCache
 from tests.support import media_files
+from tests.support.jobs import DRAFT
 from tests.support.media_checks import frames_at
 from tests.support.probe import band_energy, decode_audio, ffprobe, stream
 
@@ -73,7 +76,7 @@ def _segments(svc: Services) -> int:
 def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     tmp = tmp_path_factory.mktemp("sources")
     video = CountingVideo()
-    settings = Settings.from_env({}, data_dir=tmp / "data", progress_interval_s=0.0)
+    settings = Settings.from_env({}, data_dir=tmp / "data", progress_interval_s=0.0, **DRAFT)
     svc = build_services(settings, video=video)
     install(svc)
     try:
@@ -189,14 +192,18 @@ def test_the_uploads_fill_their_scenes_cover_cropped_to_the_frame(made, tmp_path
     svc, job = made.svc, made.sourced
     video = svc.blobs.download(job.outputs.video, tmp_path / "v.mp4")
     info = stream(ffprobe(video), "video")
-    assert (info["width"], info["height"]) == (720, 1280)
+    width, height = job.render.width, job.render.height
+    assert (info["width"], info["height"]) == (width, height) and height > width
     timeline = svc.assembler.timeline(job, job.story, tmp_path / "assets")
     grid = frame_grid(timeline)
     # The middle of s01 (a red 4:3 clip, slowed and held) and of s02 (a blue landscape still).
     middle = {sid: first + count // 2 for sid, (first, count) in zip(("s01", "s02"), grid[:2],
                                                                         strict=True)}  # fmt: skip
     frames = frames_at(video, list(middle.values()))
-    top = {sid: frames[k][:720].reshape(-1, 3).mean(axis=0) for sid, k in middle.items()}
+    # The top 9/16 of the frame (above the captions).
+    top = {
+        sid: frames[k][: height * 9 // 16].reshape(-1, 3).mean(axis=0) for sid, k in middle.items()
+    }
     red, blue = top["s01"], top["s02"]
     assert red[0] > 180 and red[1] < 60 and red[2] < 60, red
     assert blue[2] > 180 and blue[0] < 80, blue
