@@ -2,14 +2,16 @@
 on the embedded default with offline providers (720p, 10 s: two scenes).
 
 One project is made once for the module (a generate, an edit of the first scene's narration, a
-re-render, a preview and three exports); the tests read what that left behind.
+re-render and a preview); the tests read what that left behind. The exports are checked on a
+second project rendered as drafts (tests.support.jobs.DRAFT): an export's frame follows its
+aspect at any size, and three full-size encodes were half of this module's time.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,11 @@ from PIL import Image
 from common.bootstrap import Services, build_services, install
 from common.config import Settings
 from common.domain.commands import StartJob
-from common.domain.job import Job
+from common.domain.job import Job, render_for
 from common.media.render.ffmpeg import ffmpeg_exe
 from common.media.spec.frames import frame_grid
 from common.media.spec.timeline import Timeline
+from tests.support.jobs import DRAFT
 from tests.support.probe import ffprobe, stream
 
 pytestmark = pytest.mark.slow
@@ -35,7 +38,7 @@ HEADERS = {"Authorization": f"Bearer dev:{OWNER}"}
 SMALL = {"duration_s": 10, "resolution": "720p"}
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 NEW_LINE = "Far away, a grey whale swims through cold water, singing alone."
-EXPORTS = {"9:16": (720, 1280), "16:9": (1280, 720), "1:1": (720, 720)}
+EXPORTS = ("9:16", "16:9", "1:1")
 
 # Frames of an unchanged scene may differ by encoder noise only; a changed caption changes
 # many pixels a lot. (Measured: noise moves under 0.001 % of pixels by more than 60 levels,
@@ -57,8 +60,17 @@ class Studio:
     calls_before_rerender: dict[str, int]
     calls_after_rerender: dict[str, int]
     preview: Job
-    exports: dict[str, Job]
-    calls_after_exports: dict[str, int]
+
+
+def _poster(client: Any) -> Callable[..., Any]:
+    """POST as the owner through `client`, expecting 201 or 202; the answer's JSON."""
+
+    def post(path: str, body: Any = None) -> Any:
+        response = client.post(path, json=body, headers=HEADERS)
+        assert response.status_code in (201, 202), response.get_data(as_text=True)
+        return response.get_json()
+
+    return post
 
 
 def _wait(svc: Services, job_id: str) -> Job:
@@ -73,12 +85,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     install(svc)
     try:
         client = functions_framework.create_app("api", "main.py").test_client()
-
-        def post(path: str, body: Any = None) -> Any:
-            response = client.post(path, json=body, headers=HEADERS)
-            assert response.status_code in (201, 202), response.get_data(as_text=True)
-            return response.get_json()
-
+        post = _poster(client)
         project_id = post("/v1/projects", {"prompt": PROMPT, "settings": SMALL})["id"]
         first = _wait(svc, post(f"/v1/projects/{project_id}/generate")["job_id"])
         assert first.status == "done", first.error
@@ -98,21 +105,47 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         after = dict(svc.assets.calls)
 
         preview = _wait(svc, post(f"/v1/projects/{project_id}/preview")["job_id"])
-        exports = {
-            aspect: _wait(
-                svc,
-                post(
-                    f"/v1/projects/{project_id}/exports", {"aspect": aspect, "resolution": "720p"}
-                )["job_id"],
-            )
-            for aspect in EXPORTS
-        }
-        yield Studio(
-            svc, client, project_id, first, second, stale, before, after, preview, exports,
-            dict(svc.assets.calls),
-        )  # fmt: skip
+        yield Studio(svc, client, project_id, first, second, stale, before, after, preview)
     finally:
         install(None)
+        svc.close()
+
+
+@dataclass
+class Exported:
+    svc: Services
+    calls_after_generate: dict[str, int]
+    exports: dict[str, Job]
+    calls_after_exports: dict[str, int]
+
+
+@pytest.fixture(scope="module")
+def exported(studio: Studio, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
+    """A project generated, then exported at each aspect at 720p, on a draft service."""
+    data = tmp_path_factory.mktemp("exports") / "data"
+    svc = build_services(Settings.from_env({}, data_dir=data, progress_interval_s=0.0, **DRAFT))
+    try:
+        install(svc)
+        try:
+            post = _poster(functions_framework.create_app("api", "main.py").test_client())
+            project_id = post("/v1/projects", {"prompt": PROMPT, "settings": SMALL})["id"]
+            first = _wait(svc, post(f"/v1/projects/{project_id}/generate")["job_id"])
+            assert first.status == "done", first.error
+            before = dict(svc.assets.calls)
+            exports = {
+                aspect: _wait(
+                    svc,
+                    post(
+                        f"/v1/projects/{project_id}/exports",
+                        {"aspect": aspect, "resolution": "720p"},
+                    )["job_id"],
+                )
+                for aspect in EXPORTS
+            }
+        finally:
+            install(studio.svc)  # the module's other tests go on with the first service
+        yield Exported(svc, before, exports, dict(svc.assets.calls))
+    finally:
         svc.close()
 
 
@@ -265,19 +298,20 @@ def test_a_preview_is_a_small_video_with_every_scenes_picture(studio, tmp_path):
     assert preview.regenerated_scenes == []
 
 
-@pytest.mark.parametrize("aspect", list(EXPORTS))
-def test_an_export_has_its_aspects_size_and_regenerates_nothing(studio, tmp_path, aspect):
-    job = studio.exports[aspect]
+@pytest.mark.parametrize("aspect", EXPORTS)
+def test_an_export_has_its_aspects_size_and_regenerates_nothing(exported, tmp_path, aspect):
+    job, svc = exported.exports[aspect], exported.svc
     assert job.status == "done", job.error
-    width, height = EXPORTS[aspect]
-    info = ffprobe(studio.svc.blobs.download(job.outputs.video, tmp_path / "export.mp4"))
+    assert job.render == render_for("export", job.settings, aspect=aspect, draft=True)
+    width, height = job.render.width, job.render.height
+    info = ffprobe(svc.blobs.download(job.outputs.video, tmp_path / "export.mp4"))
     assert (stream(info, "video")["width"], stream(info, "video")["height"]) == (width, height)
     assert stream(info, "audio")["codec_name"] == "aac"
-    thumbnail = Image.open(studio.svc.blobs.download(job.outputs.thumbnail, tmp_path / "t.jpg"))
+    thumbnail = Image.open(svc.blobs.download(job.outputs.thumbnail, tmp_path / "t.jpg"))
     assert abs(thumbnail.width / thumbnail.height - width / height) < 0.01
-    assert studio.svc.blobs.get(job.outputs.captions_vtt).startswith(b"WEBVTT")
+    assert svc.blobs.get(job.outputs.captions_vtt).startswith(b"WEBVTT")
     assert (job.regenerated_scenes, job.reused_scenes) == ([], ["s01", "s02"])
-    assert studio.calls_after_exports == studio.calls_after_rerender
+    assert exported.calls_after_exports == exported.calls_after_generate
 
 
 # -- cancel -------------------------------------------------------------------------------------

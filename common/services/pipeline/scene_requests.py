@@ -22,7 +22,7 @@ import re
 
 from common.domain.assets import ClipRequest, ImageRequest, NarrationRequest
 from common.domain.job import DRAFT_RESOLUTION, Job
-from common.domain.project import ProjectSettings
+from common.domain.project import ProjectSettings, frame_size
 from common.domain.story import Scene, Story
 from common.services.pipeline.prompts import (
     NEGATIVE_PROMPT,
@@ -104,8 +104,11 @@ def drafted(job: Job) -> bool:
 
 
 def picture_size(job: Job) -> tuple[int, int]:
-    """The size keyframes are painted at: the project's frame, or a draft job's own."""
-    return (job.render.width, job.render.height) if drafted(job) else job.settings.size
+    """The size keyframes are painted at: the project's frame (a draft's at 96p). From the
+    project's aspect, never the job's, so an export at another aspect reuses the pictures."""
+    if drafted(job):
+        return frame_size(job.settings.aspect, DRAFT_RESOLUTION)
+    return job.settings.size
 
 
 def reference_size(job: Job) -> int:
