@@ -12,7 +12,7 @@ import pytest
 from common.adapters.registry import BuildContext, ProviderRegistration, default_registry
 from common.domain.assets import ClipOperation, ClipRequest, ClipResult, Motion
 from common.domain.providers import PriceModel
-from tests.support.jobs import OWNER, run_job
+from tests.support.jobs import DRAFT, OWNER, run_job
 
 PER_SECOND = 0.05
 
@@ -56,7 +56,7 @@ def flipbook():
 def test_a_provider_registered_by_the_test_suite_runs_a_job_chosen_by_configuration(
     make_services, flipbook
 ):
-    svc = make_services({"video": "flipbook"})  # no instance passed: bootstrap builds it
+    svc = make_services({"video": "flipbook", **DRAFT})  # no instance passed: bootstrap builds it
 
     job = run_job(
         svc, "A paper boat crosses a puddle", duration_s=10, resolution="720p", aspect="1:1"

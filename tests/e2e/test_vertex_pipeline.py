@@ -26,7 +26,7 @@ def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
     vertex_stub.story = sample_story(3, storm_scene=2)
     vertex_stub.video_rules.append(("storm", VideoOutcome(polls=2, filtered=[REASON])))
     vertex_stub.next_video(VideoOutcome(polls=3))  # one of the others is slow
-    svc = make_services(vertex_settings(vertex_stub))
+    svc = make_services(vertex_settings(vertex_stub, **DRAFT))
 
     job = run_job(svc, "A lighthouse keeper befriends a lonely whale", **SMALL)
 
@@ -45,7 +45,8 @@ def test_a_vertex_job_makes_a_video_and_a_filtered_clip_falls_back_to_ken_burns(
 
     info = ffprobe(svc.blobs.download(job.outputs.video, tmp_path / "video.mp4"))
     video = next(s for s in info["streams"] if s["codec_type"] == "video")
-    assert (video["width"], video["height"]) == (720, 1280)
+    assert (video["width"], video["height"]) == (job.render.width, job.render.height)
+    assert job.render.height > job.render.width  # 9:16
     assert 8 <= float(info["format"]["duration"]) <= 20
 
     # What Vertex was asked: one story, two references and three keyframes, three clips.
