@@ -19,10 +19,12 @@ from tests.integration.test_posting import (
     run_until,
     scheduled,
 )
+from tests.integration.test_posting import base_store as base_store
 from tests.integration.test_posting import stubs as stubs
 from tests.stubs.tiktok_server import tiktok_stub  # noqa: F401
 from tests.stubs.youtube_server import youtube_stub  # noqa: F401
 from tests.support.api import api_client, installed
+from tests.support.platforms import CrashOnce
 
 AUTH = {"Authorization": f"Bearer dev:{OWNER}"}
 STARTS = PUBLISH_AT - timedelta(hours=1)  # the settings' lead: generation starts an hour before
@@ -168,3 +170,30 @@ def test_cancelling_takes_a_scheduled_video_back_and_nothing_goes_out_at_the_tim
     run_until(svc, clock, PUBLISH_AT + timedelta(minutes=1))
     assert len(youtube.videos) == 1 and tiktok.published() == []
     assert svc.posts.find(schedule.id, "tiktok") is None
+
+
+def test_a_video_whose_id_the_ledger_never_heard_is_still_taken_back_on_cancel(
+    make_services,
+    stubs,
+    tmp_path,
+    base_store,
+):
+    youtube, _ = stubs
+    # YouTube made the video; the process died before the ledger heard its id.
+    store = CrashOnce(
+        base_store,
+        lambda collection, data: collection == "posts" and "video_id" in data.get("session", {}),
+    )
+    svc, clock = build(make_services, stubs, tmp_path, store=store)
+    schedule = scheduled(svc, destinations=[{"platform": "youtube"}])
+    upload_early(svc, clock)
+    assert store.crashed == 1
+    [video] = youtube.videos.values()
+    assert svc.posts.find(schedule.id, "youtube").video_id is None
+
+    svc.schedules.cancel(OWNER, schedule.id)
+    run_until(svc, clock, STARTS + timedelta(minutes=17))  # the dead attempt's lease ran out
+    assert video["status"]["privacyStatus"] == "private" and "publishAt" not in video["status"]
+    assert len(youtube.of("status_query")) == 1  # asked the upload session what it made
+    post = svc.posts.find(schedule.id, "youtube")
+    assert post.status == "cancelled" and "kept private" in post.note
