@@ -119,10 +119,13 @@ def get_schedule(call: Call[None, None]) -> Response:
     errors=(409,),
 )
 def move_schedule(call: Call[UpdateSchedule, None]) -> Response:
-    """Move a schedule to another time (and zone) before it is published.
+    """Move a schedule to another time (and zone), or change its destinations, before it is
+    published.
 
     A schedule already published, failed or cancelled is a 409 `schedule_closed`. A schedule
-    whose video is being made keeps its job and publishes at the new time.
+    whose video is being made keeps its job and publishes at the new time. Once its video is
+    scheduled on YouTube ahead of the time, the time and the YouTube destination are a 409
+    `post_started` (cancel the schedule to take the video back).
     """
     schedule = call.svc.schedules.update(call.owner, call.params["schedule_id"], call.body)
     return json_response(dump(ScheduleView.of(schedule)))
@@ -131,7 +134,8 @@ def move_schedule(call: Call[UpdateSchedule, None]) -> Response:
 @route("DELETE", "/v1/schedules/{schedule_id}", status=204, errors=(409,))
 def cancel_schedule(call: Call[None, None]) -> Response:
     """Cancel a schedule (and its job, if it is being made); it stays in the calendar as
-    cancelled. A published one is a 409 `schedule_closed`."""
+    cancelled, and a video already scheduled on YouTube is made private for good. A published
+    one is a 409 `schedule_closed`."""
     call.svc.schedules.cancel(call.owner, call.params["schedule_id"])
     return "", 204, {}
 
