@@ -158,7 +158,7 @@ def format_ass(
 
 
 def ass_colour(rgb: str, opacity: float = 1.0) -> str:
-    """ "#RRGGBB" as an ASS colour, &HAABBGGRR (AA is transparency: 00 opaque)."""
+    """A "#RRGGBB" colour as ASS writes it: &HAABBGGRR (AA is transparency, 00 opaque)."""
     alpha = round((1 - opacity) * 255)
     return f"&H{alpha:02X}{rgb[5:7]}{rgb[3:5]}{rgb[1:3]}".upper()
 
