@@ -17,10 +17,10 @@ def list_templates(call: Call[None, None]) -> Response:
     return json_response(dump(TemplateList(templates=call.svc.templates.list(call.owner))))
 
 
-@route("POST", "/v1/templates", body=CreateTemplate, response=Template, status=201)
+@route("POST", "/v1/templates", body=CreateTemplate, response=Template, status=201, errors=(404,))
 def create_template(call: Call[CreateTemplate, None]) -> Response:
     """Save a template of your own: `settings`, or the settings of your project `project_id`
-    (with `settings` overriding them)."""
+    (with `settings` overriding them); 404 when there is no such project of yours."""
     template = call.svc.templates.create(call.owner, call.body)
     return json_response(dump(template), 201)
 
