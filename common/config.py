@@ -66,7 +66,9 @@ class Settings(BaseModel):
         "live worker renews every third of it): how soon a dead worker's step is run again",
     )
     render_profile: Literal["full", "draft"] = Field(
-        "full", description="draft: every job's video at 96p, fastest preset (development, tests)"
+        "full",
+        description="draft: every job's video at 96p, fastest preset, its pictures as small "
+        "(development, tests)",
     )
 
     # Uploads (a creator's own images, clips, music) and segment-cached assembly
