@@ -24,7 +24,8 @@ Keys merged into bench/results.json (other keys kept): latency_overhead_6, laten
 and per scene count latency_wall_N_s, latency_critical_path_N_s, latency_assembly_N_s,
 latency_last_keyframe_asked_N_s and latency_last_clip_started_N_s (seconds after the job
 started: when the last scene reached the image model and Veo, which tells queueing from
-polling), latency_clip_fetches_N, latency_stages_ended_N_s (when each stage ended, seconds after the
+polling), latency_clip_fetches_N, latency_veo_requests_N and latency_veo_quota_floor_N_s (see
+VEO_REQUESTS_PER_MINUTE), latency_stages_ended_N_s (when each stage ended, seconds after the
 job was created); latency_delays_s, latency_settings, latency_load_avg_1m,
 latency_measured_at.
 
@@ -53,12 +54,18 @@ from common.domain.commands import CreateProject, StartJob  # noqa: E402
 from common.domain.job import Job  # noqa: E402
 from tests.stubs.elevenlabs_server import ElevenLabsStub  # noqa: E402
 from tests.stubs.vertex_server import VertexStub, VideoOutcome, sample_story  # noqa: E402
+from tests.support.terraform_model import terraform  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 OWNER = "bench"
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 SECONDS_PER_SCENE = 4  # the stand-in's story: one 4 s clip per scene
 GOALS = {6: 1.15, 30: 1.25}
+# Veo's request quota (starts and polls alike), which the cloud's video queue is rate-limited to
+# (Terraform's var.veo_requests_per_minute, read from infra/terraform). The in-process queue
+# limits how many steps of a class run at once, not how often, so this bench does not feel it:
+# it reports the least time the cloud would need just to send the job's Veo requests.
+VEO_REQUESTS_PER_MINUTE = int(terraform()["variable"]["veo_requests_per_minute"]["default"])
 
 # Seconds each provider answer takes (typical figures for these models, rounded):
 DELAYS: dict[str, float] = {
@@ -139,6 +146,9 @@ def run(scenes: int, vertex: VertexStub, voice: ElevenLabsStub, workdir: Path) -
         assembly = _stage_s(job, "assembly")
         critical = critical_path_s(assembly)
         images = [r for r in vertex.received if r.verb == "generateContent"]
+        veo_requests = len(vertex.requests("predictLongRunning")) + len(
+            vertex.requests("fetchPredictOperation")
+        )
         ended = {
             stage: round((t.finished_at - job.created_at).total_seconds(), 1)
             for stage, t in job.timings.items()
@@ -158,6 +168,10 @@ def run(scenes: int, vertex: VertexStub, voice: ElevenLabsStub, workdir: Path) -
                 _last_arrival(vertex.requests("predictLongRunning"), started), 1
             ),
             f"latency_clip_fetches_{scenes}": len(vertex.requests("fetchPredictOperation")),
+            f"latency_veo_requests_{scenes}": veo_requests,
+            f"latency_veo_quota_floor_{scenes}_s": round(
+                veo_requests * 60 / VEO_REQUESTS_PER_MINUTE, 1
+            ),
         }
     finally:
         svc.close()
@@ -189,6 +203,11 @@ def table(results: dict[str, Any], counts: list[int]) -> str:
         )
     for n in counts:
         rows.append(f"  {n} scenes, stages ended at (s): {results[f'latency_stages_ended_{n}_s']}")
+        rows.append(
+            f"  {n} scenes, Veo requests: {results[f'latency_veo_requests_{n}']}, at least "
+            f"{results[f'latency_veo_quota_floor_{n}_s']} s at {VEO_REQUESTS_PER_MINUTE} a minute"
+            " (the cloud's video queue rate; not felt here)"
+        )
     rows.append(f"  load average (1 min) at the start: {results['latency_load_avg_1m']}")
     return "\n".join(rows)
 
