@@ -79,6 +79,7 @@ $(VENV)/.bench: $(VENV)/.dev
 
 bench: $(VENV)/.bench fonts
 	$(PY) bench/assembly.py
+	$(PY) bench/split_assembly.py
 	$(PY) bench/cold_start.py
 	$(PY) bench/rerender.py
 	$(PY) bench/latency.py

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from common.adapters.local.fs_blobs import FsBlobStore
 from common.adapters.registry import ProviderRegistry
 from common.bootstrap.backends import (
-    LocalJobRunner,
     build_authenticator,
     build_blobs,
     build_key_wrapper,
@@ -29,6 +28,7 @@ from common.bootstrap.backends import (
 )
 from common.bootstrap.calendar import build_calendar
 from common.bootstrap.connections import build_connections
+from common.bootstrap.local_runner import LocalJobRunner
 from common.bootstrap.observability import build_metrics, build_tracer
 from common.bootstrap.providers import (
     build_providers,
@@ -199,6 +199,9 @@ def build_services(
 ) -> Services:
     """Build and wire every service. Any argument given replaces the adapter settings choose."""
     settings = settings or Settings.from_env()
+    # A task process rebuilds its services from the settings: only those settings chose
+    # (adapters given in code, the tests' fakes, stay in this process: threads).
+    rebuilt = all(part is None for part in (store, blobs, clock, registry, tracer))
     store = store or build_store(settings)
     traces = JobTraces(store)
     tracer = tracer or build_tracer(settings, traces)
@@ -215,7 +218,7 @@ def build_services(
     runner = runner or build_runner(settings, tracer)
     local_runner = None
     if runner is None:
-        local_runner = LocalJobRunner()
+        local_runner = LocalJobRunner(settings if rebuilt else None, tracer=tracer)
         runner = local_runner
 
     voices = voice_catalogue(settings)

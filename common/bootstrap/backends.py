@@ -3,14 +3,9 @@ identity checks of the API and the steps, each built from Settings on demand."""
 
 from __future__ import annotations
 
-import contextvars
-import logging
 import os
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 from common.config import Settings
-from common.domain.assembly_tasks import TaskSlot
 from common.ports import BlobStore, Clock, DocumentStore, JobRunner, TaskQueue
 from common.ports.blobs import UploadSessions
 from common.ports.secrets import KeyWrapper
@@ -22,49 +17,7 @@ from common.services.accounts.step_callers import (
     StepCallerVerifier,
     process_task_secret,
 )
-from common.services.pipeline.assembly_tasks import AssemblyTask
 from common.services.projects.media_links import MediaLinks
-
-log = logging.getLogger(__name__)
-
-
-class LocalJobRunner:
-    """Runs assembly from the calling worker thread (the embedded default has no Cloud Run):
-    one task there, or several as threads, each driving its own ffmpeg processes, at most
-    `parallel` at once; a task that raises runs again, as Cloud Run retries a task, up to
-    `attempts` times, then the step fails and the queue delivers it again."""
-
-    def __init__(self, parallel: int | None = None, attempts: int = 3) -> None:
-        self.task: AssemblyTask | None = None
-        self.parallel = parallel or os.cpu_count() or 1
-        self.attempts = attempts
-
-    def run_assembly(self, job_id: str, tasks: int = 1) -> None:
-        assert self.task is not None, "LocalJobRunner used before it was wired"
-        task = self.task
-        execution = uuid.uuid4().hex[:12]
-
-        def run(index: int) -> None:
-            for attempt in range(self.attempts):
-                slot = TaskSlot(index=index, count=tasks, attempt=attempt, execution=execution)
-                try:
-                    task.run(job_id, slot)
-                    return
-                except Exception:
-                    if attempt + 1 == self.attempts:
-                        raise
-                    log.warning("assembly task %d of %s failed; again", index, job_id)
-
-        if tasks <= 1:
-            run(0)
-            return
-        # Each thread in a copy of this one's context: the job's trace span and ffmpeg's run
-        # observer follow the tasks.
-        context = contextvars.copy_context()
-        with ThreadPoolExecutor(min(tasks, self.parallel), "assembly-task") as pool:
-            started = [pool.submit(context.copy().run, run, i) for i in range(tasks)]
-            for done in started:
-                done.result()
 
 
 def build_store(settings: Settings) -> DocumentStore:

@@ -63,11 +63,14 @@ class JoinClaim(StrictModel):
 
 
 class AssemblyTasks(StrictModel):
-    """Shares recorded so far (task indices) of an assembly in `count` tasks, and the join's
-    claim."""
+    """Shares recorded so far (task indices) of an assembly in `count` tasks, the segments
+    they encoded (the join reports them as the job's), and the join's claim."""
 
     count: int = Field(ge=2)
     done: list[int] = Field(default_factory=list)
+    encoded: list[str] = Field(
+        default_factory=list, description="segments the recorded shares encoded (not cached)"
+    )
     join: JoinClaim | None = None
 
     @property

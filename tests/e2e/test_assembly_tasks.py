@@ -22,6 +22,7 @@ from common.domain.assembly_tasks import TaskSlot
 from common.domain.commands import CreateProject, StartJob
 from common.domain.job import Job
 from common.media.spec.frames import total_frames
+from common.media.spec.segments import plan_segments
 from tests.support.fakes import RecordingRunner
 from tests.support.jobs import DRAFT
 from tests.support.probe import ffprobe, stream
@@ -98,8 +99,10 @@ def assert_one_whole_video(svc: Services, job: Job, blobs: WatchedBlobs, tmp_pat
     timeline = svc.assembler.job_timeline(job, tmp_path / "inputs")
     assert int(video["nb_frames"]) == total_frames(timeline)
     assert {s["codec_type"] for s in info["streams"]} == {"video", "audio"}
-    # The join found every segment the tasks stored: it encoded none.
-    assert job.outputs.encoded_segments == []
+    # The job names every segment as encoded for it, by the tasks: the join found them all
+    # (it would have stored again what it encoded).
+    assert job.outputs.encoded_segments == [s.name for s in plan_segments(timeline)]
+    assert set(blobs.segments_stored().values()) == {1}
 
 
 def test_two_tasks_make_one_video_joined_by_the_task_that_completes_the_set(setup, tmp_path):
@@ -237,3 +240,29 @@ def test_a_launched_long_video_runs_its_tasks_in_process_and_ends_with_one_video
     done = svc.jobs.get(job.id)
     assert done.assembly_tasks is not None and done.assembly_tasks.count == 2
     assert_one_whole_video(svc, done, blobs, tmp_path)
+
+
+def test_a_launched_long_video_built_from_settings_runs_its_tasks_as_processes(
+    make_services, tmp_path, monkeypatch
+):
+    # Services built from settings alone: each task is a process of its own, in the job's
+    # trace (an assemble_task span per process, children of the step that launched them).
+    monkeypatch.setattr(assembly_tasks, "MIN_SHARE_S", 4.0)
+    svc = make_services({**DRAFT, "assembly_max_tasks": 2})
+    settings = {"duration_s": 10, "resolution": "720p"}
+    project = svc.projects.create(OWNER, CreateProject(prompt="A tiny dragon", settings=settings))
+    job = svc.pipeline.start(OWNER, StartJob(project_id=project.id, kind="preview"))
+    assert svc.queue.wait_idle(300)
+    done = svc.jobs.get(job.id)
+    assert done.status == "done" and done.outputs.video is not None
+    assert done.assembly_tasks is not None and done.assembly_tasks.done == [0, 1]
+    spans = svc.traces.of_job(job.id).spans
+    tasks = [s for s in spans if s.name == "assemble_task"]
+    assert len(tasks) == 2
+    by_id = {s.span_id: s for s in spans}
+    assert all(by_id[s.parent_span_id or ""].name.startswith("step") for s in tasks), [
+        by_id.get(s.parent_span_id or "") for s in tasks
+    ]
+    timeline = svc.assembler.job_timeline(done, tmp_path / "inputs")
+    info = ffprobe(svc.blobs.download(done.outputs.video, tmp_path / "video.mp4"))
+    assert int(stream(info, "video")["nb_frames"]) == total_frames(timeline)

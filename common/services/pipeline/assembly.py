@@ -25,8 +25,9 @@ assembly again. (A Cloud Run job execution that dies is retried by Cloud Run its
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common.config import Settings
 from common.domain.errors import CancelledError, InvalidInputError, StoryGeniusError
@@ -41,6 +42,9 @@ from common.services.pipeline.jobs import JobRepository
 from common.services.projects.branding import brand_fields
 from common.services.projects.projects import ProjectService
 from common.services.projects.uploads import load_upload
+
+if TYPE_CHECKING:  # the renderer loads only where a video is made
+    from common.media.render.segmented import SegmentReport
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +75,10 @@ class Assembler:
         self.blobs = blobs
         self.clock = clock
 
-    def run(self, job_id: str) -> Job:
-        """Assemble the job's video and mark the job done (or failed, naming the stage)."""
+    def run(self, job_id: str, encoded_before: Sequence[str] = ()) -> Job:
+        """Assemble the job's video and mark the job done (or failed, naming the stage).
+        `encoded_before`: segments encoded for this render by other processes (the tasks of
+        a spread assembly), reported with those this run encodes."""
         job = self.jobs.get(job_id)
         if job.terminal:
             return job
@@ -80,7 +86,7 @@ class Assembler:
         sweep_scratch()
         try:
             with scratch_dir(f"job-{job_id}") as tmp:
-                outputs = self._render(job, tmp)
+                outputs = self._render(job, tmp, encoded_before)
         except CancelledError:
             return self.jobs.get(job_id)
         except StoryGeniusError as exc:
@@ -215,7 +221,7 @@ class Assembler:
             self.blobs.download(key, dest)
         return dest
 
-    def _render(self, job: Job, workdir: Path) -> JobOutputs:
+    def _render(self, job: Job, workdir: Path, encoded_before: Sequence[str]) -> JobOutputs:
         # heavy: only where a video is made
         from common.media.render.assemble import assemble
 
@@ -253,5 +259,12 @@ class Assembler:
             duration_s=round(result.duration_s, 3),
             width=result.width,
             height=result.height,
-            encoded_segments=result.segments.encoded,
+            encoded_segments=_encoded(result.segments, encoded_before),
         )
+
+
+def _encoded(report: SegmentReport, before: Sequence[str]) -> list[str]:
+    """The segments this run encoded and those `before` names, in the video's order (a run
+    in one pass names scenes, and has no keys)."""
+    names = list(report.keys) or report.encoded
+    return [name for name in names if name in report.encoded or name in before]

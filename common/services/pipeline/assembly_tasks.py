@@ -66,7 +66,8 @@ class AssemblyTask:
         if self.jobs.mark_running(job_id, "assembly").terminal:
             return self.jobs.get(job_id)
         try:
-            if not self._render_share(job, slot):
+            encoded = self._render_share(job, slot)
+            if encoded is None:
                 return self.jobs.get(job_id)
         except CancelledError:
             return self.jobs.get(job_id)
@@ -82,14 +83,16 @@ class AssemblyTask:
             )
             self.jobs.fail(job_id, error)
             return self.jobs.get(job_id)
-        if self._record(job_id, slot):
+        tasks = self._record(job_id, slot, encoded)
+        if tasks is not None:
             log.info("job %s: task %d joins the video", job_id, slot.index)
-            return self.assembler.run(job_id)
+            return self.assembler.run(job_id, encoded_before=tasks.encoded)
         return self.jobs.get(job_id)
 
-    def _render_share(self, job: Job, slot: TaskSlot) -> bool:
-        """Encode the share's missing segments; False when this timeline cannot be split (then
-        the first task assembles it alone, in one pass, and the others have nothing to do)."""
+    def _render_share(self, job: Job, slot: TaskSlot) -> list[str] | None:
+        """Encode the share's missing segments; the names of those encoded. None when this
+        timeline cannot be split (then the first task assembles it alone, in one pass, and the
+        others have nothing to do)."""
         # heavy: only where a video is made
         from common.media.render.shares import NotSplittableError, render_share
 
@@ -97,7 +100,7 @@ class AssemblyTask:
         with scratch_dir(f"job-{job.id}-task{slot.index}") as tmp:
             timeline = self.assembler.job_timeline(job, tmp)
             try:
-                render_share(
+                report = render_share(
                     timeline,
                     slot.index,
                     slot.count,
@@ -108,13 +111,14 @@ class AssemblyTask:
             except NotSplittableError:
                 log.info("job %s cannot be split: task 0 assembles it alone", job.id)
             else:
-                return True
+                return report.encoded
         if slot.index == 0:
             self.assembler.run(job.id)
-        return False
+        return None
 
-    def _record(self, job_id: str, slot: TaskSlot) -> bool:
-        """Record the share in a transaction; True when this task now holds the join."""
+    def _record(self, job_id: str, slot: TaskSlot, encoded: list[str]) -> AssemblyTasks | None:
+        """Record the share (and what it encoded) in a transaction; the fan-in's record when
+        this task now holds the join, else None."""
         now = self.clock.now()
         lo, hi = STAGE_SPAN["assembly"]
 
@@ -126,6 +130,7 @@ class AssemblyTask:
                 tasks = AssemblyTasks(count=slot.count)
             if slot.index not in tasks.done:
                 tasks.done = sorted([*tasks.done, slot.index])
+            tasks.encoded = [*tasks.encoded, *(n for n in encoded if n not in tasks.encoded)]
             share = SHARES_SHARE * len(tasks.done) / tasks.count
             job.progress = max(job.progress, round(lo + (hi - lo) * share))
             joins = tasks.complete and (
@@ -138,5 +143,5 @@ class AssemblyTask:
             job.assembly_tasks = tasks
             return joins
 
-        _, joins = self.jobs.mutate(job_id, apply)
-        return bool(joins)
+        job, joins = self.jobs.mutate(job_id, apply)
+        return job.assembly_tasks if joins else None
