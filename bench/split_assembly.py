@@ -20,11 +20,13 @@ less the CPU work.
 
     python bench/split_assembly.py          # the long timeline (what `make bench` runs)
     python bench/split_assembly.py --dev    # 3 tiny scenes in 2 shares; results.json untouched
+    python bench/split_assembly.py --frame 360x640   # the long timeline, smaller; not saved
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import os
 import sys
@@ -78,11 +80,15 @@ def run(size: Size, work: Path) -> dict[str, Any]:
 
     work.mkdir()
     cores = os.cpu_count() or 1
-    print(f"[{size.label}] generating inputs ({size.scenes} scenes)...", flush=True)
+    print(
+        f"[{size.label}] generating inputs ({size.scenes} scenes, {size.width}x{size.height})...",
+        flush=True,
+    )
     timeline = make_timeline(work, size)
     spec = timeline.model_dump_json()
     most = Settings.model_fields["assembly_max_tasks"].default
-    count = task_count(timeline.duration_s, len(timeline.scenes), most) if size is LONG else 2
+    long = size.scenes == LONG.scenes
+    count = task_count(timeline.duration_s, len(timeline.scenes), most) if long else 2
     from common.media.render.shares import plan_shares
 
     shares = plan_shares(plan_segments(timeline), count)
@@ -132,15 +138,23 @@ def run(size: Size, work: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dev", action="store_true", help="tiny timeline, results.json untouched")
+    parser.add_argument(
+        "--frame",
+        metavar="WxH",
+        help="the long timeline at another frame size (a busy machine); results.json untouched",
+    )
     args = parser.parse_args(argv)
     size = DEV[1] if args.dev else LONG
+    if args.frame:
+        width, height = (int(n) for n in args.frame.split("x"))
+        size = dataclasses.replace(LONG, width=width, height=height)
     with tempfile.TemporaryDirectory(prefix="bench-split-") as tmp:
         results = run(size, Path(tmp) / size.label)
     width = max(len(k) for k in results)
     for key, value in results.items():
         print(f"{key.ljust(width)}  {value}")
     print(f"(this machine has {results[size.prefix + 'split_machine_cores']} cores)")
-    if not args.dev:
+    if not args.dev and not args.frame:
         _save(results)
     return 0
 
