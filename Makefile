@@ -45,17 +45,16 @@ lint: $(VENV)/.dev
 # (tests/conftest.py hands out the heavy modules first).
 PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
 
-# Two steps, each two things at once (the machine has 2 cores, and the first step mostly waits
-# on downloads): the venv alongside the test tools, then lint alongside the suite (mypy from
-# scratch is ~30 s of one core, which the suite's workers leave idle at their start and end).
-# A lint failure still fails `make test`, once the suite is done.
-test:
+# The fonts first, then two steps of two things at once (the machine has 2 cores, and the first
+# step mostly waits on downloads): the venv alongside the other test tools, then lint alongside
+# the suite (mypy from scratch is ~30 s of one core, which the suite's workers leave idle at
+# their start and end). A lint failure still fails `make test`, once the suite is done.
+test: fonts
 	@$(MAKE) --no-print-directory -j2 $(VENV)/.dev test-tools
 	@$(MAKE) --no-print-directory -j2 --output-sync=line lint test-run
 
-# One after the other: the fonts and the browser may both run apt-get, which takes a lock.
+# After the fonts (both may run apt-get, which takes a lock): the browser, then the stand-ins.
 test-tools:
-	@$(MAKE) --no-print-directory fonts
 	@$(MAKE) --no-print-directory browser
 	@$(MAKE) --no-print-directory emulators
 
