@@ -166,6 +166,8 @@ def on_cloud_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[MetadataStub]:
     monkeypatch.setenv("K_SERVICE", "step-clip")
     monkeypatch.setenv("K_REVISION", "step-clip-00042")
     monkeypatch.setenv("K_CONFIGURATION", "step-clip")
+    # Read before Cloud Run's: the functions framework sets it in a process that served a test.
+    monkeypatch.delenv("FUNCTION_TARGET", raising=False)
     forget()
     yield stub
     forget()
