@@ -13,6 +13,7 @@ here, from the fixtures and adapter parameters they use, so `make test-fast` can
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,16 @@ def _root_logging_restored() -> Iterator[None]:
         if handler not in handlers and not type(handler).__module__.startswith("_pytest"):
             root.removeHandler(handler)
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _no_function_target_left() -> Iterator[None]:
+    """functions_framework.create_app() sets FUNCTION_TARGET in the process's environment and
+    leaves it there; a later test on the same pytest-xdist worker then runs "on Cloud Functions"
+    for the GCP resource detector (tests/contract/test_cloud_observability.py failed so,
+    depending on which modules its worker had run). Removed after every test."""
+    yield
+    os.environ.pop("FUNCTION_TARGET", None)
 
 
 @pytest.fixture
