@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 
 from common.adapters.local.fs_blobs import FsBlobStore
@@ -162,6 +163,7 @@ class Services:
         four providers (SDK imports, clients) and the language identifier's model (~0.3 s on
         a quiet machine, 4.6 s measured under load, paid inside the first job's script step).
         `serve` runs it in the background as it starts, so its first job pays none of it."""
+        started = time.monotonic()
         providers = self.pipeline.providers
         for built in (providers.script, providers.images, providers.video, providers.voice):
             assert built.id
@@ -169,6 +171,10 @@ class Services:
         if languages is not None:
             with contextlib.suppress(InvalidInputError):  # any answer will do: it is loaded
                 languages.resolve("auto", "A lighthouse keeper befriends a lonely whale")
+        log.info(
+            "warmed up in %.1f s: providers and the language identifier loaded",
+            time.monotonic() - started,
+        )
 
     def close(self) -> None:
         for part in (self.queue, self.tracer, self.metrics):

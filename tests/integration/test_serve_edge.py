@@ -26,11 +26,17 @@ def server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN)}
     env |= {
         "STORYGENIUS_DATA_DIR": str(data / "data"),
-        "STORYGENIUS_LOG_LEVEL": "WARNING",
+        "STORYGENIUS_LOG_LEVEL": "INFO",
         "STORYGENIUS_BODY_READ_TIMEOUT_S": "2",
     }
     port = free_port()
     with local_server(port, env, data / "serve.log") as base:
+        # `serve` loads the language identifier (~100 MB) in the background as it starts: the
+        # memory tests measure bodies once that is done.
+        deadline = time.monotonic() + 120
+        while "warmed up in" not in (data / "serve.log").read_text(errors="replace"):
+            assert time.monotonic() < deadline, "serve did not warm up within 120 s"
+            time.sleep(0.1)
         yield base, port, _server_pid(port)
 
 
