@@ -10,6 +10,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.harness import assert_no_overflow
 from tests.support.media_files import png, wav
@@ -91,7 +92,9 @@ def test_a_scenes_motion_comes_from_an_upload_or_ken_burns(page, studio, seeds, 
     )
     [upload] = api.call("GET", f"/projects/{project['id']}/uploads")["uploads"]
     assert scene["upload_id"] == upload["id"] and upload["kind"] == "image"
-    assert card.get_by_label("Which upload").input_value() == upload["id"]
+    # The page shows the upload once the scene's save has answered (it may answer after the
+    # API already holds it): wait for the value rather than read it once.
+    expect(card.get_by_label("Which upload")).to_have_value(upload["id"], timeout=30_000)
 
     # A file the API refuses says why, next to the button.
     text = tmp_path / "notes.png"
