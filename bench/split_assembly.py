@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# The cloud's most tasks per assembly: Terraform's assemble_max_tasks (the local default is 1).
+CLOUD_MAX_TASKS = 8
 sys.path.insert(0, str(ROOT))
 
 from bench.assembly import DEV, LONG, Size, _cpu_s, _engine, _measure, _save, make_timeline  # noqa: E402
@@ -74,7 +76,6 @@ def _join(timeline_json: str, cache: str, out: str, result: Any) -> None:
 
 
 def run(size: Size, work: Path) -> dict[str, Any]:
-    from common.config import Settings
     from common.domain.assembly_tasks import task_count
     from common.media.spec.segments import plan_segments
 
@@ -86,7 +87,7 @@ def run(size: Size, work: Path) -> dict[str, Any]:
     )
     timeline = make_timeline(work, size)
     spec = timeline.model_dump_json()
-    most = Settings.model_fields["assembly_max_tasks"].default
+    most = CLOUD_MAX_TASKS
     long = size.scenes == LONG.scenes
     count = task_count(timeline.duration_s, len(timeline.scenes), most) if long else 2
     from common.media.render.shares import plan_shares

@@ -80,7 +80,10 @@ class Settings(BaseModel):
     segment_workers: int = Field(2, ge=1, le=16, description="segments encoded at once")
     # An assembly is spread over up to this many tasks (Cloud Run job tasks; in-process,
     # threads): one per 15 s of video (common/domain/assembly_tasks.py), 1 below 30 s.
-    assembly_max_tasks: int = Field(8, ge=1, le=64, description="tasks one assembly may use")
+    # One machine gains nothing from spreading a render: one ffmpeg already uses its cores
+    # (a 30 s 720p job on 2 cores: 1 task 30.2 s and 55 CPU-s; 2 tasks 31.8 s, 58 CPU-s and
+    # +48% peak memory). Cloud Run tasks are machines of their own: Terraform sets 8 there.
+    assembly_max_tasks: int = Field(1, ge=1, le=64, description="tasks one assembly may use")
     # The sweeper (common/services/pipeline/sweeper.py): a job with no write for `stall_after_s` is
     # stalled; a step is re-enqueued at most `max_sweeps` times before its job fails.
     stall_after_s: float = Field(1800.0, gt=0)
