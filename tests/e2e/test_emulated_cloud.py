@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from common.domain.steps import QUEUE_CONCURRENCY
 from common.ports import Document
 from tests.support.probe import ffprobe
 from tests.support.processes import free_port, local_server
@@ -183,6 +184,11 @@ def test_the_cli_makes_a_video_on_firestore_and_cloud_storage(
         "STORYGENIUS_BUCKET": bucket,
         "FIRESTORE_EMULATOR_HOST": firestore_emulator,
         "STORAGE_EMULATOR_HOST": storage_emulator,
+        # One step of each queue class at a time: the Firestore stand-in does not isolate
+        # transactions (tests/contract/test_document_store.py), so two scenes' fan-in writes at
+        # once could lose one there (a job "stalled: no task left to run", 1 run in 4 since the
+        # in-process queue runs each class at its own limit). Firestore itself isolates them.
+        "STORYGENIUS_QUEUE_CONCURRENCY": ",".join(f"{name}=1" for name in QUEUE_CONCURRENCY),
     }
     out = tmp_path / "out"
     result = subprocess.run(

@@ -8,11 +8,10 @@ nothing here needs a system ffmpeg or ffprobe. Set STORYGENIUS_FFMPEG to use ano
 from __future__ import annotations
 
 import contextvars
-import ctypes
 import functools
 import os
 import re
-import signal
+import shutil
 import subprocess
 import sys
 import threading
@@ -31,7 +30,6 @@ STOP_CHECK_S = 2.0
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _FRAME_RE = re.compile(r"frame=\s*(\d+)")
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 INFO_TIMEOUT_S = 120.0  # `ffmpeg -i` reads a header; a file that takes longer is broken
 _SPEED_RE = re.compile(r"speed=\s*([\d.e+]+)x")
 R = TypeVar("R")
@@ -110,10 +108,9 @@ def run_ffmpeg(
     started_ns = time.time_ns()
     try:
         proc = subprocess.Popen(
-            cmd,
+            die_with_parent(cmd),
             stdout=subprocess.PIPE if report else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            **child_options(),
         )
     except OSError as exc:
         raise MediaError(f"cannot start ffmpeg: {exc}") from exc
@@ -153,14 +150,13 @@ def run_bounded(args: list[str], timeout_s: float) -> subprocess.CompletedProces
     killed when it runs past `timeout_s` (MediaError), never outliving this process."""
     try:
         return subprocess.run(
-            args,
+            die_with_parent(args),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
             errors="replace",
             timeout=timeout_s,
             check=False,
-            **child_options(),
         )
     except subprocess.TimeoutExpired as exc:
         raise MediaError(f"reading the file took longer than {timeout_s:.0f} s") from exc
@@ -168,38 +164,27 @@ def run_bounded(args: list[str], timeout_s: float) -> subprocess.CompletedProces
         raise MediaError(f"cannot start ffmpeg: {exc}") from exc
 
 
-def child_options() -> dict[str, Any]:
-    """Options for subprocess.Popen/run: a child that must not outlive this process.
+def die_with_parent(argv: list[str]) -> list[str]:
+    """`argv` run so that the child does not outlive this process.
 
     A worker killed mid-render (kill -9, an instance stopped) used to leave its ffmpeg encoding
-    for a minute and a half for nobody (issue 16 item 11). On Linux the child asks the kernel
-    for SIGKILL when its parent dies (PR_SET_PDEATHSIG), then checks its parent did not die
-    before that took effect. The signal follows the thread that started the child, and every
-    caller here waits for its child on the thread that started it.
+    for a minute and a half for nobody (issue 16 item 11). On Linux util-linux's `setpriv`
+    asks the kernel for SIGKILL when its parent dies (PR_SET_PDEATHSIG) and execs the child in
+    its place. Not a `preexec_fn`: Python code run between fork and exec in a process with other
+    threads (gRPC's, a Firestore client's) can crash or deadlock the child (ffmpeg "exit -11"
+    once in a CLI run on Firestore). The signal follows the thread that started the child, and
+    every caller here waits for its child on the thread that started it.
     """
-    prctl = _prctl()
-    if prctl is None:
-        return {}
-    parent = os.getpid()
-
-    def die_with_parent() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:
-            os._exit(1)
-
-    return {"preexec_fn": die_with_parent}
+    setpriv = _setpriv()
+    return [setpriv, "--pdeathsig", "KILL", "--", *argv] if setpriv else argv
 
 
 @functools.lru_cache(maxsize=1)
-def _prctl() -> Callable[..., int] | None:
-    """libc's prctl on Linux, looked up once in the parent (a forked child only calls it)."""
+def _setpriv() -> str | None:
+    """util-linux's setpriv on Linux (Essential on Debian, so in the assembly image too)."""
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    return prctl
+    return shutil.which("setpriv")
 
 
 def stoppable(

@@ -15,7 +15,7 @@ Cancellation is checked before the render, before each segment, before the uploa
 publishing: a job cancelled meanwhile never gets outputs, and what was uploaded for it is
 deleted again. (A segment being encoded runs to its end: ffmpeg is not interrupted.)
 
-A worker killed mid-render takes its ffmpeg with it (media.render.ffmpeg.child_options), and
+A worker killed mid-render takes its ffmpeg with it (media.render.ffmpeg.die_with_parent), and
 the next assembly on the machine removes its render folders (media.render.scratch). In-process,
 the render runs inside the assemble step's claim, which the step ledger renews while it works:
 the claim of a killed worker expires within a lease (`step_lease_s`) and the sweeper starts the
