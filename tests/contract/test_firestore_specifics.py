@@ -24,7 +24,8 @@ from google.cloud.firestore_v1.types import write as write_pb
 from google.protobuf import empty_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from common.adapters.gcp.firestore_store import FirestoreDocumentStore, _error
+from common.adapters.gcp.firestore_documents import firestore_error
+from common.adapters.gcp.firestore_store import FirestoreDocumentStore
 from common.domain.errors import (
     AlreadyExistsError,
     ConflictError,
@@ -190,13 +191,13 @@ def test_close_stops_listeners(firestore_emulator: str, firestore_project: str) 
 def test_grpc_errors_become_project_errors(
     raised: gexc.GoogleAPICallError, expected: type[StoryGeniusError]
 ) -> None:
-    error = _error(raised, "get jobs/j1")
+    error = firestore_error(raised, "get jobs/j1")
     assert type(error) is expected
     assert "get jobs/j1" in error.message
 
 
 def test_other_grpc_errors_name_what_happened() -> None:
-    error = _error(gexc.PermissionDenied("rules say no"), "set jobs/j1")
+    error = firestore_error(gexc.PermissionDenied("rules say no"), "set jobs/j1")
     assert not error.retryable
     assert "set jobs/j1" in error.message and "permission" in error.message
 

@@ -2,30 +2,35 @@
 
 A document's `version` is its Firestore ``update_time`` (seconds and nanoseconds, as an opaque
 string); a conditional `update` sends it back as a ``last_update_time`` precondition. Transactions
-are real Firestore transactions, retried on contention; `watch` is a document listener. gRPC
-errors become the project's errors: contention and outages become RetryableError.
+are real Firestore transactions, retried on contention (firestore_transaction.py); `watch` is a
+document listener. gRPC errors become the project's errors (firestore_documents.py).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from google.api_core import exceptions as gexc
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
 from google.cloud.firestore_v1 import DocumentSnapshot, FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
-from google.protobuf.timestamp_pb2 import Timestamp
 
-from common.adapters.doc_rules import check_changes, check_filter, check_name, check_path, to_json
+from common.adapters.doc_rules import check_filter, check_name, check_path
+from common.adapters.gcp.firestore_documents import (
+    checked_changes,
+    doc_ref,
+    json_copy,
+    to_document,
+    to_timestamp,
+    to_version,
+    translated,
+)
+from common.adapters.gcp.firestore_transaction import run_transaction
 from common.domain.errors import (
-    AlreadyExistsError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
@@ -40,15 +45,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Callback = Callable[[Document | None], None]
 
-_TXN_ATTEMPTS = 5
 _FIRST_SNAPSHOT_TIMEOUT_S = 30.0
-# Contention, overload and outages: trying again later can help.
-_TRANSIENT = (
-    gexc.ServiceUnavailable,
-    gexc.DeadlineExceeded,
-    gexc.Aborted,
-    gexc.InternalServerError,
-)
 _env_lock = threading.Lock()
 
 
@@ -83,24 +80,24 @@ class FirestoreDocumentStore:
     def get(self, collection: str, doc_id: str) -> Document | None:
         """The document, or None when it does not exist."""
         ref = self._ref(collection, doc_id)
-        with _translated(f"get {collection}/{doc_id}"):
-            return _document(ref.get())
+        with translated(f"get {collection}/{doc_id}"):
+            return to_document(ref.get())
 
     def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         """Create if absent; AlreadyExistsError if a document with this id exists."""
         ref = self._ref(collection, doc_id)
-        plain = _plain(data, "data")
-        with _translated(f"create {collection}/{doc_id}"):
+        plain = json_copy(data, "data")
+        with translated(f"create {collection}/{doc_id}"):
             result = ref.create(plain)
-        return Document(doc_id, plain, _version(result.update_time))
+        return Document(doc_id, plain, to_version(result.update_time))
 
     def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> Document:
         """Create or replace the whole document."""
         ref = self._ref(collection, doc_id)
-        plain = _plain(data, "data")
-        with _translated(f"set {collection}/{doc_id}"):
+        plain = json_copy(data, "data")
+        with translated(f"set {collection}/{doc_id}"):
             result = ref.set(plain)
-        return Document(doc_id, plain, _version(result.update_time))
+        return Document(doc_id, plain, to_version(result.update_time))
 
     def update(
         self,
@@ -115,7 +112,7 @@ class FirestoreDocumentStore:
         Returns the document as read right after the write (a later write may already show).
         """
         ref = self._ref(collection, doc_id)
-        plain = _plain(_checked_changes(changes), "changes")
+        plain = json_copy(checked_changes(changes), "changes")
         where = f"{collection}/{doc_id}"
         if not plain:  # Firestore refuses an empty update; merging nothing changes nothing
             current = self.get(collection, doc_id)
@@ -126,9 +123,9 @@ class FirestoreDocumentStore:
             return current
         option = None
         if version is not None:
-            option = self._client().write_option(last_update_time=_timestamp(version))
+            option = self._client().write_option(last_update_time=to_timestamp(version))
         try:
-            with _translated(f"update {where}"):
+            with translated(f"update {where}"):
                 ref.update(plain, option=option)
         except ConflictError:
             # A stale update_time and a missing document both fail the precondition.
@@ -143,7 +140,7 @@ class FirestoreDocumentStore:
     def delete(self, collection: str, doc_id: str) -> None:
         """Delete the document; deleting a missing document is not an error."""
         ref = self._ref(collection, doc_id)
-        with _translated(f"delete {collection}/{doc_id}"):
+        with translated(f"delete {collection}/{doc_id}"):
             ref.delete()
 
     def query(
@@ -180,8 +177,8 @@ class FirestoreDocumentStore:
         if limit is not None and not sort_here:
             query = query.limit(limit)
         try:
-            with _translated(f"query {collection}"):
-                found = [doc for snap in query.stream() if (doc := _document(snap)) is not None]
+            with translated(f"query {collection}"):
+                found = [doc for snap in query.stream() if (doc := to_document(snap)) is not None]
         except ConflictError as exc:  # FAILED_PRECONDITION on a query: an index is missing
             raise StoryGeniusError(f"query on {collection} needs an index: {exc.message}") from exc
         if sort_here:
@@ -191,33 +188,13 @@ class FirestoreDocumentStore:
 
     def transaction(self, fn: Callable[[TransactionPort], T]) -> T:
         """Run `fn` in a Firestore transaction; retried (so `fn` may run again) on contention."""
-        client = self._client()
-
-        @firestore.transactional
-        def attempt(txn: firestore.Transaction) -> T:
-            return fn(FirestoreTransaction(client, txn))
-
-        for tries in range(1, _TXN_ATTEMPTS + 1):
-            txn = _BestEffortRollback(client, max_attempts=_TXN_ATTEMPTS)
-            try:
-                with _translated("transaction"):
-                    result: T = attempt(txn)
-                return result
-            except _ReadAborted:
-                if tries == _TXN_ATTEMPTS:
-                    raise
-            except ValueError as exc:
-                # The client gives up on commits aborted by contention with a ValueError.
-                if isinstance(exc.__cause__, gexc.Aborted):
-                    raise RetryableError(f"transaction kept aborting: {exc}") from exc
-                raise
-        raise AssertionError("unreachable")  # the loop returns or raises
+        return run_transaction(self._client(), fn)
 
     def watch(self, collection: str, doc_id: str, callback: Callback) -> Callable[[], None]:
         """Call `callback` with the document now and after each change; returns `unsubscribe`."""
         ref = self._ref(collection, doc_id)
         listener = _Listener(callback)
-        with _translated(f"watch {collection}/{doc_id}"):
+        with translated(f"watch {collection}/{doc_id}"):
             handle = ref.on_snapshot(listener.on_snapshot)
         if not listener.started.wait(_FIRST_SNAPSHOT_TIMEOUT_S):
             listener.stop()
@@ -261,59 +238,7 @@ class FirestoreDocumentStore:
             return self._client_instance
 
     def _ref(self, collection: str, doc_id: str) -> Any:
-        check_name(collection, "collection")
-        check_name(doc_id, "doc_id")
-        return self._client().collection(collection).document(doc_id)
-
-
-class FirestoreTransaction:
-    """The Transaction port over a Firestore transaction: reads lock, writes wait for commit."""
-
-    def __init__(self, client: firestore.Client, txn: firestore.Transaction) -> None:
-        self._client = client
-        self._txn = txn
-        self._wrote = False
-
-    def get(self, collection: str, doc_id: str) -> Document | None:
-        """The document as of this transaction; reads must come before writes."""
-        if self._wrote:
-            raise StoryGeniusError("transaction reads must come before its writes")
-        ref = self._ref(collection, doc_id)
-        try:
-            with _translated(f"transaction get {collection}/{doc_id}"):
-                return _document(ref.get(transaction=self._txn))
-        except RetryableError as exc:
-            if isinstance(exc.__cause__, gexc.Aborted):
-                raise _ReadAborted(exc.message) from exc.__cause__
-            raise
-
-    def create(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
-        """Create at commit; the transaction fails with AlreadyExistsError if it exists."""
-        self._write().create(self._ref(collection, doc_id), _plain(data, "data"))
-
-    def set(self, collection: str, doc_id: str, data: dict[str, Any]) -> None:
-        """Create or replace the whole document at commit."""
-        self._write().set(self._ref(collection, doc_id), _plain(data, "data"))
-
-    def update(self, collection: str, doc_id: str, changes: dict[str, Any]) -> None:
-        """Merge `changes` (dotted paths) at commit; the transaction fails if it is missing."""
-        plain = _plain(_checked_changes(changes), "changes")
-        if not plain:  # Firestore has no empty update that still checks the document exists
-            raise InvalidInputError("an update needs at least one change", fields={"changes": "{}"})
-        self._write().update(self._ref(collection, doc_id), plain)
-
-    def delete(self, collection: str, doc_id: str) -> None:
-        """Delete at commit; a missing document is not an error."""
-        self._write().delete(self._ref(collection, doc_id))
-
-    def _write(self) -> firestore.Transaction:
-        self._wrote = True
-        return self._txn
-
-    def _ref(self, collection: str, doc_id: str) -> Any:
-        check_name(collection, "collection")
-        check_name(doc_id, "doc_id")
-        return self._client.collection(collection).document(doc_id)
+        return doc_ref(self._client(), collection, doc_id)
 
 
 def emulator_client(host: str, project: str, database: str = "(default)") -> firestore.Client:
@@ -335,25 +260,6 @@ def emulator_client(host: str, project: str, database: str = "(default)") -> fir
                 os.environ["FIRESTORE_EMULATOR_HOST"] = previous
 
 
-class _ReadAborted(RetryableError):
-    """A transactional read lost to contention: the whole transaction is run again."""
-
-
-class _BestEffortRollback(firestore.Transaction):
-    """A transaction whose rollback never hides the error that caused it.
-
-    After a failed commit the server may have dropped the transaction already, and the client
-    would raise the rollback's error instead of the commit's (ALREADY_EXISTS, NOT_FOUND). The
-    Node and Java clients made rollback best effort for the same reason.
-    """
-
-    def _rollback(self) -> None:
-        try:
-            super()._rollback()
-        except gexc.GoogleAPICallError:
-            logger.warning("rolling back a Firestore transaction failed", exc_info=True)
-
-
 class _Listener:
     """Turns snapshots of one document into port callbacks, once per version, until stopped."""
 
@@ -367,7 +273,7 @@ class _Listener:
     def on_snapshot(
         self, snapshots: list[DocumentSnapshot[Any]], changes: Any, read_time: Any
     ) -> None:
-        doc = _document(snapshots[0]) if snapshots else None
+        doc = to_document(snapshots[0]) if snapshots else None
         version = None if doc is None else doc.version
         with self._lock:
             if self._active and (version != self._last or not self.started.is_set()):
@@ -382,61 +288,3 @@ class _Listener:
     def stop(self) -> None:
         with self._lock:
             self._active = False
-
-
-@contextmanager
-def _translated(action: str) -> Iterator[None]:
-    """Raise the project's error for a Firestore error; `action` says what was being done."""
-    try:
-        yield
-    except gexc.GoogleAPICallError as exc:
-        raise _error(exc, action) from exc
-
-
-def _error(exc: gexc.GoogleAPICallError, action: str) -> StoryGeniusError:
-    message = f"Firestore {action}: {exc.message}"
-    if isinstance(exc, gexc.AlreadyExists):
-        return AlreadyExistsError(message)
-    if isinstance(exc, gexc.NotFound):
-        return NotFoundError(message)
-    if isinstance(exc, gexc.FailedPrecondition):
-        return ConflictError(message)
-    if isinstance(exc, gexc.ResourceExhausted):  # quota or hot document: back off longer
-        return RetryableError(message, retry_after_s=30.0)
-    if isinstance(exc, _TRANSIENT):
-        return RetryableError(message)
-    if isinstance(exc, gexc.InvalidArgument):
-        return InvalidInputError(message, fields={"request": exc.message or "invalid"})
-    if isinstance(exc, gexc.PermissionDenied | gexc.Unauthenticated):
-        return StoryGeniusError(f"Firestore refused {action} (permission): {exc.message}")
-    return StoryGeniusError(f"Firestore {action} failed ({type(exc).__name__}): {exc.message}")
-
-
-def _document(snapshot: DocumentSnapshot[Any]) -> Document | None:
-    if not snapshot.exists:
-        return None
-    return Document(snapshot.id, snapshot.to_dict() or {}, _version(snapshot.update_time))
-
-
-def _version(update_time: Any) -> str:
-    """The opaque version of an update_time: whole seconds and nanoseconds, exactly."""
-    stamp = update_time if isinstance(update_time, Timestamp) else update_time.timestamp_pb()
-    return f"{stamp.seconds}.{stamp.nanos:09d}"
-
-
-def _timestamp(version: str) -> Timestamp:
-    seconds, _, nanos = version.partition(".")
-    if not (seconds.isdigit() and nanos.isdigit() and len(nanos) == 9):
-        raise InvalidInputError(f"bad version {version!r}", fields={"version": version})
-    return Timestamp(seconds=int(seconds), nanos=int(nanos))
-
-
-def _plain(data: dict[str, Any], field_name: str) -> dict[str, Any]:
-    """A JSON copy of `data`: the SQLite store holds JSON, so both stores accept the same."""
-    plain: dict[str, Any] = json.loads(to_json(data, field_name))
-    return plain
-
-
-def _checked_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    check_changes(changes)
-    return changes
