@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from common.config import Settings
 from common.domain import steps
@@ -42,7 +42,8 @@ from common.domain.schedule import (
     resolve_publish_at,
     stamp,
 )
-from common.ports import Clock, DocumentStore, Task, TaskQueue, Transaction
+from common.ports import Clock, DocumentStore, Task, TaskQueue
+from common.services.calendar.schedules import ScheduleRepository
 from common.services.pipeline.dispatch import Pipeline
 from common.services.pipeline.errors import JobFinishedError, JobRunningError
 from common.services.pipeline.jobs import JobRepository
@@ -50,7 +51,6 @@ from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
 
-COLLECTION = "schedules"
 START_RETRY_S = 60.0  # a start that failed for a passing reason is tried again after this
 
 
@@ -73,16 +73,6 @@ class PostStartedError(ConflictError):
         why = f"the {', '.join(platforms)} post has started: cancel the schedule to withdraw it"
         super().__init__(f"{field}: {why}")
         self.fields = {field: why}
-
-
-class SeriesHooks(Protocol):
-    """What a series adds to its runs' schedules (common/services/calendar/series.py)."""
-
-    def project_for(self, schedule: Schedule) -> str:
-        """The id of the run's project, made on first call (idempotent)."""
-
-    def on_change(self, schedule: Schedule) -> None:
-        """Record the run's new state in the series' history."""
 
 
 class PostHooks(Protocol):
@@ -109,11 +99,10 @@ def _check_started_posts(schedule: Schedule, destinations: list[Destination]) ->
         raise PostStartedError(started)
 
 
-def schedule_data(schedule: Schedule) -> dict[str, Any]:
-    return schedule.model_dump(mode="json")
+class ScheduleService(ScheduleRepository):
+    """A schedule's lifecycle: the user's changes, and the tick's claims that start its job and
+    publish its video (the states in this module's docstring)."""
 
-
-class ScheduleService:
     def __init__(
         self,
         *,
@@ -125,14 +114,12 @@ class ScheduleService:
         pipeline: Pipeline,
         queue: TaskQueue,
     ) -> None:
-        self._store = store
-        self._clock = clock
+        super().__init__(store=store, clock=clock)
         self._settings = settings
         self._projects = projects
         self._jobs = jobs
         self._pipeline = pipeline
         self._queue = queue
-        self.hooks: SeriesHooks | None = None
         self.posts: PostHooks | None = None
 
     def lead_time(self, settings: ProjectSettings) -> timedelta:
@@ -140,63 +127,6 @@ class ScheduleService:
         a margin (settings `lead_per_video_s`, `lead_margin_s`)."""
         s = self._settings
         return timedelta(seconds=round(s.lead_per_video_s * settings.duration_s + s.lead_margin_s))
-
-    # -- reads ----------------------------------------------------------------------------
-
-    def find(self, schedule_id: str) -> Schedule | None:
-        doc = self._store.get(COLLECTION, schedule_id)
-        return None if doc is None else Schedule.model_validate(doc.data)
-
-    def get(self, owner: str, schedule_id: str) -> Schedule:
-        """The owner's schedule (another owner's is reported missing)."""
-        schedule = self.find(schedule_id)
-        if schedule is None or schedule.owner != owner:
-            raise NotFoundError(f"schedule {schedule_id} not found")
-        return schedule
-
-    def calendar(
-        self, owner: str, start: datetime, end: datetime, limit: int = 500
-    ) -> list[Schedule]:
-        """The owner's schedules publishing in [start, end), earliest first."""
-        docs = self._store.query(
-            COLLECTION,
-            [
-                ("owner", "==", owner),
-                ("publish_at", ">=", stamp(start)),
-                ("publish_at", "<", stamp(end)),
-            ],
-            order_by="publish_at",
-            limit=limit,
-        )
-        return [Schedule.model_validate(d.data) for d in docs]
-
-    def of_project(self, owner: str, project_id: str) -> list[Schedule]:
-        """Every schedule of the owner's project (equality filters only)."""
-        docs = self._store.query(
-            COLLECTION, [("project_id", "==", project_id), ("owner", "==", owner)]
-        )
-        return [Schedule.model_validate(d.data) for d in docs]
-
-    def delete(self, schedule_id: str) -> None:
-        """Delete the schedule's document (a project's delete)."""
-        self._store.delete(COLLECTION, schedule_id)
-
-    def waiting_runs(self, series_id: str) -> list[Schedule]:
-        """A series' runs that have not started generating yet."""
-        docs = self._store.query(
-            COLLECTION, [("series_id", "==", series_id), ("status", "==", "scheduled")]
-        )
-        return [Schedule.model_validate(d.data) for d in docs]
-
-    def due(self, status: str, now: datetime, limit: int) -> list[str]:
-        """Ids of schedules in `status` whose `next_at` has come, earliest first."""
-        docs = self._store.query(
-            COLLECTION,
-            [("status", "==", status), ("next_at", "<=", stamp(now))],
-            order_by="next_at",
-            limit=limit,
-        )
-        return [d.id for d in docs]
 
     # -- the user's changes ---------------------------------------------------------------
 
@@ -219,7 +149,7 @@ class ScheduleService:
             created_at=now,
             updated_at=now,
         )
-        self._store.create(COLLECTION, schedule.id, schedule_data(schedule))
+        self.add(schedule)
         self.enqueue_exact(schedule)
         return schedule
 
@@ -301,29 +231,6 @@ class ScheduleService:
         return publish_at
 
     # -- the tick and the steps -----------------------------------------------------------
-
-    def mutate(self, schedule_id: str, fn: Callable[[Schedule], Any]) -> tuple[Schedule, Any]:
-        """Change a schedule in a transaction (`fn` edits it in place and may run more than
-        once); the series hears of the change. Returns the schedule as written and fn's value."""
-        now = self._clock.now()
-
-        def run(tx: Transaction) -> tuple[Schedule, Any, bool]:
-            doc = tx.get(COLLECTION, schedule_id)
-            if doc is None:
-                raise NotFoundError(f"schedule {schedule_id} not found")
-            schedule = Schedule.model_validate(doc.data)
-            before = schedule_data(schedule)
-            value = fn(schedule)
-            changed = schedule_data(schedule) != before
-            if changed:
-                schedule.updated_at = now
-                tx.set(COLLECTION, schedule_id, schedule_data(schedule))
-            return schedule, value, changed
-
-        schedule, value, changed = self._store.transaction(run)
-        if changed and schedule.series_id is not None and self.hooks is not None:
-            self.hooks.on_change(schedule)
-        return schedule, value
 
     def start_due(self, schedule_id: str, now: datetime) -> bool:
         """Claim a schedule whose generation time has come and start its job; False when

@@ -40,8 +40,9 @@ from common.domain.series import (
     UpdateSeries,
 )
 from common.ports import Clock, DocumentStore, Transaction
-from common.services.calendar.scheduling import COLLECTION as SCHEDULES
-from common.services.calendar.scheduling import ScheduleService, schedule_data
+from common.services.calendar.schedules import COLLECTION as SCHEDULES
+from common.services.calendar.schedules import schedule_data
+from common.services.calendar.scheduling import ScheduleService
 from common.services.paging import newest_first
 from common.services.projects.projects import ProjectService, new_id
 
