@@ -13,6 +13,7 @@ from common.services.calendar.posting import PostingPolicy, PostService
 from common.services.calendar.publishing import PublishService
 from common.services.calendar.scheduling import ScheduleService
 from common.services.calendar.series import SeriesService
+from common.services.calendar.series_runs import SeriesRuns
 from common.services.calendar.tick import Ticker
 from common.services.calendar.webhooks import WebhookService
 from common.services.pipeline.dispatch import Pipeline
@@ -61,7 +62,7 @@ def build_calendar(
     series = SeriesService(
         store=store, clock=clock, settings=settings, projects=projects, schedules=schedules
     )
-    schedules.hooks = series  # a series' runs report back to it
+    schedules.hooks = SeriesRuns(store=store, clock=clock, projects=projects)  # runs report back
     webhooks = WebhookService(store, clock, publisher, box)
     posts = PostService(
         store=store,

@@ -13,27 +13,24 @@ made: resuming plans from now.
 
 A run's story is on the theme (and the next unused entry of `topics`), told so as not to repeat
 earlier runs: their topics and titles (`used_topics`, and the titles of runs still in flight)
-reach the script writer as `avoid_topics`.
+reach the script writer as `avoid_topics` (series_runs.py makes each run's project and records its
+state here).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 from common.config import Settings
-from common.domain.commands import CreateProject
-from common.domain.errors import AlreadyExistsError, NotFoundError
+from common.domain.errors import NotFoundError
 from common.domain.paging import PageQuery
-from common.domain.project import MAX_PROMPT_CHARS
 from common.domain.recurrence import Recurrence
 from common.domain.schedule import Schedule, ScheduleError, local_text, stamp, zone
 from common.domain.series import (
     RUNS_KEPT,
     CreateSeries,
-    RunStatus,
     Series,
     SeriesRun,
     SeriesView,
@@ -43,30 +40,18 @@ from common.ports import Clock, DocumentStore, Transaction
 from common.services.calendar.schedules import COLLECTION as SCHEDULES
 from common.services.calendar.schedules import schedule_data
 from common.services.calendar.scheduling import ScheduleService
+from common.services.calendar.series_runs import COLLECTION, series_data
 from common.services.paging import newest_first
 from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
 
-COLLECTION = "series"
 UPCOMING_SHOWN = 5
-RUN_STATUS: dict[str, RunStatus] = {
-    "scheduled": "claimed",
-    "generating": "generating",
-    "published": "published",
-    "failed": "failed",
-    "cancelled": "cancelled",
-    "skipped": "skipped",
-}
 
 
 def run_schedule_id(series_id: str, occurrence: datetime) -> str:
     """The schedule id of a series' run at `occurrence` (deterministic: one per run)."""
     return f"{series_id}-{stamp(occurrence).replace('-', '').replace(':', '')[:13]}"
-
-
-def series_data(series: Series) -> dict[str, Any]:
-    return series.model_dump(mode="json")
 
 
 class SeriesService:
@@ -331,72 +316,6 @@ class SeriesService:
             created_at=now,
             updated_at=now,
         )
-
-    # -- hooks the schedules call (SeriesHooks) -------------------------------------------
-
-    def project_for(self, schedule: Schedule) -> str:
-        """The run's project (id = the schedule's), made on first call: the theme and topic,
-        the series' settings with a seed of its own, and the topics not to repeat."""
-        assert schedule.series_id is not None and schedule.run_index is not None
-        series = self.find(schedule.series_id)
-        if series is None:
-            raise NotFoundError(f"series {schedule.series_id} was deleted")
-        prompt = series.theme if not schedule.topic else f"{series.theme}: {schedule.topic}"
-        seed = (series.settings.seed + schedule.run_index) % 2**31
-        command = CreateProject(
-            prompt=prompt[:MAX_PROMPT_CHARS],
-            settings=series.settings.model_copy(update={"seed": seed}),
-        )
-        with contextlib.suppress(AlreadyExistsError):  # made by an earlier start
-            self._projects.create(
-                series.owner, command, project_id=schedule.id, avoid_topics=self._told(series)
-            )
-        return schedule.id
-
-    def _told(self, series: Series) -> list[str]:
-        """Topics and titles earlier runs used, with the titles of runs still in flight."""
-        told = list(series.used_topics)
-        for run in series.runs:
-            if run.status in ("claimed", "generating") and run.project_id and not run.title:
-                doc = self._store.get("projects", run.project_id)
-                story = (doc.data.get("story") or {}) if doc is not None else {}
-                if story.get("title"):
-                    told.append(story["title"])
-        return told
-
-    def on_change(self, changed: Schedule) -> None:
-        """Record a run's state on the series (idempotent: it sets, never adds twice). The
-        schedule is read again in the transaction: a late caller cannot record a stale state."""
-        assert changed.series_id is not None
-
-        def record(tx: Transaction) -> None:
-            doc = tx.get(COLLECTION, changed.series_id or "")
-            current = tx.get(SCHEDULES, changed.id)
-            if doc is None or current is None:
-                return  # the series was deleted; its run lives on as a schedule
-            schedule = Schedule.model_validate(current.data)
-            series = Series.model_validate(doc.data)
-            run = series.run(schedule.run_index if schedule.run_index is not None else -1)
-            if run is None:
-                return
-            before = series_data(series)
-            status = RUN_STATUS[schedule.status]
-            if status == "failed" and run.status != "failed":
-                series.failures += 1
-                series.last_error = schedule.error
-            run.status = status
-            run.project_id = schedule.project_id
-            run.job_id = schedule.job_id if schedule.status != "scheduled" else None
-            run.title = schedule.title or run.title
-            run.public_url = schedule.public_url
-            run.error = schedule.error
-            run.late = schedule.late
-            series.remember(schedule.title)
-            if series_data(series) != before:
-                series.updated_at = self._clock.now()
-                tx.set(COLLECTION, series.id, series_data(series))
-
-        self._store.transaction(record)
 
     def _mutate(self, series_id: str, fn: Any) -> tuple[Series, Any]:
         def run(tx: Transaction) -> tuple[Series, Any]:
