@@ -29,9 +29,7 @@ numbers depend on the machine. The naive MoviePy run of the long timeline takes 
 from __future__ import annotations
 
 import argparse
-import datetime
 import importlib.util
-import json
 import multiprocessing
 import os
 import queue
@@ -49,9 +47,10 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import cpu_seconds, load_avg_1m, measured_at, merge  # noqa: E402
+
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 WIDTH, HEIGHT, FPS = 1080, 1920, 30
-RESULTS = ROOT / "bench" / "results.json"
 
 
 @dataclass(frozen=True)
@@ -136,12 +135,6 @@ def _peak_rss_mib() -> float:
     return max(own, children) / 1024
 
 
-def _cpu_s() -> float:
-    """CPU seconds (user + system) of this process and its finished children."""
-    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    return sum(u.ru_utime + u.ru_stime for u in usage)
-
-
 def _engine(timeline_json: str, out: str, result: Any) -> None:
     """What the assembly job runs for a first render: segmented assembly, nothing cached."""
     from common.adapters.local.segment_cache import FolderSegmentCache
@@ -152,22 +145,22 @@ def _engine(timeline_json: str, out: str, result: Any) -> None:
     timeline = Timeline.model_validate_json(timeline_json)
     cache = FolderSegmentCache(Path(out) / "segment-cache")
     workers = Settings.model_fields["segment_workers"].default
-    start, cpu = time.perf_counter(), _cpu_s()
+    start, cpu = time.perf_counter(), cpu_seconds()
     assemble(
         timeline, Path(out), fetch_segment=cache.fetch, store_segment=cache.store, workers=workers
     )
-    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), cpu_seconds() - cpu))
 
 
 def _floor(video: str, out: str, preset: str, crf: int, result: Any) -> None:
     from common.media.render.ffmpeg import run_ffmpeg
 
-    start, cpu = time.perf_counter(), _cpu_s()
+    start, cpu = time.perf_counter(), cpu_seconds()
     run_ffmpeg(
         ["-i", video, "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
          "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "160k", out]
     )  # fmt: skip
-    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), cpu_seconds() - cpu))
 
 
 def _naive(timeline_json: str, out: str, result: Any) -> None:
@@ -175,9 +168,9 @@ def _naive(timeline_json: str, out: str, result: Any) -> None:
     from common.media.spec.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
-    start, cpu = time.perf_counter(), _cpu_s()
+    start, cpu = time.perf_counter(), cpu_seconds()
     naive_assemble(timeline, Path(out))
-    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), cpu_seconds() - cpu))
 
 
 def _measure(target: Any, *args: object) -> tuple[float, float, float]:
@@ -243,7 +236,7 @@ def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
     timeline = make_timeline(work, size)
     spec = timeline.model_dump_json()
     # The machine is shared: a busy one slows every run, so the load is kept with the numbers.
-    load = os.getloadavg()[0]
+    load = load_avg_1m()
     print(
         f"[{size.label}] {timeline.duration_s:.1f} s of video, load {load:.1f}; engine...",
         flush=True,
@@ -284,8 +277,8 @@ def run_size(size: Size, work: Path, *, naive: bool) -> dict[str, float | str]:
             f"{p}naive_moviepy_peak_rss_mib": round(naive_rss, 1),
             f"{p}naive_moviepy_cpu_s": round(naive_cpu, 1),
         }
-    results[f"{p}load_avg_1m"] = round(load, 2)
-    results[f"{p}measured_at"] = datetime.datetime.now().isoformat(timespec="seconds")
+    results[f"{p}load_avg_1m"] = load
+    results[f"{p}measured_at"] = measured_at()
     return results
 
 
@@ -319,12 +312,6 @@ def table(results: dict[str, Any], sizes: tuple[Size, ...]) -> str:
     return "\n".join(lines)
 
 
-def _save(results: dict[str, Any]) -> None:
-    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    merged.update(results)
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="the short timeline only")
@@ -347,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             results |= run_size(size, Path(tmp) / size.label, naive=not args.skip_naive)
             if not args.dev:
-                _save(results)  # after each size, so a stopped long run keeps the short one
+                merge(results)  # after each size, so a stopped long run keeps the short one
     print(table(results, sizes))
     return 0
 

@@ -20,10 +20,6 @@ listing of an aspect); caption_load_avg_1m, caption_measured_at.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import resource
 import sys
 import tempfile
 from pathlib import Path
@@ -32,23 +28,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import cpu_seconds, load_avg_1m, measured_at, merge  # noqa: E402
 from common.domain.caption_styles import PRESETS  # noqa: E402
 from common.media.render.assemble import assemble  # noqa: E402
 from common.media.render.caption_preview import render_caption_preview  # noqa: E402
 from common.media.spec.timeline import Timeline  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results.json"
 SECONDS = 10.0
 LINE = "the keeper climbs the stairs each night to light the lamp above the sea"
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (ffmpeg), user and system."""
-    own, children = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def timeline(style: str, still: Path, width: int, height: int) -> Timeline:
@@ -69,7 +56,7 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
     width, height = (360, 640) if dev else (1080, 1920)
     still = workdir / "still.png"
     Image.new("RGB", (width, height), (70, 90, 120)).save(still)
-    load = os.getloadavg()[0]
+    load = load_avg_1m()
     results: dict[str, Any] = {}
     assemble(timeline("none", still, width, height), workdir / "warm")  # fc-list, imports
     for style in PRESETS:
@@ -86,8 +73,8 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
         scratch.mkdir()
         render_caption_preview(style, 360, 640, scratch / "still.jpg", scratch)
     results["caption_stills_cpu_s"] = round(cpu_seconds() - start, 2)
-    results["caption_load_avg_1m"] = round(load, 2)
-    results["caption_measured_at"] = datetime.datetime.now().isoformat(timespec="seconds")
+    results["caption_load_avg_1m"] = load
+    results["caption_measured_at"] = measured_at()
     return results
 
 
@@ -99,10 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args.dev, Path(tmp))
     width = max(map(len, results))
     print("\n".join(f"{key.ljust(width)}  {value}" for key, value in results.items()))
-    prefix = "dev_" if args.dev else ""
-    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    merged.update({prefix + key: value for key, value in results.items()})
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+    merge(results, prefix="dev_" if args.dev else "")
     return 0
 
 

@@ -6,7 +6,6 @@ median total, next to a bare `python -c pass` start-up measured the same way. No
 
 from __future__ import annotations
 
-import json
 import statistics
 import subprocess
 import sys
@@ -14,6 +13,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.results import merge  # noqa: E402
+
 RUNS = 7
 
 
@@ -42,10 +45,7 @@ def main() -> int:
         "bare_process_s": round(bare, 3),
         "main_vs_bare": round(with_main / bare, 2),
     }
-    path = ROOT / "bench" / "results.json"
-    merged = json.loads(path.read_text()) if path.exists() else {}
-    merged.update(results)
-    path.write_text(json.dumps(merged, indent=2) + "\n")
+    merge(results)
     for key, value in results.items():
         print(f"{key:<22}  {value}")
     return 0

@@ -24,8 +24,6 @@ budget_worst_vs_asked, cost_measured_at.
 
 from __future__ import annotations
 
-import datetime
-import json
 import statistics
 import sys
 from pathlib import Path
@@ -33,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import measured_at, merge  # noqa: E402
 from common.adapters.offline.voice.narrator import EspeakNarrator  # noqa: E402
 from common.adapters.offline.writer import OfflineScriptWriter  # noqa: E402
 from common.adapters.registry import default_registry  # noqa: E402
@@ -44,7 +43,6 @@ from common.domain.providers import ProviderChoice  # noqa: E402
 from common.domain.story import Story  # noqa: E402
 from common.services.accounts.estimates import estimate_job  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results.json"
 SECONDS = 30
 PROMPTS = [
     "A lighthouse keeper befriends a lonely whale",
@@ -119,16 +117,14 @@ def main() -> int:
         "cost_30s_all_ai_usd": round(dearest, 4),
         "cost_30s_all_ai_usd_mean": round(mean_cost, 4),
         "budget_worst_vs_asked": round(budget_worst, 4),
-        "cost_measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "cost_measured_at": measured_at(),
     }
     for key, goal in GOALS.items():
         mark = "ok" if results[key] <= goal else "MISSED"
         print(f"{key:28} {results[key]:>8} (goal <= {goal}) {mark}")
     print(f"{'  mean billed/video':28} {results['veo_billed_vs_video_30s_mean']:>8}")
     print(f"{'  mean 30 s all-AI cost':28} {results['cost_30s_all_ai_usd_mean']:>8}")
-    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    merged.update(results)
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+    merge(results)
     return 0
 
 

@@ -36,7 +36,6 @@ latency_measured_at.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import sys
@@ -48,6 +47,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import load_avg_1m, measured_at, merge  # noqa: E402
 from common.bootstrap import Services, build_services  # noqa: E402
 from common.config import Settings  # noqa: E402
 from common.domain.commands import CreateProject, StartJob  # noqa: E402
@@ -56,7 +56,6 @@ from tests.stubs.elevenlabs_server import ElevenLabsStub  # noqa: E402
 from tests.stubs.vertex_server import VertexStub, VideoOutcome, sample_story  # noqa: E402
 from tests.support.terraform_model import terraform  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results.json"
 OWNER = "bench"
 PROMPT = "A lighthouse keeper befriends a lonely whale"
 SECONDS_PER_SCENE = 4  # the stand-in's story: one 4 s clip per scene
@@ -226,8 +225,8 @@ def main() -> int:
             "clip_first_poll_s": configured.clip_first_poll_s,
             "clip_poll_interval_s": configured.clip_poll_interval_s,
         },
-        "latency_load_avg_1m": round(os.getloadavg()[0], 2),
-        "latency_measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "latency_load_avg_1m": load_avg_1m(),
+        "latency_measured_at": measured_at(),
     }
     vertex = VertexStub()
     try:
@@ -240,9 +239,7 @@ def main() -> int:
     finally:
         vertex.close()
     print(table(results, counts))
-    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    merged.update(results)
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+    merge(results)
     return 0
 
 

@@ -26,10 +26,6 @@ which other work on a shared machine moves much less than wall time.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import os
-import resource
 import sys
 import tempfile
 import time
@@ -40,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results import cpu_seconds, load_avg_1m, measured_at, merge  # noqa: E402
 from common.domain.assets import (  # noqa: E402
     ClipOperation,
     ClipRequest,
@@ -51,7 +48,6 @@ PROMPT = "A lighthouse keeper befriends a lonely whale"
 SECONDS = 34  # the offline writer's script for this prompt has 6 scenes at 34 s
 EDITED = "s03"
 NEW_LINE = "The whale rises beside the rocks and sings a long, low song to the keeper."
-RESULTS = ROOT / "bench" / "results.json"
 OWNER = "bench"
 
 
@@ -124,7 +120,7 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
             raise SystemExit(f"job {job.id} ended {done.status}: {done.error}")
         return done, seconds, cpu
 
-    load = os.getloadavg()[0]
+    load = load_avg_1m()
     size = "360x640" if dev else "1080x1920"
     print(f"full generation: 6 scenes, {size}, load {load:.1f}...", flush=True)
     full, full_s, full_cpu = generate()
@@ -167,20 +163,10 @@ def run(dev: bool, workdir: Path) -> dict[str, Any]:
         "first_render_segments_cpu_s": round(segments_cpu, 1),
         "segments_vs_single_pass_cpu": round(segments_cpu / single_cpu, 3),
         "rerender_video_s": full.outputs.duration_s,
-        "rerender_load_avg_1m": round(load, 2),
-        "rerender_load_avg_1m_end": round(os.getloadavg()[0], 2),
-        "rerender_measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
+        "rerender_load_avg_1m": load,
+        "rerender_load_avg_1m_end": load_avg_1m(),
+        "rerender_measured_at": measured_at(),
     }
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (ffmpeg), user and system: less
-    moved by other work on a shared machine than wall time."""
-    own, children = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def stage_seconds(job: Any) -> dict[str, float]:
@@ -248,10 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-rerender-") as tmp:
         results = run(args.dev, Path(tmp))
     print(table(results))
-    prefix = "dev_" if args.dev else ""
-    merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    merged.update({prefix + key: value for key, value in results.items()})
-    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+    merge(results, prefix="dev_" if args.dev else "")
     return 0
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime
 import os
 import sys
 import tempfile
@@ -40,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CLOUD_MAX_TASKS = 8
 sys.path.insert(0, str(ROOT))
 
-from bench.assembly import DEV, LONG, Size, _cpu_s, _engine, _measure, _save, make_timeline  # noqa: E402
+from bench.assembly import DEV, LONG, Size, _engine, _measure, make_timeline  # noqa: E402
+from bench.results import cpu_seconds, load_avg_1m, measured_at, merge  # noqa: E402
 
 
 def _worker(timeline_json: str, index: int, count: int, cache: str, result: Any) -> None:
@@ -52,11 +52,11 @@ def _worker(timeline_json: str, index: int, count: int, cache: str, result: Any)
 
     timeline = Timeline.model_validate_json(timeline_json)
     folder = FolderSegmentCache(Path(cache))
-    start, cpu = time.perf_counter(), _cpu_s()
+    start, cpu = time.perf_counter(), cpu_seconds()
     report = render_share(timeline, index, count, fetch=folder.fetch, store=folder.store)
     if report.reused:
         raise SystemExit(f"worker {index} found segments of another share: {report.reused}")
-    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), cpu_seconds() - cpu))
 
 
 def _join(timeline_json: str, cache: str, out: str, result: Any) -> None:
@@ -68,11 +68,11 @@ def _join(timeline_json: str, cache: str, out: str, result: Any) -> None:
 
     timeline = Timeline.model_validate_json(timeline_json)
     folder = FolderSegmentCache(Path(cache))
-    start, cpu = time.perf_counter(), _cpu_s()
+    start, cpu = time.perf_counter(), cpu_seconds()
     done = assemble(timeline, Path(out), fetch_segment=folder.fetch, store_segment=folder.store)
     if done.segments.encoded:
         raise SystemExit(f"the join encoded {done.segments.encoded}: a share left them out")
-    result.put((time.perf_counter() - start, _peak_rss_mib(), _cpu_s() - cpu))
+    result.put((time.perf_counter() - start, _peak_rss_mib(), cpu_seconds() - cpu))
 
 
 def run(size: Size, work: Path) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def run(size: Size, work: Path) -> dict[str, Any]:
     from common.media.render.shares import plan_shares
 
     shares = plan_shares(plan_segments(timeline), count)
-    load = os.getloadavg()[0]
+    load = load_avg_1m()
     print(
         f"[{size.label}] {timeline.duration_s:.1f} s of video in {count} tasks; this machine "
         f"has {cores} cores, load {load:.1f}; single task...",
@@ -130,8 +130,8 @@ def run(size: Size, work: Path) -> dict[str, Any]:
         f"{p}split_join_peak_rss_mib": round(join_rss, 1),
         f"{p}assembly_makespan_{count}_vs_1": round((slowest + join_s) / single_s, 3),
         f"{p}assembly_makespan_{count}_vs_1_cpu": round((slowest_cpu + join_cpu) / single_cpu, 3),
-        f"{p}split_load_avg_1m": round(load, 2),
-        f"{p}split_measured_at": datetime.datetime.now().isoformat(timespec="seconds"),
+        f"{p}split_load_avg_1m": load,
+        f"{p}split_measured_at": measured_at(),
     }
     return results
 
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key.ljust(width)}  {value}")
     print(f"(this machine has {results[size.prefix + 'split_machine_cores']} cores)")
     if not args.dev and not args.frame:
-        _save(results)
+        merge(results)
     return 0
 
 
