@@ -40,18 +40,22 @@ from common.ports import Clock, DocumentStore, Transaction
 from common.services.calendar.schedules import COLLECTION as SCHEDULES
 from common.services.calendar.schedules import schedule_data
 from common.services.calendar.scheduling import ScheduleService
-from common.services.calendar.series_runs import COLLECTION, series_data
 from common.services.paging import newest_first
 from common.services.projects.projects import ProjectService, new_id
 
 log = logging.getLogger(__name__)
 
+COLLECTION = "series"
 UPCOMING_SHOWN = 5
 
 
 def run_schedule_id(series_id: str, occurrence: datetime) -> str:
     """The schedule id of a series' run at `occurrence` (deterministic: one per run)."""
     return f"{series_id}-{stamp(occurrence).replace('-', '').replace(':', '')[:13]}"
+
+
+def series_data(series: Series) -> dict[str, Any]:
+    return series.model_dump(mode="json")
 
 
 class SeriesService:

@@ -6,7 +6,6 @@ history. The series themselves, their cadence and the tick's claims are series.p
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from common.domain.commands import CreateProject
 from common.domain.errors import AlreadyExistsError, NotFoundError
@@ -15,9 +14,9 @@ from common.domain.schedule import Schedule
 from common.domain.series import RunStatus, Series
 from common.ports import Clock, DocumentStore, Transaction
 from common.services.calendar.schedules import COLLECTION as SCHEDULES
+from common.services.calendar.series import COLLECTION, series_data
 from common.services.projects.projects import ProjectService
 
-COLLECTION = "series"
 RUN_STATUS: dict[str, RunStatus] = {
     "scheduled": "claimed",
     "generating": "generating",
@@ -26,10 +25,6 @@ RUN_STATUS: dict[str, RunStatus] = {
     "cancelled": "cancelled",
     "skipped": "skipped",
 }
-
-
-def series_data(series: Series) -> dict[str, Any]:
-    return series.model_dump(mode="json")
 
 
 class SeriesRuns:
