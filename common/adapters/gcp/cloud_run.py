@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import logging
 
-from google.api_core import exceptions as api_exceptions
-from google.auth import exceptions as auth_exceptions
 from google.cloud import run_v2
 
-from common.domain.errors import InvalidInputError, ProviderError, RetryableError
+from common.adapters.gcp.api_errors import SDK_ERRORS, api_error
+from common.domain.errors import InvalidInputError
 from common.ports.tasks import TraceContext
 from common.ports.tracing import TRACE_ENV
 
 log = logging.getLogger(__name__)
 
-# HTTP codes (google.api_core maps gRPC status codes to these too) where trying again can help.
-RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
 CALL_TIMEOUT_S = 30.0  # the SDK's default is no timeout; a step must not hang on the API
 
-_SDK_ERRORS = (
-    api_exceptions.GoogleAPICallError,
-    api_exceptions.RetryError,
-    auth_exceptions.TransportError,
-    OSError,  # the REST transport's connection errors (requests) are OSErrors
-)
+# The REST transport's connection errors (requests) are OSErrors.
+_SDK_ERRORS: tuple[type[Exception], ...] = (*SDK_ERRORS, OSError)
 
 
 class CloudRunJobRunner:
@@ -88,17 +81,6 @@ class CloudRunJobRunner:
             # through the job document, so the operation is not awaited (nor polled).
             operation = self.client.run_job(request=request, timeout=CALL_TIMEOUT_S)
         except _SDK_ERRORS as exc:
-            raise _translate(exc, self.job_name, job_id) from exc
+            doing = f"starting {self.job_name} for {job_id}"
+            raise api_error(exc, service="Cloud Run", provider="cloud_run", doing=doing) from exc
         log.info("assembly of %s started in %d tasks: %s", job_id, tasks, operation.operation.name)
-
-
-def _translate(exc: Exception, job_name: str, job_id: str) -> RetryableError | ProviderError:
-    """A Cloud Run SDK error as the project's error, naming the Cloud Run job."""
-    doing = f"starting {job_name} for {job_id}"
-    if isinstance(exc, api_exceptions.GoogleAPICallError):
-        message = f"Cloud Run failed {doing}: {exc.code} {exc.message}"
-        if exc.code in RETRYABLE_CODES:
-            return RetryableError(message)
-        # 403/404 and the like: a deployment problem (missing job, missing run.jobs.run grant).
-        return ProviderError(message, provider="cloud_run", retryable=False)
-    return RetryableError(f"Cloud Run unreachable {doing}: {exc}")

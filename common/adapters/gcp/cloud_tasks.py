@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Mapping
 
 import grpc
 from google.api_core import exceptions as api_exceptions
-from google.auth import exceptions as auth_exceptions
 from google.cloud import tasks_v2
 from google.cloud.tasks_v2.services.cloud_tasks.transports import CloudTasksGrpcTransport
 from google.protobuf import duration_pb2, timestamp_pb2
 
+from common.adapters.gcp.api_errors import SDK_ERRORS, api_error
 from common.domain.errors import InvalidInputError, ProviderError, RetryableError
 from common.domain.steps import DEFAULT_QUEUE_CLASS, QUEUE_CLASSES
 from common.ports.tasks import Task, TraceContext
@@ -40,14 +40,7 @@ DISPATCH_DEADLINE_S = 1800  # the longest Cloud Tasks waits for an HTTP target (
 MAX_TASK_ID_LENGTH = 500
 CALL_TIMEOUT_S = 20.0
 
-# HTTP codes (google.api_core maps gRPC status codes to these too) where trying again can help.
-RETRYABLE_CODES = frozenset({408, 429, 500, 502, 503, 504})
 _NOT_ID_CHAR = re.compile(r"[^A-Za-z0-9_-]")
-_SDK_ERRORS = (
-    api_exceptions.GoogleAPICallError,
-    api_exceptions.RetryError,
-    auth_exceptions.TransportError,
-)
 
 Client = tasks_v2.CloudTasksClient
 
@@ -147,8 +140,8 @@ class CloudTasksQueue:
         except api_exceptions.AlreadyExists:
             log.info("task %s (%s) already exists: not queued again", task.name, task.target)
             return False
-        except _SDK_ERRORS as exc:
-            raise _translate(exc, f"queueing {task.target} in {queue}") from exc
+        except SDK_ERRORS as exc:
+            raise _tasks_error(exc, f"queueing {task.target} in {queue}") from exc
         return True
 
     def cloud_task(self, task: Task, queue: str) -> tasks_v2.Task:
@@ -214,17 +207,10 @@ class CloudTasksQueue:
                 )
             except api_exceptions.AlreadyExists:
                 continue
-            except _SDK_ERRORS as exc:
-                raise _translate(exc, f"creating queue {queue}") from exc
+            except SDK_ERRORS as exc:
+                raise _tasks_error(exc, f"creating queue {queue}") from exc
         return ids
 
 
-def _translate(exc: Exception, doing: str) -> RetryableError | ProviderError:
-    """A Cloud Tasks SDK error as the project's error: retryable when trying again can help."""
-    if isinstance(exc, api_exceptions.GoogleAPICallError):
-        message = f"Cloud Tasks failed {doing}: {exc.code} {exc.message}"
-        if exc.code in RETRYABLE_CODES:
-            return RetryableError(message)
-        return ProviderError(message, provider="cloud_tasks", retryable=False)
-    # RetryError (the SDK gave up retrying) or an auth transport failure: the network, not us.
-    return RetryableError(f"Cloud Tasks unreachable {doing}: {exc}")
+def _tasks_error(exc: Exception, doing: str) -> RetryableError | ProviderError:
+    return api_error(exc, service="Cloud Tasks", provider="cloud_tasks", doing=doing)

@@ -34,6 +34,7 @@ from google.cloud import storage
 from google.cloud.storage import exceptions as storage_exceptions
 from google.cloud.storage.retry import DEFAULT_RETRY
 
+from common.adapters.gcp.api_errors import RETRYABLE_CODES
 from common.domain.errors import (
     InvalidInputError,
     NotFoundError,
@@ -50,7 +51,6 @@ from common.ports.blobs import attachment_disposition
 _ONE_REQUEST_MAX = 8 * 1024 * 1024
 _RESUMABLE_CHUNK = 8 * 1024 * 1024  # resumable chunks must be multiples of 256 KiB
 _MAX_URL_EXPIRY_S = 7 * 24 * 3600  # the V4 signing limit
-_TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 _NOT_A_FILE = (FileNotFoundError, IsADirectoryError, NotADirectoryError)
 _CLIENT_ERRORS = (
@@ -258,9 +258,9 @@ class GcsBlobStore:
 def is_transient(exc: BaseException) -> bool:
     """Whether a later attempt can succeed where `exc` failed (throttling, 5xx, network)."""
     if isinstance(exc, api_exceptions.GoogleAPICallError):
-        return exc.code in _TRANSIENT_STATUS
+        return exc.code in RETRYABLE_CODES
     if isinstance(exc, storage_exceptions.InvalidResponse):
-        return getattr(exc.response, "status_code", None) in _TRANSIENT_STATUS
+        return getattr(exc.response, "status_code", None) in RETRYABLE_CODES
     if isinstance(exc, requests.RequestException):
         return isinstance(
             exc,
