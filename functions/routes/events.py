@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from common.domain.errors import NotFoundError
 from common.domain.job import Job
+from common.domain.ownership import owned
 from common.ports import Document, DocumentStore
 from common.services.pipeline.jobs import COLLECTION
 from functions.http import Response, StreamedResponse
@@ -132,8 +132,7 @@ def job_events(call: Call[None, None]) -> Response:
     """
     svc, owner, job_id = call.svc, call.owner, call.params["job_id"]
     job = svc.jobs.find(job_id)
-    if job is None or job.owner != owner:
-        raise NotFoundError(f"job {job_id} not found")
+    owned(job, owner, "job", job_id)
     release = svc.streams.acquire(owner)  # 429 when this user or this process has no slot
     try:
         stream = JobEventStream(svc.store, job_id, owner, release=release)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from common.domain.errors import NotFoundError
+from common.domain.ownership import owned
 from common.domain.schedule import Schedule, stamp
 from common.ports import Clock, DocumentStore, Transaction
 
@@ -46,10 +47,7 @@ class ScheduleRepository:
 
     def get(self, owner: str, schedule_id: str) -> Schedule:
         """The owner's schedule (another owner's is reported missing)."""
-        schedule = self.find(schedule_id)
-        if schedule is None or schedule.owner != owner:
-            raise NotFoundError(f"schedule {schedule_id} not found")
-        return schedule
+        return owned(self.find(schedule_id), owner, "schedule", schedule_id)
 
     def calendar(
         self, owner: str, start: datetime, end: datetime, limit: int = 500

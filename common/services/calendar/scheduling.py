@@ -32,6 +32,7 @@ from common.domain.errors import (
     NotFoundError,
     StoryGeniusError,
 )
+from common.domain.ownership import owned
 from common.domain.posts import Destination, posts_early
 from common.domain.project import ProjectSettings
 from common.domain.schedule import (
@@ -167,8 +168,7 @@ class ScheduleService(ScheduleRepository):
             lead = self.lead_time(self._projects.load(current.project_id).settings)
 
         def update(s: Schedule) -> None:
-            if s.owner != owner:
-                raise NotFoundError(f"schedule {schedule_id} not found")
+            owned(s, owner, "schedule", schedule_id)
             if not s.open:
                 raise ScheduleClosedError(s)
             if publish_at is not None and publish_at != s.publish_at and s.posts:
@@ -198,8 +198,7 @@ class ScheduleService(ScheduleRepository):
         """Cancel an open schedule (its running job too); a published one is a 409."""
 
         def cancel(s: Schedule) -> None:
-            if s.owner != owner:
-                raise NotFoundError(f"schedule {schedule_id} not found")
+            owned(s, owner, "schedule", schedule_id)
             if s.status == "cancelled":
                 return
             if not s.open:

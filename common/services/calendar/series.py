@@ -25,6 +25,7 @@ from typing import Any
 
 from common.config import Settings
 from common.domain.errors import NotFoundError
+from common.domain.ownership import owned
 from common.domain.paging import PageQuery
 from common.domain.recurrence import Recurrence
 from common.domain.schedule import Schedule, ScheduleError, local_text, stamp, zone
@@ -81,10 +82,7 @@ class SeriesService:
         return None if doc is None else Series.model_validate(doc.data)
 
     def get(self, owner: str, series_id: str) -> Series:
-        series = self.find(series_id)
-        if series is None or series.owner != owner:
-            raise NotFoundError(f"series {series_id} not found")
-        return series
+        return owned(self.find(series_id), owner, "series", series_id)
 
     def of_owner(
         self, owner: str, page: PageQuery | None = None
@@ -190,8 +188,7 @@ class SeriesService:
         given = command.given()
 
         def apply(series: Series) -> None:
-            if series.owner != owner:
-                raise NotFoundError(f"series {series_id} not found")
+            owned(series, owner, "series", series_id)
             data = series.model_dump()
             patch = dict(given)  # `apply` may run again: leave `given` as it is
             settings = {**data["settings"], **patch.pop("settings", {})}

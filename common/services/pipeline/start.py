@@ -8,8 +8,8 @@ from collections.abc import Callable
 from common.config import Settings
 from common.domain import steps
 from common.domain.commands import StartJob, UpdateProject, WriteScript
-from common.domain.errors import NotFoundError
 from common.domain.job import TERMINAL, Job, render_for
+from common.domain.ownership import owned
 from common.domain.providers import ProviderChoice
 from common.ports import Clock, Transaction
 from common.services.accounts.estimates import estimate_start
@@ -120,8 +120,7 @@ class JobStarter:
         NotFoundError; a job that already ended is JobFinishedError."""
 
         def stop(job: Job) -> None:
-            if job.owner != owner:
-                raise NotFoundError(f"job {job_id} not found")
+            owned(job, owner, "job", job_id)
             if job.terminal:
                 raise JobFinishedError(job_id, job.status)
             job.status = "cancelled"

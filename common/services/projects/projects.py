@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from common.domain.commands import CreateProject, UpdateProject, parse
 from common.domain.errors import ConflictError, InvalidInputError, NotFoundError
+from common.domain.ownership import owned
 from common.domain.paging import PageQuery
 from common.domain.project import Project, ProjectSettings
 from common.domain.providers import SettingsCheck, no_settings_check
@@ -139,10 +140,7 @@ class ProjectService:
     def get(self, owner: str, project_id: str) -> Project:
         """The owner's project. Another owner's project is reported as missing, not forbidden,
         so that ids leak nothing."""
-        project = self.load(project_id)
-        if project.owner != owner:
-            raise NotFoundError(f"project {project_id} not found")
-        return project
+        return owned(self.load(project_id), owner, "project", project_id)
 
     def load(self, project_id: str) -> Project:
         """The project whoever owns it (for the pipeline, which acts for the owner)."""
@@ -206,9 +204,8 @@ class ProjectService:
 
         def apply(tx: Transaction) -> Project:
             doc = tx.get(COLLECTION, project_id)
-            current = None if doc is None else Project.model_validate(doc.data)
-            if current is None or current.owner != owner:
-                raise NotFoundError(f"project {project_id} not found")
+            found = None if doc is None else Project.model_validate(doc.data)
+            current = owned(found, owner, "project", project_id)
             if command.revision is not None and command.revision != current.revision:
                 raise StaleRevisionError(
                     f"project {project_id} is at revision {current.revision}, not "
@@ -248,9 +245,8 @@ class ProjectService:
 
         def apply(tx: Transaction) -> Project:
             doc = tx.get(COLLECTION, project_id)
-            current = None if doc is None else Project.model_validate(doc.data)
-            if current is None or current.owner != owner:
-                raise NotFoundError(f"project {project_id} not found")
+            found = None if doc is None else Project.model_validate(doc.data)
+            current = owned(found, owner, "project", project_id)
             if current.story is None:
                 raise NoStoryError(f"project {project_id} has no story yet: generate writes one")
             if revision != current.revision:
