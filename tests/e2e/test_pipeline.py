@@ -47,6 +47,7 @@ def test_a_job_renders_a_video_with_voice_and_captions_timed_to_the_words(make_s
     # Every caption cue starts on a spoken word: absolute word time = scene start + lead-in + word.
     story = svc.projects.load(job.project_id).story
     timeline = svc.assembler.timeline(job, story, tmp_path / "assets")
+    assert not timeline.draft_sound  # a full render's soundtrack at full quality
     word_starts = [
         start + scene.narration_offset_s + word.start_s
         for start, scene in zip(timeline.starts(), timeline.scenes, strict=True)
@@ -155,7 +156,9 @@ def test_outputs_exist_in_blobs_only_once_the_job_is_done(make_services):
     }
 
 
-def test_the_assembly_job_entry_point_finishes_a_job_the_pipeline_handed_off(make_services):
+def test_the_assembly_job_entry_point_finishes_a_job_the_pipeline_handed_off(
+    make_services, tmp_path
+):
     from common.bootstrap import install
     from functions.assemble_job import main as assemble_job_main
     from tests.support.fakes import RecordingRunner
@@ -165,6 +168,8 @@ def test_the_assembly_job_entry_point_finishes_a_job_the_pipeline_handed_off(mak
     job = run_job(svc, "A kite dances over the hills", **SMALL)
     assert runner.started == [job.id]
     assert (job.status, job.stage, job.outputs.video) == ("running", "assembly", None)
+    story = svc.projects.load(job.project_id).story
+    assert svc.assembler.timeline(job, story, tmp_path / "assets").draft_sound
 
     install(svc)
     try:

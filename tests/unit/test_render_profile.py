@@ -40,3 +40,24 @@ def test_a_job_started_by_a_service_takes_its_render_from_the_profile(
     job = svc.pipeline.start("u", StartJob(project_id=project.id))
 
     assert svc.jobs.get(job.id).render.width == width
+
+
+def test_a_drafts_soundtrack_is_the_same_graph_encoded_with_the_fast_coder():
+    from pathlib import Path
+
+    from common.media.graph.segments import audio_command
+    from common.media.graph.sound import AUDIO_BITRATE
+    from common.media.spec.timeline import Timeline
+
+    scene = {"id": "s1", "visual": {"kind": "image", "path": "a.png"}, "duration_s": 2.0,
+             "narration_path": "n.wav"}  # fmt: skip
+    full = Timeline.model_validate({"width": 96, "height": 170, "scenes": [scene]})
+    draft = full.model_copy(update={"draft_sound": True})
+
+    full_cmd, draft_cmd = (audio_command(t, Path("a.m4a")) for t in (full, draft))
+
+    assert draft_cmd.filter_complex == full_cmd.filter_complex
+    assert full_cmd.output[full_cmd.output.index("-b:a") + 1] == AUDIO_BITRATE
+    assert "-aac_coder" not in full_cmd.output
+    assert draft_cmd.output[draft_cmd.output.index("-aac_coder") + 1] == "fast"
+    assert draft_cmd.output[draft_cmd.output.index("-b:a") + 1] == "64k"

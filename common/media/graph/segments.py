@@ -213,7 +213,7 @@ def audio_command(
     `levels` as for graph.build_command."""
     cmd = FfmpegCommand()
     audio_filters(cmd, timeline, total_frames(timeline) / timeline.fps, levels=levels)
-    cmd.output = ["-map", "[aout]", *audio_codec_args(), "-vn", str(out_path)]
+    cmd.output = ["-map", "[aout]", *audio_codec_args(timeline), "-vn", str(out_path)]
     return cmd
 
 

@@ -38,6 +38,10 @@ from common.media.spec.timeline import Timeline
 
 SAMPLE_RATE = 48_000
 AUDIO_BITRATE = "160k"
+# A draft's soundtrack (Timeline.draft_sound): the same graph and length, encoded with AAC's fast
+# coder at 64 kb/s. Measured on a 10 s draft job's soundtrack: the encode 0.07 CPU-s against
+# 0.35 s with the default coder at 160 kb/s, then half of the job's ffmpeg time.
+DRAFT_AAC = ("-aac_coder", "fast", "-b:a", "64k")
 TARGET_LUFS = -14.0
 VOICE_LUFS = -16.0
 # The music's own level under the voice before ducking: a bed, heard between sentences.

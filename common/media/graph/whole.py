@@ -15,7 +15,7 @@ from pathlib import Path
 
 from common.media.graph.command import FfmpegCommand, filter_value
 from common.media.graph.picture import fade_filter, video_filters
-from common.media.graph.sound import AUDIO_BITRATE, SAMPLE_RATE, audio_filters
+from common.media.graph.sound import AUDIO_BITRATE, DRAFT_AAC, SAMPLE_RATE, audio_filters
 from common.media.spec.frames import total_frames
 from common.media.spec.timeline import Timeline
 
@@ -29,9 +29,10 @@ def video_codec_args(timeline: Timeline) -> list[str]:
     ]  # fmt: skip
 
 
-def audio_codec_args() -> list[str]:
-    """The AAC settings of every soundtrack."""
-    return ["-c:a", "aac", "-b:a", AUDIO_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "2"]
+def audio_codec_args(timeline: Timeline) -> list[str]:
+    """The AAC settings of every soundtrack (a draft's encoded fast and small)."""
+    quality = DRAFT_AAC if timeline.draft_sound else ("-b:a", AUDIO_BITRATE)
+    return ["-c:a", "aac", *quality, "-ar", str(SAMPLE_RATE), "-ac", "2"]
 
 
 def build_command(
@@ -67,7 +68,8 @@ def build_command(
     frames = total_frames(timeline)
     audio_filters(cmd, timeline, frames / timeline.fps, levels=levels)
     cmd.output = [
-        "-map", "[vout]", "-map", "[aout]", *video_codec_args(timeline), *audio_codec_args(),
+        "-map", "[vout]", "-map", "[aout]",
+        *video_codec_args(timeline), *audio_codec_args(timeline),
         "-movflags", "+faststart", "-frames:v", str(frames), str(out_path),
     ]  # fmt: skip
     return cmd

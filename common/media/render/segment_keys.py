@@ -31,7 +31,7 @@ from common.media.spec.timeline import Timeline, TimelineScene
 SEGMENT_FORMAT = 1
 VERSION_TIMEOUT_S = 60.0
 # Audio-only or thumbnail-only timeline fields: they never change a segment's pixels.
-_NOT_PIXELS = {"scenes", "music_path", "title", "language"}
+_NOT_PIXELS = {"scenes", "music_path", "title", "language", "draft_sound"}
 # Scene fields that never change a segment's own pixels (a transition segment adds its kind).
 _SCENE_NOT_PIXELS = {
     "id", "narration_path", "narration_offset_s", "words", "text", "duration_s",

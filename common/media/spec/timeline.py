@@ -82,6 +82,9 @@ class Timeline(StrictModel):
     music_path: Path | None = None
     video_preset: str = "medium"
     crf: int = Field(20, ge=0, le=51)
+    draft_sound: bool = Field(
+        False, description="the same soundtrack, encoded fast and small (graph.sound.DRAFT_AAC)"
+    )
     # Brand kit. Before rendering, common.media.cards.with_cards() turns the cards into scenes
     # of their own (and sets the fades): from then on starts(), captions and narration count
     # from the intro. The graph refuses a timeline whose cards were not turned into scenes.

@@ -39,6 +39,7 @@ from common.media.spec.timeline import ImageVisual, Timeline, TimelineScene, Vid
 from common.ports import BlobStore, Clock
 from common.services.pipeline.assets import AssetCache, BlobSegmentCache
 from common.services.pipeline.jobs import JobRepository
+from common.services.pipeline.scene_requests import drafted
 from common.services.projects.branding import brand_fields
 from common.services.projects.projects import ProjectService
 from common.services.projects.uploads import load_upload
@@ -167,6 +168,8 @@ class Assembler:
             encoder["video_preset"] = render.video_preset
         if render.crf is not None:
             encoder["crf"] = render.crf
+        if drafted(job):
+            encoder["draft_sound"] = True
         music = None
         if job.settings.music_upload:  # the creator's own track
             track = load_upload(self.blobs, job.owner, job.project_id, job.settings.music_upload)
