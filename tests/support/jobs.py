@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from common.bootstrap import Services
 from common.domain.commands import CreateProject, StartJob
 from common.domain.job import Job
+from common.media.spec.timeline import Timeline
 
 OWNER = "tester"
 # Service settings for tests that check what a job does rather than how its video looks: the
@@ -22,6 +25,29 @@ def run_job(svc: Services, prompt: str, timeout: float = 300, **settings: Any) -
     job = svc.pipeline.start(OWNER, StartJob(project_id=project.id))
     assert svc.queue.wait_idle(timeout), "the queue did not drain"  # type: ignore[attr-defined]
     return svc.jobs.get(job.id)
+
+
+@dataclass(frozen=True)
+class Captioned:
+    """What a job's render reads and writes for its captions, without encoding anything."""
+
+    timeline: Timeline
+    srt: str  # captions.srt as the render writes it
+
+
+def captioned(svc: Services, job: Job, workdir: Path) -> Captioned:
+    """The captions a render of `job` writes, made by the render's own preparation (timeline
+    from the stored assets, caption cues, font choice) but without ffmpeg: for a job handed to
+    a recording runner (tests.support.fakes.RecordingRunner), whose scenes are all done and
+    whose assembly never ran. A job whose video is not what a test checks then costs its steps
+    only: the encode is most of a 10 s draft job's CPU (~0.5 of ~0.75 CPU-s)."""
+    from common.media.render.prepare import prepare
+
+    story = svc.projects.load(job.project_id).story
+    assert story is not None, job.id
+    timeline = svc.assembler.timeline(job, story, workdir / "assets")
+    prepared = prepare(timeline, workdir / "render", workdir / "scratch")
+    return Captioned(timeline, prepared.captions.srt.read_text(encoding="utf-8"))
 
 
 def vertex_settings(stub: Any, **extra: Any) -> dict[str, Any]:
