@@ -19,7 +19,7 @@ from common.domain.errors import NotFoundError
 from common.domain.posts import OPEN_POST_STATUSES, Post, post_id, summary
 from common.domain.schedule import Schedule, stamp
 from common.ports import Clock, DocumentStore, Transaction
-from common.services.calendar.scheduling import ScheduleService
+from common.services.calendar.schedules import ScheduleRepository
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ COLLECTION = "posts"
 
 class PostLedger:
     def __init__(
-        self, store: DocumentStore, clock: Clock, schedules: ScheduleService, lease_s: float
+        self, store: DocumentStore, clock: Clock, schedules: ScheduleRepository, lease_s: float
     ) -> None:
         self._store = store
         self._clock = clock

@@ -64,7 +64,7 @@ from common.ports.publisher import (
 )
 from common.services.accounts.connections import ConnectionService
 from common.services.calendar.post_ledger import PostLedger
-from common.services.calendar.scheduling import ScheduleService
+from common.services.calendar.schedules import ScheduleRepository
 from common.services.projects.projects import ProjectService
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class PostService:
         store: DocumentStore,
         clock: Clock,
         policy: PostingPolicy,
-        schedules: ScheduleService,
+        schedules: ScheduleRepository,
         projects: ProjectService,
         blobs: BlobStore,
         queue: TaskQueue,
