@@ -1,6 +1,11 @@
 """A project's brand kit and music setting, end to end through the REST API on the embedded
-default (offline providers, 720p, 10 s): an uploaded logo, intro and outro cards, and the
-offline ambient bed because music is on and no track was uploaded."""
+default (offline providers, a 10 s 720p project): an uploaded logo, intro and outro cards, and
+the offline ambient bed because music is on and no track was uploaded.
+
+The project is rendered as a preview: the whole pipeline and the same timeline as a generate
+job (the brand and the music do not depend on the job's kind), encoded at 360p with a fast
+preset, big enough to find the logo's pixels. A 720p generate encode of it was 18 CPU-s, the
+whole of this module's cost."""
 
 from __future__ import annotations
 
@@ -65,7 +70,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
         call(
             "PATCH", f"/v1/projects/{pid}", json={"settings": {"brand": kit}, "revision": revision}
         )
-        job_id = call("POST", f"/v1/projects/{pid}/generate")["job_id"]
+        job_id = call("POST", f"/v1/projects/{pid}/preview")["job_id"]
         assert svc.queue.wait_idle(300), "the queue did not drain"  # type: ignore[attr-defined]
         job = svc.jobs.get(job_id)
         assert job.status == "done", job.error
