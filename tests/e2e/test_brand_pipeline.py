@@ -21,7 +21,7 @@ import pytest
 
 from common.bootstrap import Services, build_services, install
 from common.config import Settings
-from common.domain.job import Job
+from common.domain.job import Job, render_for
 from common.media.graph.picture import logo_margins, logo_width
 from common.services.projects.branding import luminance
 from tests.support import media_files
@@ -111,3 +111,11 @@ def test_captions_start_after_the_intro_and_music_plays_under_the_outro(made: Ma
     duration = float(ffprobe(made.video)["format"]["duration"])
     audio = band_pass(decode_audio(made.video, RATE), RATE, 80.0, 700.0)
     assert level_db(audio, RATE, duration - 1.4, duration - 0.9) > -45.0
+
+
+def test_the_preview_is_360_pixels_wide_on_the_fast_preset(made: Made) -> None:
+    assert made.job.kind == "preview"
+    assert made.job.render == render_for("preview", made.job.settings)
+    assert (made.job.render.video_preset, made.job.render.resolution) == ("veryfast", "360p")
+    info = stream(ffprobe(made.video), "video")
+    assert (int(info["width"]), int(info["height"])) == (360, 640)

@@ -1,10 +1,14 @@
 """Edit a finished project, re-render, preview and export: the whole chain through the REST API,
-on the embedded default with offline providers (720p, 10 s: two scenes).
+on the embedded default with offline providers (a 10 s 720p project: two scenes).
 
 One project is made once for the module (a generate, an edit of the first scene's narration, a
-re-render and a preview); the tests read what that left behind. The exports are checked on a
-second project rendered as drafts (tests.support.jobs.DRAFT): an export's frame follows its
-aspect at any size, and three full-size encodes were half of this module's time.
+re-render, a preview, then an export at each aspect); the tests read what that left behind.
+Every job renders a draft (tests.support.jobs.DRAFT, 96p): what is checked is which scenes,
+segments and assets each job made or reused, and where the re-rendered frames changed, which
+the draft's frames show as well (its unchanged segment is the same bytes, its new caption
+lines change many of its pixels). Two 720p encodes and a 360p preview were 25 of this module's
+34 CPU-s; a 720p generate is checked in tests/e2e/test_pipeline.py, a 360p preview in
+tests/e2e/test_brand_pipeline.py.
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ NEW_LINE = "Far away, a grey whale swims through cold water, singing alone."
 EXPORTS = ("9:16", "16:9", "1:1")
 
 # Frames of an unchanged scene may differ by encoder noise only; a changed caption changes
-# many pixels a lot. (Measured: noise moves under 0.001 % of pixels by more than 60 levels,
-# a new caption line 0.3 to 2 %.)
+# many pixels a lot. (Measured at 720p: noise moves under 0.001 % of pixels by more than 60
+# levels, a new caption line 0.3 to 2 %. On the 96x170 draft: the reused segment's frames are
+# identical, a new caption line moves 1.1 to 2.8 %.)
 NOISE_MEAN = 4.0
 CHANGED_LEVEL = 60
 NOISE_SHARE = 5e-4
@@ -81,7 +86,7 @@ def _wait(svc: Services, job_id: str) -> Job:
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     data = tmp_path_factory.mktemp("editor") / "data"
-    svc = build_services(Settings.from_env({}, data_dir=data, progress_interval_s=0.0))
+    svc = build_services(Settings.from_env({}, data_dir=data, progress_interval_s=0.0, **DRAFT))
     install(svc)
     try:
         client = functions_framework.create_app("api", "main.py").test_client()
@@ -114,39 +119,22 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
 @dataclass
 class Exported:
     svc: Services
-    calls_after_generate: dict[str, int]
+    calls_before_exports: dict[str, int]
     exports: dict[str, Job]
     calls_after_exports: dict[str, int]
 
 
 @pytest.fixture(scope="module")
-def exported(studio: Studio, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
-    """A project generated, then exported at each aspect at 720p, on a draft service."""
-    data = tmp_path_factory.mktemp("exports") / "data"
-    svc = build_services(Settings.from_env({}, data_dir=data, progress_interval_s=0.0, **DRAFT))
-    try:
-        install(svc)
-        try:
-            post = _poster(functions_framework.create_app("api", "main.py").test_client())
-            project_id = post("/v1/projects", {"prompt": PROMPT, "settings": SMALL})["id"]
-            first = _wait(svc, post(f"/v1/projects/{project_id}/generate")["job_id"])
-            assert first.status == "done", first.error
-            before = dict(svc.assets.calls)
-            exports = {
-                aspect: _wait(
-                    svc,
-                    post(
-                        f"/v1/projects/{project_id}/exports",
-                        {"aspect": aspect, "resolution": "720p"},
-                    )["job_id"],
-                )
-                for aspect in EXPORTS
-            }
-        finally:
-            install(studio.svc)  # the module's other tests go on with the first service
-        yield Exported(svc, before, exports, dict(svc.assets.calls))
-    finally:
-        svc.close()
+def exported(studio: Studio) -> Exported:
+    """The studio's project exported at each aspect at 720p, after its re-render."""
+    post = _poster(studio.client)
+    before = dict(studio.svc.assets.calls)
+    path = f"/v1/projects/{studio.project_id}/exports"
+    exports = {
+        aspect: _wait(studio.svc, post(path, {"aspect": aspect, "resolution": "720p"})["job_id"])
+        for aspect in EXPORTS
+    }
+    return Exported(studio.svc, before, exports, dict(studio.svc.assets.calls))
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -292,7 +280,8 @@ def test_a_preview_is_a_small_video_with_every_scenes_picture(studio, tmp_path):
     assert preview.status == "done", preview.error
     video = studio.svc.blobs.download(preview.outputs.video, tmp_path / "preview.mp4")
     info = stream(ffprobe(video), "video")
-    assert (info["width"], info["height"]) == (360, 640)
+    assert preview.render == render_for("preview", preview.settings, draft=True)
+    assert (info["width"], info["height"]) == (preview.render.width, preview.render.height)
     assert set(preview.outputs.preview) == {"s01", "s02"}
     assert all(studio.svc.blobs.exists(key) for key in preview.outputs.preview.values())
     assert preview.regenerated_scenes == []
@@ -311,7 +300,7 @@ def test_an_export_has_its_aspects_size_and_regenerates_nothing(exported, tmp_pa
     assert abs(thumbnail.width / thumbnail.height - width / height) < 0.01
     assert svc.blobs.get(job.outputs.captions_vtt).startswith(b"WEBVTT")
     assert (job.regenerated_scenes, job.reused_scenes) == ([], ["s01", "s02"])
-    assert exported.calls_after_exports == exported.calls_after_generate
+    assert exported.calls_after_exports == exported.calls_before_exports
 
 
 # -- cancel -------------------------------------------------------------------------------------
