@@ -213,15 +213,26 @@ def media_duration(path: Path) -> float:
     """
     if not Path(path).is_file():
         raise MediaError(f"media file not found: {path}")
-    info = _ffmpeg_info(path)
-    match = _DURATION_RE.search(info)
-    if match:
-        return _hms(match)
+    duration = reported_duration(_ffmpeg_info(path))
+    if duration is not None:
+        return duration
     stderr = run_ffmpeg(["-i", str(path), "-map", "0", "-f", "null", "-"])
-    times = list(_TIME_RE.finditer(stderr))
-    if not times:
+    decoded = last_time(stderr)
+    if decoded is None:
         raise MediaError(f"cannot tell the duration of {path}", stderr)
-    return _hms(times[-1])
+    return decoded
+
+
+def reported_duration(info: str) -> float | None:
+    """The container's duration in what `ffmpeg -i` printed, in seconds; None without one."""
+    match = _DURATION_RE.search(info)
+    return None if match is None else _hms(match)
+
+
+def last_time(stderr: str) -> float | None:
+    """The last position (`time=`) ffmpeg reported while decoding, in seconds; None if none."""
+    times = list(_TIME_RE.finditer(stderr))
+    return _hms(times[-1]) if times else None
 
 
 def _ffmpeg_info(path: Path) -> str:

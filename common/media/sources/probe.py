@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.domain.errors import MediaError
-from common.media.render.ffmpeg import ffmpeg_exe, run_bounded
+from common.media.render.ffmpeg import ffmpeg_exe, last_time, reported_duration, run_bounded
 
 PROBE_TIMEOUT_S = 30.0
 DECODE_TIMEOUT_S = 120.0
 MAX_STILL_PIXELS = 50_000_000
 POSTER_LONG_SIDE = 1920
 
-_DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
-_TIME_RE = re.compile(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _STREAM_RE = re.compile(r"^\s*Stream #\d+:\d+.*?: (Video|Audio): (.*)$", re.MULTILINE)
 _SIZE_RE = re.compile(r"(?:^|[ ,])(\d{2,5})x(\d{2,5})(?:[ ,]|$)")
 
@@ -61,8 +59,9 @@ def probe_media(path: Path, *, timeout_s: float = PROBE_TIMEOUT_S) -> MediaInfo:
             size = _SIZE_RE.search(rest)
             if size:
                 width, height = int(size.group(1)), int(size.group(2))
-    match = _DURATION_RE.search(info)
-    duration = _hms(match) if match else _decoded_duration(path)
+    duration = reported_duration(info)
+    if duration is None:
+        duration = _decoded_duration(path)
     return MediaInfo(duration_s=duration, width=width, height=height, has_audio=has_audio)
 
 
@@ -105,10 +104,10 @@ def _decoded_duration(path: Path) -> float:
     """The duration found by decoding every stream to nowhere (containers without one)."""
     args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0", "-f", "null"]
     stderr = _run([*args, "-"], DECODE_TIMEOUT_S, check=True)
-    times = list(_TIME_RE.finditer(stderr))
-    if not times:
+    decoded = last_time(stderr)
+    if decoded is None:
         raise MediaError(f"cannot tell the duration of {path.name}", stderr[-2000:])
-    return _hms(times[-1])
+    return decoded
 
 
 def _run(args: list[str], timeout_s: float, *, check: bool = False) -> str:
@@ -118,8 +117,3 @@ def _run(args: list[str], timeout_s: float, *, check: bool = False) -> str:
         tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
         raise MediaError(f"ffmpeg could not read the file: {tail[0]}", done.stderr[-2000:])
     return done.stderr
-
-
-def _hms(match: re.Match[str]) -> float:
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)

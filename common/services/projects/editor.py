@@ -75,20 +75,21 @@ def find_scene(story: Story, scene_id: str) -> int:
     raise SceneNotFoundError(f"the story has no scene {scene_id}")
 
 
-def _unknown_characters(story_style: StyleBible, names: list[str]) -> list[str]:
+def _check_characters(story_style: StyleBible, names: list[str], field: str) -> None:
+    """InvalidInputError naming `field` when a scene casts a character the style lacks."""
     known = {c.id for c in story_style.characters}
-    return [name for name in names if name not in known]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise InvalidInputError(
+            f"{field}: the style bible has no {unknown}",
+            {field: f"unknown character ids {unknown}: add them to the style first"},
+        )
 
 
 def update_scene(story: Story, scene_id: str, changes: dict[str, Any]) -> Story:
     """The story with the given fields of one scene replaced."""
     index = find_scene(story, scene_id)
-    unknown = _unknown_characters(story.style, changes.get("characters", []))
-    if unknown:
-        raise InvalidInputError(
-            f"characters: the style bible has no {unknown}",
-            {"characters": f"unknown character ids {unknown}: add them to the style first"},
-        )
+    _check_characters(story.style, changes.get("characters", []), "characters")
     data = story.model_dump(mode="json")
     data["scenes"][index].update(changes)
     if data["scenes"][index].get("clip_source") == "upload" and not data["scenes"][index].get(
@@ -131,12 +132,7 @@ def insert_scene(story: Story, command: InsertScene) -> Story:
         raise InvalidInputError(
             f"scene.id: {new['id']} is taken", {"scene.id": "another scene has this id"}
         )
-    unknown = _unknown_characters(story.style, new["characters"])
-    if unknown:
-        raise InvalidInputError(
-            f"scene.characters: the style bible has no {unknown}",
-            {"scene.characters": f"unknown character ids {unknown}: add them to the style first"},
-        )
+    _check_characters(story.style, new["characters"], "scene.characters")
     data = story.model_dump(mode="json")
     data["scenes"].insert(index, new)
     return validated(data)
