@@ -4,7 +4,10 @@ for nobody, no render folder on the disk (issue 16 item 11).
 
 The worker is `python main.py serve` (the in-process queue, the assembly in-process, the tick
 that sweeps expired claims), run twice on one data folder. Its temporary folder is the test's
-own, so every render folder it leaves can be counted.
+own, so every render folder it leaves can be counted. It renders drafts (96p, the soundtrack
+encoded fast) of a 30 s video: what is checked is the processes and folders around a render,
+not its pixels, and an assembly that long keeps ffmpeg at work for well over a second, which the
+test's 0.2 s look finds (a 720p render of 10 s cost 20 CPU-s twice over, once killed).
 """
 
 from __future__ import annotations
@@ -44,8 +47,10 @@ def worker(tmp: Path, log: Path, *, sweeps: bool) -> tuple[subprocess.Popen[byte
     env |= {
         "STORYGENIUS_DATA_DIR": str(tmp / "data"),
         # A step at work renews its claim every third of the lease (pipeline.ledger): a claim
-        # that expires after 24 s belongs to a dead worker.
-        "STORYGENIUS_STEP_LEASE_S": "24",
+        # that expires after 10 s belongs to a dead worker (the second worker waits that long
+        # before it takes the assembly over; its own renewals come every 3.3 s).
+        "STORYGENIUS_STEP_LEASE_S": "10",
+        "STORYGENIUS_RENDER_PROFILE": "draft",
         "STORYGENIUS_TICK_INTERVAL_S": "1" if sweeps else "3600",
         "TMPDIR": str(tmp / "tmp"),
     }
@@ -83,7 +88,7 @@ def test_a_worker_killed_mid_assembly_leaves_no_ffmpeg_no_folder_and_the_job_end
     log = tmp_path / "serve.log"
     first, base = worker(tmp_path, log, sweeps=False)
     try:
-        settings = {"duration_s": 10, "resolution": "720p"}
+        settings = {"duration_s": 30, "resolution": "720p"}
         body = {"prompt": "A lantern maker", "settings": settings}
         project = call(base, "POST", "/v1/projects", body)
         job_id = call(base, "POST", f"/v1/projects/{project['id']}/generate")["job_id"]
