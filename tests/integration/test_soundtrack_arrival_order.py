@@ -10,10 +10,13 @@ them; ffmpeg under load gave 1.7 s.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from common.media.graph.command import FfmpegCommand
 from common.media.graph.segments import audio_command
 from common.media.graph.sound import SAMPLE_RATE
 from common.media.spec.frames import total_frames
@@ -26,10 +29,23 @@ from tests.support.arrival_orders import lengths_over_orders
 ORDERS = 24
 
 
+def loudness_passed_through(cmd: FfmpegCommand) -> FfmpegCommand:
+    """`cmd` with its loudness normalisation passing the sound through unchanged.
+
+    loudnorm was 0.40 of the 0.41 CPU-s each order took here, and it has one input and one
+    output: what reaches it decides what leaves it, whatever order the mix's inputs came in.
+    The orders vary where they can matter; one drives the whole graph."""
+    filters = [re.sub(r"loudnorm=[^,;\[]*", "anull", chain) for chain in cmd.filters]
+    assert filters != cmd.filters, "the soundtrack is no longer loudness-normalised"
+    return replace(cmd, filters=filters)
+
+
 def soundtrack_lengths(timeline: Timeline, tmp_path: Path) -> tuple[set[int], int]:
     total_s = total_frames(timeline) / timeline.fps
     cmd = audio_command(timeline, tmp_path / "audio.m4a")
-    return lengths_over_orders(cmd, "aout", total_s, ORDERS), round(total_s * SAMPLE_RATE)
+    found = lengths_over_orders(cmd, "aout", total_s, 1)
+    found |= lengths_over_orders(loudness_passed_through(cmd), "aout", total_s, ORDERS)
+    return found, round(total_s * SAMPLE_RATE)
 
 
 @pytest.mark.slow
