@@ -1,10 +1,11 @@
 """Shared fixtures: a fresh embedded data dir per test, and services built on it; and how the
 suite is laid out for parallel runs (pytest-xdist, `make test`).
 
-Parallel runs (`-n auto --dist loadscope`) keep each module on one worker, so a module's
-fixtures (a rendered project, a served Studio) are made once. Modules are handed out in the
-order collected: the heavy ones (any `slow` test) come first, so the last modules a worker
-picks up are quick ones and no worker is left alone with a long module at the end.
+Parallel runs (`-n auto --dist loadscope`) keep each work unit on one worker, so its fixtures (a
+rendered project, a served Studio) are made once: a unit is a module, or the whole of
+tests/browser. Units are handed out costliest first, from measured CPU seconds
+(tests/support/scheduling.py), so the last ones a worker picks up are quick and no worker is left
+alone with a long one at the end.
 
 Tests that need a cloud stand-in (Firestore, Cloud Storage, Cloud Tasks) are marked `emulator`
 here, from the fixtures and adapter parameters they use, so `make test-fast` can leave them out.
@@ -22,6 +23,7 @@ import pytest
 
 from common.bootstrap import Services, build_services
 from common.config import Settings
+from tests.support.scheduling import costliest_first, load_costs, make_scheduler
 
 # Session fixtures that start the cloud stand-ins (each starts only when a test asks for it).
 pytest_plugins = [
@@ -40,16 +42,20 @@ EMULATED_ADAPTERS = frozenset({"firestore", "gcs", "cloudtasks"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that need a cloud stand-in; put the modules with slow tests first."""
+    """Mark the tests that need a cloud stand-in; put the costliest work units first."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         values = callspec.params.values() if callspec is not None else ()
         adapters = {value for value in values if isinstance(value, str)} & EMULATED_ADAPTERS
         if adapters or EMULATOR_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.emulator)
-    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
-    # Stable: the collection order stays within each group (and within every module).
-    items.sort(key=lambda item: item.module.__name__ not in slow_modules)
+    costliest_first(items, load_costs())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Loadscope hands out our work units (tests/browser whole), not bare modules."""
+    return make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)
