@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.adapters.local.inprocess_queue import InProcessTaskQueue
-from tests.support.jobs import DRAFT, run_job
+from tests.support.jobs import DRAFT, quick_retries, run_job
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.slow
@@ -24,9 +23,7 @@ def test_a_job_failed_by_a_narrator_that_went_away_shows_no_scene_still_running(
             "elevenlabs_base_url": gone,
             "elevenlabs_backoff_s": 0.01,
         },
-        # The queue's own retries of the failing step, at its default backoff (0.5 s, doubling),
-        # were 7.5 s of waiting: the same five attempts, 10 ms apart.
-        queue=InProcessTaskQueue(max_attempts=5, base_backoff_s=0.01),
+        queue=quick_retries(),  # the failing step's five attempts (7.5 s apart in all)
     )
 
     job = run_job(svc, "A ferry across a cold lake", duration_s=10)

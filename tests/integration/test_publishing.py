@@ -25,6 +25,7 @@ from common.services.calendar.webhooks import WebhookService
 from tests.support.api import installed
 from tests.support.calendar import FakeClock, loopback_publisher, receiver, verify  # noqa: F401
 from tests.support.fakes import RecordingQueue
+from tests.support.jobs import quick_retries
 
 OWNER = "creator"
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -41,7 +42,14 @@ SETTINGS = {
 @pytest.fixture
 def world(make_services, receiver):  # noqa: F811
     clock = FakeClock(NOW)
-    svc = make_services(SETTINGS, clock=clock, publisher=loopback_publisher(receiver))
+    # A failed delivery is retried after webhook_retry_s (doubling) or the queue's backoff,
+    # whichever is longer: at the queue's default (0.5 s, doubling), three were 3.5 s of waiting.
+    svc = make_services(
+        SETTINGS,
+        clock=clock,
+        publisher=loopback_publisher(receiver),
+        queue=quick_retries(SETTINGS["max_attempts"]),
+    )
     created = svc.webhooks.set(OWNER, SetWebhook(url=receiver.url))
     receiver.secret = created.secret
     return svc, clock, receiver

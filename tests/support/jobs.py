@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from common.adapters.local.inprocess_queue import InProcessTaskQueue
 from common.bootstrap import Services
 from common.domain.commands import CreateProject, StartJob
 from common.domain.job import Job
@@ -25,6 +26,13 @@ def run_job(svc: Services, prompt: str, timeout: float = 300, **settings: Any) -
     job = svc.pipeline.start(OWNER, StartJob(project_id=project.id))
     assert svc.queue.wait_idle(timeout), "the queue did not drain"  # type: ignore[attr-defined]
     return svc.jobs.get(job.id)
+
+
+def quick_retries(max_attempts: int = 5) -> InProcessTaskQueue:
+    """The in-process queue with a failed task's retries 10 ms apart (at least what the error
+    asks for), for a test whose steps fail on purpose: at the default backoff (0.5 s, doubling)
+    a step that fails five times waits 7.5 s."""
+    return InProcessTaskQueue(max_attempts=max_attempts, base_backoff_s=0.01)
 
 
 @dataclass(frozen=True)
