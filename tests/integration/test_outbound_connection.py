@@ -40,7 +40,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[int, ssl.SSLContext]]:
     server_ctx.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     client_ctx = ssl.create_default_context(cadata=keys.cert_pem)
     _Recorder.seen.clear()

@@ -63,7 +63,11 @@ class StubServer:
         self._faults: dict[str, deque[Reply | Drop]] = defaultdict(deque)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look (every poll_interval, 0.5 s by default):
+        # half a second of every test that closes a stub.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     @property
