@@ -1,10 +1,18 @@
 """Serving the Studio and driving Debian's Chromium, for the browser tests and bench/studio.py.
 
 `python main.py serve` runs in a subprocess on a free port with its own data folder and the
-offline providers; Chromium is `/usr/bin/chromium` (infra/scripts/install-browser.sh installs
-it), driven by Playwright. One server serves a whole run: each test acts as its own dev user
-(`Authorization: Bearer dev:<uid>`, the Studio's "Dev user" field), so tests see only their
-own projects.
+offline providers; the browser is Debian's Chromium headless shell (infra/scripts/install-browser.sh
+installs it), driven by Playwright. One server serves a whole run: each test acts as its own
+dev user (`Authorization: Bearer dev:<uid>`, the Studio's "Dev user" field), so tests see only
+their own projects.
+
+Why the headless shell rather than `/usr/bin/chromium --headless`: the same Blink and V8 without
+the browser's UI layer. Measured on this 2-core machine (load 7-12), the same workload of 36
+page loads and full-page screenshots in 6 contexts cost 9.7-10.1 CPU-s against 11.8-12.5, and
+the whole browser suite in one process 92 CPU-s against 116-119. No command-line flag moved
+either by more than the noise (no GPU compositing, no site isolation, no /dev/shm, no GPU
+rasterization: all within 0.5 s of each other). The full `chromium` still works when the shell
+is missing.
 """
 
 from __future__ import annotations
@@ -20,8 +28,10 @@ from typing import Any
 
 from tests.support.processes import ROOT, free_port, local_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# The headless shell first (the binary itself: Debian's /usr/bin entry is a shell wrapper that
+# would stay alive as the browser's parent); the full browser when only it is installed.
+BROWSERS = (Path("/usr/lib/chromium/chromium-headless-shell"), Path("/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = ROOT / "out" / "test-artifacts" / "studio"
 
 # The two screens every page is checked on: a laptop and a phone (iPhone 12-15 CSS pixels).
@@ -33,10 +43,10 @@ _FOREIGN = ("STORYGENIUS_", "FIRESTORE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", 
 
 def missing_browser() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
-    if not CHROMIUM.exists():
+    if browser_path() is None:
         return (
-            f"{CHROMIUM} is not installed: run infra/scripts/install-browser.sh as root "
-            "(apt-get install chromium)"
+            f"neither {' nor '.join(map(str, BROWSERS))} is installed: run "
+            "infra/scripts/install-browser.sh as root (apt-get install chromium-headless-shell)"
         )
     try:
         import playwright.sync_api  # noqa: F401
@@ -58,8 +68,16 @@ def studio_server(
         yield base
 
 
+def browser_path() -> Path | None:
+    """The Chromium the tests drive: the first of BROWSERS installed."""
+    return next((path for path in BROWSERS if path.exists()), None)
+
+
 def launch(playwright: Any) -> Any:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    """Headless Chromium (Playwright adds `--headless`)."""
+    path = browser_path()
+    assert path is not None, missing_browser()
+    return playwright.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
 
 
 class Api:

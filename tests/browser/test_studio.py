@@ -244,6 +244,19 @@ def test_keyboard_users_can_skip_to_content_and_see_where_focus_is(studio, page)
     assert first == ("template" if page.locator(".template-strip").count() else "f-prompt")
 
 
+def test_the_studio_moves_only_for_people_who_do_not_ask_for_less_motion(studio, page):
+    page.goto(studio + "/")
+    page.get_by_role("heading", name="Your projects").wait_for()
+    spinning = (
+        "() => { const s = document.createElement('span'); s.className = 'spinner';"
+        " document.body.append(s); const name = getComputedStyle(s).animationName;"
+        " s.remove(); return name; }"
+    )
+    assert page.evaluate(spinning) == "none"  # the tests' windows prefer reduced motion
+    page.emulate_media(reduced_motion="no-preference")
+    assert page.evaluate(spinning) == "spin"
+
+
 def test_fallbacks_cost_and_a_failure_are_shown_as_the_job_records_them(
     studio, studio_data, page, api, shots
 ):
