@@ -47,13 +47,17 @@ def _worker(timeline_json: str, index: int, count: int, cache: str, result: Any)
     """One task's share, alone: its wall time, peak RSS and CPU seconds (ffmpeg included)."""
     from bench.assembly import _peak_rss_mib
     from common.adapters.local.segment_cache import FolderSegmentCache
+    from common.config import Settings
     from common.media.render.shares import render_share
     from common.media.spec.timeline import Timeline
 
     timeline = Timeline.model_validate_json(timeline_json)
     folder = FolderSegmentCache(Path(cache))
+    workers = Settings.model_fields["segment_workers"].default
     start, cpu = time.perf_counter(), cpu_seconds()
-    report = render_share(timeline, index, count, fetch=folder.fetch, store=folder.store)
+    report = render_share(
+        timeline, index, count, fetch=folder.fetch, store=folder.store, workers=workers
+    )
     if report.reused:
         raise SystemExit(f"worker {index} found segments of another share: {report.reused}")
     result.put((time.perf_counter() - start, _peak_rss_mib(), cpu_seconds() - cpu))

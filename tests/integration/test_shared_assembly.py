@@ -1,7 +1,8 @@
 """A render spread over worker processes (common/media/render/shares.py) on real ffmpeg: two
 workers, each in its own process, encode their shares into one segment cache; the join finds
 every segment and encodes nothing; the video is the same frames as one worker's, and as the
-one-pass render's within the encoder's rounding."""
+one-pass render's within the encoder's rounding, and a worker encoding several scenes at once
+makes the same frames as one encoding them in turn."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def split(media, tmp_path_factory):  # type: ignore[no-untyped-def]
     render_shares_in_processes(timeline, 2, two.folder)
     joined, report = assemble_cached(timeline, root / "two", two)
     one = FolderSegmentCache(root / "one-cache")
-    render_share(timeline, 0, 1, fetch=one.fetch, store=one.store)
+    # One worker encoding its scenes two at a time: the same bytes as one at a time.
+    render_share(timeline, 0, 1, fetch=one.fetch, store=one.store, workers=2)
     alone, _ = assemble_cached(timeline, root / "one", one)
     return timeline, joined, report, alone, root
 

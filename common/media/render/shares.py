@@ -5,8 +5,9 @@ A segment-cached render (common.media.render.segmented) encodes the picture in i
 closed-GOP segments joined by stream copy, so workers can encode them apart: each worker
 prepares the whole timeline (captions, cards and measurements decide the segments' keys, which
 hash file contents, never paths, so every worker computes the same keys), encodes the segments
-of its scenes, one ffmpeg process per scene, and stores them. Whoever joins then finds every
-segment cached and only renders the soundtrack, joins by stream copy and draws the thumbnail.
+of its scenes, one ffmpeg process per scene (several at once), and stores them. Whoever joins
+then finds every segment cached and only renders the soundtrack, joins by stream copy and draws
+the thumbnail.
 
 Shares are balanced by frames, not by scene count: a scene is worth the frames its segments
 hold (its body and its outgoing transition), and scenes go, longest first, to the least loaded
@@ -23,11 +24,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from common.domain.errors import CancelledError
 from common.media.graph.segments import segmentable
+from common.media.render.ffmpeg import carry_context
 from common.media.render.prepare import prepare
 from common.media.render.scratch import scratch_dir
 from common.media.render.segmented import (
@@ -83,11 +86,13 @@ def render_share(
     fetch: Callable[[str, Path], bool],
     store: Callable[[str, Path], None],
     stop: Callable[[], bool] | None = None,
+    workers: int = 1,
 ) -> SegmentReport:
-    """Encode the segments of share `index` of `count` that the cache lacks, and store them.
+    """Encode the segments of share `index` of `count` that the cache lacks (`workers` scenes
+    at a time), and store them.
 
     Idempotent: a share whose segments are all cached encodes nothing (a retried worker only
-    checks). `stop` is asked before each scene; True ends the render with CancelledError
+    checks). `stop` is asked before each scene is started; True ends the render with CancelledError
     (segments already stored stay: they are right for any later render). Raises
     NotSplittableError, before encoding anything, for a timeline that cannot be cut into
     segments.
@@ -102,18 +107,31 @@ def render_share(
         parts = segment_files(plan, scratch)
         report = SegmentReport(keys={s.name: plan.keys[s.index] for s in plan.segments})
         stub = black_still(scratch / "stub.png")
+        missing: list[list[Segment]] = []  # by scene: one process encodes a scene's segments
         for scene in share.scenes:
+            todo = [s for s in plan.segments if s.scene == scene]
+            lacking = [s for s in todo if not fetch(plan.keys[s.index], parts[s.index])]
+            report.reused += [s.name for s in todo if s not in lacking]
+            if lacking:
+                missing.append(lacking)
+
+        def encode(todo: list[Segment]) -> list[Segment]:
             if asked():
                 raise CancelledError("the render was stopped")
-            todo = [s for s in plan.segments if s.scene == scene]
-            missing = [s for s in todo if not fetch(plan.keys[s.index], parts[s.index])]
-            report.reused += [s.name for s in todo if s not in missing]
-            if not missing:
-                continue
-            encode_scene(prepared, plan, missing, scratch, stub)
-            for s in missing:
+            encode_scene(prepared, plan, todo, scratch, stub)
+            for s in todo:
                 store(plan.keys[s.index], parts[s.index])
-            report.encoded += [s.name for s in missing]
+            return todo
+
+        # One scene's ffmpeg keeps about 1.2 of two cores busy (a few seconds of video: x264's
+        # frame threads fill and drain, Ken Burns filters on one thread), so scenes are
+        # encoded `workers` at a time, the longest first so that they end together.
+        missing.sort(key=lambda todo: -sum(s.frames for s in todo))
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for finished in pool.map(carry_context(encode), missing):
+                report.encoded += [s.name for s in finished]
+        names = [s.name for s in plan.segments]
+        report.encoded.sort(key=names.index)
     log.info(
         "share %d of %d: %d frames in %d scenes, encoded %d segments, %d cached",
         index, count, share.frames, len(share.scenes), len(report.encoded), len(report.reused),

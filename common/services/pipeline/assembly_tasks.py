@@ -107,6 +107,7 @@ class AssemblyTask:
                     fetch=self.cache.fetch,
                     store=self.cache.store,
                     stop=lambda: self.jobs.get(job.id).terminal,
+                    workers=self.assembler.settings.segment_workers,
                 )
             except NotSplittableError:
                 log.info("job %s cannot be split: task 0 assembles it alone", job.id)
