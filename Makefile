@@ -62,8 +62,9 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# One worker per core; a module stays on one worker, so its fixtures are made once
-# (tests/conftest.py hands out the heavy modules first).
+# One worker per core; a work unit (a module, or all of tests/browser) stays on one worker, so
+# its fixtures are made once; the costliest units go first (tests/support/scheduling.py).
+# --no-loadscope-reorder keeps that order (xdist would sort the units by their number of tests).
 PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
 
 # The fonts first (they and the browser may run apt-get, which takes a lock), then the rest at
