@@ -13,8 +13,8 @@ import pytest
 
 from tests.browser.harness import (
     ARTIFACTS,
-    VIEWPORTS,
     Api,
+    StudioPage,
     launch,
     missing_browser,
     studio_server,
@@ -99,38 +99,11 @@ def viewport(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def page(browser: Any, uid: str, viewport: str) -> Iterator[Any]:
-    """A fresh page (en-US, UTC) as this test's user; JavaScript errors and failed loads of the
-    Studio's own files fail the test.
-
-    The window prefers reduced motion, which the Studio honours by stopping its animations (the
-    stage dot's pulse, the placeholders' shimmer, spinners): a page left on a running job then
-    costs Chromium 0.01 CPU-s a second instead of 0.21 (measured), and screenshots show no
-    half-faded frame. test_studio.py checks both preferences."""
-    context = browser.new_context(
-        viewport=VIEWPORTS[viewport],
-        locale="en-US",
-        timezone_id="UTC",
-        accept_downloads=True,
-        reduced_motion="reduce",
-    )
-    context.add_init_script(f"localStorage.setItem('storygenius.devUid', {uid!r})")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # A 404 for a file of the Studio itself (an optional config, a module) is a defect; API
-    # answers are the page's business.
-    page.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}")
-            if r.status == 404 and "/v1/" not in r.url and "/media/" not in r.url
-            else None
-        ),
-    )
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-    assert not errors, f"errors on the page: {errors}"
+    """This test's own page as its own user (StudioPage): errors on it fail the test."""
+    opened = StudioPage(browser, uid, viewport)
+    yield opened.page
+    opened.close()
+    opened.check()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pytest
 
 from common.domain.schedule import localize
 from common.services.projects.media_links import download_name
+from tests.browser.harness import StudioPage
 
 TITLES = [
     "The Lighthouse Keeper and the Lonely Whale",
@@ -25,11 +26,24 @@ TITLES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def loaded(browser, studio):
+    """One loaded Studio for the whole module: these tests only evaluate pure functions in it,
+    so a page per test (a context, a renderer, a full load: ~0.45 CPU-s of Chromium each, 12
+    times) would buy nothing."""
+    opened = StudioPage(browser, "modules", "desktop")
+    opened.page.goto(f"{studio}/#/")
+    opened.page.get_by_role("heading", name="Your projects").wait_for()
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
-def studio_page(page, studio):
-    page.goto(f"{studio}/#/")
-    page.get_by_role("heading", name="Your projects").wait_for()
-    return page
+def studio_page(loaded):
+    """The module's page; errors on it during a test fail that test."""
+    loaded.check()  # what loading it raised fails the first test
+    yield loaded.page
+    loaded.check()
 
 
 def run(page, module: str, body: str, arg=None):
