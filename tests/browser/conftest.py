@@ -108,12 +108,17 @@ def page(browser: Any, uid: str, viewport: str) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def shots() -> Any:
-    """Save a screenshot under out/test-artifacts/studio/ (kept after the run), named with the
-    window's size."""
+    """Save a screenshot of the whole page under out/test-artifacts/studio/ (kept after the run),
+    named with the window's size: one per screen and state a person looks at (a screen already
+    saved in the same state is not saved again).
+
+    JPEG at quality 90: a full-page PNG cost Chromium 0.23 CPU-s at 1440 px wide (0.12 at 390),
+    a JPEG 0.16 (0.08), and text stays crisp; the run's ~60 screenshots were 14 of its 87 CPU-s."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def shot(page: Any, name: str) -> None:
         width = page.viewport_size["width"]
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        path = ARTIFACTS / f"{name}-{width}.jpg"
+        page.screenshot(path=str(path), full_page=True, type="jpeg", quality=90)
 
     return shot

@@ -54,7 +54,6 @@ def test_render_now_makes_a_video_in_one_click_watched_live_played_and_downloade
     page.get_by_role("heading", name="New video").wait_for()
     page.evaluate(WATCH_PROGRESS)
     page.get_by_label("What is your video about?").fill(PROMPT)
-    shots(page, "02-new-video-form")
     started = time.monotonic()
     create_video(page, PROMPT, seconds=10, aspect="1:1", resolution="720p")
 
@@ -64,8 +63,7 @@ def test_render_now_makes_a_video_in_one_click_watched_live_played_and_downloade
     shots(page, "03-job-running")
     wait_until_ready(page)
     playable_s = time.monotonic() - started
-    waterfall_has_stages(page)
-    shots(page, "04-video-ready")
+    waterfall_has_stages(page)  # the page as 34-walk-rendered shows it (test_walk.py)
     progress_moved_live(page, studio, requests)
     assert page.locator("#announcer").inner_text() == "Ready, 100 percent"
     plays_with_captions(page)
@@ -86,7 +84,6 @@ def test_render_now_makes_a_video_in_one_click_watched_live_played_and_downloade
     card.first.wait_for()
     assert card.count() == 1
     assert "The Lighthouse Keeper" in card.get_by_role("link").inner_text()
-    shots(page, "07-projects-list")
     print(f"\nRender now to playable video (10 s, draft profile): {playable_s:.1f} s")
 
 
@@ -146,8 +143,7 @@ def test_the_calendar_schedules_a_project_and_says_errors_once_in_the_chosen_zon
     # 09:30 in Paris is 07:30 UTC.
     assert event.locator("time").inner_text() == "07:30"
     cell = page.locator("table.month td", has=page.locator(".event", has_text="Fox"))
-    assert cell.locator(".day").inner_text() == "14"
-    shots(page, "09-calendar")
+    assert cell.locator(".day").inner_text() == "14"  # as 36-walk-scheduled shows it
 
     # The event opens its details: moved to another day and zone, then cancelled.
     event.get_by_role("link", name="Fox").click()
