@@ -23,7 +23,7 @@ export UV_PYTHON_DOWNLOADS := never
 unexport PYTHONDONTWRITEBYTECODE
 
 $(UV):
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --upgrade --target .tools/uv uv==$(UV_VERSION)
 
 $(VENV)/.runtime: requirements.txt | $(UV)
 	$(UV) venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV)
