@@ -9,7 +9,13 @@ from typing import Any, cast
 
 import pytest
 
-from tests.support.scheduling import costliest_first, load_costs, unit_costs, work_unit
+from tests.support.scheduling import (
+    costliest_first,
+    load_costs,
+    shared_units,
+    unit_costs,
+    work_unit,
+)
 
 
 @dataclass
@@ -103,3 +109,19 @@ def test_the_costs_file_is_read_as_seconds_per_module_and_a_missing_one_is_no_co
     path.write_text(json.dumps({"tests/e2e/test_x.py": 12.5}), encoding="utf-8")
     assert load_costs(path) == {"tests/e2e/test_x.py": 12.5}
     assert load_costs(tmp_path / "missing.json") == {}
+
+
+def test_the_browser_tests_stay_one_unit_only_while_they_cost_at_most_half_of_the_suite() -> None:
+    costs = {
+        "tests/browser/test_a.py": 30.0,
+        "tests/browser/test_b.py": 20.0,
+        "tests/e2e/x.py": 50.0,
+    }
+    assert shared_units(costs) == ("tests/browser/",)
+    costs["tests/e2e/x.py"] = 49.0  # the browser tests now cost more than half
+    assert shared_units(costs) == ()
+    items = _items("tests/browser/test_a.py::one slow", "tests/browser/test_b.py::one slow")
+    assert set(unit_costs(items, costs)) == {"tests/browser/test_a.py", "tests/browser/test_b.py"}
+    assert (
+        work_unit("tests/browser/test_a.py::one", shared_units(costs)) == "tests/browser/test_a.py"
+    )
