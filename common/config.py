@@ -67,9 +67,8 @@ class Settings(BaseModel):
     )
     render_profile: Literal["full", "draft"] = Field(
         "full",
-        description="draft: every job's video at 96p, fastest preset, its soundtrack neither "
-        "loudness-normalised nor encoded at full quality, its pictures as small (development, "
-        "tests)",
+        description="draft: every job's video at 96p, fastest preset, its soundtrack encoded "
+        "fast, its pictures as small (development, tests)",
     )
 
     # Uploads (a creator's own images, clips, music) and segment-cached assembly

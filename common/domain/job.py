@@ -38,7 +38,7 @@ PREVIEW_CRF = 30
 # A draft is the whole job (every step, every scene, the same timeline, captions and soundtrack)
 # drawn on a thumbnail-sized frame: for checking orchestration, where a real-size encode is
 # most of a job's time and tells nothing (a 10 s 720p job: ~20 s of x264; at 96p under 1 s).
-# Its soundtrack is the same mix, not loudness-normalised, encoded fast (media.graph.sound).
+# Its soundtrack is the same graph encoded fast (media.graph.sound.DRAFT_AAC).
 DRAFT_RESOLUTION: RenderResolution = "96p"
 DRAFT_PRESET = "ultrafast"
 DRAFT_CRF = 35

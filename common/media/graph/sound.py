@@ -38,10 +38,11 @@ from common.media.spec.timeline import Timeline
 
 SAMPLE_RATE = 48_000
 AUDIO_BITRATE = "160k"
-# A draft's soundtrack (Timeline.draft_sound): the same mix and length, without the final
-# loudness pass, encoded with AAC's fast coder at 64 kb/s. Measured on a 10 s draft job's
-# soundtrack (0.62 of the job's 0.87 ffmpeg CPU-s): loudnorm 0.25 CPU-s, the default coder at
-# 160 kb/s 0.33; without the pass and with the fast coder, 0.10.
+# A draft's soundtrack (Timeline.draft_sound): the same graph and length, encoded with AAC's fast
+# coder at 64 kb/s. Measured on a 10 s draft job's soundtrack: the encode 0.07 CPU-s against
+# 0.35 s with the default coder at 160 kb/s, then half of the job's ffmpeg time. (Without the
+# final loudness pass, 0.25 CPU-s more, an uploaded track looped under a draft sometimes ended
+# 0.13 s before the picture, 3 renders in 26 under load: tests/e2e/test_clip_sources.py.)
 DRAFT_AAC = ("-aac_coder", "fast", "-b:a", "64k")
 TARGET_LUFS = -14.0
 VOICE_LUFS = -16.0
@@ -121,8 +122,9 @@ def audio_filters(
             mixed = "mixed"
         else:
             mixed = "music"
-    loudness = "" if timeline.draft_sound else f"loudnorm=I={TARGET_LUFS}:TP=-1.5:LRA=11,"
-    cmd.filters.append(f"[{mixed}]{loudness}aresample={SAMPLE_RATE},{exact}[aout]")
+    cmd.filters.append(
+        f"[{mixed}]loudnorm=I={TARGET_LUFS}:TP=-1.5:LRA=11,aresample={SAMPLE_RATE},{exact}[aout]"
+    )
 
 
 def total_samples(total_s: float) -> int:

@@ -84,8 +84,7 @@ class Timeline(StrictModel):
     crf: int = Field(20, ge=0, le=51)
     draft_sound: bool = Field(
         False,
-        description="the same mix, not loudness-normalised, encoded fast and small "
-        "(graph.sound.DRAFT_AAC)",
+        description="the same soundtrack, encoded fast and small (graph.sound.DRAFT_AAC)",
     )
     # Brand kit. Before rendering, common.media.cards.with_cards() turns the cards into scenes
     # of their own (and sets the fades): from then on starts(), captions and narration count
