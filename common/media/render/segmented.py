@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,14 +82,6 @@ def render_segments(
             missing.setdefault(s.scene, []).append(s)
     stub = black_still(scratch / "stub.png")
 
-    def encode(todo: list[Segment]) -> list[Segment]:
-        if stop():
-            raise CancelledError("the render was stopped")
-        encode_scene(prepared, plan, todo, scratch, stub)
-        for s in todo:
-            store(keys[s.index], parts[s.index])
-        return todo
-
     def encode_whole() -> None:
         if stop():
             raise CancelledError("the render was stopped")
@@ -126,8 +118,6 @@ def render_segments(
     )  # fmt: skip
     started = time.perf_counter()
     frames, done = sum(s.frames for todo in missing.values() for s in todo) or 1, 0
-    # The scene with most to encode first, so that two workers finish together.
-    order = sorted(missing.values(), key=lambda todo: -sum(s.frames for s in todo))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         # The soundtrack is rendered alongside the pictures.
         sound = pool.submit(carry_context(soundtrack))
@@ -136,7 +126,8 @@ def render_segments(
             encode_whole()
             report.encoded += [s.name for s in segments]
         else:
-            for finished in pool.map(carry_context(encode), order):
+            scenes = missing.values()
+            for finished in encode_scenes(prepared, plan, scenes, scratch, stub, store, stop, pool):
                 report.encoded += [s.name for s in finished]
                 done += sum(s.frames for s in finished)
                 progress(SEGMENTS_SHARE * done / frames)
@@ -180,6 +171,35 @@ def keyed_segments(prepared: Prepared) -> KeyedSegments:
 def segment_files(plan: KeyedSegments, scratch: Path) -> dict[int, Path]:
     """Where each segment's file is written or fetched to, by index."""
     return {s.index: scratch / f"segment_{s.index:03d}.mp4" for s in plan.segments}
+
+
+def encode_scenes(
+    prepared: Prepared,
+    plan: KeyedSegments,
+    missing: Iterable[list[Segment]],
+    scratch: Path,
+    stub: Path,
+    store: Callable[[str, Path], None],
+    stop: Callable[[], bool],
+    pool: Executor,
+) -> Iterator[list[Segment]]:
+    """Encode each scene's `missing` segments on `pool` and store them; each scene's segments
+    as it is done. One ffmpeg process a scene keeps only about 1.2 of two cores busy (x264's
+    frame threads fill and drain on a few seconds of video, Ken Burns filters on one thread),
+    so scenes are encoded side by side, the one with most frames first so that they end
+    together. `stop` is asked before each scene starts: True raises CancelledError."""
+    parts = segment_files(plan, scratch)
+
+    def encode(todo: list[Segment]) -> list[Segment]:
+        if stop():
+            raise CancelledError("the render was stopped")
+        encode_scene(prepared, plan, todo, scratch, stub)
+        for s in todo:
+            store(plan.keys[s.index], parts[s.index])
+        return todo
+
+    order = sorted(missing, key=lambda todo: -sum(s.frames for s in todo))
+    return pool.map(carry_context(encode), order)
 
 
 def encode_scene(

@@ -28,15 +28,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.domain.errors import CancelledError
 from common.media.graph.segments import segmentable
-from common.media.render.ffmpeg import carry_context
 from common.media.render.prepare import prepare
 from common.media.render.scratch import scratch_dir
 from common.media.render.segmented import (
     SegmentReport,
     black_still,
-    encode_scene,
+    encode_scenes,
     keyed_segments,
     segment_files,
 )
@@ -115,20 +113,10 @@ def render_share(
             if lacking:
                 missing.append(lacking)
 
-        def encode(todo: list[Segment]) -> list[Segment]:
-            if asked():
-                raise CancelledError("the render was stopped")
-            encode_scene(prepared, plan, todo, scratch, stub)
-            for s in todo:
-                store(plan.keys[s.index], parts[s.index])
-            return todo
-
-        # One scene's ffmpeg keeps about 1.2 of two cores busy (a few seconds of video: x264's
-        # frame threads fill and drain, Ken Burns filters on one thread), so scenes are
-        # encoded `workers` at a time, the longest first so that they end together.
-        missing.sort(key=lambda todo: -sum(s.frames for s in todo))
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for finished in pool.map(carry_context(encode), missing):
+            for finished in encode_scenes(
+                prepared, plan, missing, scratch, stub, store, asked, pool
+            ):
                 report.encoded += [s.name for s in finished]
         names = [s.name for s in plan.segments]
         report.encoded.sort(key=names.index)
