@@ -22,7 +22,7 @@ from tests.stubs.youtube_server import youtube_stub  # noqa: F401
 from tests.support.calendar import FakeClock
 from tests.support.fakes import DoubleDeliveryQueue
 from tests.support.jobs import DRAFT
-from tests.support.platforms import CrashOnce, connect, platform_settings
+from tests.support.platforms import CrashOnce, connect, platform_settings, video_id_recorded
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_a_daily_series_posts_each_run_once_per_platform_through_crashes_drops_a
     clock = FakeClock(START)
     store = CrashOnce(
         SqliteDocumentStore(tmp_path / "data" / "storygenius.sqlite3"),
-        lambda collection, data: collection == "posts" and "video_id" in data.get("session", {}),
+        video_id_recorded,
     )
     svc = make_services(
         {**SETTINGS, **platform_settings(youtube, tiktok)},

@@ -22,7 +22,13 @@ from tests.stubs.youtube_server import quota_exceeded, youtube_stub  # noqa: F40
 from tests.support.api import api_client, installed
 from tests.support.calendar import FakeClock
 from tests.support.fakes import DoubleDeliveryQueue
-from tests.support.platforms import CrashOnce, connect, platform_settings, video_bytes
+from tests.support.platforms import (
+    CrashOnce,
+    connect,
+    platform_settings,
+    video_bytes,
+    video_id_recorded,
+)
 
 OWNER = "creator"
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -193,7 +199,7 @@ def test_a_crash_after_the_upload_before_the_ledger_ack_adopts_the_video(
     # the video's id (the first write that would carry it).
     store = CrashOnce(
         base_store,
-        lambda collection, data: collection == "posts" and "video_id" in data.get("session", {}),
+        video_id_recorded,
     )
     svc, clock = build(make_services, stubs, tmp_path, store=store)
     schedule = scheduled(svc, destinations=[{"platform": "youtube"}])

@@ -24,7 +24,7 @@ from tests.integration.test_posting import stubs as stubs
 from tests.stubs.tiktok_server import tiktok_stub  # noqa: F401
 from tests.stubs.youtube_server import youtube_stub  # noqa: F401
 from tests.support.api import api_client, installed
-from tests.support.platforms import CrashOnce
+from tests.support.platforms import CrashOnce, video_id_recorded
 
 AUTH = {"Authorization": f"Bearer dev:{OWNER}"}
 STARTS = PUBLISH_AT - timedelta(hours=1)  # the settings' lead: generation starts an hour before
@@ -182,7 +182,7 @@ def test_a_video_whose_id_the_ledger_never_heard_is_still_taken_back_on_cancel(
     # YouTube made the video; the process died before the ledger heard its id.
     store = CrashOnce(
         base_store,
-        lambda collection, data: collection == "posts" and "video_id" in data.get("session", {}),
+        video_id_recorded,
     )
     svc, clock = build(make_services, stubs, tmp_path, store=store)
     schedule = scheduled(svc, destinations=[{"platform": "youtube"}])

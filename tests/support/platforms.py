@@ -56,6 +56,12 @@ class SimulatedCrashError(Exception):
     """The process died here (not a StoryGeniusError: nothing catches it as a known failure)."""
 
 
+def video_id_recorded(collection: str, data: dict[str, Any]) -> bool:
+    """CrashOnce's `when` for a crash after a platform made the video and before the post's
+    ledger heard its id (the first write that would carry it)."""
+    return collection == "posts" and "video_id" in data.get("session", {})
+
+
 class CrashOnce:
     """A DocumentStore that fails the first transaction writing a document `when(collection,
     data)` selects, as if the process died just before that write; everything else passes."""
